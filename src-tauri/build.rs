@@ -1,0 +1,13 @@
+//! Generates the app's permission manifest: each listed command gets an `allow-*` permission,
+//! and commands not listed here cannot be invoked at all.
+
+/// Every command in `generate_handler!`; `commands::tests` checks the two lists agree.
+const COMMANDS: &[&str] = &["app_status"];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));
+}

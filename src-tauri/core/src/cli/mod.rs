@@ -1,0 +1,175 @@
+//! The `switchboard` command line: clap definitions and the handlers of each subcommand.
+//!
+//! The binary only parses and dispatches: with a subcommand it calls [`run`] and never touches a
+//! display; without one it opens the desktop app. Handlers write to the writers they are given
+//! so tests can read what a user would see.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::logging::{self, LogTarget};
+use crate::paths::{Paths, CONFIG_ENV};
+use crate::{Error, Result};
+
+/// Switchboard: one place to run chats across local and hosted language models.
+#[derive(Debug, Parser)]
+#[command(name = "switchboard", version, about, long_about = None)]
+#[command(after_help = "Run without a subcommand to open the desktop app.")]
+pub struct Cli {
+    /// Config file to use (default: $SWITCHBOARD_CONFIG, else <config dir>/switchboard/config.json5).
+    #[arg(long, global = true, value_name = "FILE", env = CONFIG_ENV)]
+    pub config: Option<PathBuf>,
+
+    /// What to do; without one, the desktop app opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the active config.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `switchboard config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the path of the active config file (it may not exist yet).
+    Path,
+    /// Print the active config file.
+    Show,
+}
+
+/// Exit status of a CLI run, as DESIGN.md's CLI contract defines it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything went well (exit 0).
+    Success,
+    /// A user-facing error was printed (exit 1).
+    Failure,
+}
+
+impl Exit {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::Failure => 1,
+        }
+    }
+}
+
+/// Runs a headless subcommand: sets up logging, runs the handler, prints errors one per line.
+pub fn run(command: Command, config_flag: Option<PathBuf>) -> Exit {
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    let paths = match Paths::from_env(config_flag.as_deref()) {
+        Ok(paths) => paths,
+        Err(err) => return report(&mut stderr, &err),
+    };
+    let _log = logging::init(&paths.log_dir, LogTarget::Cli);
+    match dispatch(command, &paths, &mut stdout) {
+        Ok(()) => Exit::Success,
+        Err(err) => report(&mut stderr, &err),
+    }
+}
+
+fn report(stderr: &mut dyn Write, err: &Error) -> Exit {
+    let text = logging::redact::redact(&err.to_string()).into_owned();
+    tracing::debug!(kind = err.kind().as_str(), "command failed: {text}");
+    // If stderr is gone there is nobody left to tell.
+    let _ignored = writeln!(stderr, "switchboard: {text}");
+    Exit::Failure
+}
+
+/// Runs one subcommand against resolved `paths`, writing its output to `out`.
+pub fn dispatch(command: Command, paths: &Paths, out: &mut dyn Write) -> Result<()> {
+    let stdout_err = |e| Error::io("<stdout>", e);
+    match command {
+        Command::Config(ConfigCommand::Path) => {
+            writeln!(out, "{}", paths.config_file.display()).map_err(stdout_err)
+        }
+        Command::Config(ConfigCommand::Show) => {
+            let text = std::fs::read_to_string(&paths.config_file).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    Error::InvalidInput(format!(
+                        "{}: no config file yet (the setup wizard creates it)",
+                        paths.config_file.display()
+                    ))
+                } else {
+                    Error::io(&paths.config_file, e)
+                }
+            })?;
+            out.write_all(text.as_bytes()).map_err(stdout_err)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn paths_in(dir: &std::path::Path) -> Paths {
+        Paths {
+            config_file: dir.join("config.json5"),
+            data_dir: dir.join("data"),
+            log_dir: dir.join("logs"),
+        }
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn no_subcommand_means_open_the_app() {
+        let cli = Cli::try_parse_from(["switchboard"]).expect("parses");
+        assert!(cli.command.is_none());
+    }
+
+    #[test]
+    fn unknown_subcommand_is_a_usage_error() {
+        let err = Cli::try_parse_from(["switchboard", "frobnicate"]).expect_err("rejected");
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn config_path_prints_the_resolved_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut out = Vec::new();
+        dispatch(
+            Command::Config(ConfigCommand::Path),
+            &paths_in(dir.path()),
+            &mut out,
+        )
+        .expect("runs");
+        let expected = format!("{}\n", dir.path().join("config.json5").display());
+        assert_eq!(String::from_utf8(out).expect("utf-8"), expected);
+    }
+
+    #[test]
+    fn config_show_prints_the_file_or_says_there_is_none() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let paths = paths_in(dir.path());
+        let err = dispatch(
+            Command::Config(ConfigCommand::Show),
+            &paths,
+            &mut Vec::new(),
+        )
+        .expect_err("no file yet");
+        assert!(err
+            .to_string()
+            .ends_with("no config file yet (the setup wizard creates it)"));
+
+        std::fs::write(&paths.config_file, "{ models: {} }\n").expect("write");
+        let mut out = Vec::new();
+        dispatch(Command::Config(ConfigCommand::Show), &paths, &mut out).expect("runs");
+        assert_eq!(out, b"{ models: {} }\n");
+    }
+}

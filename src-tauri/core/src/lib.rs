@@ -1,0 +1,21 @@
+//! Switchboard's core library: everything that matters, with no Tauri, GTK or display dependency.
+//!
+//! The desktop shell (`src-tauri`) and the headless `switchboard` CLI are thin adapters over this
+//! crate. Modules own one concern each:
+//!
+//! - [`paths`]: where the config, data and log files live (XDG, overridable by flags and env).
+//! - [`logging`]: the `tracing` setup, log rotation and the redaction point that keeps secrets
+//!   out of every log line.
+//! - [`cli`]: the clap definitions and handlers of the `switchboard` subcommands.
+//! - [`error`]: the crate's error type and the kinds the UI and the CLI act on.
+#![deny(missing_docs)]
+
+pub mod cli;
+pub mod error;
+pub mod logging;
+pub mod paths;
+
+pub use error::{Error, ErrorKind, Result};
+
+/// The version of Switchboard, as printed by `switchboard --version`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,78 @@
+//! The Switchboard desktop shell: wires core services, the tray, the single-instance guard and
+//! the IPC commands into a Tauri app. Logic lives in `switchboard-core`; this crate only adapts.
+
+mod commands;
+mod desktop_env;
+mod error;
+mod models;
+mod state;
+mod tray;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use switchboard_core::logging::{self, LogTarget};
+use switchboard_core::paths::Paths;
+use tauri::{RunEvent, Runtime, WindowEvent};
+
+pub use error::IpcError;
+use state::AppState;
+
+/// Opens the desktop app; returns when it quits.
+pub fn run(config_flag: Option<PathBuf>) -> ExitCode {
+    let paths = match Paths::from_env(config_flag.as_deref()) {
+        Ok(paths) => paths,
+        Err(err) => {
+            eprintln!("switchboard: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let _log = logging::init(&paths.log_dir, LogTarget::App);
+    tracing::info!(version = switchboard_core::VERSION, config = %paths.config_file.display(), "starting");
+    match run_app(tauri::Builder::default(), paths) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("the app could not start: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds and runs the app on `builder` (tests pass a mock builder).
+pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::Result<()> {
+    let environment = desktop_env::probe();
+    let keep_in_tray = environment.tray_host.available;
+    let app = builder
+        // First, so a second launch is caught before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            tracing::info!("second launch: focusing the running window");
+            tray::show_main_window(app);
+        }))
+        .manage(AppState { paths, environment })
+        .setup(|app| {
+            if let Err(e) = tray::create(app.handle()) {
+                tracing::warn!("no tray icon: {e}");
+            }
+            Ok(())
+        })
+        .on_window_event(move |window, event| {
+            // With a tray host the app lives on in the tray; without one, closing quits, so no
+            // invisible process is left behind.
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if keep_in_tray && window.label() == "main" {
+                    api.prevent_close();
+                    if let Err(e) = window.hide() {
+                        tracing::warn!("cannot hide the window: {e}");
+                    }
+                }
+            }
+        })
+        .invoke_handler(tauri::generate_handler![commands::app_status])
+        .build(tauri::generate_context!())?;
+    app.run(|_app, event| {
+        if let RunEvent::Exit = event {
+            tracing::info!("exiting");
+        }
+    });
+    Ok(())
+}

@@ -1,0 +1,6 @@
+//! End-to-end tests, one binary: the real window (`window`), the headless CLI (`cli`) and the
+//! fake provider servers (`fakes`).
+
+mod cli;
+mod fakes;
+mod window;

@@ -1,0 +1,12 @@
+//! Fake provider servers that speak the exact wire formats Switchboard talks to, on a random
+//! loopback port, with scripted replies and injected faults.
+//!
+//! Each fake runs on its own thread with its own Tokio runtime, so sync and async tests use it
+//! alike; it stops when its [`FakeServer`] handle is dropped. This crate does not depend on
+//! `switchboard-core`: the fakes follow the providers' documented wire formats, not our client.
+#![deny(missing_docs)]
+
+pub mod openai;
+mod server;
+
+pub use server::{FakeServer, RecordedRequest};

@@ -1,0 +1,300 @@
+//! A fake OpenAI-compatible server: `GET /v1/models` and `POST /v1/chat/completions`, streaming
+//! (SSE, with `stream_options.include_usage`) and not, as OpenAI's API reference defines them.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+
+use crate::server::{record, FakeServer, RequestLog};
+
+/// Token counts the fake reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    /// `usage.prompt_tokens`.
+    pub prompt_tokens: u64,
+    /// `usage.completion_tokens`.
+    pub completion_tokens: u64,
+}
+
+/// A fault to inject instead of (or in the middle of) a good answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Answer normally.
+    None,
+    /// Reply with this status and an OpenAI-style error body, with an optional `Retry-After`.
+    Status {
+        /// HTTP status, e.g. 429.
+        status: u16,
+        /// The `error.message` text.
+        message: String,
+        /// Seconds for a `Retry-After` header.
+        retry_after: Option<u64>,
+    },
+    /// Stream this many content chunks, then end the body without `finish_reason` or `[DONE]`.
+    TruncateStream {
+        /// Content chunks sent before the stream ends.
+        after_chunks: usize,
+    },
+}
+
+/// What the fake answers.
+#[derive(Debug, Clone)]
+pub struct Script {
+    /// Model ids listed by `/v1/models`; requests for other models get a 404.
+    pub models: Vec<String>,
+    /// The assistant's answer.
+    pub reply: String,
+    /// Characters per streamed content delta (at least 1).
+    pub chunk_chars: usize,
+    /// Usage to report; `None` reports none, as some local servers do.
+    pub usage: Option<Usage>,
+    /// When set, requests must carry `Authorization: Bearer <key>` or get a 401.
+    pub required_key: Option<String>,
+    /// The fault to inject.
+    pub fault: Fault,
+}
+
+impl Script {
+    /// A script that answers `reply` from model `fake-model`, 4 characters per delta.
+    pub fn reply(reply: impl Into<String>) -> Self {
+        Script {
+            models: vec!["fake-model".to_owned()],
+            reply: reply.into(),
+            chunk_chars: 4,
+            usage: Some(Usage {
+                prompt_tokens: 12,
+                completion_tokens: 7,
+            }),
+            required_key: None,
+            fault: Fault::None,
+        }
+    }
+
+    /// Requires `Authorization: Bearer key`.
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.required_key = Some(key.into());
+        self
+    }
+
+    /// Injects `fault`.
+    pub fn with_fault(mut self, fault: Fault) -> Self {
+        self.fault = fault;
+        self
+    }
+
+    /// Lists `models` instead of `fake-model`.
+    pub fn with_models<S: Into<String>>(mut self, models: impl IntoIterator<Item = S>) -> Self {
+        self.models = models.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+struct Shared {
+    script: Script,
+    log: RequestLog,
+}
+
+/// Starts the fake on a free loopback port; its base URL for clients is `url() + "/v1"`.
+pub fn start(script: Script) -> std::io::Result<FakeServer> {
+    let log = RequestLog::default();
+    let shared = Arc::new(Shared {
+        script,
+        log: log.clone(),
+    });
+    let router = Router::new()
+        .route("/v1/models", get(list_models))
+        .route("/v1/chat/completions", post(chat_completions))
+        .with_state(shared);
+    FakeServer::spawn(router, log)
+}
+
+async fn list_models(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    record(&shared.log, &method, &uri, &headers, b"");
+    if let Some(denied) = check_key(&shared.script, &headers) {
+        return denied;
+    }
+    let data: Vec<Value> = shared
+        .script
+        .models
+        .iter()
+        .map(|id| json!({"id": id, "object": "model", "created": 1_700_000_000, "owned_by": "organization-owner"}))
+        .collect();
+    json_response(StatusCode::OK, &json!({"object": "list", "data": data}))
+}
+
+async fn chat_completions(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let text = record(&shared.log, &method, &uri, &headers, &body);
+    let script = &shared.script;
+    if let Some(denied) = check_key(script, &headers) {
+        return denied;
+    }
+    let request: Value = match serde_json::from_str(&text) {
+        Ok(value) => value,
+        Err(e) => {
+            return error_response(
+                400,
+                &format!("We could not parse the JSON body of your request. ({e})"),
+                "invalid_request_error",
+                None,
+            )
+        }
+    };
+    let model = request["model"].as_str().unwrap_or_default().to_owned();
+    if !script.models.contains(&model) {
+        let message =
+            format!("The model `{model}` does not exist or you do not have access to it.");
+        return error_response(
+            404,
+            &message,
+            "invalid_request_error",
+            Some("model_not_found"),
+        );
+    }
+    if let Fault::Status {
+        status,
+        message,
+        retry_after,
+    } = &script.fault
+    {
+        let mut response = error_response(*status, message, "server_error", None);
+        if let Some(seconds) = retry_after {
+            if let Ok(value) = seconds.to_string().parse() {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        return response;
+    }
+    if request["stream"].as_bool().unwrap_or(false) {
+        let include_usage = request["stream_options"]["include_usage"]
+            .as_bool()
+            .unwrap_or(false);
+        stream_response(script, &model, include_usage)
+    } else {
+        let mut completion = json!({
+            "id": "chatcmpl-fake",
+            "object": "chat.completion",
+            "created": 1_700_000_000,
+            "model": model,
+            "choices": [{
+                "index": 0,
+                "message": {"role": "assistant", "content": script.reply, "refusal": null},
+                "logprobs": null,
+                "finish_reason": "stop"
+            }],
+        });
+        if let Some(usage) = script.usage {
+            completion["usage"] = usage_json(usage);
+        }
+        json_response(StatusCode::OK, &completion)
+    }
+}
+
+fn stream_response(script: &Script, model: &str, include_usage: bool) -> Response {
+    let chunk = |delta: Value, finish: Value| {
+        json!({
+            "id": "chatcmpl-fake",
+            "object": "chat.completion.chunk",
+            "created": 1_700_000_000,
+            "model": model,
+            "system_fingerprint": null,
+            "choices": [{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish}],
+        })
+    };
+    let mut events = vec![chunk(
+        json!({"role": "assistant", "content": ""}),
+        Value::Null,
+    )];
+    let chars: Vec<char> = script.reply.chars().collect();
+    let pieces: Vec<String> = chars
+        .chunks(script.chunk_chars.max(1))
+        .map(|c| c.iter().collect())
+        .collect();
+    let truncate_after = match script.fault {
+        Fault::TruncateStream { after_chunks } => Some(after_chunks),
+        _ => None,
+    };
+    for piece in pieces.iter().take(truncate_after.unwrap_or(usize::MAX)) {
+        events.push(chunk(json!({"content": piece}), Value::Null));
+    }
+    let mut body = String::new();
+    let mut push = |data: &str| {
+        body.push_str("data: ");
+        body.push_str(data);
+        body.push_str("\n\n");
+    };
+    for event in &events {
+        push(&event.to_string());
+    }
+    if truncate_after.is_none() {
+        push(&chunk(json!({}), json!("stop")).to_string());
+        if let (true, Some(usage)) = (include_usage, script.usage) {
+            let mut last = chunk(json!({}), Value::Null);
+            last["choices"] = json!([]);
+            last["usage"] = usage_json(usage);
+            push(&last.to_string());
+        }
+        push("[DONE]");
+    }
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "text/event-stream")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .body(Body::from(body))
+        .unwrap_or_else(|_| Response::new(Body::empty()))
+}
+
+fn usage_json(usage: Usage) -> Value {
+    json!({
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "total_tokens": usage.prompt_tokens + usage.completion_tokens,
+    })
+}
+
+fn check_key(script: &Script, headers: &HeaderMap) -> Option<Response> {
+    let key = script.required_key.as_ref()?;
+    let sent = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    if sent == Some(format!("Bearer {key}").as_str()) {
+        return None;
+    }
+    let message = "Incorrect API key provided. You can find your API key in your account settings.";
+    Some(error_response(
+        401,
+        message,
+        "invalid_request_error",
+        Some("invalid_api_key"),
+    ))
+}
+
+fn error_response(status: u16, message: &str, kind: &str, code: Option<&str>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = json!({"error": {"message": message, "type": kind, "param": null, "code": code}});
+    json_response(status, &body)
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap_or_else(|_| Response::new(Body::empty()))
+}

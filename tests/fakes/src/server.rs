@@ -1,0 +1,140 @@
+//! Running an axum router on a loopback port in a background thread, and recording requests.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use axum::Router;
+use tokio::sync::oneshot;
+
+/// One request as the fake received it.
+#[derive(Debug, Clone)]
+pub struct RecordedRequest {
+    /// HTTP method, e.g. `POST`.
+    pub method: String,
+    /// Path and query, e.g. `/v1/chat/completions`.
+    pub path: String,
+    /// Header names (lowercase) and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The request body as text.
+    pub body: String,
+}
+
+impl RecordedRequest {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Shared log of the requests a fake received.
+pub(crate) type RequestLog = Arc<Mutex<Vec<RecordedRequest>>>;
+
+/// A running fake server; dropping it stops the server and waits for its thread.
+#[derive(Debug)]
+pub struct FakeServer {
+    addr: SocketAddr,
+    requests: RequestLog,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FakeServer {
+    /// Serves `router` on `127.0.0.1` at a free port.
+    pub(crate) fn spawn(router: Router, requests: RequestLog) -> std::io::Result<Self> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let thread = std::thread::Builder::new()
+            .name(format!("fake-{addr}"))
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let listener = match tokio::net::TcpListener::from_std(listener) {
+                        Ok(listener) => listener,
+                        Err(e) => return eprintln!("fake server on {addr} cannot listen: {e}"),
+                    };
+                    let serve = axum::serve(listener, router).with_graceful_shutdown(async {
+                        let _ignored = stop.await;
+                    });
+                    if let Err(e) = serve.await {
+                        eprintln!("fake server on {addr} stopped: {e}");
+                    }
+                });
+            })?;
+        Ok(FakeServer {
+            addr,
+            requests,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
+    }
+
+    /// The socket address the fake listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT` with no trailing slash.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.requests
+            .lock()
+            .map(|log| log.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ignored = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ignored = thread.join();
+        }
+    }
+}
+
+/// Records a request into `log`; returns the body text for the handler to parse.
+pub(crate) fn record(
+    log: &RequestLog,
+    method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> String {
+    let body = String::from_utf8_lossy(body).into_owned();
+    let request = RecordedRequest {
+        method: method.to_string(),
+        path: uri
+            .path_and_query()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| uri.path().to_owned()),
+        headers: headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: body.clone(),
+    };
+    if let Ok(mut log) = log.lock() {
+        log.push(request);
+    }
+    body
+}

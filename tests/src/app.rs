@@ -1,0 +1,134 @@
+//! The real app in the throw-away desktop, driven over WebDriver through `tauri-driver`.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+use crate::desktop::{Desktop, DesktopOptions};
+use crate::process::{descendants_running, wait_until, Guarded};
+
+/// How long to wait for an element or a state change before failing the test.
+pub const UI_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The app running under `tauri-driver`, with a WebDriver session to it.
+pub struct App {
+    // Drop order: the session's driver (and the app under it) before the desktop.
+    client: Client,
+    driver: Guarded,
+    /// The throw-away desktop the app runs in.
+    pub desktop: Desktop,
+    binary: PathBuf,
+}
+
+impl App {
+    /// Starts a throw-away desktop, `tauri-driver`, and the app, and waits for its window.
+    pub async fn launch(options: DesktopOptions) -> App {
+        let desktop = Desktop::start(options);
+        let binary = crate::app_binary();
+        let port = free_port();
+        let mut command = desktop.command(tauri_driver());
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &free_port().to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        let driver = Guarded::spawn("tauri-driver", &mut command).unwrap_or_else(|e| {
+            panic!("cannot start tauri-driver (cargo install tauri-driver --locked): {e}")
+        });
+        let listening = wait_until(Duration::from_secs(15), || {
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        assert!(listening, "tauri-driver did not listen on port {port}");
+
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("wry"));
+        capabilities.insert("tauri:options".into(), json!({ "application": binary }));
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap_or_else(|e| panic!("no WebDriver session with {}: {e}", binary.display()));
+        let app = App {
+            client,
+            driver,
+            desktop,
+            binary,
+        };
+        app.wait_for("[data-testid=nav-chat]").await;
+        app
+    }
+
+    /// The WebDriver session.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Waits until an element matching `css` exists and returns it.
+    pub async fn wait_for(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css} within {UI_TIMEOUT:?}: {e}"))
+    }
+
+    /// Writes a PNG of the window to `target/screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .unwrap_or_else(|e| panic!("screenshot: {e}"));
+        let path = crate::screenshot_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        path
+    }
+
+    /// Pids of the app processes running under this session's driver.
+    pub fn app_pids(&self) -> Vec<u32> {
+        descendants_running(self.driver.pid(), &self.binary)
+    }
+
+    /// The app binary under test.
+    pub fn binary(&self) -> &PathBuf {
+        &self.binary
+    }
+
+    /// Ends the WebDriver session; the drop that follows stops the driver and the desktop.
+    pub async fn close(self) {
+        // The app may already be gone (a test that closed its window); that is fine here.
+        let _ignored = self.client.clone().close().await;
+    }
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(path);
+    }
+    let in_cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|home| home.join("bin").join("tauri-driver"));
+    match in_cargo_home {
+        Some(path) if path.exists() => path,
+        _ => PathBuf::from("tauri-driver"),
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .unwrap_or_else(|e| panic!("no free port: {e}"))
+}
