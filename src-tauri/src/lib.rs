@@ -67,7 +67,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
                 }
             }
         })
-        .invoke_handler(tauri::generate_handler![commands::app_status])
+        .invoke_handler(tauri::generate_handler![commands::app::app_status])
         .build(tauri::generate_context!())?;
     app.run(|_app, event| {
         if let RunEvent::Exit = event {

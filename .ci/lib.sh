@@ -1,0 +1,82 @@
+# Shared by .ci/start-app and .ci/test-all: installs what is missing, skips what is there.
+# Works as root, or as a user with sudo. Sourced, not run.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+APT_PACKAGES=(
+  build-essential pkg-config curl libssl-dev
+  libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
+  xvfb xauth x11-utils fonts-dejavu-core dbus gnome-keyring libsecret-tools webkit2gtk-driver imagemagick
+)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else echo "need root for: $* (run as root or install sudo)" >&2; return 1
+  fi
+}
+
+install_apt_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then return 0; fi
+  say "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_rust() {
+  if command -v cargo >/dev/null && command -v rustc >/dev/null; then
+    if command -v rustup >/dev/null; then
+      local have; have="$(rustup component list --installed 2>/dev/null || true)"
+      for component in rustfmt clippy; do
+        grep -q "^$component" <<<"$have" || { say "adding rust component $component"; rustup component add "$component"; }
+      done
+    fi
+    return 0
+  fi
+  say "no Rust toolchain: installing Debian's cargo, rustc, rustfmt and clippy"
+  install_apt_packages cargo rustc rustfmt rust-clippy
+}
+
+install_node() {
+  local major=0
+  command -v node >/dev/null && major="$(node -p 'process.versions.node.split(".")[0]')"
+  if [ "$major" -ge 20 ]; then return 0; fi
+  say "installing Node.js and npm from Debian"
+  install_apt_packages nodejs npm
+}
+
+install_ui_packages() {
+  # npm ci wipes node_modules, so only run it when the lockfile changed since the last install.
+  local stamp="$REPO/ui/node_modules/.switchboard-lock.sha256"
+  local want; want="$(sha256sum "$REPO/ui/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  say "installing npm packages (npm ci)"
+  (cd "$REPO/ui" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
+}
+
+install_tauri_driver() {
+  command -v tauri-driver >/dev/null && return 0
+  say "installing tauri-driver"
+  cargo install tauri-driver --locked --version '^2'
+}
+
+build_ui() {
+  say "building the UI (ui/dist is embedded into the app at compile time)"
+  (cd "$REPO/ui" && npm run --silent build)
+}
+
+install_everything() {
+  install_apt_packages "${APT_PACKAGES[@]}"
+  install_rust
+  install_node
+  install_ui_packages
+}
