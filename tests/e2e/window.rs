@@ -22,8 +22,7 @@ async fn open_screen(app: &App, id: &str) {
         .await
         .expect("click nav");
     app.wait_for(&format!("[data-testid=screen-{id}]")).await;
-    // WebKit may paint the frame before the click for a moment after the DOM changed.
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    app.settle().await;
 }
 
 async fn probe_available(app: &App, probe: &str) -> String {

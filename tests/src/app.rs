@@ -85,6 +85,7 @@ impl App {
 
     /// Writes a PNG of the window to `target/screenshots/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        self.settle().await;
         let png = self
             .client
             .screenshot()
@@ -93,6 +94,17 @@ impl App {
         let path = crate::screenshot_dir().join(format!("{name}.png"));
         std::fs::write(&path, png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
         path
+    }
+
+    /// Waits until WebKit has painted the current DOM: two animation frames, then a short grace,
+    /// because a screenshot taken right after a DOM change can show the frame before it.
+    pub async fn settle(&self) {
+        let script = "const done = arguments[arguments.length - 1];\n\
+                      requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        if let Err(e) = self.client.execute_async(script, Vec::new()).await {
+            eprintln!("could not wait for a paint: {e}");
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
     }
 
     /// Pids of the app processes running under this session's driver.

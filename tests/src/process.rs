@@ -113,23 +113,39 @@ pub fn processes() -> Vec<ProcInfo> {
         .collect()
 }
 
-/// Live (not zombie) descendants of `root` whose executable is `exe`.
-pub fn descendants_running(root: u32, exe: &Path) -> Vec<u32> {
+/// Live (not zombie) descendants of `root`, at any depth.
+pub fn descendants(root: u32) -> Vec<u32> {
     let all = processes();
     let mut found = Vec::new();
     let mut frontier = vec![root];
     while let Some(parent) = frontier.pop() {
         for p in all.iter().filter(|p| p.ppid == parent) {
             frontier.push(p.pid);
-            let same_exe = std::fs::read_link(format!("/proc/{}/exe", p.pid))
-                .map(|link| link == exe)
-                .unwrap_or(false);
-            if same_exe && p.state != 'Z' {
+            if p.state != 'Z' {
                 found.push(p.pid);
             }
         }
     }
     found
+}
+
+/// Live descendants of `root` whose executable is `exe`.
+pub fn descendants_running(root: u32, exe: &Path) -> Vec<u32> {
+    descendants(root)
+        .into_iter()
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|link| link == exe))
+        .collect()
+}
+
+/// Resident set size of `pid` in KiB (`VmRSS`), or 0 if it is gone.
+pub fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        })
+        .unwrap_or(0)
 }
 
 /// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.

@@ -1,0 +1,5 @@
+//! Tauri's build step for the baseline app.
+
+fn main() {
+    tauri_build::build();
+}

@@ -1,0 +1,162 @@
+import { clearMocks } from '@tauri-apps/api/mocks';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import App from './App.svelte';
+import { LAST_SCREEN_KEY } from './lib/router.svelte';
+import { mockBackend, resetLocation } from './test/fixtures';
+
+const IDS = ['chat', 'providers', 'setup', 'settings'] as const;
+
+function nav(id: string): HTMLElement {
+  return screen.getByTestId(`nav-${id}`);
+}
+
+function expectScreen(id: (typeof IDS)[number]): void {
+  expect(screen.getByTestId(`screen-${id}`)).toBeInTheDocument();
+  for (const other of IDS) {
+    if (other === id) {
+      expect(nav(other)).toHaveAttribute('aria-current', 'page');
+    } else {
+      expect(screen.queryByTestId(`screen-${other}`)).not.toBeInTheDocument();
+      expect(nav(other)).not.toHaveAttribute('aria-current');
+    }
+  }
+}
+
+beforeEach(() => {
+  resetLocation();
+  mockBackend();
+});
+
+afterEach(() => {
+  clearMocks();
+});
+
+describe('navigation', () => {
+  it('starts on Chat and offers four entries in order', () => {
+    render(App);
+    expectScreen('chat');
+    const buttons = within(screen.getByRole('navigation', { name: 'Main' })).getAllByRole('button');
+    expect(buttons.map((b) => b.dataset.testid)).toEqual(IDS.map((id) => `nav-${id}`));
+    expect(nav('chat')).toHaveAttribute('tabindex', '0');
+    expect(nav('settings')).toHaveAttribute('tabindex', '-1');
+  });
+
+  it('switches screens on click, focuses the heading and remembers the screen', async () => {
+    const user = userEvent.setup();
+    render(App);
+    await user.click(nav('settings'));
+    expectScreen('settings');
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1 })).toHaveFocus());
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Settings');
+    expect(localStorage.getItem(LAST_SCREEN_KEY)).toBe('settings');
+    expect(location.hash).toBe('#/settings');
+  });
+
+  it('moves focus with the arrow keys and opens with Enter and Space', async () => {
+    const user = userEvent.setup();
+    render(App);
+    nav('chat').focus();
+    await user.keyboard('{ArrowDown}');
+    expect(nav('providers')).toHaveFocus();
+    expectScreen('chat'); // arrows only move focus
+    await user.keyboard('{ArrowDown}{ArrowDown}{ArrowDown}');
+    expect(nav('chat')).toHaveFocus(); // wraps around
+    await user.keyboard('{ArrowUp}');
+    expect(nav('settings')).toHaveFocus();
+    await user.keyboard('{ArrowUp}{Enter}');
+    expectScreen('setup');
+    nav('setup').focus();
+    await user.keyboard('{Home}');
+    expect(nav('chat')).toHaveFocus();
+    await user.keyboard('{End}');
+    expect(nav('settings')).toHaveFocus();
+    await user.keyboard('{ArrowUp}{ArrowUp} ');
+    expectScreen('providers');
+  });
+
+  it('jumps to screens with Ctrl+1..4', async () => {
+    const user = userEvent.setup();
+    render(App);
+    await user.keyboard('{Control>}4{/Control}');
+    expectScreen('settings');
+    await user.keyboard('{Control>}2{/Control}');
+    expectScreen('providers');
+    await user.keyboard('{Control>}3{/Control}');
+    expectScreen('setup');
+    await user.keyboard('{Control>}1{/Control}');
+    expectScreen('chat');
+    await user.keyboard('{Control>}9{/Control}4');
+    expectScreen('chat'); // no such screen, and a plain digit does nothing
+  });
+
+  it('restores the last screen after a reload', () => {
+    localStorage.setItem(LAST_SCREEN_KEY, 'providers');
+    render(App);
+    expectScreen('providers');
+    expect(location.hash).toBe('#/providers');
+  });
+
+  it('ignores a stored value that is not a screen', () => {
+    localStorage.setItem(LAST_SCREEN_KEY, 'nonsense');
+    render(App);
+    expectScreen('chat');
+  });
+
+  it('lets the URL hash win and follows hash changes', async () => {
+    localStorage.setItem(LAST_SCREEN_KEY, 'providers');
+    resetLocation('#/setup');
+    localStorage.setItem(LAST_SCREEN_KEY, 'providers');
+    render(App);
+    expectScreen('setup');
+    location.hash = '#/settings';
+    await waitFor(() => expectScreen('settings'));
+    expect(localStorage.getItem(LAST_SCREEN_KEY)).toBe('settings');
+  });
+
+  it('has a skip link that focuses the screen heading', async () => {
+    const user = userEvent.setup();
+    render(App);
+    await user.click(screen.getByRole('button', { name: 'Skip to content' }));
+    expect(screen.getByRole('heading', { level: 1, name: 'Chat' })).toHaveFocus();
+  });
+});
+
+describe('empty states', () => {
+  it('Chat explains what will be there and links to Setup', async () => {
+    const user = userEvent.setup();
+    render(App);
+    expect(screen.getByRole('heading', { level: 1, name: 'Chat' })).toBeInTheDocument();
+    expect(screen.getByTestId('chat-empty')).toHaveTextContent(
+      /Your conversations will appear here/,
+    );
+    expect(screen.getByTestId('chat-empty')).toHaveTextContent(/LM Studio or Ollama/);
+    await user.click(screen.getByTestId('chat-open-setup'));
+    expectScreen('setup');
+  });
+
+  it('Providers mentions the config file and the keychain', async () => {
+    resetLocation('#/providers');
+    render(App);
+    expect(screen.getByRole('heading', { level: 1, name: 'Providers' })).toBeInTheDocument();
+    const empty = screen.getByTestId('providers-empty');
+    expect(empty).toHaveTextContent(/No providers yet/);
+    expect(empty).toHaveTextContent(/OpenClaw-compatible config file/);
+    expect(screen.getByTestId('screen-providers')).toHaveTextContent(/OS keychain/);
+    // The sample status has no keyring: the warning shows where keys would be entered.
+    expect(await screen.findByTestId('providers-keyring-missing')).toHaveTextContent(
+      /No Secret Service provider/,
+    );
+  });
+
+  it('Setup shows the three setups', () => {
+    resetLocation('#/setup');
+    render(App);
+    expect(screen.getByRole('heading', { level: 1, name: 'Setup' })).toBeInTheDocument();
+    const titles = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
+    expect(titles).toEqual(['Local only', 'Hybrid', 'Local first']);
+    expect(screen.getByTestId('setup-mode-local-only')).toHaveTextContent(/Strongest privacy/);
+    expect(screen.getAllByText('Coming soon')).toHaveLength(3);
+  });
+});

@@ -1,0 +1,70 @@
+import { clearMocks } from '@tauri-apps/api/mocks';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getAppStatus, IpcError, toIpcError } from './ipc';
+import { mockBackend, sampleStatus } from '../test/fixtures';
+
+afterEach(() => {
+  clearMocks();
+});
+
+describe('toIpcError', () => {
+  it('keeps kind and message of a Rust {kind, message} rejection', () => {
+    const error = toIpcError({ kind: 'io', message: 'disk full' });
+    expect(error).toBeInstanceOf(IpcError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.kind).toBe('io');
+    expect(error.message).toBe('disk full');
+  });
+
+  it('turns a bare string into an unknown-kind error with that text', () => {
+    expect(toIpcError('Command app_status not found')).toMatchObject({
+      kind: 'unknown',
+      message: 'Command app_status not found',
+    });
+  });
+
+  it('uses the message of a thrown Error', () => {
+    expect(toIpcError(new TypeError('boom'))).toMatchObject({ kind: 'unknown', message: 'boom' });
+  });
+
+  it('names the kind when there is no message', () => {
+    const error = toIpcError({ kind: 'config' });
+    expect(error.kind).toBe('config');
+    expect(error.message).toContain('config');
+  });
+
+  it.each([undefined, null, 42, '', '   ', {}, { kind: 7, message: ['x'] }, []])(
+    'gives a readable message for %j',
+    (value) => {
+      const error = toIpcError(value);
+      expect(error.kind).toBe('unknown');
+      expect(error.message).toBe('An unknown error occurred.');
+    },
+  );
+
+  it('passes an IpcError through unchanged', () => {
+    const original = new IpcError('keyring', 'locked');
+    expect(toIpcError(original)).toBe(original);
+  });
+});
+
+describe('getAppStatus', () => {
+  it('calls app_status and returns its answer', async () => {
+    const calls = mockBackend();
+    await expect(getAppStatus()).resolves.toEqual(sampleStatus());
+    expect(calls).toEqual(['app_status']);
+  });
+
+  it('rejects with an IpcError when the command fails', async () => {
+    mockBackend({ rejectWith: { kind: 'io', message: 'cannot read /etc/x' } });
+    const error: unknown = await getAppStatus().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IpcError);
+    expect(error).toMatchObject({ kind: 'io', message: 'cannot read /etc/x' });
+  });
+
+  it('rejects with not_in_app outside the Tauri webview', async () => {
+    const error: unknown = await getAppStatus().catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'not_in_app' });
+    expect((error as IpcError).message).toMatch(/Not running inside the Switchboard app/);
+  });
+});
