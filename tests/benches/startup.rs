@@ -10,7 +10,7 @@
 //! `cargo build --release -p switchboard -p switchboard-hello && cargo bench -p switchboard-tests --bench startup`
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use switchboard_tests::desktop::{Desktop, DesktopOptions};
@@ -36,26 +36,19 @@ fn release_dir() -> PathBuf {
         .to_path_buf()
 }
 
-fn window_viewable(desktop: &Desktop, title: &str) -> bool {
-    Command::new("xwininfo")
-        .args(["-display", desktop.display(), "-name", title])
-        .stderr(Stdio::null())
-        .output()
-        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("IsViewable"))
-}
-
 /// One cold start: returns (time to window shown, idle RSS in KiB of the app and its children).
 fn start_once(subject: &Subject) -> (Duration, u64) {
     let desktop = Desktop::start(DesktopOptions {
         dbus: true,
         keyring: false,
+        tray_host: false,
     });
     let mut command = desktop.command(&subject.binary);
     command.stdout(Stdio::null()).stderr(Stdio::null());
     let started = Instant::now();
     let app = Guarded::spawn(subject.name, &mut command).expect("spawn app");
     let shown = wait_until(Duration::from_secs(30), || {
-        window_viewable(&desktop, subject.title)
+        desktop.window_map_state(subject.title).as_deref() == Some("IsViewable")
     });
     let elapsed = started.elapsed();
     assert!(

@@ -3,4 +3,5 @@
 
 mod cli;
 mod fakes;
+mod tray;
 mod window;

@@ -78,6 +78,7 @@ async fn the_app_stays_usable_without_a_session_bus() {
     let app = App::launch(DesktopOptions {
         dbus: false,
         keyring: false,
+        tray_host: false,
     })
     .await;
     open_screen(&app, "settings").await;
@@ -103,6 +104,7 @@ async fn the_app_stays_usable_without_a_keyring_daemon() {
     let app = App::launch(DesktopOptions {
         dbus: true,
         keyring: false,
+        tray_host: false,
     })
     .await;
     open_screen(&app, "settings").await;
@@ -133,7 +135,7 @@ async fn a_second_launch_focuses_the_running_instance() {
 async fn closing_the_window_quits_when_there_is_no_tray_host() {
     let app = App::launch(DesktopOptions::default()).await;
     assert_eq!(app.app_pids().len(), 1);
-    app.client().close_window().await.expect("close window");
+    app.desktop.close_window("Switchboard");
     let quit = wait_until(Duration::from_secs(10), || app.app_pids().is_empty());
     assert!(quit, "the app kept running with no window and no tray host");
     app.close().await;

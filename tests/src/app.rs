@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::desktop::{Desktop, DesktopOptions};
 use crate::process::{descendants_running, wait_until, Guarded};
+use crate::tray_host::TrayHost;
 
 /// How long to wait for an element or a state change before failing the test.
 pub const UI_TIMEOUT: Duration = Duration::from_secs(15);
@@ -21,6 +22,7 @@ pub struct App {
     // Drop order: the session's driver (and the app under it) before the desktop.
     client: Client,
     driver: Guarded,
+    tray_host: Option<TrayHost>,
     /// The throw-away desktop the app runs in.
     pub desktop: Desktop,
     binary: PathBuf,
@@ -30,42 +32,32 @@ impl App {
     /// Starts a throw-away desktop, `tauri-driver`, and the app, and waits for its window.
     pub async fn launch(options: DesktopOptions) -> App {
         let desktop = Desktop::start(options);
+        // The tray host must be on the bus before the app starts, as a panel would be.
+        let tray_host = match (options.tray_host, desktop.dbus_address()) {
+            (true, Some(address)) => Some(
+                TrayHost::start(address)
+                    .await
+                    .unwrap_or_else(|e| panic!("tray host: {e}")),
+            ),
+            (true, None) => panic!("a tray host needs a D-Bus session"),
+            (false, _) => None,
+        };
         let binary = crate::app_binary();
-        let port = free_port();
-        let mut command = desktop.command(tauri_driver());
-        command
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &free_port().to_string(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
-        let driver = Guarded::spawn("tauri-driver", &mut command).unwrap_or_else(|e| {
-            panic!("cannot start tauri-driver (cargo install tauri-driver --locked): {e}")
-        });
-        let listening = wait_until(Duration::from_secs(15), || {
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
-        });
-        assert!(listening, "tauri-driver did not listen on port {port}");
-
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert("browserName".into(), json!("wry"));
-        capabilities.insert("tauri:options".into(), json!({ "application": binary }));
-        let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .unwrap_or_else(|e| panic!("no WebDriver session with {}: {e}", binary.display()));
+        let (driver, client) = start_session(&desktop, &binary).await;
         let app = App {
             client,
             driver,
+            tray_host,
             desktop,
             binary,
         };
         app.wait_for("[data-testid=nav-chat]").await;
         app
+    }
+
+    /// The fake tray host, when the desktop has one.
+    pub fn tray_host(&self) -> Option<&TrayHost> {
+        self.tray_host.as_ref()
     }
 
     /// The WebDriver session.
@@ -124,6 +116,53 @@ impl App {
     }
 }
 
+/// Starts `tauri-driver` and opens a WebDriver session that launches `binary`.
+///
+/// Ports are picked free and then released, so another process can take one in between; a
+/// failed start is retried with fresh ports before the test is failed.
+async fn start_session(desktop: &Desktop, binary: &PathBuf) -> (Guarded, Client) {
+    const ATTEMPTS: usize = 3;
+    let mut last_error = String::new();
+    for attempt in 1..=ATTEMPTS {
+        let (port, native_port) = free_ports();
+        let mut command = desktop.command(tauri_driver());
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        let driver = Guarded::spawn("tauri-driver", &mut command).unwrap_or_else(|e| {
+            panic!("cannot start tauri-driver (cargo install tauri-driver --locked): {e}")
+        });
+        let listening = wait_until(Duration::from_secs(15), || {
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        if !listening {
+            last_error = format!("tauri-driver did not listen on port {port}");
+            continue;
+        }
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("wry"));
+        capabilities.insert("tauri:options".into(), json!({ "application": binary }));
+        match ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return (driver, client),
+            Err(e) => {
+                last_error = format!("no WebDriver session with {}: {e}", binary.display());
+                eprintln!("attempt {attempt}/{ATTEMPTS}: {last_error}");
+            }
+        }
+    }
+    panic!("{last_error}");
+}
+
 fn tauri_driver() -> PathBuf {
     if let Some(path) = std::env::var_os("TAURI_DRIVER") {
         return PathBuf::from(path);
@@ -138,9 +177,15 @@ fn tauri_driver() -> PathBuf {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind(("127.0.0.1", 0))
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .unwrap_or_else(|e| panic!("no free port: {e}"))
+/// Two distinct free loopback ports (both held while picking, so they differ).
+fn free_ports() -> (u16, u16) {
+    let bind =
+        || TcpListener::bind(("127.0.0.1", 0)).unwrap_or_else(|e| panic!("no free port: {e}"));
+    let (first, second) = (bind(), bind());
+    let port = |l: &TcpListener| {
+        l.local_addr()
+            .map(|a| a.port())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    (port(&first), port(&second))
 }

@@ -17,6 +17,8 @@ pub struct DesktopOptions {
     pub dbus: bool,
     /// Start an unlocked gnome-keyring on that bus (needs `dbus`).
     pub keyring: bool,
+    /// Run a fake tray host on that bus (needs `dbus`; started by [`crate::app::App::launch`]).
+    pub tray_host: bool,
 }
 
 impl Default for DesktopOptions {
@@ -24,6 +26,7 @@ impl Default for DesktopOptions {
         DesktopOptions {
             dbus: true,
             keyring: true,
+            tray_host: false,
         }
     }
 }
@@ -34,6 +37,7 @@ pub struct Desktop {
     // Field order is drop order: the keyring and bus go before the display and the folders.
     keyring: Option<Guarded>,
     dbus: Option<(Guarded, String)>,
+    window_manager: Option<Guarded>,
     xvfb: Guarded,
     display: String,
     home: TempDir,
@@ -54,10 +58,12 @@ impl Desktop {
         let mut desktop = Desktop {
             keyring: None,
             dbus: None,
+            window_manager: None,
             xvfb,
             display,
             home,
         };
+        desktop.window_manager = Some(desktop.start_window_manager());
         if options.dbus {
             desktop.dbus = Some(desktop.start_dbus());
             if options.keyring {
@@ -121,6 +127,41 @@ impl Desktop {
         command
     }
 
+    /// Asks the window manager to close the window titled `title`, as the title bar's close
+    /// button or Alt+F4 would (`WM_DELETE_WINDOW`, which the app may refuse).
+    pub fn close_window(&self, title: &str) {
+        let status = self.command("wmctrl").args(["-c", title]).status();
+        assert!(
+            matches!(status, Ok(s) if s.success()),
+            "wmctrl -c {title} failed: {status:?}"
+        );
+    }
+
+    /// Openbox: a real window manager, so windows get frames and close requests as on a desktop.
+    fn start_window_manager(&self) -> Guarded {
+        let mut command = self.command("openbox");
+        command
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .arg("--sm-disable")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let wm = Guarded::spawn("openbox", &mut command)
+            .unwrap_or_else(|e| panic!("cannot start openbox (apt install openbox): {e}"));
+        let ready = wait_until(Duration::from_secs(10), || {
+            self.command("wmctrl")
+                .arg("-m")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        });
+        assert!(
+            ready,
+            "the window manager did not start (apt install wmctrl openbox)"
+        );
+        wm
+    }
+
     fn start_dbus(&self) -> (Guarded, String) {
         let socket = self.home.path().join("runtime").join("bus");
         // A session bus with no service directories: nothing is D-Bus-activated behind the
@@ -134,7 +175,8 @@ impl Desktop {
             .args(["--nofork", "--nopidfile", "--print-address=1"])
             .arg(format!("--address=unix:path={}", socket.display()))
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            // It warns that it cannot raise its fd limit when not run as a user service.
+            .stderr(Stdio::null());
         let mut daemon = Guarded::spawn("dbus-daemon", &mut command)
             .unwrap_or_else(|e| panic!("cannot start dbus-daemon (apt install dbus): {e}"));
         let stdout = daemon.child_mut().stdout.take().expect("piped stdout");
@@ -172,6 +214,26 @@ impl Desktop {
         });
         assert!(ready, "gnome-keyring did not claim org.freedesktop.secrets");
         daemon
+    }
+
+    /// The map state of the top-level window titled `title` (`IsViewable`, `IsUnMapped`, …),
+    /// or `None` when there is no such window.
+    pub fn window_map_state(&self, title: &str) -> Option<String> {
+        let out = Command::new("xwininfo")
+            .args(["-display", &self.display, "-name", title])
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("Map State:"))?;
+        Some(
+            line.trim_start()
+                .trim_start_matches("Map State:")
+                .trim()
+                .to_owned(),
+        )
     }
 
     /// Whether `name` has an owner on the private bus.

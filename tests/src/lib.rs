@@ -9,6 +9,7 @@
 pub mod app;
 pub mod desktop;
 pub mod process;
+pub mod tray_host;
 
 use std::path::PathBuf;
 
