@@ -3,5 +3,6 @@
 
 mod cli;
 mod fakes;
+mod shell;
 mod tray;
 mod window;

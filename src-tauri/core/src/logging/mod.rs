@@ -6,7 +6,7 @@
 
 pub mod redact;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
 use tracing_appender::non_blocking::WorkerGuard;
@@ -50,6 +50,7 @@ pub fn init(log_dir: &Path, target: LogTarget) -> LogGuard {
     };
     let stderr_layer = tracing_subscriber::fmt::layer()
         .with_writer(Redacting(io::stderr))
+        .with_ansi(io::stderr().is_terminal())
         .with_target(false)
         .with_filter(filter(stderr_level));
 
