@@ -42,6 +42,7 @@ fn start_once(subject: &Subject) -> (Duration, u64) {
         dbus: true,
         keyring: false,
         tray_host: false,
+        dark_theme: false,
     });
     let mut command = desktop.command(&subject.binary);
     command.stdout(Stdio::null()).stderr(Stdio::null());

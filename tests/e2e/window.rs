@@ -79,6 +79,7 @@ async fn the_app_stays_usable_without_a_session_bus() {
         dbus: false,
         keyring: false,
         tray_host: false,
+        dark_theme: false,
     })
     .await;
     open_screen(&app, "settings").await;
@@ -105,6 +106,7 @@ async fn the_app_stays_usable_without_a_keyring_daemon() {
         dbus: true,
         keyring: false,
         tray_host: false,
+        dark_theme: false,
     })
     .await;
     open_screen(&app, "settings").await;
@@ -138,5 +140,32 @@ async fn closing_the_window_quits_when_there_is_no_tray_host() {
     app.desktop.close_window("Switchboard");
     let quit = wait_until(Duration::from_secs(10), || app.app_pids().is_empty());
     assert!(quit, "the app kept running with no window and no tray host");
+    app.close().await;
+}
+
+#[tokio::test]
+async fn the_dark_theme_follows_the_system() {
+    let options = DesktopOptions {
+        dark_theme: true,
+        ..DesktopOptions::default()
+    };
+    let app = App::launch(options).await;
+    let dark = app
+        .client()
+        .execute(
+            "return window.matchMedia('(prefers-color-scheme: dark)').matches",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    assert_eq!(
+        dark,
+        serde_json::Value::Bool(true),
+        "WebKit did not report the dark theme"
+    );
+    for (id, _) in SCREENS {
+        open_screen(&app, id).await;
+        app.screenshot(&format!("screen-{id}-dark")).await;
+    }
     app.close().await;
 }

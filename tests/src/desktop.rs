@@ -19,6 +19,8 @@ pub struct DesktopOptions {
     pub keyring: bool,
     /// Run a fake tray host on that bus (needs `dbus`; started by [`crate::app::App::launch`]).
     pub tray_host: bool,
+    /// Ask GTK (and so WebKit's `prefers-color-scheme`) for the dark theme.
+    pub dark_theme: bool,
 }
 
 impl Default for DesktopOptions {
@@ -27,6 +29,7 @@ impl Default for DesktopOptions {
             dbus: true,
             keyring: true,
             tray_host: false,
+            dark_theme: false,
         }
     }
 }
@@ -37,6 +40,7 @@ pub struct Desktop {
     // Field order is drop order: the keyring and bus go before the display and the folders.
     keyring: Option<Guarded>,
     dbus: Option<(Guarded, String)>,
+    dark_theme: bool,
     window_manager: Option<Guarded>,
     xvfb: Guarded,
     display: String,
@@ -58,6 +62,7 @@ impl Desktop {
         let mut desktop = Desktop {
             keyring: None,
             dbus: None,
+            dark_theme: options.dark_theme,
             window_manager: None,
             xvfb,
             display,
@@ -123,6 +128,9 @@ impl Desktop {
             .env("NO_AT_BRIDGE", "1");
         if let Some(address) = self.dbus_address() {
             command.env("DBUS_SESSION_BUS_ADDRESS", address);
+        }
+        if self.dark_theme {
+            command.env("GTK_THEME", "Adwaita:dark");
         }
         command
     }
