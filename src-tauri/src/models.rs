@@ -55,3 +55,64 @@ pub(crate) struct AppStatus {
     /// What the desktop offers.
     pub environment: Environment,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Field names of `export interface NAME { … }` in `ui/src/lib/ipc.ts`.
+    fn ts_fields(name: &str) -> BTreeSet<String> {
+        let ts = include_str!("../../ui/src/lib/ipc.ts");
+        let start = ts
+            .find(&format!("export interface {name} {{"))
+            .unwrap_or_else(|| panic!("ipc.ts has no interface {name}"));
+        let body = &ts[start..];
+        let body = &body[body.find('{').expect("open") + 1..body.find('}').expect("close")];
+        body.lines()
+            .map(str::trim)
+            .filter(|line| {
+                !line.starts_with("//") && !line.starts_with('*') && !line.starts_with("/*")
+            })
+            .filter_map(|line| {
+                line.split_once(':')
+                    .map(|(field, _)| field.trim().trim_end_matches('?').to_owned())
+            })
+            .collect()
+    }
+
+    fn json_fields(value: &serde_json::Value) -> BTreeSet<String> {
+        value
+            .as_object()
+            .expect("an object")
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn ipc_types_match_the_typescript_interfaces() {
+        let probe = Probe::found("ok");
+        let status = AppStatus {
+            version: "0",
+            config_path: String::new(),
+            data_dir: String::new(),
+            log_dir: String::new(),
+            environment: Environment {
+                dbus_session: probe.clone(),
+                tray_host: probe.clone(),
+                keyring: probe.clone(),
+            },
+        };
+        let json = serde_json::to_value(&status).expect("serializes");
+        assert_eq!(json_fields(&json), ts_fields("AppStatus"));
+        assert_eq!(
+            json_fields(&json["environment"]),
+            ts_fields("EnvironmentProbes")
+        );
+        assert_eq!(
+            json_fields(&serde_json::to_value(&probe).expect("probe")),
+            ts_fields("Probe")
+        );
+    }
+}
