@@ -80,3 +80,35 @@ install_everything() {
   install_node
   install_ui_packages
 }
+
+# OpenClaw's own config validator, for the config parity test (node 24 + openclaw from npm),
+# in a cache folder outside the repo. Re-runnable: skips what is installed. Exports
+# SWITCHBOARD_OPENCLAW_HOME, which src-tauri/core/tests/config/parity.rs reads.
+OPENCLAW_VERSION=2026.9.6
+install_openclaw() {
+  local home="${SWITCHBOARD_OPENCLAW_HOME:-$HOME/.cache/switchboard-openclaw}"
+  mkdir -p "$home/node" "$home/openclaw"
+  if [ ! -x "$home/node/node_modules/.bin/node" ]; then
+    say "installing node 24 (npm package node@24) for OpenClaw"
+    (cd "$home/node" && npm install --no-audit --no-fund --loglevel=error node@24) || return 1
+  fi
+  if [ "$(cat "$home/openclaw/node_modules/openclaw/package.json" 2>/dev/null | grep -o "\"version\": *\"$OPENCLAW_VERSION\"")" = "" ]; then
+    say "installing openclaw@$OPENCLAW_VERSION (config parity tests)"
+    (cd "$home/openclaw" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts "openclaw@$OPENCLAW_VERSION") || return 1
+  fi
+  export SWITCHBOARD_OPENCLAW_HOME="$home"
+}
+
+# The LiteLLM proxy (PyPI), a real third-party OpenAI-compatible server for the provider
+# integration test, in a venv outside the repo. Re-runnable. Exports SWITCHBOARD_LITELLM_BIN,
+# which src-tauri/core/tests/providers/litellm.rs reads.
+LITELLM_VERSION=1.108.7
+install_litellm() {
+  local home="${SWITCHBOARD_LITELLM_HOME:-$HOME/.cache/switchboard-litellm}"
+  if ! "$home/venv/bin/python" -c "import litellm, prisma, sys; from importlib.metadata import version; sys.exit(version('litellm') != '$LITELLM_VERSION')" 2>/dev/null; then
+    say "installing litellm[proxy]==$LITELLM_VERSION (provider tests against a third-party server)"
+    python3 -m venv "$home/venv" || return 1
+    "$home/venv/bin/pip" install -q "litellm[proxy]==$LITELLM_VERSION" prisma || return 1
+  fi
+  export SWITCHBOARD_LITELLM_BIN="$home/venv/bin/litellm"
+}

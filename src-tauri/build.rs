@@ -2,7 +2,16 @@
 //! and commands not listed here cannot be invoked at all.
 
 /// Every command in `generate_handler!`; `commands::tests` checks the two lists agree.
-const COMMANDS: &[&str] = &["app_status"];
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "history_list",
+    "history_load",
+    "history_search",
+    "history_rename",
+    "history_delete",
+    "history_export",
+    "history_status",
+];
 
 fn main() {
     tauri_build::try_build(

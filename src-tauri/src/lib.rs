@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use switchboard_core::logging::{self, LogTarget};
 use switchboard_core::paths::Paths;
-use tauri::{RunEvent, Runtime, WindowEvent};
+use tauri::{Manager, RunEvent, Runtime, WindowEvent};
 
 pub use error::IpcError;
 use state::AppState;
@@ -48,8 +48,15 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             tracing::info!("second launch: focusing the running window");
             tray::show_main_window(app);
         }))
-        .manage(AppState { paths, environment })
+        .manage(AppState {
+            paths,
+            environment,
+            history: state::HistoryState::default(),
+        })
         .setup(|app| {
+            // After the single-instance guard, so a second launch never opens the database.
+            let state = app.state::<AppState>();
+            state.history.open(&state.paths.data_dir);
             if let Err(e) = tray::create(app.handle()) {
                 tracing::warn!("no tray icon: {e}");
             }
@@ -67,7 +74,16 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
                 }
             }
         })
-        .invoke_handler(tauri::generate_handler![commands::app::app_status])
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_status,
+            commands::history::history_list,
+            commands::history::history_load,
+            commands::history::history_search,
+            commands::history::history_rename,
+            commands::history::history_delete,
+            commands::history::history_export,
+            commands::history::history_status,
+        ])
         .build(tauri::generate_context!())?;
     app.run(|_app, event| {
         if let RunEvent::Exit = event {

@@ -1,6 +1,12 @@
 //! The state every command can reach: core services and what was probed at start.
 
+use std::path::Path;
+use std::sync::OnceLock;
+
+use switchboard_core::history::{HistoryStore, Recovered};
 use switchboard_core::paths::Paths;
+
+use crate::error::IpcError;
 
 use crate::models::Environment;
 
@@ -11,4 +17,107 @@ pub(crate) struct AppState {
     pub paths: Paths,
     /// What the desktop offers (D-Bus, tray host, keychain).
     pub environment: Environment,
+    /// The chat history store, opened in `setup`.
+    pub history: HistoryState,
+}
+
+/// The chat history store, or why it could not be opened. It is opened in `setup`, after the
+/// single-instance guard, so a second launch never touches the database. A store that fails to
+/// open is reported (logged, and by `history_status`) and only the history commands fail.
+#[derive(Debug, Default)]
+pub(crate) struct HistoryState {
+    opened: OnceLock<Result<HistoryStore, IpcError>>,
+    recovered: OnceLock<Recovered>,
+}
+
+impl HistoryState {
+    /// Opens the store in `data_dir`; a second call does nothing.
+    pub(crate) fn open(&self, data_dir: &Path) {
+        self.opened.get_or_init(|| {
+            match HistoryStore::open(data_dir) {
+                Ok(opened) => {
+                    if let Some(recovered) = opened.recovered {
+                        // The store logged it as a warning; the UI asks `history_status`.
+                        let _already = self.recovered.set(recovered);
+                    }
+                    Ok(opened.store)
+                }
+                Err(err) => {
+                    let err = IpcError::from(switchboard_core::Error::from(err));
+                    tracing::error!("chat history is unavailable: {err}");
+                    Err(err)
+                }
+            }
+        });
+    }
+
+    /// The store, or the error that kept it from opening.
+    pub(crate) fn store(&self) -> Result<HistoryStore, IpcError> {
+        match self.opened.get() {
+            Some(Ok(store)) => Ok(store.clone()),
+            Some(Err(err)) => Err(err.clone()),
+            None => Err(IpcError {
+                kind: "not_ready",
+                message: "the chat history is still opening".into(),
+            }),
+        }
+    }
+
+    /// The damaged database that was moved aside at start, if any.
+    pub(crate) fn recovered(&self) -> Option<&Recovered> {
+        self.recovered.get()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A throw-away directory (the app crate has no tempfile dependency).
+    struct TempDir(std::path::PathBuf);
+
+    impl TempDir {
+        fn new() -> Self {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            let dir = std::env::temp_dir().join(format!(
+                "switchboard-state-test-{}-{nanos}",
+                std::process::id()
+            ));
+            std::fs::create_dir_all(&dir).expect("creates");
+            TempDir(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            if let Err(e) = std::fs::remove_dir_all(&self.0) {
+                eprintln!("cannot remove {}: {e}", self.0.display());
+            }
+        }
+    }
+
+    #[test]
+    fn history_opens_once_and_failures_are_errors_not_panics() {
+        let state = HistoryState::default();
+        assert_eq!(state.store().expect_err("not yet").kind, "not_ready");
+        let dir = TempDir::new();
+        std::fs::write(dir.0.join("history.sqlite3"), "not a database".repeat(100))
+            .expect("writes");
+        state.open(dir.0.as_path());
+        assert!(state.store().is_ok());
+        let recovered = state.recovered().expect("reported");
+        assert!(recovered.moved_to.exists());
+
+        let broken = HistoryState::default();
+        let file = dir.0.as_path().join("a-file");
+        std::fs::write(&file, "x").expect("writes");
+        // The data dir is a file: the store cannot be created there.
+        broken.open(&file);
+        let err = broken.store().expect_err("unavailable");
+        assert_eq!(err.kind, "io");
+        broken.open(dir.0.as_path());
+        assert!(broken.store().is_err(), "the first outcome stays");
+    }
 }

@@ -16,6 +16,10 @@ pub enum ErrorKind {
     InvalidInput,
     /// No usable location exists for a file we need (no home directory, say).
     NoLocation,
+    /// A conversation or other stored item does not exist (any more).
+    NotFound,
+    /// The history database failed (or was written by a newer Switchboard).
+    Database,
 }
 
 impl ErrorKind {
@@ -25,6 +29,8 @@ impl ErrorKind {
             ErrorKind::Io => "io",
             ErrorKind::InvalidInput => "invalid_input",
             ErrorKind::NoLocation => "no_location",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Database => "database",
         }
     }
 }
@@ -53,6 +59,9 @@ pub enum Error {
         /// The environment variable that overrides it.
         env: &'static str,
     },
+    /// The chat history store failed.
+    #[error(transparent)]
+    History(#[from] crate::history::Error),
 }
 
 impl Error {
@@ -62,6 +71,12 @@ impl Error {
             Error::Io { .. } => ErrorKind::Io,
             Error::InvalidInput(_) => ErrorKind::InvalidInput,
             Error::NoLocation { .. } => ErrorKind::NoLocation,
+            Error::History(e) => match e.kind() {
+                crate::history::ErrorKind::Io => ErrorKind::Io,
+                crate::history::ErrorKind::NotFound => ErrorKind::NotFound,
+                crate::history::ErrorKind::InvalidInput => ErrorKind::InvalidInput,
+                _ => ErrorKind::Database,
+            },
         }
     }
 
@@ -94,6 +109,8 @@ mod tests {
             ErrorKind::Io,
             ErrorKind::InvalidInput,
             ErrorKind::NoLocation,
+            ErrorKind::NotFound,
+            ErrorKind::Database,
         ] {
             let json = serde_json::to_string(&kind).expect("serializes");
             assert_eq!(json, format!("\"{}\"", kind.as_str()));

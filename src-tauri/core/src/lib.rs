@@ -6,12 +6,17 @@
 //! - [`paths`]: where the config, data and log files live (XDG, overridable by flags and env).
 //! - [`logging`]: the `tracing` setup, log rotation and the redaction point that keeps secrets
 //!   out of every log line.
+//! - [`history`]: the chat history, a crash-safe SQLite store with full-text search and export.
+//! - [`config`]: the OpenClaw-compatible JSON5 config: parse, validate (`file:line:col`),
+//!   `${VAR}`, `$include`, profile edits, atomic saves, OpenClaw import/export.
 //! - [`cli`]: the clap definitions and handlers of the `switchboard` subcommands.
 //! - [`error`]: the crate's error type and the kinds the UI and the CLI act on.
 #![deny(missing_docs)]
 
 pub mod cli;
+pub mod config;
 pub mod error;
+pub mod history;
 pub mod logging;
 pub mod paths;
 

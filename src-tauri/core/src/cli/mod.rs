@@ -4,10 +4,15 @@
 //! display; without one it opens the desktop app. Handlers write to the writers they are given
 //! so tests can read what a user would see.
 
+pub mod config_cmd;
+pub mod history_cmd;
+
 use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+
+pub use history_cmd::HistoryCommand;
 
 use crate::logging::{self, LogTarget};
 use crate::paths::{Paths, CONFIG_ENV};
@@ -33,6 +38,9 @@ pub enum Command {
     /// Show the active config.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// List, search and export the chat history.
+    #[command(subcommand)]
+    History(HistoryCommand),
 }
 
 /// `switchboard config …`
@@ -42,6 +50,9 @@ pub enum ConfigCommand {
     Path,
     /// Print the active config file.
     Show,
+    /// `validate`, `import-openclaw`, `export-openclaw` (see [`config_cmd`]).
+    #[command(flatten)]
+    Action(config_cmd::ConfigAction),
 }
 
 /// Exit status of a CLI run, as DESIGN.md's CLI contract defines it.
@@ -72,6 +83,9 @@ pub fn run(command: Command, config_flag: Option<PathBuf>) -> Exit {
         Err(err) => return report(&mut stderr, &err),
     };
     let _log = logging::init(&paths.log_dir, LogTarget::Cli);
+    if let Command::Config(ConfigCommand::Action(action)) = &command {
+        return config_cmd::run(action, &paths, &mut stdout, &mut stderr);
+    }
     match dispatch(command, &paths, &mut stdout) {
         Ok(()) => Exit::Success,
         Err(err) => report(&mut stderr, &err),
@@ -106,6 +120,8 @@ pub fn dispatch(command: Command, paths: &Paths, out: &mut dyn Write) -> Result<
             })?;
             out.write_all(text.as_bytes()).map_err(stdout_err)
         }
+        Command::Config(ConfigCommand::Action(action)) => config_cmd::dispatch(&action, paths, out),
+        Command::History(cmd) => history_cmd::run(cmd, paths, out),
     }
 }
 

@@ -1,0 +1,257 @@
+//! Export of one conversation or all of them, as Markdown (for people) or JSON (for programs).
+//!
+//! JSON documents carry `"format": "switchboard-history"` and a `version`; a single
+//! conversation exports as `{format, version, conversation: {…, messages: […]}}`, all of them as
+//! `{format, version, conversations: [{…, messages: […]}, …]}`. Everything is written to a
+//! `Write` one conversation at a time, so exporting a large history needs little memory.
+
+use std::io::Write;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use super::model::{Conversation, ConversationId, Message, MessageStatus, Role};
+use super::read::{all_messages, conversation};
+use super::{Error, HistoryStore, Result};
+
+/// The JSON export's format version.
+pub const JSON_EXPORT_VERSION: u32 = 1;
+
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// Markdown, for reading.
+    #[default]
+    #[serde(alias = "md")]
+    Markdown,
+    /// JSON, for programs.
+    Json,
+}
+
+impl FromStr for ExportFormat {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "md" | "markdown" => Ok(ExportFormat::Markdown),
+            "json" => Ok(ExportFormat::Json),
+            other => Err(Error::InvalidInput(format!(
+                "unknown export format {other:?}: use md or json"
+            ))),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExportedConversation<'a> {
+    #[serde(flatten)]
+    conversation: &'a Conversation,
+    messages: &'a [Message],
+}
+
+impl HistoryStore {
+    /// Writes one conversation to `out`.
+    pub fn export(
+        &self,
+        id: ConversationId,
+        format: ExportFormat,
+        out: &mut dyn Write,
+    ) -> Result<()> {
+        let (conversation, messages) =
+            self.read(|conn| Ok((conversation(conn, id)?, all_messages(conn, id)?)))?;
+        let io = Error::io("<export>");
+        match format {
+            ExportFormat::Markdown => {
+                write_markdown(out, &conversation, &messages).map_err(io)?;
+            }
+            ExportFormat::Json => {
+                let doc = serde_json::json!({
+                    "format": "switchboard-history",
+                    "version": JSON_EXPORT_VERSION,
+                    "conversation": ExportedConversation {
+                        conversation: &conversation,
+                        messages: &messages,
+                    },
+                });
+                write_json(out, &doc)?;
+                writeln!(out).map_err(io)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes every conversation to `out`, most recent first; returns how many.
+    pub fn export_all(&self, format: ExportFormat, out: &mut dyn Write) -> Result<usize> {
+        let ids: Vec<ConversationId> = self.read(|conn| {
+            let mut stmt = conn
+                .prepare("SELECT id FROM conversations ORDER BY updated_at DESC, id DESC")
+                .map_err(Error::sqlite("list conversations"))?;
+            let rows = stmt
+                .query_map([], |row| row.get(0))
+                .map_err(Error::sqlite("list conversations"))?;
+            rows.collect::<rusqlite::Result<_>>()
+                .map_err(Error::sqlite("list conversations"))
+        })?;
+        let io = || Error::io("<export>");
+        if format == ExportFormat::Json {
+            write!(
+                out,
+                "{{\"format\":\"switchboard-history\",\"version\":{JSON_EXPORT_VERSION},\
+                 \"conversations\":["
+            )
+            .map_err(io())?;
+        }
+        let mut written = 0;
+        for id in ids {
+            let loaded = self.read(|conn| Ok((conversation(conn, id)?, all_messages(conn, id)?)));
+            let (conversation, messages) = match loaded {
+                Ok(loaded) => loaded,
+                // Deleted while we were exporting.
+                Err(Error::NotFound { .. }) => continue,
+                Err(err) => return Err(err),
+            };
+            match format {
+                ExportFormat::Markdown => {
+                    if written > 0 {
+                        writeln!(out, "\n---\n").map_err(io())?;
+                    }
+                    write_markdown(out, &conversation, &messages).map_err(io())?;
+                }
+                ExportFormat::Json => {
+                    if written > 0 {
+                        write!(out, ",").map_err(io())?;
+                    }
+                    write_json(
+                        out,
+                        &ExportedConversation {
+                            conversation: &conversation,
+                            messages: &messages,
+                        },
+                    )?;
+                }
+            }
+            written += 1;
+        }
+        if format == ExportFormat::Json {
+            writeln!(out, "]}}").map_err(io())?;
+        }
+        Ok(written)
+    }
+}
+
+fn write_json(out: &mut dyn Write, value: &impl Serialize) -> Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(|source| {
+        if source.is_io() {
+            Error::Io {
+                path: "<export>".into(),
+                source: source.into(),
+            }
+        } else {
+            Error::Json {
+                what: "export",
+                source,
+            }
+        }
+    })
+}
+
+fn write_markdown(
+    out: &mut dyn Write,
+    conversation: &Conversation,
+    messages: &[Message],
+) -> std::io::Result<()> {
+    let title = if conversation.title.is_empty() {
+        "Untitled conversation"
+    } else {
+        &conversation.title
+    };
+    writeln!(out, "# {title}\n")?;
+    writeln!(
+        out,
+        "_Conversation {} · started {} · {} messages_",
+        conversation.id,
+        conversation.created_at.short(),
+        messages.len()
+    )?;
+    for message in messages {
+        let who = match message.role {
+            Role::System => "System".to_owned(),
+            Role::User => "You".to_owned(),
+            Role::Assistant => message
+                .model
+                .clone()
+                .unwrap_or_else(|| "Assistant".to_owned()),
+        };
+        writeln!(out, "\n## {who} · {}\n", message.created_at.short())?;
+        if !message.reasoning.is_empty() {
+            writeln!(out, "<details><summary>Reasoning</summary>\n")?;
+            writeln!(out, "{}\n", message.reasoning.trim_end())?;
+            writeln!(out, "</details>\n")?;
+        }
+        writeln!(out, "{}", message.content.trim_end())?;
+        if let Some(notes) = notes(message) {
+            writeln!(out, "\n_{notes}_")?;
+        }
+    }
+    Ok(())
+}
+
+/// The line under an answer: route, usage, cost, and how it ended if not complete.
+fn notes(message: &Message) -> Option<String> {
+    let mut notes = Vec::new();
+    if message.route.len() > 1 || message.route.iter().any(|a| a.reason.is_some()) {
+        let route: Vec<String> = message
+            .route
+            .iter()
+            .map(|a| {
+                let outcome = serde_json::to_value(a.outcome)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                match (&a.reason, a.status) {
+                    (Some(reason), Some(status)) => {
+                        format!("{} {outcome} ({reason}, {status})", a.model)
+                    }
+                    (Some(reason), None) => format!("{} {outcome} ({reason})", a.model),
+                    _ => format!("{} {outcome}", a.model),
+                }
+            })
+            .collect();
+        notes.push(format!("route: {}", route.join(" → ")));
+    }
+    if let Some(usage) = message.usage {
+        notes.push(format!("{} in / {} out tokens", usage.input, usage.output));
+    }
+    if let Some(cost) = message.cost.filter(|c| *c > 0.0) {
+        notes.push(format!("${cost:.4}"));
+    }
+    match message.status {
+        MessageStatus::Complete => {}
+        MessageStatus::Failed => notes.push(match &message.error {
+            Some(error) => format!("failed: {error}"),
+            None => "failed".to_owned(),
+        }),
+        other => notes.push(other.as_str().to_owned()),
+    }
+    (!notes.is_empty()).then(|| notes.join(" · "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_parse_from_their_cli_names() {
+        assert_eq!(
+            "md".parse::<ExportFormat>().expect("md"),
+            ExportFormat::Markdown
+        );
+        assert_eq!(
+            "json".parse::<ExportFormat>().expect("json"),
+            ExportFormat::Json
+        );
+        assert!("pdf".parse::<ExportFormat>().is_err());
+    }
+}

@@ -1,0 +1,305 @@
+//! The values the history store reads and writes: conversations, messages, route attempts,
+//! usage, and timestamps. They serialize in `camelCase` for the UI and for JSON export.
+
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+/// A conversation's id (SQLite rowid; stable for the life of the conversation).
+pub type ConversationId = i64;
+/// A message's id (SQLite rowid); ids grow, so they order messages within a conversation.
+pub type MessageId = i64;
+
+/// A conversation as the list and the export show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conversation {
+    /// Its id.
+    pub id: ConversationId,
+    /// Its title: automatic from the first user message until renamed.
+    pub title: String,
+    /// Whether the title was set by a person (then it is never replaced automatically).
+    pub title_is_custom: bool,
+    /// Pinned conversations list first.
+    pub pinned: bool,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it or one of its messages last changed.
+    pub updated_at: Timestamp,
+    /// How many messages it holds.
+    pub message_count: u64,
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A system prompt.
+    System,
+    /// The person.
+    User,
+    /// A model's answer.
+    Assistant,
+}
+
+impl Role {
+    /// The stored and serialized name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::System => "system",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "system" => Role::System,
+            "user" => Role::User,
+            "assistant" => Role::Assistant,
+            _ => return None,
+        })
+    }
+}
+
+/// How a message ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStatus {
+    /// Written in full (user messages are complete when saved).
+    Complete,
+    /// The person stopped the answer; the text so far is kept.
+    Stopped,
+    /// The answer failed after it started; `error` says why.
+    Failed,
+    /// Still streaming, or the writer died (crash, kill) before it ended.
+    Unfinished,
+}
+
+impl MessageStatus {
+    /// The stored and serialized name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageStatus::Complete => "complete",
+            MessageStatus::Stopped => "stopped",
+            MessageStatus::Failed => "failed",
+            MessageStatus::Unfinished => "unfinished",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "complete" => MessageStatus::Complete,
+            "stopped" => MessageStatus::Stopped,
+            "failed" => MessageStatus::Failed,
+            "unfinished" => MessageStatus::Unfinished,
+            _ => return None,
+        })
+    }
+}
+
+/// Token counts of one answer, as the providers report them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Usage {
+    /// Prompt tokens.
+    pub input: u64,
+    /// Completion tokens (reasoning included).
+    pub output: u64,
+    /// Prompt tokens read from the provider's cache.
+    pub cache_read: u64,
+    /// Prompt tokens written to the provider's cache.
+    pub cache_write: u64,
+}
+
+/// What happened to one candidate model while routing a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptOutcome {
+    /// This model answered.
+    Ok,
+    /// It failed; the router moved on (or gave up).
+    Failed,
+    /// It was not tried (cooldown, context too small).
+    Skipped,
+    /// The person cancelled while it was running.
+    Cancelled,
+}
+
+/// One route attempt with its reason, as the router reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteAttempt {
+    /// 1 for the first candidate.
+    pub attempt: u32,
+    /// `provider/model`.
+    pub model: String,
+    /// What happened.
+    pub outcome: AttemptOutcome,
+    /// The router's error class (`rate_limit`, `timeout`, …), if it failed or was skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The HTTP status, when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// How long the attempt took.
+    #[serde(default)]
+    pub elapsed_ms: u64,
+}
+
+/// A stored message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    /// Its id.
+    pub id: MessageId,
+    /// The conversation it belongs to.
+    pub conversation_id: ConversationId,
+    /// Who wrote it.
+    pub role: Role,
+    /// The text (for answers: the visible answer).
+    pub content: String,
+    /// The model's reasoning, separate from the answer; empty if none.
+    pub reasoning: String,
+    /// The model that answered (`provider/model`), for assistant messages.
+    pub model: Option<String>,
+    /// Every route attempt made for this answer, in order.
+    pub route: Vec<RouteAttempt>,
+    /// Token counts, when the provider reported them.
+    pub usage: Option<Usage>,
+    /// Cost in USD, when known.
+    pub cost: Option<f64>,
+    /// How it ended.
+    pub status: MessageStatus,
+    /// Why it failed, for failed answers.
+    pub error: Option<String>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it was last saved (while streaming: the last flush).
+    pub updated_at: Timestamp,
+}
+
+/// Milliseconds since the Unix epoch (UTC). Serializes as RFC 3339, `2026-11-25T10:15:00.123Z`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    /// The current time.
+    pub fn now() -> Self {
+        let ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        Timestamp(ms)
+    }
+
+    /// The time as `YYYYMMDDTHHMMSSZ`, for file names.
+    pub fn compact(self) -> String {
+        let (y, mo, d, h, mi, s, _) = civil(self.0);
+        format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z")
+    }
+
+    /// The time as `YYYY-MM-DD HH:MM UTC`, for people.
+    pub fn short(self) -> String {
+        let (y, mo, d, h, mi, _, _) = civil(self.0);
+        format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC")
+    }
+}
+
+impl fmt::Display for Timestamp {
+    /// RFC 3339 in UTC with milliseconds.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (y, mo, d, h, mi, s, ms) = civil(self.0);
+        write!(f, "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z")
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Splits Unix milliseconds into UTC (year, month, day, hour, minute, second, millisecond),
+/// with the days-to-civil algorithm of Howard Hinnant (proleptic Gregorian calendar).
+fn civil(ms: i64) -> (i64, u32, u32, u32, u32, u32, u32) {
+    let secs = ms.div_euclid(1000);
+    let milli = ms.rem_euclid(1000) as u32;
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400) as u32;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        year,
+        month,
+        day,
+        sod / 3600,
+        sod % 3600 / 60,
+        sod % 60,
+        milli,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_format_as_utc() {
+        assert_eq!(Timestamp(0).to_string(), "1970-01-01T00:00:00.000Z");
+        // 2026-11-25T10:15:00.123Z
+        let t = Timestamp(1_795_601_700_123);
+        assert_eq!(t.to_string(), "2026-11-25T10:15:00.123Z");
+        assert_eq!(t.compact(), "20261125T101500Z");
+        assert_eq!(t.short(), "2026-11-25 10:15 UTC");
+        // A leap day and a time before the epoch.
+        assert_eq!(
+            Timestamp(951_782_400_000).to_string(),
+            "2000-02-29T00:00:00.000Z"
+        );
+        assert_eq!(Timestamp(-1).to_string(), "1969-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for role in [Role::System, Role::User, Role::Assistant] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        for status in [
+            MessageStatus::Complete,
+            MessageStatus::Stopped,
+            MessageStatus::Failed,
+            MessageStatus::Unfinished,
+        ] {
+            assert_eq!(MessageStatus::parse(status.as_str()), Some(status));
+            let json = serde_json::to_string(&status).expect("serializes");
+            assert_eq!(json, format!("\"{}\"", status.as_str()));
+        }
+    }
+
+    #[test]
+    fn route_attempts_match_the_cli_event_shape() {
+        let attempt = RouteAttempt {
+            attempt: 1,
+            model: "anthropic/claude-sonnet-4-5".into(),
+            outcome: AttemptOutcome::Failed,
+            reason: Some("rate_limit".into()),
+            status: Some(429),
+            elapsed_ms: 120,
+        };
+        let json = serde_json::to_value(&attempt).expect("serializes");
+        assert_eq!(
+            json,
+            serde_json::json!({"attempt": 1, "model": "anthropic/claude-sonnet-4-5",
+                "outcome": "failed", "reason": "rate_limit", "status": 429, "elapsedMs": 120})
+        );
+    }
+}

@@ -1,0 +1,247 @@
+//! Reading conversations and messages, with paging for the chat window.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+use super::model::{
+    Conversation, ConversationId, Message, MessageId, MessageStatus, Role, RouteAttempt, Timestamp,
+    Usage,
+};
+use super::{Error, HistoryStore, Result};
+
+/// The most messages or conversations one call returns.
+pub(crate) const MAX_PAGE: usize = 500;
+
+/// A page of a conversation's messages, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessagePage {
+    /// The messages, oldest first.
+    pub messages: Vec<Message>,
+    /// Whether older messages exist before the first one here.
+    pub has_more: bool,
+}
+
+const CONVERSATION_COLUMNS: &str = "c.id, c.title, c.title_is_custom, c.pinned, c.created_at,
+    c.updated_at, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)";
+
+const MESSAGE_COLUMNS: &str = "id, conversation_id, role, content, reasoning, model,
+    route_attempts, usage_input, usage_output, usage_cache_read, usage_cache_write, cost,
+    status, error, created_at, updated_at";
+
+impl HistoryStore {
+    /// Conversations, pinned first, then most recently updated first.
+    pub fn list_conversations(&self, limit: usize, offset: usize) -> Result<Vec<Conversation>> {
+        let limit = limit.clamp(1, MAX_PAGE);
+        self.read(|conn| {
+            let sql = format!(
+                "SELECT {CONVERSATION_COLUMNS} FROM conversations c
+                 ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC LIMIT ?1 OFFSET ?2"
+            );
+            let mut stmt = conn
+                .prepare_cached(&sql)
+                .map_err(Error::sqlite("list conversations"))?;
+            let rows = stmt
+                .query_map(params![limit as i64, offset as i64], conversation_from_row)
+                .map_err(Error::sqlite("list conversations"))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(Error::sqlite("list conversations"))
+        })
+    }
+
+    /// One conversation.
+    pub fn conversation(&self, id: ConversationId) -> Result<Conversation> {
+        self.read(|conn| conversation(conn, id))
+    }
+
+    /// Up to `limit` messages of a conversation, oldest first, ending just before `before`
+    /// (or with the newest message). The chat window loads the newest page, then passes the
+    /// first id it has as `before` to load older ones.
+    pub fn messages(
+        &self,
+        conversation: ConversationId,
+        before: Option<MessageId>,
+        limit: usize,
+    ) -> Result<MessagePage> {
+        let limit = limit.clamp(1, MAX_PAGE);
+        self.read(|conn| {
+            // Fail clearly for a conversation that does not exist (or was just deleted).
+            self::conversation(conn, conversation)?;
+            let sql = format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages
+                 WHERE conversation_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3"
+            );
+            let mut stmt = conn
+                .prepare_cached(&sql)
+                .map_err(Error::sqlite("load messages"))?;
+            let rows = stmt
+                .query_map(
+                    params![conversation, before.unwrap_or(i64::MAX), limit as i64 + 1],
+                    message_from_row,
+                )
+                .map_err(Error::sqlite("load messages"))?;
+            let mut messages = rows
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(Error::sqlite("load messages"))?;
+            let has_more = messages.len() > limit;
+            messages.truncate(limit);
+            messages.reverse();
+            Ok(MessagePage { messages, has_more })
+        })
+    }
+
+    /// Every message of a conversation, oldest first (for export).
+    pub fn all_messages(&self, conversation: ConversationId) -> Result<Vec<Message>> {
+        self.read(|conn| all_messages(conn, conversation))
+    }
+
+    /// One message.
+    pub fn message(&self, id: MessageId) -> Result<Message> {
+        self.read(|conn| {
+            let sql = format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?1");
+            conn.query_row(&sql, [id], message_from_row)
+                .optional()
+                .map_err(Error::sqlite("load the message"))?
+                .ok_or(Error::NotFound {
+                    what: "message",
+                    id,
+                })
+        })
+    }
+}
+
+pub(crate) fn conversation(conn: &Connection, id: ConversationId) -> Result<Conversation> {
+    let sql = format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.id = ?1");
+    conn.query_row(&sql, [id], conversation_from_row)
+        .optional()
+        .map_err(Error::sqlite("load the conversation"))?
+        .ok_or(Error::NotFound {
+            what: "conversation",
+            id,
+        })
+}
+
+pub(crate) fn all_messages(
+    conn: &Connection,
+    conversation: ConversationId,
+) -> Result<Vec<Message>> {
+    let sql =
+        format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1 ORDER BY id");
+    let mut stmt = conn
+        .prepare_cached(&sql)
+        .map_err(Error::sqlite("load messages"))?;
+    let rows = stmt
+        .query_map([conversation], message_from_row)
+        .map_err(Error::sqlite("load messages"))?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(Error::sqlite("load messages"))
+}
+
+fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
+    Ok(Conversation {
+        id: row.get(0)?,
+        title: row.get(1)?,
+        title_is_custom: row.get(2)?,
+        pinned: row.get(3)?,
+        created_at: Timestamp(row.get(4)?),
+        updated_at: Timestamp(row.get(5)?),
+        message_count: row.get::<_, i64>(6)?.try_into().unwrap_or(0),
+    })
+}
+
+fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
+    let bad = |i: usize, what: &str, value: String| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("unknown {what} {value:?}").into(),
+        )
+    };
+    let role: String = row.get(2)?;
+    let route: String = row.get(6)?;
+    let status: String = row.get(12)?;
+    let usage: [Option<i64>; 4] = [row.get(7)?, row.get(8)?, row.get(9)?, row.get(10)?];
+    let count = |v: Option<i64>| v.and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
+    Ok(Message {
+        id: row.get(0)?,
+        conversation_id: row.get(1)?,
+        role: Role::parse(&role).ok_or_else(|| bad(2, "role", role.clone()))?,
+        content: row.get(3)?,
+        reasoning: row.get(4)?,
+        model: row.get(5)?,
+        route: serde_json::from_str::<Vec<RouteAttempt>>(&route).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, e.into())
+        })?,
+        usage: usage.iter().any(Option::is_some).then(|| Usage {
+            input: count(usage[0]),
+            output: count(usage[1]),
+            cache_read: count(usage[2]),
+            cache_write: count(usage[3]),
+        }),
+        cost: row.get(11)?,
+        status: MessageStatus::parse(&status).ok_or_else(|| bad(12, "status", status.clone()))?,
+        error: row.get(13)?,
+        created_at: Timestamp(row.get(14)?),
+        updated_at: Timestamp(row.get(15)?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Role;
+    use super::*;
+
+    #[test]
+    fn messages_page_backwards_from_the_newest() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = HistoryStore::open(dir.path()).expect("opens").store;
+        let chat = store.create_conversation(None).expect("creates");
+        let ids: Vec<MessageId> = (0..7)
+            .map(|i| {
+                store
+                    .add_message(chat.id, Role::User, &format!("message {i}"))
+                    .expect("adds")
+                    .id
+            })
+            .collect();
+        let newest = store.messages(chat.id, None, 3).expect("loads");
+        assert!(newest.has_more);
+        let got: Vec<_> = newest.messages.iter().map(|m| m.id).collect();
+        assert_eq!(got, ids[4..]);
+        let older = store.messages(chat.id, Some(ids[4]), 3).expect("loads");
+        assert_eq!(
+            older.messages.iter().map(|m| m.id).collect::<Vec<_>>(),
+            ids[1..4]
+        );
+        assert!(older.has_more);
+        let oldest = store.messages(chat.id, Some(ids[1]), 3).expect("loads");
+        assert_eq!(oldest.messages.len(), 1);
+        assert!(!oldest.has_more);
+        let err = store.messages(99, None, 3).expect_err("missing");
+        assert_eq!(err.kind(), super::super::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn pinned_then_recent_first() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = HistoryStore::open(dir.path()).expect("opens").store;
+        let a = store.create_conversation(Some("a")).expect("creates");
+        let b = store.create_conversation(Some("b")).expect("creates");
+        let c = store.create_conversation(Some("c")).expect("creates");
+        store.set_pinned(a.id, true).expect("pins");
+        let order: Vec<_> = store
+            .list_conversations(10, 0)
+            .expect("lists")
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(order, [a.id, c.id, b.id]);
+        let second: Vec<_> = store
+            .list_conversations(1, 1)
+            .expect("lists")
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(second, [c.id]);
+    }
+}

@@ -1,0 +1,283 @@
+//! The database schema and its forward migrations, versioned with SQLite's `user_version`.
+//!
+//! `MIGRATIONS[i]` takes a database from version `i` to `i + 1`; a new database runs them all.
+//! Migrations only ever move forward and run inside one `BEGIN IMMEDIATE` transaction, so two
+//! processes opening an old database at once cannot both migrate it, and a crash mid-migration
+//! leaves the old version intact. A database newer than [`LATEST`] is refused and left untouched.
+//! Never edit a released migration: add a new one, and a fixture for it in the tests below.
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::{Error, Result};
+
+/// Version 1: conversations and their messages.
+const V1_TABLES: &str = "
+CREATE TABLE conversations (
+    id              INTEGER PRIMARY KEY,
+    title           TEXT    NOT NULL DEFAULT '',
+    title_is_custom INTEGER NOT NULL DEFAULT 0,
+    pinned          INTEGER NOT NULL DEFAULT 0,
+    created_at      INTEGER NOT NULL,            -- Unix milliseconds, UTC
+    updated_at      INTEGER NOT NULL
+);
+CREATE INDEX conversations_by_recency ON conversations (pinned DESC, updated_at DESC);
+CREATE TABLE messages (
+    id              INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    role            TEXT    NOT NULL CHECK (role IN ('system', 'user', 'assistant')),
+    content         TEXT    NOT NULL DEFAULT '',
+    model           TEXT,
+    status          TEXT    NOT NULL DEFAULT 'complete'
+                    CHECK (status IN ('complete', 'stopped', 'failed', 'unfinished')),
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+);
+CREATE INDEX messages_by_conversation ON messages (conversation_id, id);
+";
+
+/// Version 2: what an answer carries besides its text.
+const V2_ANSWER_DETAILS: &str = "
+ALTER TABLE messages ADD COLUMN reasoning TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN route_attempts TEXT NOT NULL DEFAULT '[]'; -- JSON array
+ALTER TABLE messages ADD COLUMN usage_input INTEGER;
+ALTER TABLE messages ADD COLUMN usage_output INTEGER;
+ALTER TABLE messages ADD COLUMN usage_cache_read INTEGER;
+ALTER TABLE messages ADD COLUMN usage_cache_write INTEGER;
+ALTER TABLE messages ADD COLUMN cost REAL;
+ALTER TABLE messages ADD COLUMN error TEXT;
+";
+
+/// Version 3: full-text search. See the `search` module for why there are two indexes.
+///
+/// `unspaced` is true for text with characters of scripts written without spaces between
+/// words (Han, Kana, Hangul, Thai, Lao, Myanmar, Khmer); only those messages go into the
+/// trigram index. SQLite's GLOB compares `[a-b]` ranges by code point, so this needs no
+/// custom function and works from any SQLite client.
+const V3_SEARCH: &str = "
+ALTER TABLE messages ADD COLUMN unspaced INTEGER GENERATED ALWAYS AS (
+    content   GLOB '*[฀-໿က-႟ᄀ-ᇿក-៿⺀-⿟぀-ㆿ㐀-䶿一-鿿가-힯豈-﫿ｦ-ﾟ𠀀-𯿿]*'
+    OR reasoning GLOB '*[฀-໿က-႟ᄀ-ᇿក-៿⺀-⿟぀-ㆿ㐀-䶿一-鿿가-힯豈-﫿ｦ-ﾟ𠀀-𯿿]*'
+) VIRTUAL;
+CREATE INDEX messages_unspaced ON messages (id) WHERE unspaced;
+
+CREATE VIRTUAL TABLE messages_words USING fts5 (
+    content, reasoning,
+    content = 'messages', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+INSERT INTO messages_words (messages_words, rank) VALUES ('rank', 'bm25(1.0, 0.3)');
+CREATE VIRTUAL TABLE messages_trigrams USING fts5 (
+    content, reasoning,
+    content = 'messages', content_rowid = 'id',
+    tokenize = 'trigram case_sensitive 0 remove_diacritics 1'
+);
+
+CREATE TRIGGER messages_words_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_words (rowid, content, reasoning)
+    VALUES (new.id, new.content, new.reasoning);
+END;
+CREATE TRIGGER messages_words_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_words (messages_words, rowid, content, reasoning)
+    VALUES ('delete', old.id, old.content, old.reasoning);
+END;
+CREATE TRIGGER messages_words_update AFTER UPDATE OF content, reasoning ON messages BEGIN
+    INSERT INTO messages_words (messages_words, rowid, content, reasoning)
+    VALUES ('delete', old.id, old.content, old.reasoning);
+    INSERT INTO messages_words (rowid, content, reasoning)
+    VALUES (new.id, new.content, new.reasoning);
+END;
+
+CREATE TRIGGER messages_trigrams_insert AFTER INSERT ON messages WHEN new.unspaced BEGIN
+    INSERT INTO messages_trigrams (rowid, content, reasoning)
+    VALUES (new.id, new.content, new.reasoning);
+END;
+CREATE TRIGGER messages_trigrams_delete AFTER DELETE ON messages WHEN old.unspaced BEGIN
+    INSERT INTO messages_trigrams (messages_trigrams, rowid, content, reasoning)
+    VALUES ('delete', old.id, old.content, old.reasoning);
+END;
+CREATE TRIGGER messages_trigrams_update_old AFTER UPDATE OF content, reasoning ON messages
+WHEN old.unspaced BEGIN
+    INSERT INTO messages_trigrams (messages_trigrams, rowid, content, reasoning)
+    VALUES ('delete', old.id, old.content, old.reasoning);
+END;
+CREATE TRIGGER messages_trigrams_update_new AFTER UPDATE OF content, reasoning ON messages
+WHEN new.unspaced BEGIN
+    INSERT INTO messages_trigrams (rowid, content, reasoning)
+    VALUES (new.id, new.content, new.reasoning);
+END;
+
+INSERT INTO messages_words (messages_words) VALUES ('rebuild');
+INSERT INTO messages_trigrams (rowid, content, reasoning)
+    SELECT id, content, reasoning FROM messages WHERE unspaced;
+";
+
+/// Every migration, oldest first: `MIGRATIONS[i]` moves version `i` to `i + 1`.
+pub(crate) const MIGRATIONS: &[&str] = &[V1_TABLES, V2_ANSWER_DETAILS, V3_SEARCH];
+
+/// The schema version this build writes.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// The database's `user_version`.
+pub(crate) fn version(conn: &Connection) -> Result<i64> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(Error::sqlite("read the schema version"))
+}
+
+/// Brings the database at `path` up to [`LATEST`].
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    migrate_to(conn, path, LATEST)
+}
+
+/// Brings the database up to `target` (tests stop at earlier versions to build fixtures).
+pub(crate) fn migrate_to(conn: &mut Connection, path: &Path, target: i64) -> Result<()> {
+    let too_new = |found| Error::TooNew {
+        path: path.to_path_buf(),
+        found,
+        supported: LATEST,
+    };
+    // The common case, up to date, takes no write lock.
+    let found = version(conn)?;
+    if found > LATEST {
+        return Err(too_new(found));
+    }
+    if found >= target {
+        return Ok(());
+    }
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(Error::sqlite("start the schema migration"))?;
+    // Another process may have migrated between the check and the lock.
+    let found = version(&tx)?;
+    if found > LATEST {
+        return Err(too_new(found));
+    }
+    for from in found..target {
+        let sql = usize::try_from(from)
+            .ok()
+            .and_then(|i| MIGRATIONS.get(i))
+            .ok_or_else(|| too_new(found))?;
+        tx.execute_batch(sql)
+            .map_err(Error::sqlite("migrate the schema"))?;
+        tracing::debug!(from, to = from + 1, "migrated the history schema");
+    }
+    tx.pragma_update(None, "user_version", target)
+        .map_err(Error::sqlite("record the schema version"))?;
+    tx.commit()
+        .map_err(Error::sqlite("commit the schema migration"))
+}
+
+#[cfg(test)]
+mod tests {
+    //! Migrations from every earlier version: a fixture per version writes what that version
+    //! could hold, then the store opens it and everything must be readable and searchable.
+
+    use super::*;
+    use crate::history::{HistoryStore, MessageStatus, Role};
+
+    /// Rows as each version could have written them; `FIXTURES[v]` is for version `v`.
+    const FIXTURES: &[&str] = &[
+        "",
+        "INSERT INTO conversations (id, title, created_at, updated_at)
+             VALUES (1, 'Weather in Seoul', 1000, 2000);
+         INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at)
+             VALUES (1, 'user', '서울에서 날씨가 어때요? Tell me about the weather.', 'complete', 1000, 1000);
+         INSERT INTO messages (conversation_id, role, content, model, status, created_at, updated_at)
+             VALUES (1, 'assistant', 'It is sunny in Seoul.', 'lmstudio/qwen3', 'unfinished', 1500, 2000);",
+        "INSERT INTO conversations (id, title, created_at, updated_at)
+             VALUES (1, 'Weather in Seoul', 1000, 2000);
+         INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at)
+             VALUES (1, 'user', '서울에서 날씨가 어때요? Tell me about the weather.', 'complete', 1000, 1000);
+         INSERT INTO messages (conversation_id, role, content, reasoning, model, route_attempts,
+                               usage_input, usage_output, cost, status, created_at, updated_at)
+             VALUES (1, 'assistant', 'It is sunny in Seoul.', 'They asked about Seoul.',
+                     'lmstudio/qwen3',
+                     '[{\"attempt\":1,\"model\":\"lmstudio/qwen3\",\"outcome\":\"ok\",\"elapsedMs\":5}]',
+                     12, 40, 0.0, 'complete', 1500, 2000);",
+    ];
+
+    #[test]
+    fn there_is_a_fixture_for_every_earlier_version() {
+        assert_eq!(FIXTURES.len(), MIGRATIONS.len());
+    }
+
+    #[test]
+    fn every_earlier_version_migrates_to_the_latest() {
+        for (from, fixture) in FIXTURES.iter().enumerate() {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join("history.sqlite3");
+            {
+                let mut conn = Connection::open(&path).expect("opens");
+                migrate_to(&mut conn, &path, from as i64).expect("old schema");
+                conn.execute_batch(fixture).expect("fixture");
+                assert_eq!(version(&conn).expect("version"), from as i64);
+            }
+            let opened = HistoryStore::open_file(&path).expect("migrates");
+            assert!(opened.recovered.is_none());
+            let store = opened.store;
+            store
+                .read(|conn| {
+                    assert_eq!(version(conn)?, LATEST, "from version {from}");
+                    Ok(())
+                })
+                .expect("reads");
+            if from == 0 {
+                assert!(store.list_conversations(10, 0).expect("lists").is_empty());
+                continue;
+            }
+            let list = store.list_conversations(10, 0).expect("lists");
+            assert_eq!(list.len(), 1, "from version {from}");
+            assert_eq!(list[0].title, "Weather in Seoul");
+            assert_eq!(list[0].message_count, 2);
+            let page = store.messages(1, None, 10).expect("loads");
+            assert_eq!(page.messages.len(), 2);
+            assert_eq!(page.messages[0].role, Role::User);
+            let answer = &page.messages[1];
+            assert_eq!(answer.model.as_deref(), Some("lmstudio/qwen3"));
+            if from == 1 {
+                assert_eq!(answer.status, MessageStatus::Unfinished);
+                assert!(answer.reasoning.is_empty() && answer.route.is_empty());
+            } else {
+                assert_eq!(answer.reasoning, "They asked about Seoul.");
+                assert_eq!(answer.route.len(), 1);
+                assert_eq!(answer.usage.map(|u| u.output), Some(40));
+            }
+            // Old rows are in both search indexes.
+            let hits = store.search("sunny", 10).expect("searches");
+            assert_eq!(hits.len(), 1, "from version {from}");
+            let hits = store.search("서울", 10).expect("searches");
+            assert_eq!(hits.len(), 1, "from version {from}");
+            let hits = store.search("날씨가 어때", 10).expect("searches");
+            assert_eq!(hits.len(), 1, "from version {from}");
+            // Writing after the migration keeps working.
+            store.rename(1, "Seoul").expect("renames");
+            store.delete_conversation(1).expect("deletes");
+            assert!(store.search("sunny", 10).expect("searches").is_empty());
+        }
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("history.sqlite3");
+        {
+            let conn = Connection::open(&path).expect("opens");
+            conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+                .expect("future schema");
+        }
+        let before = std::fs::read(&path).expect("reads");
+        let err = HistoryStore::open_file(&path).expect_err("too new");
+        assert_eq!(err.kind(), crate::history::ErrorKind::TooNew);
+        assert!(err.to_string().contains("schema 99"), "{err}");
+        assert!(
+            std::fs::read(&path).expect("reads") == before,
+            "the file changed"
+        );
+        for entry in std::fs::read_dir(dir.path()).expect("lists") {
+            let name = entry.expect("entry").file_name();
+            assert!(!name.to_string_lossy().contains("corrupt"), "moved aside");
+        }
+    }
+}
