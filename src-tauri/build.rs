@@ -11,6 +11,10 @@ const COMMANDS: &[&str] = &[
     "history_delete",
     "history_export",
     "history_status",
+    "config_load",
+    "config_apply",
+    "config_import_openclaw",
+    "config_export_openclaw",
 ];
 
 fn main() {

@@ -83,6 +83,10 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             commands::history::history_delete,
             commands::history::history_export,
             commands::history::history_status,
+            commands::config::config_load,
+            commands::config::config_apply,
+            commands::config::config_import_openclaw,
+            commands::config::config_export_openclaw,
         ])
         .build(tauri::generate_context!())?;
     app.run(|_app, event| {

@@ -115,4 +115,44 @@ mod tests {
             ts_fields("Probe")
         );
     }
+
+    #[test]
+    fn config_view_types_match_the_typescript_interfaces_and_carry_no_key() {
+        use switchboard_core::config::{self, view};
+        let text = r#"{
+          agents: { defaults: { model: { primary: "M", fallbacks: [] },
+            models: { "p/m": { alias: "M" } } } },
+          models: { providers: {
+            p: { baseUrl: "http://h/v1", apiKey: "plain-key-do-not-show-1234", headers: { A: "b" },
+                 maxTokens: 100, timeoutSeconds: 5, auth: "api-key", authHeader: true,
+                 api: "openai-completions",
+                 models: [{ id: "m", name: "M", contextWindow: 10, x: 1 }] },
+            q: { baseUrl: "http://h/v1", apiKey: "${CONTRACT_KEY}", models: [] },
+          } },
+        }"#;
+        let env = |name: &str| (name == "CONTRACT_KEY").then(|| "env-secret-value-5678".to_owned());
+        let read = |_: &std::path::Path| Err(std::io::ErrorKind::NotFound.into());
+        let loaded = config::load_str(text, std::path::Path::new("c.json5"), &env, &read);
+        let view = view::of(&loaded, Some("rev".into()));
+        let json = serde_json::to_value(&view).expect("serializes");
+        let text = json.to_string();
+        assert!(!text.contains("plain-key-do-not-show-1234"), "{text}");
+        assert!(!text.contains("env-secret-value-5678"), "{text}");
+        assert_eq!(json["providers"][1]["key"], "env:CONTRACT_KEY");
+        assert_eq!(json_fields(&json), ts_fields("ConfigView"));
+        assert_eq!(
+            json_fields(&json["diagnostics"][0]),
+            ts_fields("ConfigDiagnostic")
+        );
+        assert_eq!(
+            json_fields(&json["providers"][0]),
+            ts_fields("ConfigProvider")
+        );
+        let model = &json["providers"][0]["models"][0];
+        assert_eq!(json_fields(model), ts_fields("ConfigModel"));
+        assert_eq!(json_fields(&model["cost"]), ts_fields("ModelCost"));
+        assert_eq!(json_fields(&json["aliases"][0]), ts_fields("ConfigAlias"));
+        let summary = serde_json::to_value(config::openclaw::Summary::default()).expect("summary");
+        assert_eq!(json_fields(&summary), ts_fields("ImportSummary"));
+    }
 }

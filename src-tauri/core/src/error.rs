@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+use crate::config::ConfigErrorKind;
+
 /// A short, stable classification of an [`Error`], serialized in `snake_case` for the UI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -20,6 +22,15 @@ pub enum ErrorKind {
     NotFound,
     /// The history database failed (or was written by a newer Switchboard).
     Database,
+    /// The config file has errors (or an edit would introduce one); the message lists them
+    /// as `file:line:col: path: message` lines.
+    InvalidConfig,
+    /// The config file changed on disk since it was loaded: reload it, then apply again.
+    Conflict,
+    /// The config file cannot be rewritten safely (it uses `$include` where we would write).
+    NotWritable,
+    /// The OS keychain is missing, locked or failed (see [`crate::secrets`]).
+    Keychain,
 }
 
 impl ErrorKind {
@@ -31,6 +42,10 @@ impl ErrorKind {
             ErrorKind::NoLocation => "no_location",
             ErrorKind::NotFound => "not_found",
             ErrorKind::Database => "database",
+            ErrorKind::InvalidConfig => "invalid_config",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::NotWritable => "not_writable",
+            ErrorKind::Keychain => "keychain",
         }
     }
 }
@@ -62,6 +77,12 @@ pub enum Error {
     /// The chat history store failed.
     #[error(transparent)]
     History(#[from] crate::history::Error),
+    /// Loading, editing or saving the config failed.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// An API key could not be stored, found or resolved.
+    #[error(transparent)]
+    Secrets(#[from] crate::secrets::Error),
 }
 
 impl Error {
@@ -76,6 +97,22 @@ impl Error {
                 crate::history::ErrorKind::NotFound => ErrorKind::NotFound,
                 crate::history::ErrorKind::InvalidInput => ErrorKind::InvalidInput,
                 _ => ErrorKind::Database,
+            },
+            Error::Config(e) => match e.kind() {
+                ConfigErrorKind::Io => ErrorKind::Io,
+                ConfigErrorKind::Invalid => ErrorKind::InvalidConfig,
+                ConfigErrorKind::ChangedOnDisk => ErrorKind::Conflict,
+                ConfigErrorKind::NotWritable => ErrorKind::NotWritable,
+                ConfigErrorKind::NotFound => ErrorKind::NotFound,
+                ConfigErrorKind::MissingEnv => ErrorKind::InvalidInput,
+            },
+            Error::Secrets(e) => match e.kind() {
+                crate::secrets::ErrorKind::NoKeychain | crate::secrets::ErrorKind::Keychain => {
+                    ErrorKind::Keychain
+                }
+                crate::secrets::ErrorKind::Missing => ErrorKind::NotFound,
+                crate::secrets::ErrorKind::Io => ErrorKind::Io,
+                _ => ErrorKind::InvalidInput,
             },
         }
     }
@@ -104,6 +141,22 @@ mod tests {
     }
 
     #[test]
+    fn config_errors_keep_their_kind() {
+        use crate::config::ConfigError;
+        let conflict = Error::from(ConfigError::ChangedOnDisk {
+            path: "/x/config.json5".into(),
+        });
+        assert_eq!(conflict.kind(), ErrorKind::Conflict);
+        assert!(conflict
+            .to_string()
+            .starts_with("/x/config.json5: the file changed"));
+        let invalid = Error::from(ConfigError::rejected("models", "bad"));
+        assert_eq!(invalid.kind().as_str(), "invalid_config");
+        let io = Error::from(ConfigError::io("/x", std::io::Error::other("denied")));
+        assert_eq!(io.kind(), ErrorKind::Io);
+    }
+
+    #[test]
     fn kinds_serialize_as_their_wire_names() {
         for kind in [
             ErrorKind::Io,
@@ -111,6 +164,9 @@ mod tests {
             ErrorKind::NoLocation,
             ErrorKind::NotFound,
             ErrorKind::Database,
+            ErrorKind::InvalidConfig,
+            ErrorKind::Conflict,
+            ErrorKind::NotWritable,
         ] {
             let json = serde_json::to_string(&kind).expect("serializes");
             assert_eq!(json, format!("\"{}\"", kind.as_str()));

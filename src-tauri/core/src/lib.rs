@@ -9,16 +9,25 @@
 //! - [`history`]: the chat history, a crash-safe SQLite store with full-text search and export.
 //! - [`config`]: the OpenClaw-compatible JSON5 config: parse, validate (`file:line:col`),
 //!   `${VAR}`, `$include`, profile edits, atomic saves, OpenClaw import/export.
+//! - [`secrets`]: API keys in the OS keychain, `${VAR}` and OpenClaw secret refs, the resolution
+//!   order, key tests and OpenClaw's exec secret-provider protocol (`switchboard keys get`).
+//! - [`discovery`]: finds local LLM servers (LM Studio first, then Ollama, vLLM, llama.cpp,
+//!   LiteLLM, Jan) and turns what it finds into provider profiles.
+//! - [`providers`]: wire clients (OpenAI chat completions and Responses, Anthropic Messages):
+//!   SSE, reasoning kept apart, usage and cost, typed errors.
 //! - [`cli`]: the clap definitions and handlers of the `switchboard` subcommands.
 //! - [`error`]: the crate's error type and the kinds the UI and the CLI act on.
 #![deny(missing_docs)]
 
 pub mod cli;
 pub mod config;
+pub mod discovery;
 pub mod error;
 pub mod history;
 pub mod logging;
 pub mod paths;
+pub mod providers;
+pub mod secrets;
 
 pub use error::{Error, ErrorKind, Result};
 

@@ -6,7 +6,14 @@
 //! `switchboard-core`: the fakes follow the providers' documented wire formats, not our client.
 #![deny(missing_docs)]
 
+pub mod anthropic;
+pub mod foreign;
+pub mod lmstudio;
+pub mod local_servers;
 pub mod openai;
+pub mod responses;
 mod server;
+mod stream;
 
 pub use server::{FakeServer, RecordedRequest};
+pub use stream::{refused_addr, SilentServer};

@@ -1,6 +1,10 @@
 //! A fake OpenAI-compatible server: `GET /v1/models` and `POST /v1/chat/completions`, streaming
 //! (SSE, with `stream_options.include_usage`) and not, as OpenAI's API reference defines them.
+//! Reasoning comes first as `reasoning_content` deltas (LM Studio, DeepSeek, vLLM) or
+//! `reasoning` (gpt-oss on LM Studio). The faults are shared with the Responses and Anthropic
+//! fakes.
 
+use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
@@ -12,6 +16,7 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use crate::server::{record, FakeServer, RequestLog};
+use crate::stream::{self, frame, pieces};
 
 /// Token counts the fake reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +46,43 @@ pub enum Fault {
         /// Content chunks sent before the stream ends.
         after_chunks: usize,
     },
+    /// Send the headers, then wait this long before the first body byte.
+    SlowFirstByte {
+        /// The wait, in milliseconds.
+        delay_ms: u64,
+    },
+    /// Wait this long before each stream frame after the first.
+    SlowChunks {
+        /// The wait, in milliseconds.
+        delay_ms: u64,
+    },
+    /// Send this many stream frames, then break the connection (no chunked-body end).
+    ResetAfter {
+        /// Frames sent before the reset.
+        chunks: usize,
+    },
+    /// Reply with this status and an HTML page, as a proxy in front of a server does.
+    Html {
+        /// HTTP status, e.g. 500.
+        status: u16,
+        /// The HTML.
+        body: String,
+    },
+    /// Put a line that is not JSON (`data: {"choices": [garb`) after this many content frames.
+    Garbage {
+        /// Content frames before the garbage.
+        after_chunks: usize,
+    },
+    /// Add one content delta of this many bytes (`x` repeated) in a single frame.
+    HugeChunk {
+        /// The delta's size in bytes.
+        bytes: usize,
+    },
+    /// Answer every POST with a 307 to this URL.
+    Redirect {
+        /// Where to (another fake, another origin).
+        location: String,
+    },
 }
 
 /// What the fake answers.
@@ -58,6 +100,12 @@ pub struct Script {
     pub required_key: Option<String>,
     /// The fault to inject.
     pub fault: Fault,
+    /// Reasoning sent before the answer (streamed in pieces too).
+    pub reasoning: Option<String>,
+    /// The delta/message field reasoning goes in: `reasoning_content` or `reasoning`.
+    pub reasoning_field: String,
+    /// When set, a streamed reply is exactly these bytes (a recorded transcript), one write.
+    pub raw_stream: Option<Bytes>,
 }
 
 impl Script {
@@ -73,7 +121,40 @@ impl Script {
             }),
             required_key: None,
             fault: Fault::None,
+            reasoning: None,
+            reasoning_field: "reasoning_content".to_owned(),
+            raw_stream: None,
         }
+    }
+
+    /// Sends `reasoning` first, in `reasoning_content` deltas.
+    pub fn with_reasoning(mut self, reasoning: impl Into<String>) -> Self {
+        self.reasoning = Some(reasoning.into());
+        self
+    }
+
+    /// Puts reasoning in `field` (`reasoning` for gpt-oss on LM Studio) instead.
+    pub fn with_reasoning_field(mut self, field: impl Into<String>) -> Self {
+        self.reasoning_field = field.into();
+        self
+    }
+
+    /// Characters per streamed delta.
+    pub fn with_chunk_chars(mut self, chars: usize) -> Self {
+        self.chunk_chars = chars.max(1);
+        self
+    }
+
+    /// Reports `usage` (or none).
+    pub fn with_usage(mut self, usage: Option<Usage>) -> Self {
+        self.usage = usage;
+        self
+    }
+
+    /// Streams exactly `bytes` (a recorded transcript) instead of building the reply.
+    pub fn with_raw_stream(mut self, bytes: impl Into<Bytes>) -> Self {
+        self.raw_stream = Some(bytes.into());
+        self
     }
 
     /// Requires `Authorization: Bearer key`.
@@ -95,23 +176,26 @@ impl Script {
     }
 }
 
-struct Shared {
-    script: Script,
-    log: RequestLog,
+pub(crate) struct Shared {
+    pub(crate) script: Script,
+    pub(crate) log: RequestLog,
+    pub(crate) disconnects: Arc<AtomicUsize>,
 }
 
 /// Starts the fake on a free loopback port; its base URL for clients is `url() + "/v1"`.
 pub fn start(script: Script) -> std::io::Result<FakeServer> {
     let log = RequestLog::default();
+    let disconnects = Arc::new(AtomicUsize::new(0));
     let shared = Arc::new(Shared {
         script,
         log: log.clone(),
+        disconnects: disconnects.clone(),
     });
     let router = Router::new()
         .route("/v1/models", get(list_models))
         .route("/v1/chat/completions", post(chat_completions))
         .with_state(shared);
-    FakeServer::spawn(router, log)
+    FakeServer::spawn_counting(router, log, disconnects)
 }
 
 async fn list_models(
@@ -142,6 +226,11 @@ async fn chat_completions(
 ) -> Response {
     let text = record(&shared.log, &method, &uri, &headers, &body);
     let script = &shared.script;
+    match &script.fault {
+        Fault::Redirect { location } => return stream::redirect(location),
+        Fault::Html { status, body } => return stream::html(*status, body),
+        _ => {}
+    }
     if let Some(denied) = check_key(script, &headers) {
         return denied;
     }
@@ -185,7 +274,7 @@ async fn chat_completions(
         let include_usage = request["stream_options"]["include_usage"]
             .as_bool()
             .unwrap_or(false);
-        stream_response(script, &model, include_usage)
+        stream_response(script, &model, include_usage, shared.disconnects.clone())
     } else {
         let mut completion = json!({
             "id": "chatcmpl-fake",
@@ -199,6 +288,9 @@ async fn chat_completions(
                 "finish_reason": "stop"
             }],
         });
+        if let Some(reasoning) = &script.reasoning {
+            completion["choices"][0]["message"][script.reasoning_field.as_str()] = json!(reasoning);
+        }
         if let Some(usage) = script.usage {
             completion["usage"] = usage_json(usage);
         }
@@ -206,7 +298,15 @@ async fn chat_completions(
     }
 }
 
-fn stream_response(script: &Script, model: &str, include_usage: bool) -> Response {
+fn stream_response(
+    script: &Script,
+    model: &str,
+    include_usage: bool,
+    disconnects: Arc<AtomicUsize>,
+) -> Response {
+    if let Some(raw) = &script.raw_stream {
+        return stream::sse(vec![raw.clone()], &script.fault, disconnects);
+    }
     let chunk = |delta: Value, finish: Value| {
         json!({
             "id": "chatcmpl-fake",
@@ -217,50 +317,50 @@ fn stream_response(script: &Script, model: &str, include_usage: bool) -> Respons
             "choices": [{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish}],
         })
     };
-    let mut events = vec![chunk(
+    let data = |value: &Value| frame("", &value.to_string());
+    let mut frames = vec![data(&chunk(
         json!({"role": "assistant", "content": ""}),
         Value::Null,
-    )];
-    let chars: Vec<char> = script.reply.chars().collect();
-    let pieces: Vec<String> = chars
-        .chunks(script.chunk_chars.max(1))
-        .map(|c| c.iter().collect())
-        .collect();
-    let truncate_after = match script.fault {
-        Fault::TruncateStream { after_chunks } => Some(after_chunks),
-        _ => None,
-    };
-    for piece in pieces.iter().take(truncate_after.unwrap_or(usize::MAX)) {
-        events.push(chunk(json!({"content": piece}), Value::Null));
+    ))];
+    let reasoning = script.reasoning.as_deref().unwrap_or_default();
+    for piece in pieces(reasoning, script.chunk_chars) {
+        frames.push(data(&chunk(
+            json!({ script.reasoning_field.as_str(): piece }),
+            Value::Null,
+        )));
     }
-    let mut body = String::new();
-    let mut push = |data: &str| {
-        body.push_str("data: ");
-        body.push_str(data);
-        body.push_str("\n\n");
-    };
-    for event in &events {
-        push(&event.to_string());
+    let mut content: Vec<String> = pieces(&script.reply, script.chunk_chars);
+    if let Fault::HugeChunk { bytes } = script.fault {
+        content.insert(content.len().min(1), "x".repeat(bytes));
     }
-    if truncate_after.is_none() {
-        push(&chunk(json!({}), json!("stop")).to_string());
+    let (truncate_after, garbage_after) = match script.fault {
+        Fault::TruncateStream { after_chunks } => (Some(after_chunks), None),
+        Fault::Garbage { after_chunks } => (None, Some(after_chunks)),
+        _ => (None, None),
+    };
+    for (i, piece) in content.iter().enumerate() {
+        if truncate_after == Some(i) {
+            break;
+        }
+        if garbage_after == Some(i) {
+            frames.push(Bytes::from_static(b"data: {\"choices\": [garb\n\n"));
+        }
+        frames.push(data(&chunk(json!({ "content": piece }), Value::Null)));
+    }
+    if truncate_after.is_none_or(|after| after >= content.len()) {
+        frames.push(data(&chunk(json!({}), json!("stop"))));
         if let (true, Some(usage)) = (include_usage, script.usage) {
             let mut last = chunk(json!({}), Value::Null);
             last["choices"] = json!([]);
             last["usage"] = usage_json(usage);
-            push(&last.to_string());
+            frames.push(data(&last));
         }
-        push("[DONE]");
+        frames.push(frame("", "[DONE]"));
     }
-    Response::builder()
-        .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, "text/event-stream")
-        .header(header::CACHE_CONTROL, "no-cache")
-        .body(Body::from(body))
-        .unwrap_or_else(|_| Response::new(Body::empty()))
+    stream::sse(frames, &script.fault, disconnects)
 }
 
-fn usage_json(usage: Usage) -> Value {
+pub(crate) fn usage_json(usage: Usage) -> Value {
     json!({
         "prompt_tokens": usage.prompt_tokens,
         "completion_tokens": usage.completion_tokens,
@@ -268,7 +368,7 @@ fn usage_json(usage: Usage) -> Value {
     })
 }
 
-fn check_key(script: &Script, headers: &HeaderMap) -> Option<Response> {
+pub(crate) fn check_key(script: &Script, headers: &HeaderMap) -> Option<Response> {
     let key = script.required_key.as_ref()?;
     let sent = headers
         .get(header::AUTHORIZATION)
@@ -285,13 +385,18 @@ fn check_key(script: &Script, headers: &HeaderMap) -> Option<Response> {
     ))
 }
 
-fn error_response(status: u16, message: &str, kind: &str, code: Option<&str>) -> Response {
+pub(crate) fn error_response(
+    status: u16,
+    message: &str,
+    kind: &str,
+    code: Option<&str>,
+) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = json!({"error": {"message": message, "type": kind, "param": null, "code": code}});
     json_response(status, &body)
 }
 
-fn json_response(status: StatusCode, body: &Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
     Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, "application/json")

@@ -1,6 +1,7 @@
 //! Running an axum router on a loopback port in a background thread, and recording requests.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
@@ -39,6 +40,7 @@ pub(crate) type RequestLog = Arc<Mutex<Vec<RecordedRequest>>>;
 pub struct FakeServer {
     addr: SocketAddr,
     requests: RequestLog,
+    disconnects: Arc<AtomicUsize>,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -46,6 +48,15 @@ pub struct FakeServer {
 impl FakeServer {
     /// Serves `router` on `127.0.0.1` at a free port.
     pub(crate) fn spawn(router: Router, requests: RequestLog) -> std::io::Result<Self> {
+        Self::spawn_counting(router, requests, Arc::default())
+    }
+
+    /// Like `spawn`; streams count a client that went away mid-reply in `disconnects`.
+    pub(crate) fn spawn_counting(
+        router: Router,
+        requests: RequestLog,
+        disconnects: Arc<AtomicUsize>,
+    ) -> std::io::Result<Self> {
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -72,6 +83,7 @@ impl FakeServer {
         Ok(FakeServer {
             addr,
             requests,
+            disconnects,
             shutdown: Some(shutdown),
             thread: Some(thread),
         })
@@ -85,6 +97,12 @@ impl FakeServer {
     /// `http://127.0.0.1:PORT` with no trailing slash.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// How many streamed replies the client stopped reading before their end (it closed the
+    /// connection).
+    pub fn disconnects(&self) -> usize {
+        self.disconnects.load(Ordering::SeqCst)
     }
 
     /// Every request received so far, oldest first.

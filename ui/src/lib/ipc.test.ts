@@ -1,6 +1,14 @@
-import { clearMocks } from '@tauri-apps/api/mocks';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { getAppStatus, IpcError, toIpcError } from './ipc';
+import {
+  configApply,
+  configImportOpenclaw,
+  configLoad,
+  getAppStatus,
+  IpcError,
+  toIpcError,
+  type ConfigView,
+} from './ipc';
 import { mockBackend, sampleStatus } from '../test/fixtures';
 
 afterEach(() => {
@@ -66,5 +74,51 @@ describe('getAppStatus', () => {
     const error: unknown = await getAppStatus().catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'not_in_app' });
     expect((error as IpcError).message).toMatch(/Not running inside the Switchboard app/);
+  });
+});
+
+describe('config commands', () => {
+  const view: ConfigView = {
+    path: '/home/ada/.config/switchboard/config.json5',
+    exists: true,
+    valid: true,
+    revision: 'abc-1',
+    diagnostics: [],
+    mode: 'merge',
+    providers: [],
+    aliases: [],
+    primary: null,
+    fallbacks: [],
+  };
+
+  it('passes the revision and the edit to config_apply', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return view;
+    });
+    await expect(configLoad()).resolves.toEqual(view);
+    await configApply('abc-1', { op: 'setAlias', ref: 'lmstudio/m', alias: 'M' });
+    await configImportOpenclaw();
+    expect(calls).toEqual([
+      ['config_load', {}],
+      [
+        'config_apply',
+        { revision: 'abc-1', edit: { op: 'setAlias', ref: 'lmstudio/m', alias: 'M' } },
+      ],
+      ['config_import_openclaw', { path: null }],
+    ]);
+  });
+
+  it('turns a stale save into a conflict error', async () => {
+    mockIPC(() => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- Rust rejects with {kind, message}
+      throw { kind: 'conflict', message: 'the file changed on disk' };
+    });
+    const error: unknown = await configApply(null, { op: 'removeProvider', id: 'x' }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(IpcError);
+    expect(error).toMatchObject({ kind: 'conflict' });
   });
 });

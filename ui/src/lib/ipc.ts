@@ -93,10 +93,176 @@ export interface AppStatus {
   environment: EnvironmentProbes;
 }
 
+// Config (`config_*` commands). A provider's key appears only as its kind, never a value.
+
+/** Kinds the config commands reject with, besides `io` and `not_found`. */
+export const CONFIG_ERROR_KINDS = {
+  /** The file changed on disk since it was loaded: reload, then apply the edit again. */
+  conflict: 'conflict',
+  /** The config (or the edit) has errors; the message lists `file:line:col: path: message`. */
+  invalidConfig: 'invalid_config',
+  /** The file uses `$include` where Switchboard would write; edit it by hand. */
+  notWritable: 'not_writable',
+} as const;
+
+export type Severity = 'error' | 'warning';
+
+/** One problem in the config file, to show next to its field (`path`). */
+export interface ConfigDiagnostic {
+  severity: Severity;
+  file: string;
+  /** 1-based; 0 when the problem has no position. */
+  line: number;
+  column: number;
+  /** e.g. `models.providers.lmstudio.models[0].contextWindow`. */
+  path: string;
+  message: string;
+}
+
+/** How a provider's key is configured: never the key itself. */
+export type KeyKind = 'none' | 'plaintext' | 'secretRef' | `env:${string}`;
+
+/** USD per million tokens. */
+export interface ModelCost {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+/** A configured model, with OpenClaw's defaults applied. */
+export interface ConfigModel {
+  /** `provider/model`. */
+  ref: string;
+  provider: string;
+  id: string;
+  name: string;
+  api: string;
+  contextWindow: number | null;
+  maxTokens: number;
+  reasoning: boolean;
+  input: string[];
+  cost: ModelCost;
+  alias: string | null;
+}
+
+export interface ConfigProvider {
+  id: string;
+  baseUrl: string | null;
+  api: string | null;
+  auth: string | null;
+  authHeader: boolean | null;
+  maxTokens: number | null;
+  timeoutSeconds: number | null;
+  key: KeyKind;
+  /** Extra headers are set (their values are never sent to the UI). */
+  hasHeaders: boolean;
+  models: ConfigModel[];
+}
+
+export interface ConfigAlias {
+  alias: string;
+  ref: string;
+  /** Whether `ref` names a configured model. */
+  configured: boolean;
+}
+
+export interface ConfigView {
+  path: string;
+  exists: boolean;
+  valid: boolean;
+  /** Pass back to `configApply`; null when the file does not exist yet. */
+  revision: string | null;
+  diagnostics: ConfigDiagnostic[];
+  mode: 'merge' | 'replace';
+  providers: ConfigProvider[];
+  aliases: ConfigAlias[];
+  /** A `provider/model` ref or an alias, as written. */
+  primary: string | null;
+  fallbacks: string[];
+}
+
+/** What an OpenClaw import or export did. */
+export interface ImportSummary {
+  imported: string[];
+  skipped: string[];
+}
+
+/** How an edited provider's key is set: a variable name or a secret ref, never a value. */
+export type KeyInput =
+  | { kind: 'keep' }
+  | { kind: 'none' }
+  | { kind: 'env'; var: string }
+  | { kind: 'secretRef'; source: 'env' | 'file' | 'exec' | 'store'; provider: string; id: string };
+
+/** A provider as sent to `config_apply`; its models and headers are kept. */
+export interface ProviderInput {
+  id: string;
+  baseUrl?: string | null;
+  api?: string | null;
+  auth?: string | null;
+  authHeader?: boolean | null;
+  maxTokens?: number | null;
+  timeoutSeconds?: number | null;
+  /** Default: keep the current key. */
+  key?: KeyInput;
+}
+
+export interface CostInput {
+  input?: number | null;
+  output?: number | null;
+  cacheRead?: number | null;
+  cacheWrite?: number | null;
+}
+
+export interface ModelInput {
+  id: string;
+  name: string;
+  api?: string | null;
+  reasoning?: boolean | null;
+  input?: string[] | null;
+  cost?: CostInput | null;
+  contextWindow?: number | null;
+  maxTokens?: number | null;
+}
+
+/** One profile edit. */
+export type ConfigEdit =
+  | { op: 'upsertProvider'; provider: ProviderInput }
+  | { op: 'removeProvider'; id: string }
+  | { op: 'upsertModel'; provider: string; model: ModelInput }
+  | { op: 'removeModel'; provider: string; model: string }
+  | { op: 'setRoutes'; primary: string; fallbacks: string[] }
+  | { op: 'setAlias'; ref: string; alias: string }
+  | { op: 'removeAlias'; ref: string };
+
 // ---------------------------------------------------------------------------
 // Commands.
 
 /** `app_status`: version, paths and environment probes. */
 export function getAppStatus(): Promise<AppStatus> {
   return call<AppStatus>('app_status');
+}
+
+/** `config_load`: the config as a view, with its problems as data. */
+export function configLoad(): Promise<ConfigView> {
+  return call<ConfigView>('config_load');
+}
+
+/**
+ * `config_apply`: applies one edit to the file as it was at `revision` (from the last view) and
+ * saves it. Rejects with `conflict` when the file changed since, `invalid_config` when refused.
+ */
+export function configApply(revision: string | null, edit: ConfigEdit): Promise<ConfigView> {
+  return call<ConfigView>('config_apply', { revision, edit });
+}
+
+/** `config_import_openclaw`: imports OpenClaw's config (default: its usual place). */
+export function configImportOpenclaw(path?: string): Promise<ImportSummary> {
+  return call<ImportSummary>('config_import_openclaw', { path: path ?? null });
+}
+
+/** `config_export_openclaw`: writes our providers and routes into OpenClaw's config. */
+export function configExportOpenclaw(path?: string): Promise<ImportSummary> {
+  return call<ImportSummary>('config_export_openclaw', { path: path ?? null });
 }

@@ -23,6 +23,10 @@ pub enum ConfigAction {
         /// The OpenClaw config file to read.
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
+        /// Also move the OpenClaw file's plaintext API keys into the OS keychain and rewrite it
+        /// (backup first) to read them through `switchboard keys get`.
+        #[arg(long)]
+        move_keys: bool,
     },
     /// Write providers, models, aliases and routes into an OpenClaw config, keeping its other
     /// keys (default: $OPENCLAW_CONFIG_PATH, else ~/.openclaw/openclaw.json).
@@ -109,11 +113,22 @@ fn execute(
             .map_err(stdout)?;
             Ok(Exit::Success)
         }
-        ConfigAction::ImportOpenclaw { file: from } => {
+        ConfigAction::ImportOpenclaw {
+            file: from,
+            move_keys,
+        } => {
             let from = openclaw_file(from.as_deref())?;
             let loaded = config::load(file)?;
             let summary = openclaw::import_file(&loaded, &from, &env)?;
             print_summary(out, &summary, "imported", &from).map_err(stdout)?;
+            if *move_keys {
+                if let Err(e) = super::keys_cmd::move_openclaw_keys(&from, out) {
+                    let text = crate::logging::redact::redact(&e.to_string()).into_owned();
+                    writeln!(err, "switchboard: {text}")
+                        .map_err(|e| ConfigError::io("<stderr>", e))?;
+                    return Ok(Exit::Failure);
+                }
+            }
             Ok(Exit::Success)
         }
         ConfigAction::ExportOpenclaw { file: to } => {

@@ -4,8 +4,13 @@
 //! display; without one it opens the desktop app. Handlers write to the writers they are given
 //! so tests can read what a user would see.
 
+pub mod chat_cmd;
+mod chat_history;
 pub mod config_cmd;
+pub mod detect_cmd;
 pub mod history_cmd;
+pub mod keys_cmd;
+pub mod models_cmd;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,7 +25,7 @@ use crate::{Error, Result};
 
 /// Switchboard: one place to run chats across local and hosted language models.
 #[derive(Debug, Parser)]
-#[command(name = "switchboard", version, about, long_about = None)]
+#[command(name = "switchboard", version, long_about = None)]
 #[command(after_help = "Run without a subcommand to open the desktop app.")]
 pub struct Cli {
     /// Config file to use (default: $SWITCHBOARD_CONFIG, else <config dir>/switchboard/config.json5).
@@ -35,12 +40,21 @@ pub struct Cli {
 /// The headless subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show the active config.
+    /// Show, validate, import and export the config.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Ask one model one question (answer on stdout, reasoning and notes on stderr).
+    Chat(chat_cmd::ChatArgs),
     /// List, search and export the chat history.
     #[command(subcommand)]
     History(HistoryCommand),
+    /// Scan for local LLM servers (LM Studio, Ollama, vLLM, llama.cpp, LiteLLM, Jan).
+    Detect(detect_cmd::DetectArgs),
+    /// Store, list, delete and test API keys in the OS keychain.
+    #[command(subcommand)]
+    Keys(keys_cmd::KeysCommand),
+    /// List the configured models, aliases and the primary/fallback order.
+    Models(models_cmd::ModelsArgs),
 }
 
 /// `switchboard config …`
@@ -86,6 +100,12 @@ pub fn run(command: Command, config_flag: Option<PathBuf>) -> Exit {
     if let Command::Config(ConfigCommand::Action(action)) = &command {
         return config_cmd::run(action, &paths, &mut stdout, &mut stderr);
     }
+    if let Command::Chat(args) = &command {
+        return chat_cmd::run(args, &paths, &mut stdout, &mut stderr);
+    }
+    if let Command::Models(args) = &command {
+        return models_cmd::run(args, &paths, &mut stdout, &mut stderr);
+    }
     match dispatch(command, &paths, &mut stdout) {
         Ok(()) => Exit::Success,
         Err(err) => report(&mut stderr, &err),
@@ -122,6 +142,10 @@ pub fn dispatch(command: Command, paths: &Paths, out: &mut dyn Write) -> Result<
         }
         Command::Config(ConfigCommand::Action(action)) => config_cmd::dispatch(&action, paths, out),
         Command::History(cmd) => history_cmd::run(cmd, paths, out),
+        Command::Chat(args) => chat_cmd::dispatch(&args, paths, out),
+        Command::Detect(args) => detect_cmd::run(&args, out),
+        Command::Keys(cmd) => keys_cmd::run(cmd, paths, out),
+        Command::Models(args) => models_cmd::dispatch(&args, paths, out),
     }
 }
 

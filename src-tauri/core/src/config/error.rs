@@ -137,12 +137,3 @@ impl ConfigError {
         }
     }
 }
-
-impl From<ConfigError> for crate::Error {
-    fn from(err: ConfigError) -> Self {
-        match err {
-            ConfigError::Io { path, source } => crate::Error::Io { path, source },
-            other => crate::Error::InvalidInput(other.to_string()),
-        }
-    }
-}

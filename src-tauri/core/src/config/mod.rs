@@ -30,6 +30,7 @@ pub mod profile;
 pub mod save;
 pub mod schema;
 pub mod semantic;
+pub mod view;
 
 use std::path::{Path, PathBuf};
 

@@ -74,7 +74,7 @@ fn subcommands_parse_and_usage_errors_exit_2() {
     assert!(matches!(
         cli.command,
         Some(Command::Config(ConfigCommand::Action(
-            ConfigAction::ImportOpenclaw { file: Some(_) }
+            ConfigAction::ImportOpenclaw { file: Some(_), .. }
         )))
     ));
     let cli = Cli::try_parse_from(["switchboard", "config", "export-openclaw"]).expect("parses");

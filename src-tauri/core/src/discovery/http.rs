@@ -1,0 +1,137 @@
+//! The probe client: one GET or POST with a response deadline, failures classified as refused,
+//! timed out or other.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::DiscoveryError;
+
+/// Why a probe got no reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ProbeError {
+    /// Connection refused: nothing listens.
+    Refused,
+    /// Connected (or tried to) but no answer in time.
+    Timeout,
+    /// Anything else (reset, broken HTTP).
+    Other(String),
+}
+
+/// A reply: status and body.
+#[derive(Debug, Clone)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) body: String,
+}
+
+impl Reply {
+    pub(crate) fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    pub(crate) fn json(&self) -> Option<Value> {
+        serde_json::from_str(&self.body).ok()
+    }
+
+    /// The body's first line, shortened, to show what answered.
+    pub(crate) fn summary(&self) -> String {
+        let line = self.body.lines().next().unwrap_or_default().trim();
+        let short: String = line.chars().take(60).collect();
+        if short.is_empty() {
+            format!("HTTP {}", self.status)
+        } else if short.len() < line.len() {
+            format!("HTTP {}: {short}…", self.status)
+        } else {
+            format!("HTTP {}: {short}", self.status)
+        }
+    }
+}
+
+/// A shared HTTP client with the scan's deadlines.
+#[derive(Debug, Clone)]
+pub(crate) struct Http {
+    client: reqwest::Client,
+    pub(crate) timeout: Duration,
+}
+
+impl Http {
+    pub(crate) fn new(connect: Duration, timeout: Duration) -> Result<Self, DiscoveryError> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(connect)
+            // Probes go to loopback: a system proxy must not see (or answer) them.
+            .no_proxy()
+            .pool_idle_timeout(Duration::from_secs(4))
+            .build()
+            .map_err(|e| DiscoveryError::Client(e.to_string()))?;
+        Ok(Http { client, timeout })
+    }
+
+    pub(crate) async fn get(&self, url: impl Into<String>) -> Result<Reply, ProbeError> {
+        self.send(self.client.get(url.into()), self.timeout).await
+    }
+
+    pub(crate) async fn post(
+        &self,
+        url: &str,
+        body: &Value,
+        timeout: Duration,
+    ) -> Result<Reply, ProbeError> {
+        self.send(self.client.post(url).json(body), timeout).await
+    }
+
+    /// Sends once, and once more after a failure that is neither a refusal nor a timeout: a
+    /// pooled keep-alive connection the server closed (it quit, or its idle timer fired) fails
+    /// that way, and a fresh connection tells the real story.
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        timeout: Duration,
+    ) -> Result<Reply, ProbeError> {
+        let again = request.try_clone();
+        match (Self::send_once(request, timeout).await, again) {
+            (Err(ProbeError::Other(_)), Some(again)) => Self::send_once(again, timeout).await,
+            (result, _) => result,
+        }
+    }
+
+    async fn send_once(
+        request: reqwest::RequestBuilder,
+        timeout: Duration,
+    ) -> Result<Reply, ProbeError> {
+        let response = request.timeout(timeout).send().await.map_err(classify)?;
+        let status = response.status().as_u16();
+        let body = response.text().await.map_err(classify)?;
+        Ok(Reply { status, body })
+    }
+}
+
+fn classify(e: reqwest::Error) -> ProbeError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::ConnectionRefused {
+                return ProbeError::Refused;
+            }
+        }
+        source = err.source();
+    }
+    if e.is_timeout() {
+        return ProbeError::Timeout;
+    }
+    ProbeError::Other(e.without_url().to_string())
+}
+
+impl ProbeError {
+    /// The text for a server's `detail`.
+    pub(crate) fn describe(&self, timeout: Duration) -> String {
+        match self {
+            ProbeError::Refused => "connection refused".to_owned(),
+            ProbeError::Timeout => format!(
+                "accepted the connection but did not answer within {} ms",
+                timeout.as_millis()
+            ),
+            ProbeError::Other(text) => text.clone(),
+        }
+    }
+}

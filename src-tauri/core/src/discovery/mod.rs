@@ -1,0 +1,43 @@
+//! Local server discovery: which LLM servers run on this machine, what they serve, and how to
+//! turn them into provider profiles.
+//!
+//! A [`Scanner`] probes every known server on the loopback address in parallel, each request with
+//! a short connect and response timeout, and returns one [`DetectedServer`] per target in a
+//! [`ScanReport`]. LM Studio comes first (port 1234): it is confirmed by `GET /lmstudio-greeting`,
+//! and its richest model list is read (`/api/v1/models`, else `/api/v0/models`, else
+//! `/v1/models`). A port that answers but is not the expected server is reported as
+//! [`Status::OtherService`] ("port in use by another service"), never as that server. Ollama,
+//! vLLM, llama.cpp, LiteLLM and Jan are recognised by their own fingerprints; user-added base URLs
+//! are scanned as generic OpenAI-compatible servers.
+//!
+//! Each model carries the seed's [`Warning`]s (small context, aggressive quantization or a small
+//! checkpoint, not loaded, no tool use). [`profile`] writes a detected server into the config
+//! through the config core's profile edits; [`load_model`] asks LM Studio to load a model;
+//! [`watch`] re-scans in the background and publishes [`watch::HealthEvent`]s.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), switchboard_core::discovery::DiscoveryError> {
+//! use switchboard_core::discovery::{ScanOptions, Scanner};
+//! let report = Scanner::new(ScanOptions::loopback())?.scan().await;
+//! for server in &report.servers {
+//!     println!("{} {}", server.kind.label(), server.status.label());
+//! }
+//! # Ok(()) }
+//! ```
+
+mod error;
+mod http;
+mod lmstudio;
+mod others;
+pub mod profile;
+mod scan;
+mod types;
+pub mod warnings;
+pub mod watch;
+
+pub use error::{DiscoveryError, DiscoveryErrorKind};
+pub use lmstudio::{load_model, LoadOptions, LoadState, LoadedModel, KEEP_LOADED_ADVICE};
+pub use scan::{ScanOptions, Scanner, Target, DEFAULT_TIMEOUT};
+pub use types::{
+    DetectedModel, DetectedServer, ModelType, ScanReport, ServerKind, Status, Warning, MIN_CONTEXT,
+};

@@ -1,0 +1,340 @@
+//! What a scan finds: servers, their status and their models, as the CLI's `--json` and the UI
+//! see them (camelCase).
+
+use serde::Serialize;
+
+/// The kinds of local server Switchboard recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
+pub enum ServerKind {
+    /// LM Studio (default port 1234).
+    #[serde(rename = "lmstudio")]
+    LmStudio,
+    /// Ollama (11434).
+    #[serde(rename = "ollama")]
+    Ollama,
+    /// vLLM's OpenAI-compatible server (8000).
+    #[serde(rename = "vllm")]
+    Vllm,
+    /// llama.cpp's `llama-server` (8080).
+    #[serde(rename = "llamacpp")]
+    LlamaCpp,
+    /// The LiteLLM proxy (4000).
+    #[serde(rename = "litellm")]
+    LiteLlm,
+    /// Jan's local API server (1337).
+    #[serde(rename = "jan")]
+    Jan,
+    /// A user-added base URL of any OpenAI-compatible server.
+    #[serde(rename = "openai-compatible")]
+    OpenAiCompatible,
+}
+
+impl ServerKind {
+    /// The known servers, in scan (and report) order: LM Studio first.
+    pub const KNOWN: [ServerKind; 6] = [
+        ServerKind::LmStudio,
+        ServerKind::Ollama,
+        ServerKind::Vllm,
+        ServerKind::LlamaCpp,
+        ServerKind::LiteLlm,
+        ServerKind::Jan,
+    ];
+
+    /// The wire id, also the provider id of the generated profile.
+    pub fn id(self) -> &'static str {
+        match self {
+            ServerKind::LmStudio => "lmstudio",
+            ServerKind::Ollama => "ollama",
+            ServerKind::Vllm => "vllm",
+            ServerKind::LlamaCpp => "llamacpp",
+            ServerKind::LiteLlm => "litellm",
+            ServerKind::Jan => "jan",
+            ServerKind::OpenAiCompatible => "openai-compatible",
+        }
+    }
+
+    /// The name people know it by.
+    pub fn label(self) -> &'static str {
+        match self {
+            ServerKind::LmStudio => "LM Studio",
+            ServerKind::Ollama => "Ollama",
+            ServerKind::Vllm => "vLLM",
+            ServerKind::LlamaCpp => "llama.cpp",
+            ServerKind::LiteLlm => "LiteLLM",
+            ServerKind::Jan => "Jan",
+            ServerKind::OpenAiCompatible => "OpenAI-compatible",
+        }
+    }
+
+    /// The port the server listens on out of the box.
+    pub fn default_port(self) -> Option<u16> {
+        match self {
+            ServerKind::LmStudio => Some(1234),
+            ServerKind::Ollama => Some(11434),
+            ServerKind::Vllm => Some(8000),
+            ServerKind::LlamaCpp => Some(8080),
+            ServerKind::LiteLlm => Some(4000),
+            ServerKind::Jan => Some(1337),
+            ServerKind::OpenAiCompatible => None,
+        }
+    }
+}
+
+/// Whether the expected server answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The server answered and was recognised.
+    Running,
+    /// Nothing listens there (connection refused).
+    NotRunning,
+    /// Something answered, but it is not this kind of server.
+    OtherService,
+    /// The probe failed another way (no answer in time, a broken reply); see `detail`.
+    Error,
+}
+
+impl Status {
+    /// Short text for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::NotRunning => "not running",
+            Status::OtherService => "port in use by another service",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// What a model is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelType {
+    /// A text chat model.
+    Llm,
+    /// A chat model that also reads images.
+    Vlm,
+    /// An embedding model: not a chat model, never put in a profile.
+    Embeddings,
+}
+
+/// Advice attached to a model, from the local-models guide.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Warning {
+    /// The usable context is under 16K tokens.
+    SmallContext {
+        /// The context window in tokens.
+        tokens: u64,
+    },
+    /// Quantized to 3 bits per weight or less.
+    AggressiveQuantization {
+        /// Bits per weight.
+        bits: f64,
+    },
+    /// A small checkpoint (under 8B parameters, or named "small"/"mini"/…).
+    SmallCheckpoint {
+        /// What gave it away (`"4B"`, `"mini"`).
+        size: String,
+    },
+    /// Not loaded: the first answer waits for the load.
+    NotLoaded,
+    /// The model was not trained for tool use.
+    NoToolUse,
+}
+
+/// Context windows below this many tokens get [`Warning::SmallContext`].
+pub const MIN_CONTEXT: u64 = 16_384;
+
+impl Warning {
+    /// A stable code for the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Warning::SmallContext { .. } => "small_context",
+            Warning::AggressiveQuantization { .. } => "aggressive_quantization",
+            Warning::SmallCheckpoint { .. } => "small_checkpoint",
+            Warning::NotLoaded => "not_loaded",
+            Warning::NoToolUse => "no_tool_use",
+        }
+    }
+
+    /// The advice, for people.
+    pub fn message(&self) -> String {
+        match self {
+            Warning::SmallContext { tokens } => format!(
+                "context window of {tokens} tokens is under 16K: long chats and tool output get cut; load it with a larger context"
+            ),
+            Warning::AggressiveQuantization { bits } => format!(
+                "aggressive quantization ({bits} bits per weight) raises prompt-injection risk: use the largest version you can run"
+            ),
+            Warning::SmallCheckpoint { size } => format!(
+                "small checkpoint ({size}) raises prompt-injection risk: use the largest version you can run"
+            ),
+            Warning::NotLoaded => {
+                "not loaded: the first answer waits for the model to load; keep it loaded".to_owned()
+            }
+            Warning::NoToolUse => {
+                "not trained for tool use: tool calls and agents will not work well".to_owned()
+            }
+        }
+    }
+}
+
+impl Serialize for Warning {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.message())
+    }
+}
+
+/// One model a server offers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DetectedModel {
+    /// The id to send as `model`.
+    pub id: String,
+    /// Display name (the id when the server gives none).
+    pub name: String,
+    /// What it is for.
+    #[serde(rename = "type")]
+    pub model_type: ModelType,
+    /// Whether it is loaded (`None`: the server does not say).
+    pub loaded: Option<bool>,
+    /// The context a request gets: the loaded context length if loaded, else the maximum.
+    pub context_window: Option<u64>,
+    /// The context length it is loaded with.
+    pub loaded_context_window: Option<u64>,
+    /// The largest context the model supports.
+    pub max_context_window: Option<u64>,
+    /// Quantization name (`Q4_K_M`, `4bit`, `F16`).
+    pub quantization: Option<String>,
+    /// Bits per weight, given or derived from the quantization name.
+    pub bits_per_weight: Option<f64>,
+    /// Parameter count as the server writes it (`7B`, `30B-A3B`).
+    pub params: Option<String>,
+    /// Architecture (`qwen3`, `llama`).
+    pub arch: Option<String>,
+    /// Weights format (`gguf`, `mlx`).
+    pub format: Option<String>,
+    /// Trained for tool use (`None`: unknown).
+    pub tool_use: Option<bool>,
+    /// A reasoning model (`None`: unknown).
+    pub reasoning: Option<bool>,
+    /// The seed's advice for this model.
+    pub warnings: Vec<Warning>,
+}
+
+impl DetectedModel {
+    /// A model known only by its id (from a bare `/v1/models` list).
+    pub fn bare(id: impl Into<String>) -> Self {
+        let id = id.into();
+        DetectedModel {
+            name: id.clone(),
+            model_type: super::warnings::guess_type(&id),
+            id,
+            loaded: None,
+            context_window: None,
+            loaded_context_window: None,
+            max_context_window: None,
+            quantization: None,
+            bits_per_weight: None,
+            params: None,
+            arch: None,
+            format: None,
+            tool_use: None,
+            reasoning: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Whether it can chat (embedding models cannot).
+    pub fn is_chat(&self) -> bool {
+        self.model_type != ModelType::Embeddings
+    }
+}
+
+/// One probed server.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DetectedServer {
+    /// Which server was looked for.
+    pub kind: ServerKind,
+    /// The OpenAI-compatible base URL, with `/v1`.
+    pub base_url: String,
+    /// Whether it answered as that server.
+    pub status: Status,
+    /// Why, for anything but a plain "running" (the other service's reply, the error, a
+    /// missing API key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The server's version, when it says.
+    pub version: Option<String>,
+    /// The API adapter to use (`openai-responses` or `openai-completions`), when running.
+    pub api: Option<String>,
+    /// How `api` was decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_reason: Option<String>,
+    /// Whether listing models needs an API key the scan does not have.
+    pub needs_key: bool,
+    /// Its models (chat and embedding).
+    pub models: Vec<DetectedModel>,
+    /// How long the probe took, in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+impl DetectedServer {
+    /// A server with `status` and no models.
+    pub fn new(kind: ServerKind, base_url: impl Into<String>, status: Status) -> Self {
+        DetectedServer {
+            kind,
+            base_url: base_url.into(),
+            status,
+            detail: None,
+            version: None,
+            api: None,
+            api_reason: None,
+            needs_key: false,
+            models: Vec::new(),
+            elapsed_ms: 0,
+        }
+    }
+
+    /// Sets `detail`.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// The server's chat models.
+    pub fn chat_models(&self) -> impl Iterator<Item = &DetectedModel> {
+        self.models.iter().filter(|m| m.is_chat())
+    }
+
+    /// The ids of its loaded models.
+    pub fn loaded_models(&self) -> Vec<&str> {
+        self.models
+            .iter()
+            .filter(|m| m.loaded == Some(true))
+            .map(|m| m.id.as_str())
+            .collect()
+    }
+}
+
+/// The result of one scan: one entry per target, in target order.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ScanReport {
+    /// The probed servers.
+    pub servers: Vec<DetectedServer>,
+}
+
+impl ScanReport {
+    /// The entry for `kind`, if it was scanned.
+    pub fn server(&self, kind: ServerKind) -> Option<&DetectedServer> {
+        self.servers.iter().find(|s| s.kind == kind)
+    }
+
+    /// The servers that are running.
+    pub fn running(&self) -> impl Iterator<Item = &DetectedServer> {
+        self.servers.iter().filter(|s| s.status == Status::Running)
+    }
+}

@@ -1,0 +1,180 @@
+//! `keys test`: one cheap authenticated call (list models) to tell whether a key works.
+//!
+//! Redirects are followed by hand (at most five) so that `Authorization`, `x-api-key` and any
+//! custom auth header are dropped as soon as a redirect leaves the original origin; reqwest
+//! strips some of these by itself, but not all.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use super::Secret;
+
+/// What testing a key found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// The key was accepted (2xx).
+    Ok,
+    /// The key was rejected (401/403).
+    Rejected {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The server could not be reached (connection, DNS, TLS, timeout).
+    Unreachable {
+        /// Why, without the key.
+        reason: String,
+    },
+    /// Anything else (another status, a redirect loop).
+    Unexpected {
+        /// What happened, without the key.
+        reason: String,
+    },
+}
+
+/// How to authenticate a request for `api`: the header names and values.
+pub fn auth_headers(api: &str, key: &Secret) -> Result<HeaderMap, String> {
+    let mut headers = HeaderMap::new();
+    let value = |v: String| {
+        let mut v = HeaderValue::from_str(&v)
+            .map_err(|_| "the key has characters not allowed in an HTTP header".to_owned())?;
+        v.set_sensitive(true);
+        Ok::<_, String>(v)
+    };
+    if api == "anthropic-messages" {
+        headers.insert(
+            HeaderName::from_static("x-api-key"),
+            value(key.expose().to_owned())?,
+        );
+        headers.insert(
+            HeaderName::from_static("anthropic-version"),
+            HeaderValue::from_static("2023-06-01"),
+        );
+    } else {
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            value(format!("Bearer {}", key.expose()))?,
+        );
+    }
+    Ok(headers)
+}
+
+/// The headers that carry credentials: dropped on a cross-origin redirect.
+fn is_auth_header(name: &HeaderName, custom: &[HeaderName]) -> bool {
+    let n = name.as_str();
+    n == "authorization"
+        || n == "x-api-key"
+        || n == "proxy-authorization"
+        || n == "cookie"
+        || n == "api-key"
+        || custom.contains(name)
+}
+
+fn origin(url: &reqwest::Url) -> (String, String, Option<u16>) {
+    (
+        url.scheme().to_owned(),
+        url.host_str().unwrap_or_default().to_owned(),
+        url.port_or_known_default(),
+    )
+}
+
+/// GETs `url` with `headers`, following redirects by hand and dropping auth headers (the usual
+/// ones and `custom`) once a redirect leaves the original origin.
+pub async fn get_guarded(
+    client: &reqwest::Client,
+    url: reqwest::Url,
+    mut headers: HeaderMap,
+    custom: &[HeaderName],
+) -> Result<reqwest::Response, reqwest::Error> {
+    let start = origin(&url);
+    let mut url = url;
+    for _ in 0..5 {
+        let response = client
+            .get(url.clone())
+            .headers(headers.clone())
+            .send()
+            .await?;
+        if !response.status().is_redirection() {
+            return Ok(response);
+        }
+        let Some(next) = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .and_then(|l| url.join(l).ok())
+        else {
+            return Ok(response);
+        };
+        if origin(&next) != start {
+            let names: Vec<HeaderName> = headers
+                .keys()
+                .filter(|n| is_auth_header(n, custom))
+                .cloned()
+                .collect();
+            for name in names {
+                headers.remove(&name);
+            }
+        }
+        url = next;
+    }
+    client.get(url).headers(headers).send().await
+}
+
+/// A client for probes: no automatic redirects, short timeouts.
+pub fn client() -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(15))
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+/// Tests `key` against `base_url` (`…/v1`) with a `GET /models`.
+pub async fn test_key(base_url: &str, api: &str, key: &Secret) -> Outcome {
+    let unexpected = |reason: String| Outcome::Unexpected {
+        reason: crate::logging::redact::redact(&reason).into_owned(),
+    };
+    let url = match reqwest::Url::parse(&format!("{}/models", base_url.trim_end_matches('/'))) {
+        Ok(url) => url,
+        Err(e) => return unexpected(format!("bad base URL {base_url}: {e}")),
+    };
+    let headers = match auth_headers(api, key) {
+        Ok(h) => h,
+        Err(e) => return unexpected(e),
+    };
+    let client = match client() {
+        Ok(c) => c,
+        Err(e) => return unexpected(e),
+    };
+    match get_guarded(&client, url, headers, &[]).await {
+        Ok(r) if r.status().is_success() => Outcome::Ok,
+        Ok(r) if matches!(r.status().as_u16(), 401 | 403) => Outcome::Rejected {
+            status: r.status().as_u16(),
+        },
+        Ok(r) => unexpected(format!("HTTP {} from {}", r.status().as_u16(), r.url())),
+        Err(e) if e.is_connect() || e.is_timeout() || e.is_request() => Outcome::Unreachable {
+            reason: crate::logging::redact::redact(&e.without_url().to_string()).into_owned(),
+        },
+        Err(e) => unexpected(e.without_url().to_string()),
+    }
+}
+
+/// The base URL and API of a well-known provider whose config omits them.
+pub fn builtin_endpoint(provider_id: &str) -> Option<(&'static str, &'static str)> {
+    Some(match provider_id {
+        "openai" => ("https://api.openai.com/v1", "openai-completions"),
+        "anthropic" => ("https://api.anthropic.com/v1", "anthropic-messages"),
+        "openrouter" => ("https://openrouter.ai/api/v1", "openai-completions"),
+        "groq" => ("https://api.groq.com/openai/v1", "openai-completions"),
+        "mistral" => ("https://api.mistral.ai/v1", "openai-completions"),
+        "deepseek" => ("https://api.deepseek.com/v1", "openai-completions"),
+        "xai" | "x-ai" => ("https://api.x.ai/v1", "openai-completions"),
+        "lmstudio" => ("http://127.0.0.1:1234/v1", "openai-completions"),
+        "ollama" => ("http://127.0.0.1:11434/v1", "openai-completions"),
+        "vllm" => ("http://127.0.0.1:8000/v1", "openai-completions"),
+        "litellm" => ("http://127.0.0.1:4000/v1", "openai-completions"),
+        _ => return None,
+    })
+}

@@ -1,0 +1,410 @@
+//! OpenClaw secret refs (`{source, provider, id}`) and the `secrets.providers` they name, resolved
+//! as OpenClaw 2026.9.6 resolves them (`dist/resolve-*.mjs`): `env` (optional allowlist), `file`
+//! (`json` with a JSON pointer id, or `singleValue` with id `value`) and `exec` (the command gets
+//! `{"protocolVersion":1,"provider":…,"ids":[…]}` on stdin, a clean environment plus `passEnv`
+//! and `env`, and answers `{"protocolVersion":1,"values":{…},"errors":{…}}` on stdout).
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::config::env::Lookup;
+use crate::config::json5::Node;
+use crate::config::SecretRef;
+
+use super::{Error, Secret};
+
+const DEFAULT_TIMEOUT_MS: f64 = 5000.0;
+const DEFAULT_MAX_BYTES: f64 = 1_048_576.0;
+
+/// One entry of `secrets.providers`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SecretProvider {
+    /// `{source: "env", allowlist?}`.
+    Env {
+        /// Only these variables may be read, when set.
+        allowlist: Option<Vec<String>>,
+    },
+    /// `{source: "file", path, mode?, maxBytes?}`.
+    File {
+        /// The file (`~` expanded).
+        path: String,
+        /// `mode: "singleValue"` (else a JSON object addressed by JSON pointers).
+        single_value: bool,
+        /// Size limit.
+        max_bytes: u64,
+    },
+    /// `{source: "exec", command, args?, timeoutMs?, maxOutputBytes?, jsonOnly?, env?, passEnv?}`.
+    Exec {
+        /// Absolute path of the command.
+        command: String,
+        /// Its arguments.
+        args: Vec<String>,
+        /// Overall timeout.
+        timeout: Duration,
+        /// Output limit.
+        max_output_bytes: u64,
+        /// Whether the answer must be the JSON protocol (default true).
+        json_only: bool,
+        /// Variables set for the command.
+        env: Vec<(String, String)>,
+        /// Variables passed through from our environment.
+        pass_env: Vec<String>,
+    },
+    /// A source Switchboard does not resolve (`store`, plugin integrations).
+    Unsupported(String),
+}
+
+/// `secrets.providers`, by alias.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SecretProviders(pub HashMap<String, SecretProvider>);
+
+fn strings(node: Option<&Node>) -> Vec<String> {
+    node.and_then(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|n| n.as_str().map(str::to_owned))
+        .collect()
+}
+
+fn num(node: &Node, key: &str, default: f64) -> f64 {
+    node.get(key)
+        .and_then(Node::as_f64)
+        .filter(|v| *v > 0.0)
+        .unwrap_or(default)
+}
+
+impl SecretProviders {
+    /// Reads `secrets.providers` from a config root (the resolved tree, before `${VAR}`).
+    pub fn from_root(root: &Node) -> Self {
+        let members = root
+            .get("secrets")
+            .and_then(|s| s.get("providers"))
+            .and_then(Node::members)
+            .unwrap_or_default();
+        SecretProviders(
+            members
+                .iter()
+                .map(|m| (m.key.clone(), Self::one(&m.value)))
+                .collect(),
+        )
+    }
+
+    fn one(n: &Node) -> SecretProvider {
+        let source = n.get("source").and_then(Node::as_str).unwrap_or_default();
+        match source {
+            "env" if n.get("allowlist").is_some() => SecretProvider::Env {
+                allowlist: Some(strings(n.get("allowlist"))),
+            },
+            "env" => SecretProvider::Env { allowlist: None },
+            "file" => SecretProvider::File {
+                path: n
+                    .get("path")
+                    .and_then(Node::as_str)
+                    .unwrap_or_default()
+                    .into(),
+                single_value: n.get("mode").and_then(Node::as_str) == Some("singleValue"),
+                max_bytes: num(n, "maxBytes", DEFAULT_MAX_BYTES) as u64,
+            },
+            "exec" if n.get("command").is_some() => SecretProvider::Exec {
+                command: n
+                    .get("command")
+                    .and_then(Node::as_str)
+                    .unwrap_or_default()
+                    .into(),
+                args: strings(n.get("args")),
+                timeout: Duration::from_millis(num(n, "timeoutMs", DEFAULT_TIMEOUT_MS) as u64),
+                max_output_bytes: num(n, "maxOutputBytes", DEFAULT_MAX_BYTES) as u64,
+                json_only: n.get("jsonOnly").and_then(Node::as_bool).unwrap_or(true),
+                env: n
+                    .get("env")
+                    .and_then(Node::members)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|m| Some((m.key.clone(), m.value.as_str()?.to_owned())))
+                    .collect(),
+                pass_env: strings(n.get("passEnv")),
+            },
+            other => SecretProvider::Unsupported(other.to_owned()),
+        }
+    }
+}
+
+/// Resolves `r` (found at config `path`) with `providers` and the environment `env`.
+pub fn resolve_ref(
+    r: &SecretRef,
+    path: &str,
+    providers: &SecretProviders,
+    env: Lookup<'_>,
+) -> Result<Secret, Error> {
+    let configured = providers.0.get(&r.provider);
+    let spec = match (configured, r.source.as_str()) {
+        (Some(spec), _) => spec.clone(),
+        (None, "env") if r.provider == "default" => SecretProvider::Env { allowlist: None },
+        (None, _) => {
+            return Err(Error::config(
+                path,
+                format!(
+                    "secret provider \"{}\" is not configured (add secrets.providers.{} with source \"{}\")",
+                    r.provider, r.provider, r.source
+                ),
+            ))
+        }
+    };
+    let name = &r.provider;
+    match (&spec, r.source.as_str()) {
+        (SecretProvider::Env { allowlist }, "env") => {
+            if allowlist.as_ref().is_some_and(|a| !a.contains(&r.id)) {
+                return Err(Error::config(
+                    path,
+                    format!("environment variable \"{}\" is not allowlisted in secrets.providers.{name}.allowlist", r.id),
+                ));
+            }
+            env(&r.id)
+                .filter(|v| !v.is_empty())
+                .map(Secret::new)
+                .ok_or_else(|| Error::config(path, format!("environment variable {} is not set", r.id)))
+        }
+        (SecretProvider::File { path: file, single_value, max_bytes }, "file") => {
+            read_file_ref(file, *single_value, *max_bytes, &r.id, env)
+                .map_err(|m| Error::config(path, format!("file secret provider \"{name}\": {m}")))
+        }
+        (SecretProvider::Exec { .. }, "exec") => {
+            let mut values = run_exec(name, &spec, std::slice::from_ref(&r.id), env)
+                .map_err(|m| Error::config(path, m))?;
+            values
+                .remove(&r.id)
+                .ok_or_else(|| Error::config(path, format!("exec provider \"{name}\" returned no value for id \"{}\"", r.id)))
+        }
+        (SecretProvider::Unsupported(s), _) => Err(Error::config(
+            path,
+            format!("secret provider \"{name}\" (source \"{s}\") is not supported by Switchboard; use env, file or exec"),
+        )),
+        _ => Err(Error::config(
+            path,
+            format!("secret provider \"{name}\" has a different source than the ref's \"{}\"", r.source),
+        )),
+    }
+}
+
+fn home_path(file: &str, env: Lookup<'_>) -> std::path::PathBuf {
+    match (file.strip_prefix("~/"), env("HOME")) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => file.into(),
+    }
+}
+
+fn read_file_ref(
+    file: &str,
+    single_value: bool,
+    max_bytes: u64,
+    id: &str,
+    env: Lookup<'_>,
+) -> Result<Secret, String> {
+    let path = home_path(file, env);
+    let meta = std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o022 != 0 {
+            return Err(format!(
+                "{}: writable by group or others; chmod 600 it",
+                path.display()
+            ));
+        }
+    }
+    if meta.len() > max_bytes {
+        return Err(format!("{}: larger than {max_bytes} bytes", path.display()));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = zeroize::Zeroizing::new(text);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if single_value {
+        if id != "value" {
+            return Err("a singleValue file provider expects ref id \"value\"".into());
+        }
+        let value = text.strip_suffix('\n').unwrap_or(text);
+        return Ok(Secret::new(
+            value.strip_suffix('\r').unwrap_or(value).to_owned(),
+        ));
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(text).map_err(|_| format!("{}: not a JSON object", path.display()))?;
+    match json.pointer(id) {
+        Some(serde_json::Value::String(s)) => Ok(Secret::new(s.clone())),
+        Some(_) => Err(format!("{id}: not a string")),
+        None => Err(format!("{id}: not found in {}", path.display())),
+    }
+}
+
+/// Runs an exec secret provider for `ids`; the values it returned, by id.
+pub(crate) fn run_exec(
+    name: &str,
+    spec: &SecretProvider,
+    ids: &[String],
+    env: Lookup<'_>,
+) -> Result<HashMap<String, Secret>, String> {
+    let SecretProvider::Exec {
+        command,
+        args,
+        timeout,
+        max_output_bytes,
+        json_only,
+        env: set,
+        pass_env,
+    } = spec
+    else {
+        return Err(format!(
+            "secret provider \"{name}\" is not an exec provider"
+        ));
+    };
+    let command = Path::new(command);
+    if !command.is_absolute() {
+        return Err(format!(
+            "secrets.providers.{name}.command must be an absolute path"
+        ));
+    }
+    let request = serde_json::json!({"protocolVersion": 1, "provider": name, "ids": ids});
+    let mut cmd = Command::new(command);
+    cmd.args(args)
+        .env_clear()
+        .envs(pass_env.iter().filter_map(|k| Some((k, env(k)?))))
+        .envs(set.iter().map(|(k, v)| (k, v)))
+        .current_dir(command.parent().unwrap_or(Path::new("/")))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let failed = |e: std::io::Error| {
+        format!(
+            "exec provider \"{name}\": cannot run {}: {e}",
+            command.display()
+        )
+    };
+    let mut child = cmd.spawn().map_err(failed)?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A command that exits without reading its input is judged by its answer below.
+        let _ignored = stdin.write_all(request.to_string().as_bytes());
+    }
+    let stdout = child.stdout.take();
+    let limit = *max_output_bytes;
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(out) = stdout {
+            let _partial = out.take(limit + 1).read_to_end(&mut buf);
+        }
+        buf
+    });
+    let deadline = Instant::now() + *timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(failed)? {
+            break status;
+        }
+        if Instant::now() > deadline {
+            // Best effort: the command is being abandoned either way.
+            let _killed = child.kill();
+            let _reaped = child.wait();
+            return Err(format!(
+                "exec provider \"{name}\" timed out after {}ms",
+                timeout.as_millis()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let out = zeroize::Zeroizing::new(reader.join().unwrap_or_default());
+    if out.len() as u64 > limit {
+        return Err(format!(
+            "exec provider output exceeded maxOutputBytes ({limit})"
+        ));
+    }
+    if !status.success() {
+        let code = status
+            .code()
+            .map_or("a signal".to_owned(), |c| c.to_string());
+        return Err(format!("exec provider \"{name}\" exited with code {code}"));
+    }
+    parse_exec_values(name, ids, &String::from_utf8_lossy(&out), *json_only)
+}
+
+/// OpenClaw's `parseExecValues`: the protocol answer, or (when `jsonOnly` is false and one id was
+/// asked for) the raw output as the value.
+pub(crate) fn parse_exec_values(
+    name: &str,
+    ids: &[String],
+    stdout: &str,
+    json_only: bool,
+) -> Result<HashMap<String, Secret>, String> {
+    let trimmed = stdout.trim();
+    if trimmed.is_empty() {
+        return Err(format!("exec provider \"{name}\" returned empty stdout"));
+    }
+    let single = !json_only && ids.len() == 1;
+    let parsed: serde_json::Value = match serde_json::from_str(trimmed) {
+        Ok(v) => v,
+        Err(_) if single => {
+            return Ok(HashMap::from([(
+                ids[0].clone(),
+                Secret::new(trimmed.to_owned()),
+            )]))
+        }
+        Err(_) => return Err(format!("exec provider \"{name}\" returned invalid JSON")),
+    };
+    let Some(obj) = parsed.as_object() else {
+        if let (true, Some(s)) = (single, parsed.as_str()) {
+            return Ok(HashMap::from([(ids[0].clone(), Secret::new(s.to_owned()))]));
+        }
+        return Err(format!(
+            "exec provider \"{name}\" response must be an object"
+        ));
+    };
+    if obj
+        .get("protocolVersion")
+        .and_then(serde_json::Value::as_f64)
+        != Some(1.0)
+    {
+        return Err(format!(
+            "exec provider \"{name}\" protocolVersion must be 1"
+        ));
+    }
+    let Some(values) = obj.get("values").and_then(serde_json::Value::as_object) else {
+        return Err(format!(
+            "exec provider \"{name}\" response missing \"values\""
+        ));
+    };
+    let errors = obj.get("errors").and_then(serde_json::Value::as_object);
+    let mut out = HashMap::new();
+    for id in ids {
+        if let Some(entry) = errors.and_then(|e| e.get(id)) {
+            let code = entry
+                .get("code")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("error");
+            let code = if ["NOT_FOUND", "AMBIGUOUS_DUPLICATE_KEY"].contains(&code) {
+                code
+            } else {
+                "error"
+            };
+            return Err(format!(
+                "exec provider \"{name}\" failed for id \"{id}\" ({code})"
+            ));
+        }
+        match values.get(id) {
+            Some(serde_json::Value::String(s)) => {
+                out.insert(id.clone(), Secret::new(s.clone()));
+            }
+            Some(_) => {
+                return Err(format!(
+                    "exec provider \"{name}\" value for id \"{id}\" is not a string"
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "exec provider \"{name}\" response missing id \"{id}\""
+                ))
+            }
+        }
+    }
+    Ok(out)
+}

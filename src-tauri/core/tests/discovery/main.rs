@@ -1,0 +1,9 @@
+//! Discovery against in-repo fake servers on random loopback ports: LM Studio (v1, v0 only,
+//! nothing loaded, token required), foreign servers on its port, silent and refused ports,
+//! Ollama, vLLM, llama.cpp, LiteLLM and Jan; the profiles written; `switchboard detect`.
+
+mod cli;
+mod lmstudio;
+mod others;
+mod profile;
+mod util;

@@ -1,0 +1,83 @@
+//! Config commands for the Settings and Models screens: load a view, apply one profile edit,
+//! import from and export to OpenClaw.
+//!
+//! The logic is in `switchboard_core::config::view`; file I/O runs on the blocking pool. Views
+//! carry each provider's key only as its kind (`none`, `env:VAR`, `secretRef`, `plaintext`),
+//! never a value, so no key reaches the webview.
+
+use std::path::PathBuf;
+
+use switchboard_core::config::openclaw::Summary;
+use switchboard_core::config::view::{self, ConfigView, EditInput};
+use switchboard_core::config::ConfigError;
+use tauri::State;
+
+use crate::error::IpcError;
+use crate::state::AppState;
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// Runs `f` on the config file's path on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(PathBuf) -> Result<T, ConfigError> + Send + 'static,
+) -> Result<T, IpcError> {
+    let path = state.paths.config_file.clone();
+    tauri::async_runtime::spawn_blocking(move || f(path))
+        .await
+        .map_err(|e| IpcError {
+            kind: "internal",
+            message: format!("the config task failed: {e}"),
+        })?
+        .map_err(|e| IpcError::from(switchboard_core::Error::from(e)))
+}
+
+/// The config as the UI renders it, with its problems as data.
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub(crate) async fn config_load(state: State<'_, AppState>) -> Result<ConfigView, IpcError> {
+    blocking(&state, |path| view::load(&path, &env)).await
+}
+
+/// Applies one edit to the file loaded at `revision` and saves it; `conflict` when the file
+/// changed since, `invalid_config` when the edit is refused. Returns the new view.
+#[tauri::command]
+#[tracing::instrument(skip(state, edit), err)]
+pub(crate) async fn config_apply(
+    state: State<'_, AppState>,
+    revision: Option<String>,
+    edit: EditInput,
+) -> Result<ConfigView, IpcError> {
+    blocking(&state, move |path| {
+        view::apply(&path, revision.as_deref(), edit, &env)
+    })
+    .await
+}
+
+/// Imports OpenClaw's config (`path`, else its default place) into ours.
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub(crate) async fn config_import_openclaw(
+    state: State<'_, AppState>,
+    path: Option<PathBuf>,
+) -> Result<Summary, IpcError> {
+    blocking(&state, move |ours| {
+        view::import_openclaw(&ours, path.as_deref(), &env)
+    })
+    .await
+}
+
+/// Exports our config into OpenClaw's (`path`, else its default place), keeping its other keys.
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub(crate) async fn config_export_openclaw(
+    state: State<'_, AppState>,
+    path: Option<PathBuf>,
+) -> Result<Summary, IpcError> {
+    blocking(&state, move |ours| {
+        view::export_openclaw(&ours, path.as_deref(), &env)
+    })
+    .await
+}
