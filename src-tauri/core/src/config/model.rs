@@ -271,6 +271,10 @@ pub struct Config {
     pub model: Option<AgentModel>,
     /// `agents.defaults.models`, in file order.
     pub models: Vec<ModelEntry>,
+    /// `secrets.providers`, read so that `file` and `exec` key refs resolve; never written by
+    /// us and never sent to the UI.
+    #[serde(skip)]
+    pub secret_providers: crate::secrets::SecretProviders,
 }
 
 fn extra(node: &Node, known: &[&str]) -> Extra {
@@ -349,6 +353,7 @@ impl Config {
             providers,
             model,
             models: entries,
+            secret_providers: crate::secrets::SecretProviders::from_root(root),
         }
     }
 

@@ -15,7 +15,8 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// The key for `provider_id` at `base_url`; `Ok(None)` when there is none (local servers need
-/// none).
+/// none). `file`/`exec` key refs need the config's `secrets.providers`: use
+/// [`resolve_api_key_with`] with [`crate::config::Config::secret_providers`].
 pub fn resolve_api_key(
     provider_id: &str,
     provider: &Provider,
@@ -26,11 +27,12 @@ pub fn resolve_api_key(
         provider,
         base_url,
         &KeyringStore::default(),
+        &secrets::SecretProviders::default(),
         &env,
     )
 }
 
-/// [`resolve_api_key`] with an explicit keychain and environment.
+/// [`resolve_api_key`] with an explicit keychain, `secrets.providers` and environment.
 ///
 /// With no keychain at all, a server on this machine is asked without a key (it likely needs
 /// none), while a remote one fails with the keychain's message: sending it no key would only
@@ -40,12 +42,13 @@ pub fn resolve_api_key_with(
     provider: &Provider,
     base_url: &str,
     store: &dyn secrets::Store,
+    secret_providers: &secrets::SecretProviders,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Option<Secret>, ProviderError> {
-    match Resolver::new(store)
+    let resolver = Resolver::new(store)
         .with_env(lookup)
-        .resolve(provider_id, provider)
-    {
+        .with_secret_providers(secret_providers.clone());
+    match resolver.resolve(provider_id, provider) {
         Ok(resolved) => {
             if let Some(warning) = &resolved.warning {
                 tracing::warn!("{warning}");
@@ -135,7 +138,7 @@ mod tests {
         id: &str,
         url: &str,
     ) -> Result<Option<String>, String> {
-        resolve_api_key_with(id, p, url, store, &lookup)
+        resolve_api_key_with(id, p, url, store, &Default::default(), &lookup)
             .map(|k| k.map(|k| k.expose().to_owned()))
             .map_err(|e| e.to_string())
     }

@@ -219,7 +219,14 @@ pub fn resolve_target_with(
         model: model.id.clone(),
         api,
         base_url: base_url.trim_end_matches('/').to_owned(),
-        key: resolve_api_key_with(provider_id, provider, &base_url, store, lookup)?,
+        key: resolve_api_key_with(
+            provider_id,
+            provider,
+            &base_url,
+            store,
+            &config.secret_providers,
+            lookup,
+        )?,
         headers: headers(provider_id, provider.headers.as_ref(), lookup)?,
         auth_header: provider.auth_header,
         max_tokens: (max_tokens.is_finite() && max_tokens >= 1.0).then_some(max_tokens as u64),
@@ -340,6 +347,26 @@ mod tests {
         );
         assert!(loaded.is_valid(), "{:?}", loaded.diagnostics);
         loaded.config
+    }
+
+    #[test]
+    fn file_key_refs_resolve_through_the_configs_secret_providers() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let keys = dir.path().join("keys.json");
+        std::fs::write(&keys, r#"{"hosted":{"key":"sk-from-a-file-ref-0123"}}"#).expect("write");
+        let cfg = config(&format!(
+            r#"{{ secrets: {{ providers: {{ vault: {{ source: "file", path: {:?} }} }} }},
+                 models: {{ providers: {{ hosted: {{ baseUrl: "https://llm.example.com/v1",
+                   apiKey: {{ source: "file", provider: "vault", id: "/hosted/key" }},
+                   models: [{{ id: "m", name: "M" }}] }} }} }} }}"#,
+            keys.display().to_string()
+        ));
+        let t = resolve_target_with(&cfg, "hosted/m", &MemoryStore::default(), &|_| None)
+            .expect("resolves");
+        assert_eq!(
+            t.key.as_ref().map(Secret::expose),
+            Some("sk-from-a-file-ref-0123")
+        );
     }
 
     #[test]

@@ -234,16 +234,12 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// The key for `provider_id` from the OS keychain, the config and the process environment.
-///
-/// `config` carries no `secrets.providers`; for `file`/`exec` refs build a [`Resolver`] with
-/// [`SecretProviders::from_root`] over the loaded tree.
-pub fn resolve(
-    provider_id: &str,
-    provider: &Provider,
-    _config: &Config,
-) -> Result<Resolved, Error> {
-    Resolver::new(&KeyringStore::default()).resolve(provider_id, provider)
+/// The key for `provider_id` from the OS keychain, the config (with its `secrets.providers`
+/// for `file` and `exec` refs) and the process environment.
+pub fn resolve(provider_id: &str, provider: &Provider, config: &Config) -> Result<Resolved, Error> {
+    Resolver::new(&KeyringStore::default())
+        .with_secret_providers(config.secret_providers.clone())
+        .resolve(provider_id, provider)
 }
 
 /// Like [`resolve`], but a missing key is an error naming where one could go.
