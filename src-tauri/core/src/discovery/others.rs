@@ -66,26 +66,33 @@ fn needs_key(server: &mut DetectedServer, hint: &str) {
     server.detail = Some(format!("needs an API key to list models ({hint})"));
 }
 
+/// The first probe of a server that answers `GET {origin}{path}` with `{"version": …}`: its
+/// base URL and version, or the result to report (not running, another service, …).
+async fn version_probe(
+    http: &Http,
+    kind: ServerKind,
+    origin: &str,
+    path: &str,
+) -> Result<(String, String), Box<DetectedServer>> {
+    let base = format!("{origin}/v1");
+    let reply = first(kind, &base, http.get(format!("{origin}{path}")).await, http)?;
+    match reply
+        .json()
+        .filter(|_| reply.ok())
+        .and_then(|v| text(&v["version"]))
+    {
+        Some(version) => Ok((base, version)),
+        None => Err(Box::new(other(kind, &base, &format!("GET {path}"), &reply))),
+    }
+}
+
 /// Ollama: `GET /api/version`, models from `/api/tags`, loaded ones from `/api/ps`, context and
 /// capabilities from `POST /api/show`.
 pub(crate) async fn ollama(http: &Http, origin: &str) -> DetectedServer {
     let kind = ServerKind::Ollama;
-    let base = format!("{origin}/v1");
-    let reply = match first(
-        kind,
-        &base,
-        http.get(format!("{origin}/api/version")).await,
-        http,
-    ) {
-        Ok(r) => r,
-        Err(s) => return *s,
-    };
-    let Some(version) = reply
-        .json()
-        .filter(|_| reply.ok())
-        .and_then(|v| text(&v["version"]))
-    else {
-        return other(kind, &base, "GET /api/version", &reply);
+    let (base, version) = match version_probe(http, kind, origin, "/api/version").await {
+        Ok(found) => found,
+        Err(result) => return *result,
     };
     let mut server = running(
         kind,
@@ -172,22 +179,9 @@ fn ollama_model(tag: &Value, show: &Value, loaded: &[Value]) -> DetectedModel {
 /// vLLM: `GET /version`, then `/v1/models` entries `owned_by: "vllm"` with `max_model_len`.
 pub(crate) async fn vllm(http: &Http, origin: &str) -> DetectedServer {
     let kind = ServerKind::Vllm;
-    let base = format!("{origin}/v1");
-    let reply = match first(
-        kind,
-        &base,
-        http.get(format!("{origin}/version")).await,
-        http,
-    ) {
-        Ok(r) => r,
-        Err(s) => return *s,
-    };
-    let Some(version) = reply
-        .json()
-        .filter(|_| reply.ok())
-        .and_then(|v| text(&v["version"]))
-    else {
-        return other(kind, &base, "GET /version", &reply);
+    let (base, version) = match version_probe(http, kind, origin, "/version").await {
+        Ok(found) => found,
+        Err(result) => return *result,
     };
     let models = match http.get(format!("{base}/models")).await {
         Ok(r) if r.status == 401 => None,
