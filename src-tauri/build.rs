@@ -15,6 +15,13 @@ const COMMANDS: &[&str] = &[
     "config_apply",
     "config_import_openclaw",
     "config_export_openclaw",
+    "discovery_scan",
+    "discovery_add_profiles",
+    "discovery_load_model",
+    "keys_status",
+    "keys_set",
+    "keys_delete",
+    "keys_test",
 ];
 
 fn main() {

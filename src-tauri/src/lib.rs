@@ -87,6 +87,13 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             commands::config::config_apply,
             commands::config::config_import_openclaw,
             commands::config::config_export_openclaw,
+            commands::discovery::discovery_scan,
+            commands::discovery::discovery_add_profiles,
+            commands::discovery::discovery_load_model,
+            commands::keys::keys_status,
+            commands::keys::keys_set,
+            commands::keys::keys_delete,
+            commands::keys::keys_test,
         ])
         .build(tauri::generate_context!())?;
     app.run(|_app, event| {

@@ -56,6 +56,83 @@ pub(crate) struct AppStatus {
     pub environment: Environment,
 }
 
+/// A provider profile the wizard wrote for a detected server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AddedProfile {
+    /// The provider id (`lmstudio`, `ollama`, …).
+    pub provider: String,
+    /// Its chat models.
+    pub models: Vec<String>,
+    /// Warnings from validating the edit (`file:line:col: path: message`).
+    pub warnings: Vec<String>,
+}
+
+/// Where one provider's key comes from; never the key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct KeyStatus {
+    /// The provider id.
+    pub provider: String,
+    /// `keychain`, `env`, `config_ref`, `plaintext`, `not_needed` or `missing`.
+    pub state: &'static str,
+    /// The variable(s) for `env`.
+    pub var: Option<String>,
+    /// The last four characters of a keychain key (none for short keys).
+    pub hint: Option<String>,
+    /// For people: "set in keychain · …1234", "from env OPENAI_API_KEY", "missing".
+    pub detail: String,
+}
+
+/// Every provider's key status, and whether the keychain answers (with the fix when not).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct KeysStatus {
+    /// The OS keychain.
+    pub keychain: Probe,
+    /// Configured providers, then well-known ones that have a key.
+    pub providers: Vec<KeyStatus>,
+}
+
+/// What testing a key found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct KeyTestResult {
+    /// `ok`, `rejected`, `unreachable` or `unexpected`.
+    pub outcome: &'static str,
+    /// The HTTP status, for `rejected`.
+    pub status: Option<u16>,
+    /// For people, without the key.
+    pub message: String,
+}
+
+impl From<switchboard_core::secrets::probe::Outcome> for KeyTestResult {
+    fn from(outcome: switchboard_core::secrets::probe::Outcome) -> Self {
+        use switchboard_core::secrets::probe::Outcome;
+        let (outcome, status, message) = match outcome {
+            Outcome::Ok => (
+                "ok",
+                None,
+                "the provider accepted it and listed its models".to_owned(),
+            ),
+            Outcome::Rejected { status } => (
+                "rejected",
+                Some(status),
+                format!("key rejected (HTTP {status}): it is wrong, revoked or lacks access"),
+            ),
+            Outcome::Unreachable { reason } => {
+                ("unreachable", None, format!("unreachable: {reason}"))
+            }
+            Outcome::Unexpected { reason } => ("unexpected", None, format!("unexpected: {reason}")),
+        };
+        KeyTestResult {
+            outcome,
+            status,
+            message,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +231,72 @@ mod tests {
         assert_eq!(json_fields(&json["aliases"][0]), ts_fields("ConfigAlias"));
         let summary = serde_json::to_value(config::openclaw::Summary::default()).expect("summary");
         assert_eq!(json_fields(&summary), ts_fields("ImportSummary"));
+    }
+
+    #[test]
+    fn discovery_types_match_the_typescript_interfaces() {
+        use switchboard_core::discovery::{
+            DetectedModel, DetectedServer, LoadedModel, ScanReport, ServerKind, Status,
+        };
+        let mut model = DetectedModel::bare("qwen/qwen3-8b");
+        model
+            .warnings
+            .push(switchboard_core::discovery::Warning::NotLoaded);
+        let mut server = DetectedServer::new(ServerKind::LmStudio, "http://h/v1", Status::Running)
+            .with_detail("d");
+        server.api_reason = Some("why".into());
+        server.models.push(model);
+        let report = ScanReport {
+            servers: vec![server],
+        };
+        let json = serde_json::to_value(&report).expect("serializes");
+        assert_eq!(json_fields(&json), ts_fields("ScanReport"));
+        assert_eq!(
+            json_fields(&json["servers"][0]),
+            ts_fields("DetectedServer")
+        );
+        assert_eq!(
+            json_fields(&json["servers"][0]["models"][0]),
+            ts_fields("DetectedModel")
+        );
+        assert!(json["servers"][0]["models"][0]["warnings"][0].is_string());
+        let loaded = LoadedModel {
+            model: "m".into(),
+            instance_id: "m".into(),
+            context_length: None,
+            load_time_seconds: None,
+        };
+        let json = serde_json::to_value(&loaded).expect("serializes");
+        assert_eq!(json_fields(&json), ts_fields("LoadedModel"));
+        let added = AddedProfile {
+            provider: "lmstudio".into(),
+            models: vec![],
+            warnings: vec![],
+        };
+        let json = serde_json::to_value(&added).expect("serializes");
+        assert_eq!(json_fields(&json), ts_fields("AddedProfile"));
+    }
+
+    #[test]
+    fn key_types_match_the_typescript_interfaces() {
+        let status = KeysStatus {
+            keychain: Probe::found("ok"),
+            providers: vec![KeyStatus {
+                provider: "openai".into(),
+                state: "keychain",
+                var: None,
+                hint: Some("1234".into()),
+                detail: String::new(),
+            }],
+        };
+        let json = serde_json::to_value(&status).expect("serializes");
+        assert_eq!(json_fields(&json), ts_fields("KeysStatus"));
+        assert_eq!(json_fields(&json["providers"][0]), ts_fields("KeyStatus"));
+        let tested = KeyTestResult::from(switchboard_core::secrets::probe::Outcome::Rejected {
+            status: 401,
+        });
+        let json = serde_json::to_value(&tested).expect("serializes");
+        assert_eq!(json_fields(&json), ts_fields("KeyTestResult"));
+        assert_eq!(json["outcome"], "rejected");
     }
 }

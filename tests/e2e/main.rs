@@ -3,6 +3,7 @@
 
 mod cli;
 mod fakes;
+mod setup;
 mod shell;
 mod tray;
 mod window;

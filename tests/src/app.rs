@@ -31,7 +31,14 @@ pub struct App {
 impl App {
     /// Starts a throw-away desktop, `tauri-driver`, and the app, and waits for its window.
     pub async fn launch(options: DesktopOptions) -> App {
-        let desktop = Desktop::start(options);
+        Self::launch_with(options, |_| {}).await
+    }
+
+    /// Like [`App::launch`], with `prepare` run on the desktop before the app starts (to write
+    /// a config file or set environment variables with [`Desktop::set_env`]).
+    pub async fn launch_with(options: DesktopOptions, prepare: impl FnOnce(&mut Desktop)) -> App {
+        let mut desktop = Desktop::start(options);
+        prepare(&mut desktop);
         // The tray host must be on the bus before the app starts, as a panel would be.
         let tray_host = match (options.tray_host, desktop.dbus_address()) {
             (true, Some(address)) => Some(

@@ -41,6 +41,8 @@ pub struct Desktop {
     keyring: Option<Guarded>,
     dbus: Option<(Guarded, String)>,
     dark_theme: bool,
+    /// Extra variables for every process started on this desktop (see [`Desktop::set_env`]).
+    env: Vec<(String, String)>,
     window_manager: Option<Guarded>,
     xvfb: Guarded,
     display: String,
@@ -63,6 +65,7 @@ impl Desktop {
             keyring: None,
             dbus: None,
             dark_theme: options.dark_theme,
+            env: Vec::new(),
             window_manager: None,
             xvfb,
             display,
@@ -81,6 +84,17 @@ impl Desktop {
     /// The throw-away home folder.
     pub fn home(&self) -> &Path {
         self.home.path()
+    }
+
+    /// Sets `name` for every process started on this desktop from now on (the app included,
+    /// when set before it launches): e.g. `SWITCHBOARD_LMSTUDIO_PORT` for a fake LM Studio.
+    pub fn set_env(&mut self, name: &str, value: &str) {
+        self.env.push((name.to_owned(), value.to_owned()));
+    }
+
+    /// The app's config file on this desktop (`$XDG_CONFIG_HOME/switchboard/config.json5`).
+    pub fn config_file(&self) -> PathBuf {
+        self.home.path().join("config/switchboard/config.json5")
     }
 
     /// The X display, e.g. `:93`.
@@ -131,6 +145,9 @@ impl Desktop {
         }
         if self.dark_theme {
             command.env("GTK_THEME", "Adwaita:dark");
+        }
+        for (name, value) in &self.env {
+            command.env(name, value);
         }
         command
     }

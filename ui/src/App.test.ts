@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import App from './App.svelte';
 import { LAST_SCREEN_KEY } from './lib/router.svelte';
-import { mockBackend, resetLocation } from './test/fixtures';
+import { mockBackend, resetLocation, sampleReport, sampleView } from './test/fixtures';
 
 const IDS = ['chat', 'providers', 'setup', 'settings'] as const;
 
@@ -138,25 +138,67 @@ describe('empty states', () => {
 
   it('Providers mentions the config file and the keychain', async () => {
     resetLocation('#/providers');
+    mockBackend({
+      handlers: {
+        config_load: () => sampleView(),
+        keys_status: () => ({
+          keychain: {
+            available: false,
+            detail: 'No Secret Service provider; install gnome-keyring.',
+          },
+          providers: [],
+        }),
+      },
+    });
     render(App);
     expect(screen.getByRole('heading', { level: 1, name: 'Providers' })).toBeInTheDocument();
-    const empty = screen.getByTestId('providers-empty');
+    const empty = await screen.findByTestId('providers-empty');
     expect(empty).toHaveTextContent(/No providers yet/);
-    expect(empty).toHaveTextContent(/OpenClaw-compatible config file/);
+    expect(empty).toHaveTextContent(/OpenClaw/);
+    expect(screen.getByTestId('providers-config-path')).toHaveTextContent(sampleView().path);
     expect(screen.getByTestId('screen-providers')).toHaveTextContent(/OS keychain/);
-    // The sample status has no keyring: the warning shows where keys would be entered.
     expect(await screen.findByTestId('providers-keyring-missing')).toHaveTextContent(
       /No Secret Service provider/,
     );
   });
 
-  it('Setup shows the three setups', () => {
+  it('Setup starts the wizard by looking for local models', async () => {
     resetLocation('#/setup');
+    mockBackend({ handlers: { discovery_scan: () => sampleReport() } });
     render(App);
     expect(screen.getByRole('heading', { level: 1, name: 'Setup' })).toBeInTheDocument();
-    const titles = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
-    expect(titles).toEqual(['Local only', 'Hybrid', 'Local first']);
-    expect(screen.getByTestId('setup-mode-local-only')).toHaveTextContent(/Strongest privacy/);
-    expect(screen.getAllByText('Coming soon')).toHaveLength(3);
+    expect(
+      screen.getByRole('heading', { level: 2, name: 'Find local models' }),
+    ).toBeInTheDocument();
+    expect(await screen.findByTestId('model-qwen/qwen3-8b')).toHaveTextContent(/Loaded/);
+  });
+
+  it('a broken config on start opens Providers with the recovery view', async () => {
+    mockBackend({
+      handlers: {
+        config_load: () =>
+          sampleView({
+            exists: true,
+            valid: false,
+            revision: 'r1',
+            diagnostics: [
+              {
+                severity: 'error',
+                file: '/home/ada/.config/switchboard/config.json5',
+                line: 3,
+                column: 7,
+                path: 'models',
+                message: 'expected a value',
+              },
+            ],
+          }),
+        keys_status: () => ({ keychain: { available: true, detail: '' }, providers: [] }),
+      },
+    });
+    render(App);
+    const recovery = await screen.findByTestId('config-recovery');
+    expectScreen('providers');
+    expect(recovery).toHaveTextContent('/home/ada/.config/switchboard/config.json5:3:7');
+    expect(recovery).toHaveTextContent('expected a value');
   });
 });

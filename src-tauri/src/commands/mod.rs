@@ -4,7 +4,9 @@
 
 pub(crate) mod app;
 pub(crate) mod config;
+pub(crate) mod discovery;
 pub(crate) mod history;
+pub(crate) mod keys;
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,14 @@ import {
   configApply,
   configImportOpenclaw,
   configLoad,
+  discoveryAddProfiles,
+  discoveryLoadModel,
+  discoveryScan,
   getAppStatus,
+  keysDelete,
+  keysSet,
+  keysStatus,
+  keysTest,
   IpcError,
   toIpcError,
   type ConfigView,
@@ -120,5 +127,82 @@ describe('config commands', () => {
     );
     expect(error).toBeInstanceOf(IpcError);
     expect(error).toMatchObject({ kind: 'conflict' });
+  });
+});
+
+describe('discovery and key commands', () => {
+  function recording(reply: (cmd: string) => unknown = () => null) {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return reply(cmd);
+    });
+    return calls;
+  }
+
+  it('sends the scan request, the chosen servers and the model to load', async () => {
+    const calls = recording((cmd) => (cmd === 'discovery_scan' ? { servers: [] } : []));
+    await expect(discoveryScan()).resolves.toEqual({ servers: [] });
+    await discoveryScan({ lmstudioPort: 4321, extraUrls: ['http://10.0.0.2:8000'] });
+    const server = {
+      kind: 'lmstudio' as const,
+      baseUrl: 'http://127.0.0.1:1234/v1',
+      status: 'running' as const,
+      version: null,
+      api: null,
+      needsKey: false,
+      models: [],
+      elapsedMs: 1,
+    };
+    await discoveryAddProfiles([server]);
+    await discoveryLoadModel('http://127.0.0.1:1234/v1', 'qwen/qwen3-8b');
+    expect(calls).toEqual([
+      ['discovery_scan', { request: null }],
+      ['discovery_scan', { request: { lmstudioPort: 4321, extraUrls: ['http://10.0.0.2:8000'] } }],
+      [
+        'discovery_add_profiles',
+        { servers: [{ kind: 'lmstudio', baseUrl: 'http://127.0.0.1:1234/v1' }] },
+      ],
+      [
+        'discovery_load_model',
+        { baseUrl: 'http://127.0.0.1:1234/v1', model: 'qwen/qwen3-8b', contextLength: null },
+      ],
+    ]);
+  });
+
+  it('sends a key only to keys_set and keys_test, and returns nothing from keys_set', async () => {
+    const calls = recording((cmd) =>
+      cmd === 'keys_test'
+        ? { outcome: 'ok', status: null, message: 'fine' }
+        : cmd === 'keys_delete',
+    );
+    await expect(keysSet('openai', 'sk-1')).resolves.toBeUndefined();
+    await expect(keysTest('openai')).resolves.toMatchObject({ outcome: 'ok' });
+    await keysTest('custom', 'sk-2', { baseUrl: 'https://gw/v1', api: 'openai-completions' });
+    await expect(keysDelete('openai')).resolves.toBe(true);
+    await keysStatus();
+    expect(calls).toEqual([
+      ['keys_set', { provider: 'openai', key: 'sk-1' }],
+      ['keys_test', { provider: 'openai', key: null, baseUrl: null, api: null }],
+      [
+        'keys_test',
+        { provider: 'custom', key: 'sk-2', baseUrl: 'https://gw/v1', api: 'openai-completions' },
+      ],
+      ['keys_delete', { provider: 'openai' }],
+      ['keys_status', {}],
+    ]);
+  });
+
+  it('keeps the keychain kind and its fix text', async () => {
+    mockIPC(() => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- Rust rejects with {kind, message}
+      throw {
+        kind: 'keychain',
+        message: 'no OS keychain is available (…). Fix: install gnome-keyring',
+      };
+    });
+    const error: unknown = await keysSet('openai', 'sk-x').catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'keychain' });
+    expect((error as IpcError).message).toMatch(/gnome-keyring/);
   });
 });

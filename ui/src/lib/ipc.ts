@@ -236,6 +236,112 @@ export type ConfigEdit =
   | { op: 'setAlias'; ref: string; alias: string }
   | { op: 'removeAlias'; ref: string };
 
+// Discovery (`discovery_*` commands).
+
+/** A local server kind; `openai-compatible` for user-added base URLs. */
+export type ServerKind =
+  'lmstudio' | 'ollama' | 'vllm' | 'llamacpp' | 'litellm' | 'jan' | 'openai-compatible';
+
+export type ServerStatus = 'running' | 'not_running' | 'other_service' | 'error';
+
+/** One model a local server offers. */
+export interface DetectedModel {
+  id: string;
+  name: string;
+  type: 'llm' | 'vlm' | 'embeddings';
+  /** null: the server does not say. */
+  loaded: boolean | null;
+  /** The context a request gets: loaded context if loaded, else the maximum. */
+  contextWindow: number | null;
+  loadedContextWindow: number | null;
+  maxContextWindow: number | null;
+  quantization: string | null;
+  bitsPerWeight: number | null;
+  params: string | null;
+  arch: string | null;
+  format: string | null;
+  toolUse: boolean | null;
+  reasoning: boolean | null;
+  /** The seed's advice, for people (small context, quantization, not loaded, …). */
+  warnings: string[];
+}
+
+/** One probed server. */
+export interface DetectedServer {
+  kind: ServerKind;
+  /** The OpenAI-compatible base URL, with `/v1`. */
+  baseUrl: string;
+  status: ServerStatus;
+  /** Why, for anything but a plain "running". */
+  detail?: string;
+  version: string | null;
+  api: string | null;
+  apiReason?: string;
+  needsKey: boolean;
+  models: DetectedModel[];
+  elapsedMs: number;
+}
+
+export interface ScanReport {
+  servers: DetectedServer[];
+}
+
+/** What to scan besides the default ports. */
+export interface ScanRequest {
+  extraUrls?: string[];
+  lmstudioPort?: number | null;
+}
+
+/** A finished LM Studio load. */
+export interface LoadedModel {
+  model: string;
+  instanceId: string;
+  contextLength: number | null;
+  loadTimeSeconds: number | null;
+}
+
+/** A provider profile written for a detected server. */
+export interface AddedProfile {
+  provider: string;
+  models: string[];
+  warnings: string[];
+}
+
+// Keys (`keys_*` commands). Keys go in once and never come back: only where they come from.
+
+export type KeyState = 'keychain' | 'env' | 'config_ref' | 'plaintext' | 'not_needed' | 'missing';
+
+export interface KeyStatus {
+  provider: string;
+  state: KeyState;
+  /** The variable(s), for `env`. */
+  var: string | null;
+  /** Last four characters of a keychain key. */
+  hint: string | null;
+  /** For people: "set in keychain · …1234", "from env OPENAI_API_KEY", "missing". */
+  detail: string;
+}
+
+export interface KeysStatus {
+  keychain: Probe;
+  providers: KeyStatus[];
+}
+
+export type KeyTestOutcome = 'ok' | 'rejected' | 'unreachable' | 'unexpected';
+
+export interface KeyTestResult {
+  outcome: KeyTestOutcome;
+  /** The HTTP status, for `rejected`. */
+  status: number | null;
+  message: string;
+}
+
+/** Where to test a key that is not saved yet (the wizard's presets). */
+export interface KeyTestTarget {
+  baseUrl?: string | null;
+  api?: string | null;
+}
+
 // ---------------------------------------------------------------------------
 // Commands.
 
@@ -265,4 +371,64 @@ export function configImportOpenclaw(path?: string): Promise<ImportSummary> {
 /** `config_export_openclaw`: writes our providers and routes into OpenClaw's config. */
 export function configExportOpenclaw(path?: string): Promise<ImportSummary> {
   return call<ImportSummary>('config_export_openclaw', { path: path ?? null });
+}
+
+/** `discovery_scan`: probes LM Studio, Ollama, vLLM, llama.cpp, LiteLLM, Jan and extra URLs. */
+export function discoveryScan(request?: ScanRequest): Promise<ScanReport> {
+  return call<ScanReport>('discovery_scan', { request: request ?? null });
+}
+
+/** `discovery_add_profiles`: writes the chosen servers as provider profiles. */
+export function discoveryAddProfiles(
+  servers: Pick<DetectedServer, 'kind' | 'baseUrl'>[],
+): Promise<AddedProfile[]> {
+  return call<AddedProfile[]>('discovery_add_profiles', {
+    servers: servers.map(({ kind, baseUrl }) => ({ kind, baseUrl })),
+  });
+}
+
+/** `discovery_load_model`: asks LM Studio at `baseUrl` to load `model`. */
+export function discoveryLoadModel(
+  baseUrl: string,
+  model: string,
+  contextLength?: number,
+): Promise<LoadedModel> {
+  return call<LoadedModel>('discovery_load_model', {
+    baseUrl,
+    model,
+    contextLength: contextLength ?? null,
+  });
+}
+
+/** `keys_status`: where each provider's key comes from (never the key). */
+export function keysStatus(): Promise<KeysStatus> {
+  return call<KeysStatus>('keys_status');
+}
+
+/**
+ * `keys_set`: stores `key` for `provider` in the OS keychain. The key is sent once and never
+ * returned; callers should drop their copy right after. Rejects with `keychain` (and the fix in
+ * the message) when there is no keychain.
+ */
+export async function keysSet(provider: string, key: string): Promise<void> {
+  await call<null>('keys_set', { provider, key });
+}
+
+/** `keys_delete`: removes `provider`'s key from the keychain; false when there was none. */
+export function keysDelete(provider: string): Promise<boolean> {
+  return call<boolean>('keys_delete', { provider });
+}
+
+/** `keys_test`: one authenticated call with `key` (else the stored key). Stores nothing. */
+export function keysTest(
+  provider: string,
+  key?: string,
+  target: KeyTestTarget = {},
+): Promise<KeyTestResult> {
+  return call<KeyTestResult>('keys_test', {
+    provider,
+    key: key ?? null,
+    baseUrl: target.baseUrl ?? null,
+    api: target.api ?? null,
+  });
 }

@@ -43,9 +43,10 @@ export class Router {
     return this.#navigations;
   }
 
-  navigate(id: ScreenId): void {
+  /** Shows `id`; `focus: false` leaves focus alone (a redirect the user did not ask for). */
+  navigate(id: ScreenId, options: { focus?: boolean } = {}): void {
     this.#current = id;
-    this.#navigations += 1;
+    if (options.focus !== false) this.#navigations += 1;
     store(id);
     this.#syncHash();
   }

@@ -1,5 +1,5 @@
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { AppStatus } from '../lib/ipc';
+import type { AppStatus, ConfigView, DetectedModel, DetectedServer, ScanReport } from '../lib/ipc';
 
 export function sampleStatus(overrides: Partial<AppStatus> = {}): AppStatus {
   return {
@@ -22,11 +22,21 @@ export function sampleStatus(overrides: Partial<AppStatus> = {}): AppStatus {
   };
 }
 
-/** Answer `app_status` with `status`, or reject with `rejectWith` when given. */
-export function mockBackend(options: { status?: AppStatus; rejectWith?: unknown } = {}): string[] {
+/** Answers for other commands: a value, or a function of the arguments. */
+export type Handlers = Record<string, (args: Record<string, unknown>) => unknown>;
+
+/**
+ * Answer `app_status` with `status`, or reject with `rejectWith` when given; other commands
+ * through `handlers`, else with a `not_found` rejection.
+ */
+export function mockBackend(
+  options: { status?: AppStatus; rejectWith?: unknown; handlers?: Handlers } = {},
+): string[] {
   const calls: string[] = [];
-  mockIPC((cmd) => {
+  mockIPC((cmd, args) => {
     calls.push(cmd);
+    const handler = options.handlers?.[cmd];
+    if (handler) return handler((args ?? {}) as Record<string, unknown>);
     /* eslint-disable @typescript-eslint/only-throw-error -- the Rust side rejects with plain
        {kind, message} objects (or strings), not Error instances; mimic that exactly. */
     if (cmd !== 'app_status') throw { kind: 'not_found', message: `no command ${cmd}` };
@@ -41,4 +51,81 @@ export function mockBackend(options: { status?: AppStatus; rejectWith?: unknown 
 export function resetLocation(hash = ''): void {
   localStorage.clear();
   history.replaceState(null, '', `/${hash}`);
+}
+
+/** A config view with nothing in it (a first run), with `overrides`. */
+export function sampleView(overrides: Partial<ConfigView> = {}): ConfigView {
+  return {
+    path: '/home/ada/.config/switchboard/config.json5',
+    exists: false,
+    valid: true,
+    revision: null,
+    diagnostics: [],
+    mode: 'merge',
+    providers: [],
+    aliases: [],
+    primary: null,
+    fallbacks: [],
+    ...overrides,
+  };
+}
+
+/** A detected model with `overrides`. */
+export function sampleModel(overrides: Partial<DetectedModel> = {}): DetectedModel {
+  return {
+    id: 'qwen/qwen3-8b',
+    name: 'Qwen3 8B',
+    type: 'llm',
+    loaded: true,
+    contextWindow: 32768,
+    loadedContextWindow: 32768,
+    maxContextWindow: 131072,
+    quantization: 'Q4_K_M',
+    bitsPerWeight: 4,
+    params: '8B',
+    arch: 'qwen3',
+    format: 'gguf',
+    toolUse: true,
+    reasoning: true,
+    warnings: [],
+    ...overrides,
+  };
+}
+
+/** A scan with LM Studio running `models` (default: one loaded, one not) and Ollama down. */
+export function sampleReport(models?: DetectedModel[], lmstudioUp = true): ScanReport {
+  const lmstudio: DetectedServer = {
+    kind: 'lmstudio',
+    baseUrl: 'http://127.0.0.1:1234/v1',
+    status: lmstudioUp ? 'running' : 'not_running',
+    version: lmstudioUp ? '0.4.2' : null,
+    api: lmstudioUp ? 'openai-responses' : null,
+    needsKey: false,
+    models: lmstudioUp
+      ? (models ?? [
+          sampleModel(),
+          sampleModel({
+            id: 'google/gemma-3-27b',
+            name: 'Gemma 3 27B',
+            type: 'vlm',
+            loaded: false,
+            contextWindow: 131072,
+            loadedContextWindow: null,
+            warnings: ['not loaded: the first answer waits for the model to load; keep it loaded'],
+          }),
+        ])
+      : [],
+    elapsedMs: 3,
+  };
+  const ollama: DetectedServer = {
+    kind: 'ollama',
+    baseUrl: 'http://127.0.0.1:11434/v1',
+    status: 'not_running',
+    version: null,
+    api: null,
+    needsKey: false,
+    models: [],
+    elapsedMs: 1,
+  };
+  return { servers: [lmstudio, ollama] };
 }

@@ -39,6 +39,15 @@ export const ICONS = {
   arrowRight: ['M5 12h14', 'M13 6l6 6-6 6'],
   refresh: ['M20 12a8 8 0 1 1-2.34-5.66', 'M20 4v5h-5'],
   folder: ['M3.5 6.5a2 2 0 0 1 2-2h4l2 2.5h7a2 2 0 0 1 2 2v8.5a2 2 0 0 1-2 2h-13a2 2 0 0 1-2-2z'],
+  arrowUp: ['M12 19V5', 'M6 11l6-6 6 6'],
+  arrowDown: ['M12 5v14', 'M6 13l6 6 6-6'],
+  arrowLeft: ['M19 12H5', 'M11 6l-6 6 6 6'],
+  key: ['M8 10.5a4.5 4.5 0 1 0 0 .01z', 'M12.2 12.2L21 21', 'M17 17l2.5-2.5', 'M19 19l1.5-1.5'],
+  trash: ['M4 7h16', 'M9 7V4.5h6V7', 'M6.5 7l1 13h9l1-13'],
+  x: ['M6 6l12 12', 'M18 6L6 18'],
+  plus: ['M12 5v14', 'M5 12h14'],
+  download: ['M12 4v11', 'M7 10.5l5 5 5-5', 'M4.5 19.5h15'],
+  upload: ['M12 16V5', 'M7 9.5l5-5 5 5', 'M4.5 19.5h15'],
   info: ['M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18z', 'M12 11v5.5', 'M12 7.5h.01'],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -19,8 +19,8 @@ export const SETUP_MODES: readonly SetupMode[] = [
     title: 'Local only',
     tagline: 'Strongest privacy',
     description:
-      'Every request goes to LM Studio or Ollama on this computer. Nothing is sent to the ' +
-      'internet, and no API keys are needed.',
+      'Every request stays on this computer and needs no API key, but answers are only as ' +
+      'good as the model your hardware can run.',
     icon: 'shield',
     route: ['local'],
   },
@@ -29,8 +29,8 @@ export const SETUP_MODES: readonly SetupMode[] = [
     title: 'Hybrid',
     tagline: 'Hosted primary, local fallback',
     description:
-      'A hosted model from OpenAI, Anthropic or OpenRouter answers first. When it is down, ' +
-      'rate-limited or out of credit, your local model takes over.',
+      'A hosted model answers first and your local model takes over when it is down, ' +
+      'rate-limited or out of credit: the best answers, but your prompts leave this computer.',
     icon: 'cloud',
     route: ['hosted', 'local'],
   },
@@ -39,8 +39,8 @@ export const SETUP_MODES: readonly SetupMode[] = [
     title: 'Local first',
     tagline: 'Local primary, hosted fallback',
     description:
-      'Your local model answers first. When it is not running or the conversation outgrows ' +
-      'its context window, a hosted model takes over.',
+      'Your local model answers first and a hosted one takes over when it is not running or ' +
+      'the chat outgrows its context: private by default, with a safety net that goes online.',
     icon: 'laptop',
     route: ['local', 'hosted'],
   },

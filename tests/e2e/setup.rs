@@ -1,0 +1,344 @@
+//! The Setup wizard and the Providers screen in the real window, against fake servers and the
+//! throw-away keychain: what they write to disk and to the keychain, and what they never show.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use switchboard_fakes::{lmstudio, openai};
+use switchboard_tests::app::{App, UI_TIMEOUT};
+use switchboard_tests::desktop::{Desktop, DesktopOptions};
+
+async fn click(app: &App, css: &str) {
+    app.wait_for(css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn type_into(app: &App, css: &str, text: &str) {
+    let input = app.wait_for(css).await;
+    input
+        .clear()
+        .await
+        .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+    input
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+/// Waits until the element at `css` has `attr` = `value`.
+async fn wait_attr(app: &App, css: &str, attr: &str, value: &str) {
+    let deadline = Instant::now() + UI_TIMEOUT;
+    let mut last = None;
+    loop {
+        if let Ok(element) = app.client().find(fantoccini::Locator::Css(css)).await {
+            last = element.attr(attr).await.ok().flatten();
+            if last.as_deref() == Some(value) {
+                return;
+            }
+        }
+        let page = match app.client().find(fantoccini::Locator::Css("main")).await {
+            Ok(main) if Instant::now() >= deadline => main.text().await.unwrap_or_default(),
+            _ => String::new(),
+        };
+        assert!(
+            Instant::now() < deadline,
+            "{css} never got {attr}={value} (last {last:?}); the page says:\n{page}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn text_of(app: &App, css: &str) -> String {
+    app.wait_for(css).await.text().await.expect("text")
+}
+
+/// Scrolls the element at `css` into the middle of the window (before a screenshot).
+async fn scroll_to(app: &App, css: &str) {
+    app.wait_for(css).await;
+    let script = format!("document.querySelector(\"{css}\").scrollIntoView({{block: 'center'}})");
+    app.client()
+        .execute(&script, Vec::new())
+        .await
+        .expect("scroll");
+}
+
+/// Calls an app command from the page, as the UI does, and returns its reply as JSON text.
+async fn invoke(app: &App, command: &str) -> String {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];\n\
+         window.__TAURI_INTERNALS__.invoke('{command}', {{}}).then(\n\
+           (r) => done(JSON.stringify(r)), (e) => done('rejected: ' + JSON.stringify(e)));"
+    );
+    match app.client().execute_async(&script, Vec::new()).await {
+        Ok(Value::String(reply)) => reply,
+        other => panic!("{command}: {other:?}"),
+    }
+}
+
+fn point_at(desktop: &mut Desktop, lmstudio_port: Option<u16>) {
+    let config = desktop.config_file();
+    desktop.set_env("SWITCHBOARD_CONFIG", &config.display().to_string());
+    if let Some(port) = lmstudio_port {
+        desktop.set_env("SWITCHBOARD_LMSTUDIO_PORT", &port.to_string());
+    }
+}
+
+#[tokio::test]
+async fn wizard_local_only_writes_the_lm_studio_profile() {
+    let fake = lmstudio::start(lmstudio::Script::v1()).expect("fake LM Studio");
+    let hosted = openai::start(openai::Script::reply("hi").with_key("sk-e2e-wizard-key-4321"))
+        .expect("fake OpenAI");
+    let port = fake.addr().port();
+    let app = App::launch_with(DesktopOptions::default(), |d| point_at(d, Some(port))).await;
+    let config = app.desktop.config_file();
+
+    click(&app, "[data-testid=nav-setup]").await;
+    // Step 1: the fake's models, with their facts and warnings; load the one that is not loaded.
+    let qwen = text_of(&app, "[data-testid='model-qwen/qwen3-8b']").await;
+    assert!(
+        qwen.contains("Loaded") && qwen.contains("32K context"),
+        "{qwen}"
+    );
+    let gemma = "[data-testid='model-google/gemma-3-27b']";
+    assert!(text_of(&app, gemma).await.contains("not loaded"));
+    app.screenshot("wizard-1-find").await;
+    click(&app, &format!("{gemma} [data-testid=model-load]")).await;
+    app.wait_for(&format!("{gemma} [data-testid=model-loaded]"))
+        .await;
+    app.screenshot("wizard-1-find-loaded").await;
+
+    // Step 2, then a look at step 3 (hybrid), then back to local only.
+    click(&app, "[data-testid=wizard-next]").await;
+    app.wait_for("[data-testid=wizard-step-mode]").await;
+    app.screenshot("wizard-2-mode").await;
+    click(&app, "[data-testid=setup-mode-hybrid]").await;
+    click(&app, "[data-testid=wizard-next]").await;
+    app.wait_for("[data-testid=wizard-step-hosted]").await;
+    click(&app, "[data-testid=preset-openrouter]").await;
+    app.wait_for("[data-testid=preset-note]").await;
+    app.screenshot("wizard-3-hosted-openrouter").await;
+    click(&app, "[data-testid=preset-custom]").await;
+    type_into(&app, "#hosted-url", &format!("{}/v1", hosted.url())).await;
+    type_into(&app, "#hosted-model", "fake-model").await;
+    type_into(&app, "[data-testid=hosted-key]", "sk-e2e-wrong-key-0000").await;
+    click(&app, "[data-testid=hosted-test]").await;
+    wait_attr(
+        &app,
+        "[data-testid=key-test-result]",
+        "data-outcome",
+        "rejected",
+    )
+    .await;
+    scroll_to(&app, "[data-testid=key-test-result]").await;
+    app.screenshot("wizard-3-hosted-rejected").await;
+    type_into(&app, "[data-testid=hosted-key]", "sk-e2e-wizard-key-4321").await;
+    click(&app, "[data-testid=hosted-test]").await;
+    wait_attr(&app, "[data-testid=key-test-result]", "data-outcome", "ok").await;
+    scroll_to(&app, "[data-testid=key-test-result]").await;
+    app.screenshot("wizard-3-hosted-tested").await;
+    click(&app, "[data-testid=wizard-next]").await;
+    app.wait_for("[data-testid=wizard-step-routes]").await;
+    app.screenshot("wizard-4-routes-hybrid").await;
+    for _ in 0..2 {
+        click(&app, "[data-testid=wizard-back]").await;
+    }
+    click(&app, "[data-testid=setup-mode-local-only]").await;
+    // Testing a key stored nothing, and nothing is on disk before Save.
+    assert!(!config.exists(), "the wizard wrote before Save");
+
+    // Step 4: routes; move the second local model up to primary with the keyboard-reachable
+    // buttons.
+    click(&app, "[data-testid=wizard-next]").await;
+    app.wait_for("[data-testid=wizard-step-routes]").await;
+    let add = app.wait_for("[data-testid=route-add-select]").await;
+    add.select_by_value("lmstudio/google/gemma-3-27b")
+        .await
+        .expect("choose a fallback");
+    click(&app, ".add button").await;
+    app.wait_for("[data-testid=route-1]").await;
+    click(&app, "[data-testid=route-1] [aria-label^=Up]").await;
+    assert!(text_of(&app, "[data-testid=route-0]")
+        .await
+        .contains("lmstudio/google/gemma-3-27b"));
+    app.screenshot("wizard-4-routes").await;
+
+    // Step 5: save.
+    click(&app, "[data-testid=wizard-next]").await;
+    app.wait_for("[data-testid=wizard-step-save]").await;
+    app.screenshot("wizard-5-save").await;
+    click(&app, "[data-testid=wizard-save]").await;
+    let shown = text_of(&app, "[data-testid=wizard-config-path]").await;
+    assert_eq!(shown, config.display().to_string());
+    app.screenshot("wizard-5-saved").await;
+
+    let text = std::fs::read_to_string(&config).expect("config written");
+    for needle in [
+        "lmstudio",
+        &format!("http://127.0.0.1:{port}/v1"),
+        "qwen/qwen3-8b",
+        "google/gemma-3-27b",
+    ] {
+        assert!(text.contains(needle), "no {needle} in:\n{text}");
+    }
+    // The routes as the CLI reads them back from the same file.
+    let models = app
+        .desktop
+        .command(app.binary())
+        .args(["models", "--json"])
+        .output()
+        .expect("switchboard models");
+    let models: Value = serde_json::from_slice(&models.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&models.stdout)));
+    assert_eq!(models["primary"], "lmstudio/google/gemma-3-27b", "{models}");
+    assert_eq!(
+        models["fallbacks"],
+        serde_json::json!(["lmstudio/qwen/qwen3-8b"])
+    );
+    assert!(
+        !text.contains("fake-model"),
+        "local only wrote the hosted provider:\n{text}"
+    );
+    assert!(
+        !text.contains("sk-e2e"),
+        "a key reached the config:\n{text}"
+    );
+    let loads: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/v1/models/load")
+        .collect();
+    assert_eq!(loads.len(), 1);
+    assert!(
+        loads[0].body.contains("\"context_length\":32768"),
+        "{}",
+        loads[0].body
+    );
+
+    click(&app, "[data-testid=wizard-finish]").await;
+    app.wait_for("[data-testid=screen-chat]").await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_key_set_in_providers_reaches_the_keychain_and_never_the_page() {
+    const KEY: &str = "sk-e2e-providers-secret-5678";
+    let hosted = openai::start(openai::Script::reply("hi").with_key(KEY)).expect("fake OpenAI");
+    let app = App::launch_with(DesktopOptions::default(), |d| {
+        point_at(d, Some(1));
+        let config = d.config_file();
+        std::fs::create_dir_all(config.parent().expect("dir")).expect("mkdir");
+        let text = format!(
+            "{{ models: {{ providers: {{ work: {{ baseUrl: \"{}/v1\", api: \"openai-completions\", \
+             models: [{{ id: \"fake-model\", name: \"Fake model\", contextWindow: 32768 }}] }} }} }} }}\n",
+            hosted.url()
+        );
+        std::fs::write(&config, text).expect("write config");
+    })
+    .await;
+
+    click(&app, "[data-testid=nav-providers]").await;
+    wait_attr(
+        &app,
+        "[data-testid=key-status-work]",
+        "data-state",
+        "missing",
+    )
+    .await;
+    app.screenshot("providers-list").await;
+    click(&app, "[data-testid=key-edit-work]").await;
+    type_into(&app, "[data-testid=key-input-work]", KEY).await;
+    // A focused password field with a blinking caret has crashed WebKit's screenshot under load.
+    app.client()
+        .execute("document.activeElement.blur()", Vec::new())
+        .await
+        .expect("blur");
+    app.screenshot("providers-key-entry").await;
+    click(&app, "[data-testid=key-save-work]").await;
+    wait_attr(
+        &app,
+        "[data-testid=key-status-work]",
+        "data-state",
+        "keychain",
+    )
+    .await;
+    assert!(text_of(&app, "[data-testid=key-status-work]")
+        .await
+        .contains("…5678"));
+    click(&app, "[data-testid=key-test-work]").await;
+    wait_attr(&app, "[data-testid=key-test-result]", "data-outcome", "ok").await;
+    app.screenshot("providers-key-set").await;
+
+    // Not in the DOM (inputs included), local storage or any reply.
+    let source = app.client().source().await.expect("page source");
+    assert!(!source.contains(KEY), "the key is in the DOM");
+    let values = app
+        .client()
+        .execute(
+            "return [...document.querySelectorAll('input')].map((i) => i.value).join('\\n') + \
+             JSON.stringify(Object.entries(localStorage)) + JSON.stringify(Object.entries(sessionStorage))",
+            Vec::new(),
+        )
+        .await
+        .expect("script");
+    assert!(
+        !values.to_string().contains(KEY),
+        "the key is in an input or storage"
+    );
+    for command in ["keys_status", "config_load", "app_status"] {
+        let reply = invoke(&app, command).await;
+        assert!(!reply.contains(KEY), "{command} replied with the key");
+        assert!(!reply.contains("rejected:"), "{command}: {reply}");
+    }
+    // In the throw-away keychain, under the debug build's service.
+    let stored = app
+        .desktop
+        .command("secret-tool")
+        .args(["lookup", "service", "switchboard-dev", "username", "work"])
+        .output()
+        .expect("secret-tool");
+    assert_eq!(String::from_utf8_lossy(&stored.stdout).trim(), KEY);
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_malformed_config_shows_recovery_and_is_never_rewritten() {
+    let broken = "{\n  models: {\n    providers: {\n      lmstudio: { baseUrl: \"http://127.0.0.1:1234/v1\" models: [] },\n    },\n  },\n}\n";
+    let app = App::launch_with(DesktopOptions::default(), |d| {
+        point_at(d, Some(1));
+        let config = d.config_file();
+        std::fs::create_dir_all(config.parent().expect("dir")).expect("mkdir");
+        std::fs::write(&config, broken).expect("write config");
+    })
+    .await;
+    let config = app.desktop.config_file();
+    let recovery = text_of(&app, "[data-testid=config-recovery]").await;
+    let position = format!("{}:4:", config.display());
+    assert!(recovery.contains(&position), "no {position} in {recovery}");
+    app.screenshot("providers-recovery").await;
+    click(&app, "[data-testid=recovery-reload]").await;
+    app.wait_for("[data-testid=config-recovery]").await;
+    // The wizard cannot save into it either.
+    click(&app, "[data-testid=nav-setup]").await;
+    app.wait_for("[data-testid=screen-setup]").await;
+    click(&app, "[data-testid=nav-providers]").await;
+    app.wait_for("[data-testid=config-recovery]").await;
+    assert_eq!(
+        std::fs::read(&config).expect("config"),
+        broken.as_bytes(),
+        "the file changed"
+    );
+    let siblings: Vec<_> = std::fs::read_dir(config.parent().expect("dir"))
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        siblings.len(),
+        1,
+        "extra files next to the config: {siblings:?}"
+    );
+    app.close().await;
+}

@@ -1,0 +1,192 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { ConfigEdit, ConfigView } from '../../lib/ipc';
+import { sampleReport, sampleView } from '../../test/fixtures';
+import { providerIdOf, formatTokens } from './presets';
+import { Wizard, type WizardBackend } from './wizard.svelte';
+
+/** A backend that records every call and answers like the app would. */
+function fakeBackend(overrides: Partial<WizardBackend> = {}) {
+  const edits: ConfigEdit[] = [];
+  let revision = 0;
+  const view = (): ConfigView =>
+    sampleView({ exists: revision > 0, revision: revision > 0 ? `r${revision}` : null });
+  const backend: WizardBackend = {
+    discoveryScan: vi.fn(() => Promise.resolve(sampleReport())),
+    discoveryLoadModel: vi.fn(() =>
+      Promise.resolve({ model: 'm', instanceId: 'm', contextLength: null, loadTimeSeconds: 1 }),
+    ),
+    discoveryAddProfiles: vi.fn(() => {
+      revision += 1;
+      return Promise.resolve([
+        { provider: 'lmstudio', models: ['qwen/qwen3-8b', 'google/gemma-3-27b'], warnings: [] },
+      ]);
+    }),
+    configLoad: vi.fn(() => Promise.resolve(view())),
+    configApply: vi.fn((rev: string | null, edit: ConfigEdit) => {
+      expect(rev).toBe(view().revision);
+      edits.push(edit);
+      revision += 1;
+      return Promise.resolve(view());
+    }),
+    keysSet: vi.fn(() => Promise.resolve()),
+    keysTest: vi.fn(() => Promise.resolve({ outcome: 'ok' as const, status: null, message: 'ok' })),
+    ...overrides,
+  };
+  return { backend, edits };
+}
+
+describe('Wizard', () => {
+  it('local only: skips the hosted step, writes the profile, the routes and the aliases', async () => {
+    const { backend, edits } = fakeBackend();
+    const wizard = new Wizard(backend);
+    await wizard.scan();
+    expect(wizard.chosen).toEqual(['http://127.0.0.1:1234/v1']);
+    expect(wizard.steps).toEqual(['find', 'mode', 'routes', 'save']);
+    wizard.next();
+    expect(wizard.step).toBe('mode');
+    wizard.next();
+    expect(wizard.step).toBe('routes');
+    expect(wizard.routes.map((r) => r.ref)).toEqual(['lmstudio/qwen/qwen3-8b']);
+    wizard.addRoute('lmstudio/google/gemma-3-27b');
+    wizard.move(1, -1);
+    expect(wizard.routes.map((r) => r.ref)).toEqual([
+      'lmstudio/google/gemma-3-27b',
+      'lmstudio/qwen/qwen3-8b',
+    ]);
+    wizard.next();
+    expect(wizard.step).toBe('save');
+    // Nothing has been written yet.
+    expect(backend.discoveryAddProfiles).not.toHaveBeenCalled();
+    expect(backend.configApply).not.toHaveBeenCalled();
+    await wizard.save();
+    expect(wizard.savePhase).toBe('done');
+    expect(backend.keysSet).not.toHaveBeenCalled();
+    expect(backend.discoveryAddProfiles).toHaveBeenCalledWith([
+      expect.objectContaining({ kind: 'lmstudio', baseUrl: 'http://127.0.0.1:1234/v1' }),
+    ]);
+    expect(edits).toEqual([
+      {
+        op: 'setRoutes',
+        primary: 'lmstudio/google/gemma-3-27b',
+        fallbacks: ['lmstudio/qwen/qwen3-8b'],
+      },
+      { op: 'setAlias', ref: 'lmstudio/google/gemma-3-27b', alias: 'Gemma 3 27B' },
+      { op: 'setAlias', ref: 'lmstudio/qwen/qwen3-8b', alias: 'Qwen3 8B' },
+    ]);
+    expect(wizard.saved?.path).toBe(sampleView().path);
+  });
+
+  it('hybrid: hosted primary, local fallback, key stored once and dropped', async () => {
+    const { backend, edits } = fakeBackend();
+    const wizard = new Wizard(backend);
+    await wizard.scan();
+    wizard.next();
+    wizard.mode = 'hybrid';
+    wizard.next();
+    expect(wizard.step).toBe('hosted');
+    wizard.choosePreset('openrouter');
+    wizard.key = 'sk-or-test-key-1234';
+    await wizard.testKey();
+    expect(backend.keysTest).toHaveBeenCalledWith('openrouter', 'sk-or-test-key-1234', {
+      baseUrl: 'https://openrouter.ai/api/v1',
+      api: 'openai-completions',
+    });
+    expect(wizard.testResult?.outcome).toBe('ok');
+    wizard.next();
+    expect(wizard.routes.map((r) => r.ref)).toEqual([
+      'openrouter/minimax/minimax-m2.1',
+      'lmstudio/qwen/qwen3-8b',
+    ]);
+    wizard.next();
+    await wizard.save();
+    expect(backend.keysSet).toHaveBeenCalledWith('openrouter', 'sk-or-test-key-1234');
+    expect(wizard.key).toBe('');
+    expect(edits.map((e) => e.op)).toEqual([
+      'upsertProvider',
+      'upsertModel',
+      'setRoutes',
+      'setAlias',
+      'setAlias',
+    ]);
+    expect(edits[0]).toEqual({
+      op: 'upsertProvider',
+      provider: {
+        id: 'openrouter',
+        baseUrl: 'https://openrouter.ai/api/v1',
+        api: 'openai-completions',
+      },
+    });
+  });
+
+  it('cancel (reset) forgets the key and writes nothing', async () => {
+    const { backend } = fakeBackend();
+    const wizard = new Wizard(backend);
+    await wizard.scan();
+    wizard.next();
+    wizard.mode = 'local-first';
+    wizard.next();
+    wizard.key = 'sk-secret-never-saved';
+    wizard.reset();
+    expect(wizard.key).toBe('');
+    expect(wizard.step).toBe('find');
+    expect(backend.keysSet).not.toHaveBeenCalled();
+    expect(backend.configApply).not.toHaveBeenCalled();
+    expect(backend.discoveryAddProfiles).not.toHaveBeenCalled();
+  });
+
+  it('blocks local setups without local models and validates the hosted fields', async () => {
+    const { backend } = fakeBackend({
+      discoveryScan: vi.fn(() => Promise.resolve(sampleReport([], false))),
+    });
+    const wizard = new Wizard(backend);
+    await wizard.scan();
+    wizard.next();
+    expect(wizard.blocked).toMatch(/needs a local model/);
+    wizard.next();
+    expect(wizard.step).toBe('mode');
+    wizard.mode = 'hybrid';
+    wizard.next();
+    wizard.choosePreset('custom');
+    expect(wizard.hostedErrors.baseUrl).toBeDefined();
+    expect(wizard.hostedErrors.modelId).toBeDefined();
+    wizard.baseUrl = 'https://gw.example.com/v1';
+    wizard.modelId = 'big';
+    wizard.providerId = 'bad id';
+    expect(wizard.hostedErrors.providerId).toBeDefined();
+    wizard.providerId = 'gw';
+    expect(wizard.blocked).toBeUndefined();
+  });
+
+  it('loads a model and scans again; a failed load is shown on its card', async () => {
+    const { backend } = fakeBackend();
+    const wizard = new Wizard(backend);
+    await wizard.scan();
+    const lmstudio = wizard.lmstudio;
+    if (!lmstudio) throw new Error('no LM Studio');
+    await wizard.loadModel(lmstudio, 'google/gemma-3-27b');
+    expect(backend.discoveryLoadModel).toHaveBeenCalledWith(
+      'http://127.0.0.1:1234/v1',
+      'google/gemma-3-27b',
+      32768,
+    );
+    expect(backend.discoveryScan).toHaveBeenCalledTimes(2);
+    backend.discoveryLoadModel = vi.fn(() =>
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- IPC shape
+      Promise.reject({ kind: 'server', message: 'out of memory' }),
+    );
+    await wizard.loadModel(lmstudio, 'google/gemma-3-27b');
+    expect(wizard.loadErrors['google/gemma-3-27b']).toBe('out of memory');
+  });
+});
+
+describe('presets', () => {
+  it('names detected servers like the core does and formats token counts', () => {
+    expect(providerIdOf({ kind: 'ollama', baseUrl: 'http://127.0.0.1:11434/v1' })).toBe('ollama');
+    expect(providerIdOf({ kind: 'openai-compatible', baseUrl: 'http://10.0.0.2:8001/v1' })).toBe(
+      'local-8001',
+    );
+    expect(formatTokens(32768)).toBe('32K');
+    expect(formatTokens(1_000_000)).toBe('1M');
+    expect(formatTokens(null)).toBe('unknown');
+  });
+});

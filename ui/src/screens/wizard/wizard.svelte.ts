@@ -1,0 +1,414 @@
+/**
+ * The Setup wizard's state: five steps, nothing written until the last one.
+ *
+ * Scanning and loading a model talk to the local servers only. The hosted key stays in this
+ * object (never in storage) until Save sends it once to `keys_set`; Cancel and a finished save
+ * both drop it.
+ */
+import * as ipc from '../../lib/ipc';
+import { toIpcError, type DetectedServer, type IpcError, type KeyTestResult } from '../../lib/ipc';
+import { SETUP_MODES, type SetupMode } from './modes';
+import { isProviderId, presetById, providerIdOf, type PresetId } from './presets';
+
+/** The context a model is loaded with from the wizard. */
+export const LOAD_CONTEXT = 32768;
+
+export type StepId = 'find' | 'mode' | 'hosted' | 'routes' | 'save';
+export type ModeId = SetupMode['id'];
+
+export const STEP_TITLES: Record<StepId, string> = {
+  find: 'Find local models',
+  mode: 'Choose a setup',
+  hosted: 'Hosted provider',
+  routes: 'Routes',
+  save: 'Save',
+};
+
+/** One model a route can use. */
+export interface Candidate {
+  ref: string;
+  name: string;
+  where: 'local' | 'hosted';
+  /** Server or provider label, e.g. "LM Studio". */
+  source: string;
+}
+
+export interface RouteEntry {
+  ref: string;
+  alias: string;
+}
+
+export interface SaveResult {
+  path: string;
+  written: string[];
+}
+
+type Phase = 'idle' | 'busy' | 'done' | 'error';
+
+/** The IPC functions the wizard uses (tests pass fakes, the app the real ones). */
+export type WizardBackend = Pick<
+  typeof ipc,
+  | 'discoveryScan'
+  | 'discoveryLoadModel'
+  | 'discoveryAddProfiles'
+  | 'configLoad'
+  | 'configApply'
+  | 'keysSet'
+  | 'keysTest'
+>;
+
+export class Wizard {
+  readonly #api: WizardBackend;
+
+  #step = $state<StepId>('find');
+  scanPhase = $state<Phase>('idle');
+  servers = $state<DetectedServer[]>([]);
+  scanError = $state<IpcError | undefined>();
+  lmstudioPort = $state<number | null>(null);
+  /** Base URLs of the detected servers to add. */
+  chosen = $state<string[]>([]);
+  /** Model id → load state. */
+  loading = $state<Record<string, Phase>>({});
+  loadErrors = $state<Record<string, string>>({});
+
+  mode = $state<ModeId>('local-only');
+
+  preset = $state<PresetId>('anthropic');
+  providerId = $state('anthropic');
+  baseUrl = $state(presetById('anthropic').baseUrl);
+  api = $state(presetById('anthropic').api);
+  modelId = $state(presetById('anthropic').model.id);
+  modelName = $state(presetById('anthropic').model.name);
+  contextWindow = $state(presetById('anthropic').model.contextWindow);
+  /** The hosted key: only here, until Save. */
+  key = $state('');
+  testPhase = $state<Phase>('idle');
+  testResult = $state<KeyTestResult | undefined>();
+  testError = $state<IpcError | undefined>();
+
+  routes = $state<RouteEntry[]>([]);
+
+  savePhase = $state<Phase>('idle');
+  saveError = $state<IpcError | undefined>();
+  saved = $state<SaveResult | undefined>();
+
+  constructor(api: WizardBackend = ipc) {
+    this.#api = api;
+  }
+
+  get step(): StepId {
+    return this.#step;
+  }
+
+  get steps(): StepId[] {
+    const all: StepId[] = ['find', 'mode', 'hosted', 'routes', 'save'];
+    return this.mode === 'local-only' ? all.filter((s) => s !== 'hosted') : all;
+  }
+
+  get stepIndex(): number {
+    return this.steps.indexOf(this.#step);
+  }
+
+  get modeInfo(): SetupMode {
+    const found = SETUP_MODES.find((m) => m.id === this.mode);
+    if (!found) throw new Error(`no setup ${this.mode}`);
+    return found;
+  }
+
+  get lmstudio(): DetectedServer | undefined {
+    return this.servers.find((s) => s.kind === 'lmstudio');
+  }
+
+  get running(): DetectedServer[] {
+    return this.servers.filter((s) => s.status === 'running');
+  }
+
+  get localCandidates(): Candidate[] {
+    return this.running
+      .filter((s) => this.chosen.includes(s.baseUrl))
+      .flatMap((s) =>
+        s.models
+          .filter((m) => m.type !== 'embeddings')
+          .map((m) => ({
+            ref: `${providerIdOf(s)}/${m.id}`,
+            name: m.name,
+            where: 'local' as const,
+            source: serverLabel(s),
+          })),
+      );
+  }
+
+  get usesHosted(): boolean {
+    return this.mode !== 'local-only';
+  }
+
+  get hostedCandidate(): Candidate | undefined {
+    if (!this.usesHosted || !this.modelId.trim()) return undefined;
+    return {
+      ref: `${this.providerId.trim()}/${this.modelId.trim()}`,
+      name: this.modelName.trim() || this.modelId.trim(),
+      where: 'hosted',
+      source: presetById(this.preset).label,
+    };
+  }
+
+  get candidates(): Candidate[] {
+    const hosted = this.hostedCandidate;
+    return hosted ? [...this.localCandidates, hosted] : this.localCandidates;
+  }
+
+  /** Problems with the hosted step's fields, by field. */
+  get hostedErrors(): Partial<Record<'providerId' | 'baseUrl' | 'modelId', string>> {
+    const errors: Partial<Record<'providerId' | 'baseUrl' | 'modelId', string>> = {};
+    if (!isProviderId(this.providerId.trim()))
+      errors.providerId = 'Letters, digits, dot, dash and underscore; start with a letter.';
+    if (!/^https?:\/\/\S+$/.test(this.baseUrl.trim()))
+      errors.baseUrl = 'A URL starting with https:// (or http:// for a local gateway).';
+    if (!this.modelId.trim()) errors.modelId = 'The model id the provider expects.';
+    return errors;
+  }
+
+  /** Why Next is disabled on the current step, if it is. */
+  get blocked(): string | undefined {
+    switch (this.#step) {
+      case 'find':
+        return this.scanPhase === 'busy' ? 'Still looking for local servers.' : undefined;
+      case 'mode':
+        return this.mode !== 'hybrid' && this.localCandidates.length === 0
+          ? 'This setup needs a local model: start LM Studio or Ollama, or choose Hybrid.'
+          : undefined;
+      case 'hosted':
+        return Object.values(this.hostedErrors)[0];
+      case 'routes':
+        return this.routes.length === 0 ? 'Choose at least a primary model.' : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  async scan(): Promise<void> {
+    this.scanPhase = 'busy';
+    this.scanError = undefined;
+    try {
+      const report = await this.#api.discoveryScan({ lmstudioPort: this.lmstudioPort });
+      this.servers = report.servers;
+      // Running servers with chat models are chosen unless the user unticked them before.
+      const usable = report.servers
+        .filter((s) => s.status === 'running' && s.models.some((m) => m.type !== 'embeddings'))
+        .map((s) => s.baseUrl);
+      this.chosen = this.chosen.length > 0 ? this.chosen.filter((u) => usable.includes(u)) : usable;
+      if (this.chosen.length === 0) this.chosen = usable;
+      this.scanPhase = 'done';
+    } catch (error) {
+      this.scanError = toIpcError(error);
+      this.scanPhase = 'error';
+    }
+  }
+
+  toggleServer(baseUrl: string): void {
+    this.chosen = this.chosen.includes(baseUrl)
+      ? this.chosen.filter((u) => u !== baseUrl)
+      : [...this.chosen, baseUrl];
+  }
+
+  /**
+   * Loads `modelId` with a large enough context (32K, or less when the model cannot take it):
+   * LM Studio's default is often 4K, under the 16K the seed advises.
+   */
+  async loadModel(server: DetectedServer, modelId: string): Promise<void> {
+    this.loading = { ...this.loading, [modelId]: 'busy' };
+    const max = server.models.find((m) => m.id === modelId)?.maxContextWindow;
+    const context = Math.min(max ?? LOAD_CONTEXT, LOAD_CONTEXT);
+    try {
+      await this.#api.discoveryLoadModel(server.baseUrl, modelId, context);
+      this.loading = { ...this.loading, [modelId]: 'done' };
+      await this.scan();
+    } catch (error) {
+      this.loading = { ...this.loading, [modelId]: 'error' };
+      this.loadErrors = { ...this.loadErrors, [modelId]: toIpcError(error).message };
+    }
+  }
+
+  choosePreset(id: PresetId): void {
+    const preset = presetById(id);
+    this.preset = id;
+    this.providerId = preset.provider;
+    this.baseUrl = preset.baseUrl;
+    this.api = preset.api;
+    this.modelId = preset.model.id;
+    this.modelName = preset.model.name;
+    this.contextWindow = preset.model.contextWindow;
+    this.clearTest();
+  }
+
+  clearTest(): void {
+    this.testPhase = 'idle';
+    this.testResult = undefined;
+    this.testError = undefined;
+  }
+
+  async testKey(): Promise<void> {
+    this.testPhase = 'busy';
+    this.testResult = undefined;
+    this.testError = undefined;
+    try {
+      this.testResult = await this.#api.keysTest(this.providerId.trim(), this.key || undefined, {
+        baseUrl: this.baseUrl.trim(),
+        api: this.api,
+      });
+      this.testPhase = 'done';
+    } catch (error) {
+      this.testError = toIpcError(error);
+      this.testPhase = 'error';
+    }
+  }
+
+  /** The routes each setup starts with: its primary kind first, then the other kind. */
+  defaultRoutes(): RouteEntry[] {
+    const local = this.localCandidates;
+    const firstLocal = local[0];
+    const hosted = this.hostedCandidate;
+    const order =
+      this.mode === 'hybrid'
+        ? [hosted, firstLocal]
+        : this.mode === 'local-first'
+          ? [firstLocal, hosted]
+          : [firstLocal];
+    return order
+      .filter((c): c is Candidate => c !== undefined)
+      .map((c) => ({ ref: c.ref, alias: defaultAlias(c) }));
+  }
+
+  next(): void {
+    if (this.blocked) return;
+    const steps = this.steps;
+    const following = steps[steps.indexOf(this.#step) + 1];
+    if (!following) return;
+    if (following === 'routes') {
+      const known = this.candidates.map((c) => c.ref);
+      const kept = this.routes.filter((r) => known.includes(r.ref));
+      this.routes =
+        kept.length > 0 && kept.length === this.routes.length ? kept : this.defaultRoutes();
+    }
+    this.#step = following;
+  }
+
+  back(): void {
+    const steps = this.steps;
+    const previous = steps[steps.indexOf(this.#step) - 1];
+    if (previous) this.#step = previous;
+  }
+
+  goTo(step: StepId): void {
+    if (this.steps.indexOf(step) < this.stepIndex) this.#step = step;
+  }
+
+  move(index: number, by: -1 | 1): void {
+    const target = index + by;
+    if (target < 0 || target >= this.routes.length) return;
+    const next = [...this.routes];
+    const [moved] = next.splice(index, 1);
+    if (moved) next.splice(target, 0, moved);
+    this.routes = next;
+  }
+
+  addRoute(ref: string): void {
+    const candidate = this.candidates.find((c) => c.ref === ref);
+    if (!candidate || this.routes.some((r) => r.ref === ref)) return;
+    this.routes = [...this.routes, { ref, alias: defaultAlias(candidate) }];
+  }
+
+  removeRoute(index: number): void {
+    this.routes = this.routes.filter((_, i) => i !== index);
+  }
+
+  /** Writes everything: the key, local profiles, the hosted profile, routes and aliases. */
+  async save(): Promise<void> {
+    this.savePhase = 'busy';
+    this.saveError = undefined;
+    const written: string[] = [];
+    try {
+      const hosted = this.usesHosted ? this.hostedCandidate : undefined;
+      const provider = this.providerId.trim();
+      if (hosted && this.key.trim()) {
+        await this.#api.keysSet(provider, this.key);
+        this.key = '';
+        written.push(`API key for ${provider} in the OS keychain`);
+      }
+      const servers = this.running.filter((s) => this.chosen.includes(s.baseUrl));
+      if (servers.length > 0) {
+        for (const added of await this.#api.discoveryAddProfiles(servers)) {
+          written.push(`Provider ${added.provider} (${added.models.length} models)`);
+        }
+      }
+      let view = await this.#api.configLoad();
+      if (hosted) {
+        view = await this.#api.configApply(view.revision, {
+          op: 'upsertProvider',
+          provider: { id: provider, baseUrl: this.baseUrl.trim(), api: this.api },
+        });
+        view = await this.#api.configApply(view.revision, {
+          op: 'upsertModel',
+          provider,
+          model: {
+            id: this.modelId.trim(),
+            name: this.modelName.trim() || this.modelId.trim(),
+            contextWindow: this.contextWindow || null,
+          },
+        });
+        written.push(`Provider ${provider} (${this.modelId.trim()})`);
+      }
+      const [primary, ...fallbacks] = this.routes.map((r) => r.ref);
+      if (primary === undefined) throw new ipc.IpcError('invalid_input', 'Choose a primary model.');
+      view = await this.#api.configApply(view.revision, { op: 'setRoutes', primary, fallbacks });
+      written.push(`Routes: ${[primary, ...fallbacks].join(' → ')}`);
+      const aliased = this.routes.filter((r) => r.alias.trim());
+      for (const route of aliased) {
+        view = await this.#api.configApply(view.revision, {
+          op: 'setAlias',
+          ref: route.ref,
+          alias: route.alias.trim(),
+        });
+      }
+      if (aliased.length > 0)
+        written.push(`Aliases: ${aliased.map((r) => `${r.alias.trim()} = ${r.ref}`).join(', ')}`);
+      this.saved = { path: view.path, written };
+      this.savePhase = 'done';
+    } catch (error) {
+      this.saveError = toIpcError(error);
+      this.savePhase = 'error';
+    }
+  }
+
+  /** Forgets everything (the key too) and starts over; nothing was written. */
+  reset(): void {
+    this.key = '';
+    this.#step = 'find';
+    this.mode = 'local-only';
+    this.routes = [];
+    this.clearTest();
+    this.choosePreset('anthropic');
+    this.saved = undefined;
+    this.savePhase = 'idle';
+    this.saveError = undefined;
+  }
+}
+
+export function serverLabel(server: Pick<DetectedServer, 'kind' | 'baseUrl'>): string {
+  const names: Record<DetectedServer['kind'], string> = {
+    lmstudio: 'LM Studio',
+    ollama: 'Ollama',
+    vllm: 'vLLM',
+    llamacpp: 'llama.cpp',
+    litellm: 'LiteLLM',
+    jan: 'Jan',
+    'openai-compatible': 'OpenAI-compatible',
+  };
+  return names[server.kind];
+}
+
+/** A short alias from a model name: "Qwen3 8B" stays, "qwen/qwen3-8b" becomes "qwen3-8b". */
+function defaultAlias(candidate: Candidate): string {
+  const base = candidate.name.includes('/') ? candidate.name.split('/').pop() : candidate.name;
+  return (base ?? candidate.ref).trim();
+}
