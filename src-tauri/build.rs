@@ -22,6 +22,9 @@ const COMMANDS: &[&str] = &[
     "keys_set",
     "keys_delete",
     "keys_test",
+    "chat_send",
+    "chat_cancel",
+    "chat_models",
 ];
 
 fn main() {

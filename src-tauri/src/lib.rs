@@ -52,6 +52,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             paths,
             environment,
             history: state::HistoryState::default(),
+            chats: state::ChatRequests::default(),
         })
         .setup(|app| {
             // After the single-instance guard, so a second launch never opens the database.
@@ -94,6 +95,9 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             commands::keys::keys_set,
             commands::keys::keys_delete,
             commands::keys::keys_test,
+            commands::chat::chat_send,
+            commands::chat::chat_cancel,
+            commands::chat::chat_models,
         ])
         .build(tauri::generate_context!())?;
     app.run(|_app, event| {

@@ -133,6 +133,49 @@ impl From<switchboard_core::secrets::probe::Outcome> for KeyTestResult {
     }
 }
 
+/// What `chat_send` returns once the user message is saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ChatStarted {
+    /// Pass to `chat_cancel` to stop the answer.
+    pub request_id: u64,
+    /// The conversation (new when none was given).
+    pub conversation_id: i64,
+}
+
+/// One model the chat window can pick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ChatModel {
+    /// What to pass to `chat_send`: the alias, or `provider/model`.
+    pub id: String,
+    /// For people: the alias or `provider/model`.
+    pub label: String,
+    /// The `provider/model` it names.
+    #[serde(rename = "ref")]
+    pub model_ref: String,
+    /// The alias, for alias rows.
+    pub alias: Option<String>,
+    /// The model's display name.
+    pub name: String,
+    /// Served on this computer (a local server or a loopback URL).
+    pub local: bool,
+    /// Tokens of context, when known.
+    pub context_window: Option<u64>,
+    /// Whether it reasons.
+    pub reasoning: bool,
+}
+
+/// The models to pick from (aliases first) and the configured primary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ChatModels {
+    /// Aliases first, then each `provider/model`.
+    pub models: Vec<ChatModel>,
+    /// The primary route as written (an alias or a ref), if set.
+    pub primary: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,5 +341,87 @@ mod tests {
         let json = serde_json::to_value(&tested).expect("serializes");
         assert_eq!(json_fields(&json), ts_fields("KeyTestResult"));
         assert_eq!(json["outcome"], "rejected");
+    }
+
+    #[test]
+    fn chat_types_match_the_typescript_interfaces() {
+        use crate::commands::chat::ChatEvent;
+        use switchboard_core::providers::StopReason;
+        let started = ChatStarted {
+            request_id: 1,
+            conversation_id: 2,
+        };
+        let json = serde_json::to_value(&started).expect("serializes");
+        assert_eq!(json_fields(&json), ts_fields("ChatStarted"));
+        let model = ChatModel {
+            id: "fast".into(),
+            label: "fast".into(),
+            model_ref: "p/m".into(),
+            alias: Some("fast".into()),
+            name: "M".into(),
+            local: true,
+            context_window: Some(10),
+            reasoning: false,
+        };
+        let models = ChatModels {
+            models: vec![model],
+            primary: None,
+        };
+        let json = serde_json::to_value(&models).expect("serializes");
+        assert_eq!(json_fields(&json), ts_fields("ChatModels"));
+        assert_eq!(json_fields(&json["models"][0]), ts_fields("ChatModel"));
+        let events = [
+            (
+                ChatEvent::Started {
+                    model: "p/m".into(),
+                    message_id: Some(1),
+                },
+                "ChatStartedData",
+            ),
+            (ChatEvent::Text { delta: "a".into() }, "ChatDelta"),
+            (ChatEvent::Reasoning { delta: "a".into() }, "ChatDelta"),
+            (
+                ChatEvent::Usage {
+                    input: 1,
+                    output: 1,
+                    cache_read: 0,
+                    cache_write: 0,
+                    reasoning: Some(1),
+                    cost: 0.0,
+                },
+                "ChatUsage",
+            ),
+            (
+                ChatEvent::Done {
+                    stop: StopReason::Stop,
+                },
+                "ChatDoneData",
+            ),
+            (
+                ChatEvent::Error {
+                    kind: "auth",
+                    message: "m".into(),
+                },
+                "ChatErrorData",
+            ),
+        ];
+        let ts = include_str!("../../ui/src/lib/ipc.ts");
+        for (event, interface) in events {
+            let json = serde_json::to_value(&event).expect("serializes");
+            assert_eq!(
+                json_fields(&json),
+                ["data", "event"].map(String::from).into()
+            );
+            assert_eq!(
+                json_fields(&json["data"]),
+                ts_fields(interface),
+                "{interface}"
+            );
+            let tag = format!(
+                "event: '{}'; data: {interface} }}",
+                json["event"].as_str().expect("tag")
+            );
+            assert!(ts.contains(&tag), "ipc.ts has no `{tag}` in ChatEvent");
+        }
     }
 }

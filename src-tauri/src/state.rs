@@ -1,7 +1,11 @@
 //! The state every command can reach: core services and what was probed at start.
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use switchboard_core::providers::CancellationToken;
 
 use switchboard_core::history::{HistoryStore, Recovered};
 use switchboard_core::paths::Paths;
@@ -19,6 +23,74 @@ pub(crate) struct AppState {
     pub environment: Environment,
     /// The chat history store, opened in `setup`.
     pub history: HistoryState,
+    /// The chats streaming now, by request id, so `chat_cancel` can stop them.
+    pub chats: ChatRequests,
+}
+
+/// A request id, unique for the life of the app (JSON-safe: below 2^53).
+pub(crate) type RequestId = u64;
+
+/// The cancellation tokens of the chats streaming now. Each entry is removed by the
+/// [`ChatRequestGuard`] that [`ChatRequests::register`] returns, however the stream ends.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct ChatRequests {
+    next: Arc<AtomicU64>,
+    running: Arc<Mutex<HashMap<RequestId, CancellationToken>>>,
+}
+
+impl ChatRequests {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<RequestId, CancellationToken>> {
+        // A panic while holding this short lock leaves the map usable; take it anyway.
+        self.running
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A new request: its id, its token, and the guard that forgets it when dropped.
+    pub(crate) fn register(&self) -> ChatRequestGuard {
+        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        let token = CancellationToken::new();
+        self.lock().insert(id, token.clone());
+        ChatRequestGuard {
+            id,
+            token,
+            requests: self.clone(),
+        }
+    }
+
+    /// Fires request `id`'s token; `false` when it is not running (already ended).
+    pub(crate) fn cancel(&self, id: RequestId) -> bool {
+        let token = self.lock().get(&id).cloned();
+        match token {
+            Some(token) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// How many chats are streaming.
+    #[cfg(test)]
+    pub(crate) fn running(&self) -> usize {
+        self.lock().len()
+    }
+}
+
+/// Keeps one request registered; dropping it (stream ended, task panicked) removes it.
+#[derive(Debug)]
+pub(crate) struct ChatRequestGuard {
+    /// The request id the UI cancels with.
+    pub id: RequestId,
+    /// Fired by `chat_cancel`.
+    pub token: CancellationToken,
+    requests: ChatRequests,
+}
+
+impl Drop for ChatRequestGuard {
+    fn drop(&mut self) {
+        self.requests.lock().remove(&self.id);
+    }
 }
 
 /// The chat history store, or why it could not be opened. It is opened in `setup`, after the
@@ -119,5 +191,23 @@ mod tests {
         assert_eq!(err.kind, "io");
         broken.open(dir.0.as_path());
         assert!(broken.store().is_err(), "the first outcome stays");
+    }
+
+    #[test]
+    fn chat_requests_cancel_while_running_and_are_forgotten_on_drop() {
+        let requests = ChatRequests::default();
+        let first = requests.register();
+        let second = requests.register();
+        assert_ne!(first.id, second.id);
+        assert_eq!(requests.running(), 2);
+        assert!(requests.cancel(first.id));
+        assert!(first.token.is_cancelled());
+        assert!(!second.token.is_cancelled());
+        let id = first.id;
+        drop(first);
+        assert_eq!(requests.running(), 1);
+        assert!(!requests.cancel(id), "an ended request cannot be cancelled");
+        drop(second);
+        assert_eq!(requests.running(), 0);
     }
 }

@@ -1,6 +1,7 @@
-//! End-to-end tests, one binary: the real window (`window`), the headless CLI (`cli`) and the
+//! End-to-end tests, one binary: the real window (`window`, `chat`), the headless CLI (`cli`) and the
 //! fake provider servers (`fakes`).
 
+mod chat;
 mod cli;
 mod fakes;
 mod setup;

@@ -128,7 +128,8 @@ describe('empty states', () => {
     const user = userEvent.setup();
     render(App);
     expect(screen.getByRole('heading', { level: 1, name: 'Chat' })).toBeInTheDocument();
-    expect(screen.getByTestId('chat-empty')).toHaveTextContent(
+    // The empty state shows once the chat screen knows there are no models.
+    expect(await screen.findByTestId('chat-empty')).toHaveTextContent(
       /Your conversations will appear here/,
     );
     expect(screen.getByTestId('chat-empty')).toHaveTextContent(/LM Studio or Ollama/);

@@ -5,7 +5,7 @@
  * typed function here, and every rejection is normalised into an {@link IpcError}, so the
  * rest of the UI can branch on `kind` instead of parsing message text.
  */
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 
 /** Error kinds produced on the UI side (the Rust side adds its own, e.g. `io`, `config`). */
 export const UI_ERROR_KINDS = {
@@ -342,6 +342,146 @@ export interface KeyTestTarget {
   api?: string | null;
 }
 
+// History (`history_*` commands).
+
+export type MessageRole = 'system' | 'user' | 'assistant';
+export type MessageStatus = 'complete' | 'stopped' | 'failed' | 'unfinished';
+
+export interface Conversation {
+  id: number;
+  title: string;
+  titleIsCustom: boolean;
+  pinned: boolean;
+  /** RFC 3339. */
+  createdAt: string;
+  updatedAt: string;
+  messageCount: number;
+}
+
+export interface MessageUsage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+export interface RouteAttempt {
+  attempt: number;
+  model: string;
+  outcome: 'ok' | 'failed' | 'skipped' | 'cancelled';
+  reason?: string;
+  status?: number;
+  elapsedMs: number;
+}
+
+export interface Message {
+  id: number;
+  conversationId: number;
+  role: MessageRole;
+  content: string;
+  /** Kept apart from the answer; empty if none. */
+  reasoning: string;
+  model: string | null;
+  route: RouteAttempt[];
+  usage: MessageUsage | null;
+  cost: number | null;
+  status: MessageStatus;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LoadedConversation {
+  conversation: Conversation;
+  /** Oldest first. */
+  messages: Message[];
+  /** Older messages exist: pass the first message's id as `before`. */
+  hasMore: boolean;
+}
+
+export interface SnippetPart {
+  text: string;
+  highlight: boolean;
+}
+
+export interface SearchHit {
+  conversationId: number;
+  conversationTitle: string;
+  messageId: number;
+  role: MessageRole;
+  model: string | null;
+  createdAt: string;
+  snippet: SnippetPart[];
+}
+
+// Chat (`chat_*` commands). Answers stream on a Channel; keys never reach the page.
+
+export interface ChatStarted {
+  /** Pass to `chatCancel`. */
+  requestId: number;
+  conversationId: number;
+}
+
+export interface ChatModel {
+  /** What to pass to `chatSend`: an alias or `provider/model`. */
+  id: string;
+  label: string;
+  /** The `provider/model` it names. */
+  ref: string;
+  alias: string | null;
+  name: string;
+  /** Served on this computer. */
+  local: boolean;
+  contextWindow: number | null;
+  reasoning: boolean;
+}
+
+export interface ChatModels {
+  /** Aliases first, then `provider/model`. */
+  models: ChatModel[];
+  primary: string | null;
+}
+
+export type StopReason = 'stop' | 'length' | 'cancelled';
+
+export interface ChatStartedData {
+  model: string;
+  messageId: number | null;
+}
+
+export interface ChatDelta {
+  delta: string;
+}
+
+export interface ChatUsage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  reasoning: number | null;
+  /** USD. */
+  cost: number;
+}
+
+export interface ChatDoneData {
+  stop: StopReason;
+}
+
+export interface ChatErrorData {
+  /** Provider error class: `auth`, `config`, `connection`, `not_found`, `rate_limit`, … */
+  kind: string;
+  message: string;
+}
+
+/** One event of a streaming answer; each stream ends with one `done` or `error`. */
+export type ChatEvent =
+  | { event: 'started'; data: ChatStartedData }
+  | { event: 'text'; data: ChatDelta }
+  | { event: 'reasoning'; data: ChatDelta }
+  | { event: 'usage'; data: ChatUsage }
+  | { event: 'done'; data: ChatDoneData }
+  | { event: 'error'; data: ChatErrorData };
+
 // ---------------------------------------------------------------------------
 // Commands.
 
@@ -431,4 +571,68 @@ export function keysTest(
     baseUrl: target.baseUrl ?? null,
     api: target.api ?? null,
   });
+}
+
+/** `history_list`: conversations, pinned first, then most recent first. */
+export function historyList(limit?: number, offset?: number): Promise<Conversation[]> {
+  return call<Conversation[]>('history_list', { limit: limit ?? null, offset: offset ?? null });
+}
+
+/** `history_load`: a conversation with its newest messages, or the page before `before`. */
+export function historyLoad(
+  conversationId: number,
+  before?: number,
+  limit?: number,
+): Promise<LoadedConversation> {
+  return call<LoadedConversation>('history_load', {
+    conversationId,
+    before: before ?? null,
+    limit: limit ?? null,
+  });
+}
+
+/** `history_search`: matching messages with highlighted snippets, best first. */
+export function historySearch(query: string, limit?: number): Promise<SearchHit[]> {
+  return call<SearchHit[]>('history_search', { query, limit: limit ?? null });
+}
+
+/** `history_rename`: gives a conversation a person's title. */
+export function historyRename(conversationId: number, title: string): Promise<Conversation> {
+  return call<Conversation>('history_rename', { conversationId, title });
+}
+
+/** `history_delete`: deletes a conversation and its messages. */
+export async function historyDelete(conversationId: number): Promise<void> {
+  await call<null>('history_delete', { conversationId });
+}
+
+/** `chat_models`: the models to pick from, aliases first. */
+export function chatModels(): Promise<ChatModels> {
+  return call<ChatModels>('chat_models');
+}
+
+/** What to send: `conversationId` null starts a new conversation. */
+export interface ChatSendInput {
+  conversationId: number | null;
+  model: string;
+  text: string;
+}
+
+/**
+ * `chat_send`: saves the message and streams the answer to `onEvent` through a Channel. Events
+ * can arrive before the returned promise resolves; the stream ends with `done` or `error`.
+ */
+export function chatSend(
+  input: ChatSendInput,
+  onEvent: (event: ChatEvent) => void,
+): Promise<ChatStarted> {
+  if (!hasBridge()) return call<ChatStarted>('chat_send');
+  const channel = new Channel<ChatEvent>();
+  channel.onmessage = onEvent;
+  return call<ChatStarted>('chat_send', { ...input, channel });
+}
+
+/** `chat_cancel`: stops a streaming answer (its text so far is kept, marked stopped). */
+export function chatCancel(requestId: number): Promise<boolean> {
+  return call<boolean>('chat_cancel', { requestId });
 }

@@ -1,0 +1,185 @@
+//! The chat window in the real app against a fake OpenAI-compatible server: an answer streams
+//! in with its reasoning apart, the conversation is saved, and Stop ends a slow stream quickly
+//! with the partial text kept and marked stopped.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use switchboard_fakes::openai::{self, Fault, Script};
+use switchboard_tests::app::{App, UI_TIMEOUT};
+use switchboard_tests::desktop::{Desktop, DesktopOptions};
+
+/// Writes a config with one local provider `fake` at `url` and points the app at it.
+fn config_for(desktop: &mut Desktop, url: &str) {
+    let config = desktop.config_file();
+    desktop.set_env("SWITCHBOARD_CONFIG", &config.display().to_string());
+    std::fs::create_dir_all(config.parent().expect("dir")).expect("mkdir");
+    let text = format!(
+        "{{ agents: {{ defaults: {{ model: {{ primary: \"fake/fake-model\", fallbacks: [] }} }} }},\n\
+         models: {{ providers: {{ fake: {{ baseUrl: \"{url}/v1\", api: \"openai-completions\", \
+         apiKey: \"not-needed\", models: [{{ id: \"fake-model\", name: \"Fake model\", \
+         contextWindow: 32768, reasoning: true }}] }} }} }} }}\n"
+    );
+    std::fs::write(&config, text).expect("write config");
+}
+
+async fn js(app: &App, script: &str) -> Value {
+    app.client()
+        .execute(script, Vec::new())
+        .await
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+/// Waits until `script` returns true.
+async fn wait_js(app: &App, script: &str, what: &str) {
+    let deadline = Instant::now() + UI_TIMEOUT;
+    while js(app, script).await != Value::Bool(true) {
+        assert!(Instant::now() < deadline, "{what} never happened");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn send(app: &App, text: &str) {
+    let input = app.wait_for("[data-testid=chat-input]").await;
+    input.send_keys(text).await.expect("type");
+    app.wait_for("[data-testid=chat-send]")
+        .await
+        .click()
+        .await
+        .expect("send");
+}
+
+async fn invoke(app: &App, command: &str, args: &str) -> Value {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];\n\
+         window.__TAURI_INTERNALS__.invoke('{command}', {args}).then(\n\
+           (r) => done(r), (e) => done({{ rejected: e }}));"
+    );
+    app.client()
+        .execute_async(&script, Vec::new())
+        .await
+        .unwrap_or_else(|e| panic!("{command}: {e}"))
+}
+
+#[tokio::test]
+async fn an_answer_streams_in_with_reasoning_apart_and_is_saved() {
+    let fake = openai::start(
+        Script::reply("The **answer** is 42.\n\n```sh\necho hi\n```")
+            .with_reasoning("Let me think about it."),
+    )
+    .expect("fake OpenAI");
+    let url = fake.url();
+    let app = App::launch_with(DesktopOptions::default(), |d| config_for(d, &url)).await;
+    app.wait_for("[data-testid=chat-model-badge]").await;
+    send(&app, "What is the answer?").await;
+    wait_js(
+        &app,
+        "return document.querySelector('[data-testid=message-assistant]')?.dataset.status === 'complete'",
+        "the answer completing",
+    )
+    .await;
+    let answer = app
+        .wait_for("[data-testid=message-answer]")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(answer.contains("The answer is 42."), "{answer}");
+    assert!(
+        !answer.contains("think"),
+        "reasoning leaked into the answer: {answer}"
+    );
+    app.wait_for("[data-testid=message-answer] strong").await;
+    app.wait_for("[data-testid=message-answer] [data-copy-code]")
+        .await;
+    // The Thinking section is there, collapsed.
+    let open = js(
+        &app,
+        "const d = document.querySelector('[data-testid=message-thinking]'); \
+         return d ? d.open : null",
+    )
+    .await;
+    assert_eq!(open, Value::Bool(false), "Thinking is missing or open");
+    let meta = app
+        .wait_for("[data-testid=message-meta]")
+        .await
+        .text()
+        .await
+        .expect("meta");
+    assert!(meta.contains("fake/fake-model"), "{meta}");
+    // In the list and in the history database.
+    app.wait_for("[data-testid^=conversation-]").await;
+    let list = invoke(&app, "history_list", "{}").await;
+    assert_eq!(list[0]["title"], "What is the answer?", "{list}");
+    let id = list[0]["id"].as_i64().expect("id");
+    let loaded = invoke(&app, "history_load", &format!("{{ conversationId: {id} }}")).await;
+    let messages = loaded["messages"].as_array().expect("messages");
+    assert_eq!(messages.len(), 2, "{loaded}");
+    assert_eq!(messages[1]["status"], "complete");
+    assert_eq!(messages[1]["reasoning"], "Let me think about it.");
+    assert!(messages[1]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("42"));
+    app.screenshot("chat-answer").await;
+    js(
+        &app,
+        "document.querySelector('[data-testid=message-thinking]').open = true",
+    )
+    .await;
+    app.screenshot("chat-answer-thinking").await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn stop_ends_a_slow_stream_quickly_and_keeps_the_partial_text() {
+    let reply = "word ".repeat(400);
+    let fake = openai::start(
+        Script::reply(reply)
+            .with_chunk_chars(5)
+            .with_fault(Fault::SlowChunks { delay_ms: 150 }),
+    )
+    .expect("fake OpenAI");
+    let url = fake.url();
+    let options = DesktopOptions {
+        dark_theme: true,
+        ..DesktopOptions::default()
+    };
+    let app = App::launch_with(options, |d| config_for(d, &url)).await;
+    app.wait_for("[data-testid=chat-model-badge]").await;
+    send(&app, "Talk slowly").await;
+    wait_js(
+        &app,
+        "return (document.querySelector('[data-testid=message-answer]')?.textContent ?? '').includes('word word')",
+        "the first words",
+    )
+    .await;
+    app.screenshot("chat-streaming-dark").await;
+    let stop = app.wait_for("[data-testid=chat-stop]").await;
+    let pressed = Instant::now();
+    stop.click().await.expect("stop");
+    wait_js(
+        &app,
+        "return document.querySelector('[data-testid=message-assistant]')?.dataset.status === 'stopped'",
+        "the answer stopping",
+    )
+    .await;
+    let took = pressed.elapsed();
+    assert!(took < Duration::from_secs(1), "Stop took {took:?}");
+    app.wait_for("[data-testid=message-stopped]").await;
+    app.wait_for("[data-testid=chat-send]").await;
+    let list = invoke(&app, "history_list", "{}").await;
+    let id = list[0]["id"].as_i64().expect("id");
+    let loaded = invoke(&app, "history_load", &format!("{{ conversationId: {id} }}")).await;
+    let answer = &loaded["messages"][1];
+    assert_eq!(answer["status"], "stopped", "{loaded}");
+    let saved = answer["content"].as_str().unwrap_or_default();
+    assert!(saved.starts_with("word word"), "{saved}");
+    assert!(
+        saved.len() < 2000,
+        "the whole answer arrived: {}",
+        saved.len()
+    );
+    app.screenshot("chat-stopped-dark").await;
+    app.close().await;
+}

@@ -1,0 +1,355 @@
+/**
+ * The chat window's state: the conversation list (and search), the open conversation's
+ * messages (paged), the model picker, and the answer streaming now.
+ *
+ * Stream deltas go through a {@link FrameBatcher}, so the page updates once per frame however
+ * fast tokens arrive. Terminal events (`done`, `error`) flush it first.
+ */
+import * as ipc from '../../lib/ipc';
+import {
+  toIpcError,
+  type ChatEvent,
+  type ChatModel,
+  type Conversation,
+  type IpcError,
+  type Message,
+  type MessageRole,
+  type MessageStatus,
+  type SearchHit,
+} from '../../lib/ipc';
+import { FrameBatcher, type Schedule, type Unschedule } from './frameBatcher';
+
+export type ChatBackend = Pick<
+  typeof ipc,
+  | 'historyList'
+  | 'historyLoad'
+  | 'historySearch'
+  | 'historyRename'
+  | 'historyDelete'
+  | 'chatModels'
+  | 'chatSend'
+  | 'chatCancel'
+>;
+
+/** A message as the view shows it (saved, or streaming now). */
+export interface ViewMessage {
+  /** Stable key for `{#each}`. */
+  key: string;
+  id: number | null;
+  role: MessageRole;
+  content: string;
+  reasoning: string;
+  model: string | null;
+  status: MessageStatus;
+  error: string | null;
+  /** The provider error class, for streaming failures (to pick an action). */
+  errorKind: string | null;
+  usage: { input: number; output: number } | null;
+  cost: number | null;
+  streaming: boolean;
+}
+
+const PAGE = 50;
+
+function fromMessage(m: Message): ViewMessage {
+  return {
+    key: `m${m.id}`,
+    id: m.id,
+    role: m.role,
+    content: m.content,
+    reasoning: m.reasoning,
+    model: m.model,
+    status: m.status,
+    error: m.error,
+    errorKind: null,
+    usage: m.usage ? { input: m.usage.input, output: m.usage.output } : null,
+    cost: m.cost,
+    streaming: false,
+  };
+}
+
+let localKeys = 0;
+
+export class ChatStore {
+  readonly #api: ChatBackend;
+  readonly #batcher: FrameBatcher<ChatEvent>;
+  #conversations = $state<Conversation[]>([]);
+  #currentId = $state<number | null>(null);
+  #messages = $state<ViewMessage[]>([]);
+  #hasMore = $state(false);
+  #models = $state<ChatModel[]>([]);
+  #model = $state<string>('');
+  #query = $state('');
+  #hits = $state<SearchHit[] | null>(null);
+  #error = $state<IpcError | null>(null);
+  #loaded = $state(false);
+  #streaming = $state<ViewMessage | null>(null);
+  #requestId: number | null = null;
+  #stopAsked = false;
+
+  constructor(api: ChatBackend = ipc, schedule?: Schedule, unschedule?: Unschedule) {
+    this.#api = api;
+    this.#batcher = new FrameBatcher((events) => this.#applyDeltas(events), schedule, unschedule);
+  }
+
+  get conversations(): Conversation[] {
+    return this.#conversations;
+  }
+  get currentId(): number | null {
+    return this.#currentId;
+  }
+  get messages(): ViewMessage[] {
+    return this.#messages;
+  }
+  get hasMore(): boolean {
+    return this.#hasMore;
+  }
+  get models(): ChatModel[] {
+    return this.#models;
+  }
+  get model(): string {
+    return this.#model;
+  }
+  set model(id: string) {
+    this.#model = id;
+  }
+  get selectedModel(): ChatModel | undefined {
+    return this.#models.find((m) => m.id === this.#model);
+  }
+  get query(): string {
+    return this.#query;
+  }
+  get hits(): SearchHit[] | null {
+    return this.#hits;
+  }
+  get error(): IpcError | null {
+    return this.#error;
+  }
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+  get busy(): boolean {
+    return this.#streaming !== null;
+  }
+
+  /** Loads the list and the models; picks the primary (else the first) model. */
+  async init(): Promise<void> {
+    try {
+      const [conversations, models] = await Promise.all([
+        this.#api.historyList(),
+        this.#api.chatModels(),
+      ]);
+      this.#conversations = conversations;
+      this.#models = models.models;
+      const primary = models.models.find((m) => m.id === models.primary);
+      if (!this.#models.some((m) => m.id === this.#model)) {
+        this.#model = primary?.id ?? models.models[0]?.id ?? '';
+      }
+      this.#error = null;
+    } catch (e) {
+      this.#error = toIpcError(e);
+    } finally {
+      this.#loaded = true;
+    }
+  }
+
+  async refreshList(): Promise<void> {
+    try {
+      this.#conversations = await this.#api.historyList();
+    } catch (e) {
+      this.#error = toIpcError(e);
+    }
+  }
+
+  /** Opens a conversation with its newest messages. */
+  async open(id: number): Promise<void> {
+    if (this.busy) return;
+    try {
+      const loaded = await this.#api.historyLoad(id, undefined, PAGE);
+      this.#currentId = id;
+      this.#messages = loaded.messages.map(fromMessage);
+      this.#hasMore = loaded.hasMore;
+    } catch (e) {
+      this.#error = toIpcError(e);
+    }
+  }
+
+  /** Loads the page of messages before the oldest shown. */
+  async loadOlder(): Promise<void> {
+    const first = this.#messages[0]?.id;
+    if (this.#currentId === null || first == null) return;
+    try {
+      const page = await this.#api.historyLoad(this.#currentId, first, PAGE);
+      this.#messages = [...page.messages.map(fromMessage), ...this.#messages];
+      this.#hasMore = page.hasMore;
+    } catch (e) {
+      this.#error = toIpcError(e);
+    }
+  }
+
+  newChat(): void {
+    if (this.busy) return;
+    this.#currentId = null;
+    this.#messages = [];
+    this.#hasMore = false;
+  }
+
+  async rename(id: number, title: string): Promise<void> {
+    if (!title.trim()) return;
+    try {
+      const renamed = await this.#api.historyRename(id, title.trim());
+      this.#conversations = this.#conversations.map((c) => (c.id === id ? renamed : c));
+    } catch (e) {
+      this.#error = toIpcError(e);
+    }
+  }
+
+  async remove(id: number): Promise<void> {
+    try {
+      await this.#api.historyDelete(id);
+      this.#conversations = this.#conversations.filter((c) => c.id !== id);
+      if (this.#currentId === id) this.newChat();
+    } catch (e) {
+      this.#error = toIpcError(e);
+    }
+  }
+
+  /** Searches messages; an empty query shows the list again. */
+  async search(query: string): Promise<void> {
+    this.#query = query;
+    if (!query.trim()) {
+      this.#hits = null;
+      return;
+    }
+    try {
+      const hits = await this.#api.historySearch(query);
+      if (this.#query === query) this.#hits = hits;
+    } catch (e) {
+      this.#error = toIpcError(e);
+    }
+  }
+
+  dismissError(): void {
+    this.#error = null;
+  }
+
+  /** Sends `text` to the picked model; the answer streams into the view. */
+  async send(text: string): Promise<boolean> {
+    const trimmed = text.trim();
+    if (!trimmed || this.busy || !this.#model) return false;
+    const answer: ViewMessage = {
+      key: `local${++localKeys}`,
+      id: null,
+      role: 'assistant',
+      content: '',
+      reasoning: '',
+      model: this.selectedModel?.ref ?? this.#model,
+      status: 'unfinished',
+      error: null,
+      errorKind: null,
+      usage: null,
+      cost: null,
+      streaming: true,
+    };
+    const user: ViewMessage = { ...answer, key: `local${++localKeys}`, role: 'user' };
+    user.content = trimmed;
+    user.model = null;
+    user.status = 'complete';
+    user.streaming = false;
+    this.#messages = [...this.#messages, user, answer];
+    // The proxy in the array, so mutations through it are seen.
+    this.#streaming = this.#messages[this.#messages.length - 1] ?? null;
+    this.#requestId = null;
+    this.#stopAsked = false;
+    try {
+      const started = await this.#api.chatSend(
+        { conversationId: this.#currentId, model: this.#model, text: trimmed },
+        (event) => this.#onEvent(event),
+      );
+      this.#requestId = started.requestId;
+      if (this.#currentId !== started.conversationId) {
+        this.#currentId = started.conversationId;
+      }
+      void this.refreshList();
+      if (this.#stopAsked && this.#streaming) void this.stop();
+      return true;
+    } catch (e) {
+      const err = toIpcError(e);
+      this.#end({ status: 'failed', error: err.message, errorKind: err.kind });
+      return false;
+    }
+  }
+
+  /** Stops the answer streaming now; its text so far stays, marked stopped. */
+  async stop(): Promise<void> {
+    if (!this.#streaming) return;
+    this.#stopAsked = true;
+    if (this.#requestId === null) return; // sent when chat_send answers
+    try {
+      await this.#api.chatCancel(this.#requestId);
+    } catch (e) {
+      this.#error = toIpcError(e);
+    }
+  }
+
+  /** Sends the user message before `answer` again. */
+  async retry(answer: ViewMessage): Promise<boolean> {
+    const index = this.#messages.indexOf(answer);
+    const before = this.#messages.slice(0, index < 0 ? this.#messages.length : index);
+    const user = before.reverse().find((m) => m.role === 'user');
+    return user ? this.send(user.content) : false;
+  }
+
+  #onEvent(event: ChatEvent): void {
+    const answer = this.#streaming;
+    if (!answer) return;
+    switch (event.event) {
+      case 'text':
+      case 'reasoning':
+        this.#batcher.push(event);
+        return;
+      case 'started':
+        answer.model = event.data.model;
+        answer.id = event.data.messageId;
+        return;
+      case 'usage':
+        answer.usage = { input: event.data.input, output: event.data.output };
+        answer.cost = event.data.cost;
+        return;
+      case 'done':
+        this.#batcher.flush();
+        this.#end({ status: event.data.stop === 'cancelled' ? 'stopped' : 'complete' });
+        return;
+      case 'error':
+        this.#batcher.flush();
+        this.#end({ status: 'failed', error: event.data.message, errorKind: event.data.kind });
+        return;
+    }
+  }
+
+  #applyDeltas(events: ChatEvent[]): void {
+    const answer = this.#streaming;
+    if (!answer) return;
+    let text = '';
+    let reasoning = '';
+    for (const e of events) {
+      if (e.event === 'text') text += e.data.delta;
+      else if (e.event === 'reasoning') reasoning += e.data.delta;
+    }
+    if (text) answer.content += text;
+    if (reasoning) answer.reasoning += reasoning;
+  }
+
+  #end(end: Pick<ViewMessage, 'status'> & Partial<ViewMessage>): void {
+    const answer = this.#streaming;
+    if (!answer) return;
+    Object.assign(answer, end, { streaming: false });
+    this.#streaming = null;
+    this.#requestId = null;
+    void this.refreshList();
+  }
+
+  dispose(): void {
+    this.#batcher.dispose();
+  }
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown, sanitize } from './markdown';
+
+function dom(html: string): HTMLElement {
+  const div = document.createElement('div');
+  div.innerHTML = html;
+  return div;
+}
+
+const HANDLERS = '[onclick],[onerror],[onmouseover],[onload]';
+
+describe('renderMarkdown', () => {
+  it('escapes raw HTML and script tags', () => {
+    const html = renderMarkdown('hi <script>alert(1)</script> <b onclick="x()">b</b>');
+    expect(dom(html).querySelector('script,b')).toBeNull();
+    expect(dom(html).querySelector(HANDLERS)).toBeNull();
+    expect(html).toContain('&lt;script&gt;');
+  });
+
+  it('drops javascript: links but keeps http links', () => {
+    const html = renderMarkdown('[bad](javascript:alert(1)) [good](https://example.com)');
+    const links = [...dom(html).querySelectorAll('a')].map((a) => a.getAttribute('href'));
+    expect(links).toEqual(['https://example.com']);
+    const raw = sanitize('<a href="javascript:alert(1)">x</a><a href="JaVaScRiPt:y">y</a>');
+    expect(dom(raw).querySelector('a[href]')).toBeNull();
+  });
+
+  it('strips event handlers, scripts and remote images from HTML', () => {
+    const html = sanitize(
+      '<p onmouseover="x()">a</p><script>alert(1)</script><img src="https://x/y.png" onerror="x()"><a href="javascript:x()">l</a>',
+    );
+    expect(html).not.toMatch(/onmouseover|onerror|<script|<img|javascript:/);
+    expect(dom(html).querySelector(HANDLERS)).toBeNull();
+    expect(html).toContain('<p>a</p>');
+  });
+
+  it('wraps code blocks with a copy button and escapes their content', () => {
+    const html = renderMarkdown('```ts\nconst a = "<b>";\n```');
+    expect(html).toContain('data-copy-code');
+    expect(html).toContain('&lt;b&gt;');
+    expect(html).toContain('class="code-lang">ts');
+  });
+});
