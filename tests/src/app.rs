@@ -84,12 +84,21 @@ impl App {
 
     /// Writes a PNG of the window to `target/screenshots/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
-        self.settle().await;
-        let png = self
-            .client
-            .screenshot()
-            .await
-            .unwrap_or_else(|e| panic!("screenshot: {e}"));
+        // A starved WebKit process can miss WebDriver's screenshot deadline; a second try
+        // after a pause usually succeeds, and three failures fail the test.
+        let mut attempt = 0;
+        let png = loop {
+            self.settle().await;
+            attempt += 1;
+            match self.client.screenshot().await {
+                Ok(png) => break png,
+                Err(e) if attempt < 3 => {
+                    eprintln!("screenshot {name}: attempt {attempt} failed ({e}); retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => panic!("screenshot {name}: {e}"),
+            }
+        };
         let path = crate::screenshot_dir().join(format!("{name}.png"));
         std::fs::write(&path, png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
         path

@@ -15,6 +15,9 @@
 //!   LiteLLM, Jan) and turns what it finds into provider profiles.
 //! - [`providers`]: wire clients (OpenAI chat completions and Responses, Anthropic Messages):
 //!   SSE, reasoning kept apart, usage and cost, typed errors.
+//! - [`router`]: aliases, the candidate list, failover by error class, cooldowns, route events
+//!   and the health summary.
+//! - [`gateway`]: `switchboard serve`, a local OpenAI-compatible server over the router.
 //! - [`cli`]: the clap definitions and handlers of the `switchboard` subcommands.
 //! - [`error`]: the crate's error type and the kinds the UI and the CLI act on.
 #![deny(missing_docs)]
@@ -23,10 +26,12 @@ pub mod cli;
 pub mod config;
 pub mod discovery;
 pub mod error;
+pub mod gateway;
 pub mod history;
 pub mod logging;
 pub mod paths;
 pub mod providers;
+pub mod router;
 pub mod secrets;
 
 pub use error::{Error, ErrorKind, Result};

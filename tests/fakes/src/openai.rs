@@ -5,7 +5,7 @@
 //! fakes.
 
 use std::sync::atomic::AtomicUsize;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -196,6 +196,50 @@ pub fn start(script: Script) -> std::io::Result<FakeServer> {
         .route("/v1/chat/completions", post(chat_completions))
         .with_state(shared);
     FakeServer::spawn_counting(router, log, disconnects)
+}
+
+/// Changes, while it runs, the fault of a fake started with [`start_switchable`].
+#[derive(Debug, Clone)]
+pub struct FaultSwitch(Arc<Mutex<Fault>>);
+
+impl FaultSwitch {
+    /// Injects `fault` into every request from now on ([`Fault::None`]: answer normally).
+    pub fn set(&self, fault: Fault) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = fault;
+    }
+
+    fn get(&self) -> Fault {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// Like [`start`], with a [`FaultSwitch`] to change the fault between requests (a flapping
+/// upstream).
+pub fn start_switchable(script: Script) -> std::io::Result<(FakeServer, FaultSwitch)> {
+    let log = RequestLog::default();
+    let disconnects = Arc::new(AtomicUsize::new(0));
+    let switch = FaultSwitch(Arc::new(Mutex::new(script.fault.clone())));
+    let (state_log, state_disconnects, state_switch) =
+        (log.clone(), disconnects.clone(), switch.clone());
+    let handler = move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+        let shared = Arc::new(Shared {
+            script: Script {
+                fault: state_switch.get(),
+                ..script.clone()
+            },
+            log: state_log.clone(),
+            disconnects: state_disconnects.clone(),
+        });
+        chat_completions(State(shared), method, uri, headers, body)
+    };
+    let router = Router::new().route("/v1/chat/completions", post(handler));
+    Ok((
+        FakeServer::spawn_counting(router, log, disconnects)?,
+        switch,
+    ))
 }
 
 async fn list_models(

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+use axum::serve::ListenerExt;
 use axum::Router;
 use tokio::sync::oneshot;
 
@@ -72,6 +73,10 @@ impl FakeServer {
                         Ok(listener) => listener,
                         Err(e) => return eprintln!("fake server on {addr} cannot listen: {e}"),
                     };
+                    // Like real servers, write stream frames at once (no Nagle delay).
+                    let listener = listener.tap_io(|tcp| {
+                        let _ignored = tcp.set_nodelay(true);
+                    });
                     let serve = axum::serve(listener, router).with_graceful_shutdown(async {
                         let _ignored = stop.await;
                     });

@@ -5,7 +5,9 @@
 
 use std::io::Write;
 
-use crate::history::{self, AnswerWriter, Finish, HistoryStore, MessageStatus, Role};
+use crate::history::{
+    self, AnswerWriter, AttemptOutcome, Finish, HistoryStore, MessageStatus, Role, RouteAttempt,
+};
 use crate::logging::redact::redact;
 use crate::paths::Paths;
 use crate::providers::{StopReason, Usage};
@@ -38,6 +40,15 @@ impl Recorder {
                 note(err, &e);
                 Recorder::disabled()
             }
+        }
+    }
+
+    /// Records one route attempt; an `ok` one also names the model that answers.
+    pub(crate) fn attempt(&mut self, attempt: RouteAttempt, err: &mut dyn Write) {
+        let answering = (attempt.outcome == AttemptOutcome::Ok).then(|| attempt.model.clone());
+        self.write(err, |answer| answer.record_attempt(attempt));
+        if let Some(model) = answering {
+            self.write(err, |answer| answer.set_model(&model));
         }
     }
 

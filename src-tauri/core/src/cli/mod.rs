@@ -11,6 +11,7 @@ pub mod detect_cmd;
 pub mod history_cmd;
 pub mod keys_cmd;
 pub mod models_cmd;
+pub mod serve_cmd;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -55,6 +56,8 @@ pub enum Command {
     Keys(keys_cmd::KeysCommand),
     /// List the configured models, aliases and the primary/fallback order.
     Models(models_cmd::ModelsArgs),
+    /// Serve an OpenAI-compatible API on 127.0.0.1 over the routes (bearer token required).
+    Serve(serve_cmd::ServeArgs),
 }
 
 /// `switchboard config …`
@@ -106,6 +109,9 @@ pub fn run(command: Command, config_flag: Option<PathBuf>) -> Exit {
     if let Command::Models(args) = &command {
         return models_cmd::run(args, &paths, &mut stdout, &mut stderr);
     }
+    if let Command::Serve(args) = &command {
+        return serve_cmd::run(args, &paths, &mut stdout, &mut stderr);
+    }
     match dispatch(command, &paths, &mut stdout) {
         Ok(()) => Exit::Success,
         Err(err) => report(&mut stderr, &err),
@@ -146,6 +152,10 @@ pub fn dispatch(command: Command, paths: &Paths, out: &mut dyn Write) -> Result<
         Command::Detect(args) => detect_cmd::run(&args, out),
         Command::Keys(cmd) => keys_cmd::run(cmd, paths, out),
         Command::Models(args) => models_cmd::dispatch(&args, paths, out),
+        Command::Serve(args) => match serve_cmd::run(&args, paths, out, &mut std::io::sink()) {
+            Exit::Success => Ok(()),
+            Exit::Failure => Err(Error::InvalidInput("the gateway failed to start".into())),
+        },
     }
 }
 

@@ -64,15 +64,19 @@ fn json_event_lines() {
     let (_dir, paths) = setup(&fake);
     let (exit, out, _) = chat(&paths, &["--model", "local/fake-model", "--json", "hello"]);
     assert_eq!(exit, Exit::Success);
-    let lines: Vec<Value> = out
+    let all: Vec<Value> = out
         .lines()
         .map(|l| serde_json::from_str(l).expect("json line"))
         .collect();
+    // The router's route line comes first; the answer's events follow.
+    assert_eq!(all[0]["type"], "route");
+    assert_eq!(all[0]["outcome"], "ok");
+    let lines: Vec<&Value> = all.iter().filter(|l| l["type"] != "route").collect();
     assert_eq!(
-        lines[0],
+        *lines[0],
         serde_json::json!({"type": "reasoning", "delta": "r"})
     );
-    assert_eq!(lines[1], serde_json::json!({"type": "text", "delta": "H"}));
+    assert_eq!(*lines[1], serde_json::json!({"type": "text", "delta": "H"}));
     let done = lines.last().expect("done");
     assert_eq!(done["type"], "done");
     assert_eq!(done["model"], "local/fake-model");
@@ -103,12 +107,12 @@ fn unknown_usage_and_errors() {
     let (_dir, paths) = setup(&limited);
     let (exit, out, err) = chat(&paths, &["--model", "local/fake-model", "--json", "q"]);
     assert_eq!(exit, Exit::Failure);
-    let line: Value = serde_json::from_str(out.trim()).expect("json");
+    let line: Value = serde_json::from_str(out.lines().last().expect("line")).expect("json");
     assert_eq!(line["type"], "error");
     assert_eq!(line["reason"], "rate_limit");
     assert_eq!(line["status"], 429);
     assert!(
-        err.starts_with("switchboard: rate limited (HTTP 429): slow down"),
+        err.contains("switchboard: local/fake-model: rate limited (HTTP 429): slow down"),
         "{err}"
     );
 
@@ -116,8 +120,8 @@ fn unknown_usage_and_errors() {
     assert_eq!(exit, Exit::Failure);
     assert!(err.contains("no provider \"nope\""), "{err}");
     assert!(
-        Cli::try_parse_from(["switchboard", "chat", "q"]).is_err(),
-        "--model is required"
+        Cli::try_parse_from(["switchboard", "chat", "q"]).is_ok(),
+        "--model is optional: the primary route"
     );
 }
 

@@ -1,0 +1,163 @@
+//! The gateway's gate: the bearer token (a file created 0600 on first start), the `Host`
+//! check that defeats DNS rebinding (only loopback names), and errors in OpenAI's JSON shape.
+
+use std::io::Write;
+use std::path::Path;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::secrets::Secret;
+
+/// The token file: read it, or create it (0600) with a new random token.
+/// Returns the token and whether it was created.
+pub fn load_or_create_token(path: &Path) -> std::io::Result<(Secret, bool)> {
+    match std::fs::read_to_string(path) {
+        Ok(text) if !text.trim().is_empty() => return Ok((Secret::new(text.trim()), false)),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let token: String = std::iter::once("sb-".to_owned())
+        .chain(bytes.iter().map(|b| format!("{b:02x}")))
+        .collect();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        // An empty file left by someone else keeps its mode: tighten it.
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    writeln!(file, "{token}")?;
+    file.sync_all()?;
+    Ok((Secret::new(token), true))
+}
+
+/// An error response in OpenAI's shape: `{"error": {message, type, param, code}}`.
+pub fn error(status: StatusCode, kind: &str, code: Option<&str>, message: &str) -> Response {
+    let body = json!({"error": {"message": message, "type": kind, "param": null, "code": code}});
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// Whether `host` (a `Host` header value) names this machine's loopback.
+pub fn is_loopback_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        // [::1]:port
+        rest.split_once(']').map_or("", |(h, _)| h)
+    } else {
+        host.rsplit_once(':')
+            .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(host, |(h, _)| h)
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost" || name == "127.0.0.1" || name == "::1"
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// Compares without an early exit, so timing does not reveal a prefix.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The middleware: loopback `Host` first, then the bearer token.
+pub async fn gate(State(token): State<Secret>, request: Request<Body>, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()));
+    if !host.is_some_and(is_loopback_host) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "permission_error",
+            Some("host_not_allowed"),
+            "this gateway only answers requests addressed to localhost or 127.0.0.1",
+        );
+    }
+    match bearer(request.headers()) {
+        Some(sent) if same(sent.as_bytes(), token.expose().as_bytes()) => next.run(request).await,
+        Some(_) => error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_request_error",
+            Some("invalid_api_key"),
+            "wrong token: use the one in the gateway's token file",
+        ),
+        None => error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_request_error",
+            Some("missing_api_key"),
+            "missing bearer token: send Authorization: Bearer <token from the gateway's token file>",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_names_only() {
+        for ok in [
+            "localhost",
+            "localhost:4141",
+            "127.0.0.1:4141",
+            "[::1]:4141",
+            "LOCALHOST.",
+        ] {
+            assert!(is_loopback_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:4141",
+            "127.0.0.1.nip.io",
+            "192.168.1.2:4141",
+            "",
+        ] {
+            assert!(!is_loopback_host(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn token_file_is_created_private_then_reused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("sub/token");
+        let (token, created) = load_or_create_token(&path).expect("create");
+        assert!(created && token.expose().len() > 60);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let (again, created) = load_or_create_token(&path).expect("read");
+        assert!(!created);
+        assert_eq!(again.expose(), token.expose());
+        assert!(same(b"abc", b"abc") && !same(b"abc", b"abd") && !same(b"ab", b"abc"));
+    }
+}

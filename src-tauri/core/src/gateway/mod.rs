@@ -1,0 +1,125 @@
+//! `switchboard serve`: a local OpenAI-compatible server over the [`Router`], so editors,
+//! OpenClaw and scripts use the user's routes, failover and cooldowns.
+//!
+//! - `GET /v1/models`, `POST /v1/chat/completions` (stream and not), errors in OpenAI's JSON.
+//! - Binds `127.0.0.1` only; a bearer token from a file created 0600 on first start; requests
+//!   whose `Host` is not a loopback name are refused (DNS rebinding); no CORS headers, so
+//!   browsers cannot read replies; a body size limit; graceful shutdown with a time limit.
+//! - Route information in `x-switchboard-model`, `x-switchboard-attempts` and
+//!   `x-switchboard-route` headers.
+
+pub mod guard;
+pub mod openai;
+
+use std::future::Future;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::serve::ListenerExt;
+
+use crate::router::Router;
+use crate::secrets::Secret;
+
+pub use guard::load_or_create_token;
+
+/// The default port.
+pub const DEFAULT_PORT: u16 = 4141;
+/// The largest request body accepted (413 above it).
+pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
+/// How long in-flight requests may finish after a shutdown signal.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// The gateway's routes, gated by the `Host` check and `token`.
+pub fn app(router: Router, token: Secret) -> axum::Router {
+    axum::Router::new()
+        .route("/v1/models", get(openai::models))
+        .route("/v1/chat/completions", post(openai::chat))
+        .fallback(|| async {
+            guard::error(
+                axum::http::StatusCode::NOT_FOUND,
+                "invalid_request_error",
+                Some("unknown_url"),
+                "unknown path: this gateway serves /v1/models and /v1/chat/completions",
+            )
+        })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(token, guard::gate))
+        .with_state(router)
+}
+
+/// Binds `127.0.0.1:port` (0: a free port).
+pub async fn bind(port: u16) -> std::io::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets in-flight requests finish
+/// for up to [`SHUTDOWN_GRACE`].
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let stop = tokio_util::sync::CancellationToken::new();
+    let signal = stop.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        signal.cancel();
+    });
+    // Stream frames are small writes: without TCP_NODELAY, Nagle plus the client's delayed ACK
+    // holds each one back for ~40 ms.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("gateway: cannot set TCP_NODELAY: {e}");
+        }
+    });
+    let graceful =
+        axum::serve(listener, app).with_graceful_shutdown(stop.clone().cancelled_owned());
+    tokio::select! {
+        result = graceful => result,
+        () = async {
+            stop.cancelled().await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => {
+            tracing::warn!("gateway: requests still running after {SHUTDOWN_GRACE:?}; stopping anyway");
+            Ok(())
+        }
+    }
+}
+
+/// A gateway serving in the background, as the app's Settings start and stop it.
+#[derive(Debug)]
+pub struct Running {
+    addr: SocketAddr,
+    stop: tokio_util::sync::CancellationToken,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Where it listens (always on 127.0.0.1).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops it, letting in-flight requests finish for up to [`SHUTDOWN_GRACE`].
+    pub async fn stop(self) -> std::io::Result<()> {
+        self.stop.cancel();
+        self.task
+            .await
+            .map_err(|e| std::io::Error::other(format!("the gateway task failed: {e}")))?
+    }
+}
+
+/// Binds `127.0.0.1:port` and serves `router` with `token` on the current runtime.
+pub async fn start(router: Router, port: u16, token: Secret) -> std::io::Result<Running> {
+    let listener = bind(port).await?;
+    let addr = listener.local_addr()?;
+    let stop = tokio_util::sync::CancellationToken::new();
+    let task = tokio::spawn(serve(
+        listener,
+        app(router, token),
+        stop.clone().cancelled_owned(),
+    ));
+    Ok(Running { addr, stop, task })
+}

@@ -1,0 +1,287 @@
+//! The router: which model answers a request, and what happens when one fails.
+//!
+//! - [`candidates`]: a request's model ref or alias (or none: the primary) becomes the ordered
+//!   candidate list: requested, the fallbacks, then the primary, alias-resolved, de-duplicated.
+//! - [`cooldown`]: per `provider/model` cooldowns (30 s, 1 min, 5 min; billing longer;
+//!   `Retry-After` honoured), shared by every caller of one [`Router`].
+//! - [`health`]: route events (one per attempt) and the health summary for the tray and UI.
+//! - `run`: the failover loop behind [`Router::route`], a stream of [`RouteItem`]s.
+//!
+//! Failover by error class (DESIGN.md "Router semantics"): auth, billing, forbidden,
+//! not_found, rate_limit, overloaded, server, timeout, connection (and malformed or truncated
+//! replies) fail over and put the model in cooldown; bad_request stops; context_overflow skips
+//! to a candidate with a larger window; a cancel stops and never fails over. Before the first
+//! token a failover shows only as route events; after it the answer ends as
+//! [`RouteError::Interrupted`], whose [`RetryFrom`] feeds [`Router::retry_next`].
+//!
+//! ```no_run
+//! # async fn demo(config: switchboard_core::config::Config) -> Result<(), Box<dyn std::error::Error>> {
+//! use futures_util::StreamExt;
+//! use switchboard_core::providers::{CancellationToken, ChatRequest, Event, Turn};
+//! use switchboard_core::router::{RouteItem, Router};
+//! let router = Router::new(config)?;
+//! let request = ChatRequest { system: None, turns: vec![Turn::user("Hi")], stream: true };
+//! let mut items = router.route(None, request, CancellationToken::new())?;
+//! while let Some(item) = items.next().await {
+//!     match item? {
+//!         RouteItem::Route(e) => eprintln!("{} {:?}", e.model, e.outcome),
+//!         RouteItem::Event(Event::Text(t)) => print!("{t}"),
+//!         RouteItem::Event(_) => {}
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+
+pub mod candidates;
+pub mod cooldown;
+mod error;
+pub mod health;
+mod run;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Duration;
+
+use tokio::sync::{broadcast, watch};
+use tokio::time::Instant;
+
+use crate::config::model::Config;
+use crate::providers::{
+    resolve_target, CancellationToken, ChatRequest, Client, ProviderError, Target,
+};
+
+pub use candidates::{aliases, estimate_tokens, resolve_ref, Candidate};
+pub use cooldown::Cooldowns;
+pub use error::{RetryFrom, RouteError, RouteErrorKind, WindowSize};
+pub use health::{Health, Overall, ProviderHealth, ProviderState, RouteEvent};
+pub use run::{RouteItem, RouteStream};
+
+/// Turns a `provider/model` ref into a [`Target`] (the default reads keys from the keychain
+/// and the environment; tests pass an in-memory store).
+pub type Resolver = Arc<dyn Fn(&Config, &str) -> Result<Target, ProviderError> + Send + Sync>;
+
+/// The router. Cheap to clone; clones share the cooldowns, the event channel and the health.
+#[derive(Clone)]
+pub struct Router {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: RwLock<Arc<Config>>,
+    client: Client,
+    resolve: Resolver,
+    targets: Mutex<HashMap<String, Arc<Target>>>,
+    cooldowns: Cooldowns,
+    events: broadcast::Sender<RouteEvent>,
+    health: watch::Sender<Health>,
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router").finish_non_exhaustive()
+    }
+}
+
+impl Router {
+    /// A router over `config` with the default HTTP client and key resolution.
+    pub fn new(config: Config) -> Result<Router, ProviderError> {
+        let client = Client::new(Duration::from_secs(10))?;
+        Ok(Router::with_parts(
+            config,
+            client,
+            Arc::new(|c: &Config, r: &str| resolve_target(c, r)),
+        ))
+    }
+
+    /// A router with an explicit client and resolver.
+    pub fn with_parts(config: Config, client: Client, resolve: Resolver) -> Router {
+        let (events, _) = broadcast::channel(256);
+        let router = Router {
+            inner: Arc::new(Inner {
+                config: RwLock::new(Arc::new(config)),
+                client,
+                resolve,
+                targets: Mutex::default(),
+                cooldowns: Cooldowns::default(),
+                events,
+                health: watch::Sender::new(Health::default()),
+            }),
+        };
+        router.publish_health();
+        router
+    }
+
+    /// The config in use.
+    pub fn config(&self) -> Arc<Config> {
+        self.inner
+            .config
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Uses `config` from now on (cooldowns are kept; resolved targets and keys are not).
+    pub fn set_config(&self, config: Config) {
+        *self
+            .inner
+            .config
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(config);
+        self.forget_targets();
+        self.publish_health();
+    }
+
+    /// Forgets resolved targets, so changed keys are read again.
+    pub fn forget_targets(&self) {
+        self.targets().clear();
+    }
+
+    fn targets(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Target>>> {
+        self.inner
+            .targets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The resolved target of `model_ref` (`provider/model`), cached.
+    pub fn target(&self, model_ref: &str) -> Result<Arc<Target>, ProviderError> {
+        if let Some(t) = self.targets().get(model_ref) {
+            return Ok(t.clone());
+        }
+        let target = Arc::new((self.inner.resolve)(&self.config(), model_ref)?);
+        self.targets().insert(model_ref.to_owned(), target.clone());
+        Ok(target)
+    }
+
+    /// The candidates for `requested` (`None`: the primary route), in order.
+    pub fn candidates(&self, requested: Option<&str>) -> Result<Vec<Candidate>, RouteError> {
+        candidates::candidates(&self.config(), requested)
+    }
+
+    /// Routes `request` to `requested` (a ref or alias; `None`: the primary route), failing
+    /// over as needed. Unknown refs fail here, before anything is sent.
+    pub fn route(
+        &self,
+        requested: Option<&str>,
+        request: ChatRequest,
+        cancel: CancellationToken,
+    ) -> Result<RouteStream, RouteError> {
+        let plan = self.candidates(requested)?;
+        self.publish_health();
+        Ok(run::start(
+            self.clone(),
+            requested.map(str::to_owned),
+            plan,
+            request,
+            cancel,
+        ))
+    }
+
+    /// "Retry on next route": routes `request` again, starting after the model that failed.
+    pub fn retry_next(
+        &self,
+        retry: &RetryFrom,
+        request: ChatRequest,
+        cancel: CancellationToken,
+    ) -> Result<RouteStream, RouteError> {
+        let mut plan = self.candidates(retry.requested.as_deref())?;
+        let after = plan
+            .iter()
+            .position(|c| c.model_ref == retry.after)
+            .map_or(0, |i| i + 1);
+        plan.drain(..after);
+        if plan.is_empty() {
+            return Err(RouteError::NoRoute(format!(
+                "no candidate after {}",
+                retry.after
+            )));
+        }
+        Ok(run::start(
+            self.clone(),
+            retry.requested.clone(),
+            plan,
+            request,
+            cancel,
+        ))
+    }
+
+    /// Every route event of every request from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<RouteEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// The health summary; it changes when a model enters or leaves cooldown.
+    pub fn health(&self) -> watch::Receiver<Health> {
+        self.publish_health();
+        self.inner.health.subscribe()
+    }
+
+    /// How long `model` (`provider/model`) still cools down.
+    pub fn cooldown(&self, model: &str) -> Option<Duration> {
+        self.inner.cooldowns.remaining(model, Instant::now())
+    }
+
+    /// The shared cooldown table.
+    pub fn cooldowns(&self) -> &Cooldowns {
+        &self.inner.cooldowns
+    }
+
+    /// Forgets every cooldown.
+    pub fn clear_cooldowns(&self) {
+        self.inner.cooldowns.clear();
+        self.publish_health();
+    }
+
+    fn client(&self) -> &Client {
+        &self.inner.client
+    }
+
+    fn emit(&self, event: &RouteEvent) {
+        // No subscriber is fine: the event also goes to the caller's stream.
+        let _unheard = self.inner.events.send(event.clone());
+    }
+
+    fn failed(&self, model: &str, error: &ProviderError, started: Instant) -> Duration {
+        let now = Instant::now();
+        let state = self.inner.cooldowns.fail(
+            model,
+            error.kind(),
+            error.status(),
+            error.retry_after(),
+            started,
+            now,
+        );
+        self.publish_health();
+        state
+            .until
+            .map_or(Duration::ZERO, |u| u.saturating_duration_since(now))
+    }
+
+    fn succeeded(&self, model: &str, started: Instant) {
+        if self.inner.cooldowns.succeed(model, started) {
+            self.publish_health();
+        }
+    }
+
+    /// Recomputes the health summary and publishes it if it changed.
+    pub fn publish_health(&self) {
+        let config = self.config();
+        let route: Vec<String> = candidates::candidates(&config, None)
+            .map(|c| c.into_iter().map(|c| c.model_ref).collect())
+            .unwrap_or_default();
+        let ids: Vec<String> = config.providers.iter().map(|p| p.id.clone()).collect();
+        let summary = health::summarize(
+            &route,
+            &ids,
+            &self.inner.cooldowns.snapshot(),
+            Instant::now(),
+        );
+        self.inner.health.send_if_modified(|h| {
+            let changed = *h != summary;
+            if changed {
+                *h = summary;
+            }
+            changed
+        });
+    }
+}

@@ -1,0 +1,445 @@
+//! One routed request: tries the candidates in order and turns provider events, failures and
+//! skips into one stream of [`RouteItem`]s. No task is spawned: the stream is driven by its
+//! reader, and dropping it closes the connection in use.
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_util::{Stream, StreamExt};
+use tokio::time::Instant;
+
+use crate::history::AttemptOutcome;
+use crate::providers::{
+    CancellationToken, ChatRequest, Event, EventStream, ProviderError, ProviderErrorKind as Kind,
+    StopReason,
+};
+
+use super::candidates::{estimate_tokens, Candidate};
+use super::error::{RetryFrom, RouteError, WindowSize};
+use super::health::RouteEvent;
+use super::Router;
+
+/// What a routed request produces: route events (one per attempt, before the answer's first
+/// token for the model that answers) and the answering model's events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteItem {
+    /// An attempt's outcome.
+    Route(RouteEvent),
+    /// An event of the answer.
+    Event(Event),
+}
+
+/// The stream of a routed request; it ends after [`Event::Done`] or an `Err`.
+pub struct RouteStream {
+    inner: Pin<Box<dyn Stream<Item = Result<RouteItem, RouteError>> + Send>>,
+}
+
+impl std::fmt::Debug for RouteStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RouteStream").finish_non_exhaustive()
+    }
+}
+
+impl Stream for RouteStream {
+    type Item = Result<RouteItem, RouteError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+pub(super) fn start(
+    router: Router,
+    requested: Option<String>,
+    plan: Vec<Candidate>,
+    request: ChatRequest,
+    cancel: CancellationToken,
+) -> RouteStream {
+    let run = Run {
+        router,
+        estimated: estimate_tokens(&request),
+        request,
+        cancel,
+        requested,
+        plan,
+        next: 0,
+        attempt: 0,
+        tried: 0,
+        overflowed: None,
+        too_small: Vec::new(),
+        cooled: Vec::new(),
+        soonest_used: false,
+        last: None,
+        current: None,
+        queue: VecDeque::new(),
+        finished: false,
+    };
+    let inner = futures_util::stream::unfold(run, |mut run| async move {
+        let item = run.next().await?;
+        Some((item, run))
+    });
+    RouteStream {
+        inner: Box::pin(inner),
+    }
+}
+
+struct Current {
+    stream: EventStream,
+    model: String,
+    attempt: u32,
+    started: Instant,
+    answering: bool,
+}
+
+struct Run {
+    router: Router,
+    request: ChatRequest,
+    cancel: CancellationToken,
+    requested: Option<String>,
+    plan: Vec<Candidate>,
+    next: usize,
+    attempt: u32,
+    /// Requests actually sent.
+    tried: u32,
+    estimated: u64,
+    /// The largest window that overflowed: smaller or equal ones are skipped.
+    overflowed: Option<u64>,
+    too_small: Vec<WindowSize>,
+    cooled: Vec<(usize, Instant)>,
+    soonest_used: bool,
+    last: Option<(String, ProviderError)>,
+    current: Option<Current>,
+    queue: VecDeque<Result<RouteItem, RouteError>>,
+    finished: bool,
+}
+
+/// Whether a failure of this class moves on to the next candidate with a cooldown.
+pub(super) fn fails_over(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Auth
+            | Kind::Billing
+            | Kind::Forbidden
+            | Kind::NotFound
+            | Kind::RateLimit
+            | Kind::Overloaded
+            | Kind::Server
+            | Kind::Timeout
+            | Kind::Connection
+            | Kind::Protocol
+            | Kind::Truncated
+    )
+}
+
+/// A route event with no status, time or cooldown yet.
+fn route_event(
+    attempt: u32,
+    model: &str,
+    outcome: AttemptOutcome,
+    reason: Option<&str>,
+) -> RouteEvent {
+    RouteEvent {
+        attempt,
+        model: model.to_owned(),
+        outcome,
+        reason: reason.map(str::to_owned),
+        status: None,
+        elapsed_ms: 0,
+        cooldown_ms: None,
+    }
+}
+
+fn ms(since: Instant) -> u64 {
+    since.elapsed().as_millis() as u64
+}
+
+impl Run {
+    async fn next(&mut self) -> Option<Result<RouteItem, RouteError>> {
+        loop {
+            if let Some(item) = self.queue.pop_front() {
+                return Some(item);
+            }
+            if self.finished {
+                return None;
+            }
+            match self.current.take() {
+                Some(current) => self.pump(current).await,
+                None => self.start_next().await,
+            }
+        }
+    }
+
+    fn route(&mut self, event: RouteEvent) {
+        self.router.emit(&event);
+        self.queue.push_back(Ok(RouteItem::Route(event)));
+    }
+
+    fn fail(&mut self, error: RouteError) {
+        self.queue.push_back(Err(error));
+        self.finished = true;
+    }
+
+    async fn pump(&mut self, mut cur: Current) {
+        match cur.stream.next().await {
+            Some(Ok(event)) => {
+                if !cur.answering {
+                    cur.answering = true;
+                    let cancelled = event == Event::Done(StopReason::Cancelled);
+                    let (outcome, reason) = if cancelled {
+                        (AttemptOutcome::Cancelled, Some("cancelled"))
+                    } else {
+                        self.router.succeeded(&cur.model, cur.started);
+                        (AttemptOutcome::Ok, None)
+                    };
+                    let elapsed = ms(cur.started);
+                    self.route(RouteEvent {
+                        elapsed_ms: elapsed,
+                        ..route_event(cur.attempt, &cur.model, outcome, reason)
+                    });
+                }
+                let done = matches!(event, Event::Done(_));
+                self.queue.push_back(Ok(RouteItem::Event(event)));
+                if done {
+                    self.finished = true;
+                } else {
+                    self.current = Some(cur);
+                }
+            }
+            Some(Err(error)) if cur.answering => {
+                // After the first token: no silent failover; the partial answer stands.
+                let cooldown = fails_over(error.kind())
+                    .then(|| self.router.failed(&cur.model, &error, cur.started));
+                let (reason, status) = (error.kind().as_str(), error.status());
+                let elapsed = ms(cur.started);
+                let cooldown_ms = cooldown.map(|d| d.as_millis() as u64);
+                let outcome = if error.kind() == Kind::Cancelled {
+                    AttemptOutcome::Cancelled
+                } else {
+                    AttemptOutcome::Failed
+                };
+                self.route(RouteEvent {
+                    status,
+                    elapsed_ms: elapsed,
+                    cooldown_ms,
+                    ..route_event(cur.attempt, &cur.model, outcome, Some(reason))
+                });
+                let retry = RetryFrom {
+                    requested: self.requested.clone(),
+                    after: cur.model.clone(),
+                };
+                self.fail(RouteError::Interrupted {
+                    model: cur.model,
+                    error,
+                    retry,
+                });
+            }
+            Some(Err(error)) => {
+                let window = self.plan.iter().find(|c| c.model_ref == cur.model).cloned();
+                self.failure(&cur.model, cur.attempt, cur.started, window, error);
+            }
+            None => self.finished = true,
+        }
+    }
+
+    async fn start_next(&mut self) {
+        if self.cancel.is_cancelled() {
+            return self.fail(RouteError::Cancelled);
+        }
+        let Some(index) = self.pick() else {
+            return self.give_up();
+        };
+        let candidate = self.plan[index].clone();
+        let model = candidate.model_ref.clone();
+        self.attempt += 1;
+        let attempt = self.attempt;
+        let started = Instant::now();
+        let target = match self.router.target(&model) {
+            Ok(target) => target,
+            Err(error) => {
+                // Not usable as configured (no key, unknown provider): skip, no cooldown.
+                let (reason, elapsed) = (error.kind().as_str(), ms(started));
+                self.route(RouteEvent {
+                    elapsed_ms: elapsed,
+                    ..route_event(attempt, &model, AttemptOutcome::Skipped, Some(reason))
+                });
+                if self.last.is_none() {
+                    self.last = Some((model, error));
+                }
+                return;
+            }
+        };
+        self.tried += 1;
+        let sent = self
+            .router
+            .client()
+            .send(&target, &self.request, self.cancel.clone())
+            .await;
+        match sent {
+            Ok(stream) => {
+                self.current = Some(Current {
+                    stream,
+                    model,
+                    attempt,
+                    started,
+                    answering: false,
+                })
+            }
+            Err(error) => self.failure(&model, attempt, started, Some(candidate), error),
+        }
+    }
+
+    /// The next candidate to send to, skipping (with route events) those too small for the
+    /// prompt and those cooling down; when every usable one is cooling down and nothing was
+    /// sent yet, the one whose cooldown ends first.
+    fn pick(&mut self) -> Option<usize> {
+        let now = Instant::now();
+        while self.next < self.plan.len() {
+            let index = self.next;
+            self.next += 1;
+            let c = self.plan[index].clone();
+            let after_overflow =
+                matches!((self.overflowed, c.context_window), (Some(o), Some(w)) if w <= o);
+            if !c.fits(self.estimated) || after_overflow {
+                if let (Some(window), Some(max_tokens)) = (c.context_window, c.max_tokens) {
+                    self.too_small.push(WindowSize {
+                        model: c.model_ref.clone(),
+                        window,
+                        max_tokens,
+                    });
+                }
+                self.attempt += 1;
+                let reason = Some(Kind::ContextOverflow.as_str());
+                self.route(route_event(
+                    self.attempt,
+                    &c.model_ref,
+                    AttemptOutcome::Skipped,
+                    reason,
+                ));
+                continue;
+            }
+            if let Some(left) = self.router.inner.cooldowns.remaining(&c.model_ref, now) {
+                self.cooled.push((index, now + left));
+                self.attempt += 1;
+                let left_ms = Some(left.as_millis() as u64);
+                self.route(RouteEvent {
+                    cooldown_ms: left_ms,
+                    ..route_event(
+                        self.attempt,
+                        &c.model_ref,
+                        AttemptOutcome::Skipped,
+                        Some("cooldown"),
+                    )
+                });
+                continue;
+            }
+            return Some(index);
+        }
+        if self.tried == 0 && !self.soonest_used {
+            self.soonest_used = true;
+            return self
+                .cooled
+                .iter()
+                .min_by_key(|(_, until)| *until)
+                .map(|(i, _)| *i);
+        }
+        None
+    }
+
+    fn failure(
+        &mut self,
+        model: &str,
+        attempt: u32,
+        started: Instant,
+        candidate: Option<Candidate>,
+        error: ProviderError,
+    ) {
+        let (kind, status, elapsed) = (error.kind(), error.status(), ms(started));
+        let reason = Some(kind.as_str());
+        match kind {
+            Kind::Cancelled => {
+                self.route(RouteEvent {
+                    status,
+                    elapsed_ms: elapsed,
+                    ..route_event(attempt, model, AttemptOutcome::Cancelled, reason)
+                });
+                self.fail(RouteError::Cancelled);
+            }
+            Kind::BadRequest => {
+                self.route(RouteEvent {
+                    status,
+                    elapsed_ms: elapsed,
+                    ..route_event(attempt, model, AttemptOutcome::Failed, reason)
+                });
+                self.fail(RouteError::Rejected {
+                    model: model.to_owned(),
+                    error,
+                });
+            }
+            Kind::ContextOverflow => {
+                self.route(RouteEvent {
+                    status,
+                    elapsed_ms: elapsed,
+                    ..route_event(attempt, model, AttemptOutcome::Failed, reason)
+                });
+                if let Some(c) = candidate {
+                    if let Some(window) = c.context_window {
+                        self.overflowed = Some(self.overflowed.map_or(window, |o| o.max(window)));
+                        self.too_small.push(WindowSize {
+                            model: c.model_ref,
+                            window,
+                            max_tokens: c.max_tokens.unwrap_or(0),
+                        });
+                    }
+                }
+                self.last = Some((model.to_owned(), error));
+            }
+            kind if fails_over(kind) => {
+                let cooldown = self.router.failed(model, &error, started);
+                let cooldown_ms = Some(cooldown.as_millis() as u64);
+                self.route(RouteEvent {
+                    status,
+                    elapsed_ms: elapsed,
+                    cooldown_ms,
+                    ..route_event(attempt, model, AttemptOutcome::Failed, reason)
+                });
+                self.last = Some((model.to_owned(), error));
+            }
+            _ => {
+                // Config or an API this version does not speak: move on, no cooldown.
+                self.route(RouteEvent {
+                    status,
+                    elapsed_ms: elapsed,
+                    ..route_event(attempt, model, AttemptOutcome::Failed, reason)
+                });
+                if self.last.is_none() {
+                    self.last = Some((model.to_owned(), error));
+                }
+            }
+        }
+    }
+
+    fn give_up(&mut self) {
+        let overflow = self
+            .last
+            .as_ref()
+            .is_some_and(|(_, e)| e.kind() == Kind::ContextOverflow);
+        let error = match self.last.take() {
+            Some(_) if overflow => RouteError::ContextTooLarge {
+                estimated: self.estimated,
+                sizes: std::mem::take(&mut self.too_small),
+            },
+            Some((model, last)) => RouteError::Exhausted {
+                attempts: self.tried,
+                model,
+                last,
+            },
+            None if !self.too_small.is_empty() => RouteError::ContextTooLarge {
+                estimated: self.estimated,
+                sizes: std::mem::take(&mut self.too_small),
+            },
+            None => RouteError::NoRoute("every candidate is cooling down".to_owned()),
+        };
+        self.fail(error);
+    }
+}
