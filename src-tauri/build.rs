@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "keys_delete",
     "keys_test",
     "chat_send",
+    "chat_retry_next",
     "chat_cancel",
     "chat_models",
 ];

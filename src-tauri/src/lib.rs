@@ -53,6 +53,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             environment,
             history: state::HistoryState::default(),
             chats: state::ChatRequests::default(),
+            router: state::RouterState::default(),
         })
         .setup(|app| {
             // After the single-instance guard, so a second launch never opens the database.
@@ -60,6 +61,12 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             state.history.open(&state.paths.data_dir);
             if let Err(e) = tray::create(app.handle()) {
                 tracing::warn!("no tray icon: {e}");
+            }
+            // A missing or broken config routes nowhere until it is fixed; it never stops the
+            // app (the config screens show what is wrong).
+            let config = state::config_or_empty(&state.paths.config_file);
+            if let Ok(router) = state.router.init(config) {
+                tray::follow_health(app.handle(), router);
             }
             Ok(())
         })
@@ -96,6 +103,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             commands::keys::keys_delete,
             commands::keys::keys_test,
             commands::chat::chat_send,
+            commands::chat::chat_retry_next,
             commands::chat::chat_cancel,
             commands::chat::chat_models,
         ])

@@ -401,8 +401,20 @@ mod tests {
                 ChatEvent::Error {
                     kind: "auth",
                     message: "m".into(),
+                    retry_next: true,
                 },
                 "ChatErrorData",
+            ),
+            (
+                ChatEvent::Route {
+                    attempt: 1,
+                    model: "p/m".into(),
+                    outcome: switchboard_core::history::AttemptOutcome::Failed,
+                    reason: Some("rate_limit".into()),
+                    status: Some(429),
+                    elapsed_ms: 3,
+                },
+                "ChatRouteData",
             ),
         ];
         let ts = include_str!("../../ui/src/lib/ipc.ts");

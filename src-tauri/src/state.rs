@@ -5,10 +5,11 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use switchboard_core::providers::CancellationToken;
-
-use switchboard_core::history::{HistoryStore, Recovered};
+use switchboard_core::config::{self, model::Config};
+use switchboard_core::history::{HistoryStore, MessageId, Recovered};
 use switchboard_core::paths::Paths;
+use switchboard_core::providers::CancellationToken;
+use switchboard_core::router::{RetryFrom, Router};
 
 use crate::error::IpcError;
 
@@ -25,6 +26,87 @@ pub(crate) struct AppState {
     pub history: HistoryState,
     /// The chats streaming now, by request id, so `chat_cancel` can stop them.
     pub chats: ChatRequests,
+    /// The one router every chat goes through (created in `setup`).
+    pub router: RouterState,
+}
+
+/// The shared router, created in `setup` from the config on disk (a missing or broken config
+/// gives a router with no routes, never a failed start), and the "retry on next route" points
+/// of answers that failed after their first token.
+#[derive(Debug, Default)]
+pub(crate) struct RouterState {
+    router: OnceLock<Result<Arc<Router>, IpcError>>,
+    /// Shared with the chat tasks.
+    pub retries: Retries,
+}
+
+/// Where "retry on next route" starts, by the answer that failed after its first token (kept
+/// for this run of the app; after a restart the answer's saved model is the starting point).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Retries(Arc<Mutex<HashMap<MessageId, RetryFrom>>>);
+
+impl Retries {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<MessageId, RetryFrom>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Remembers where "retry on next route" starts for answer `message`.
+    pub(crate) fn remember(&self, message: MessageId, retry: RetryFrom) {
+        self.lock().insert(message, retry);
+    }
+
+    /// Where "retry on next route" starts for answer `message`, if known.
+    pub(crate) fn take(&self, message: MessageId) -> Option<RetryFrom> {
+        self.lock().remove(&message)
+    }
+}
+
+/// The config at `path`, or an empty one when it is missing or broken (logged).
+pub(crate) fn config_or_empty(path: &Path) -> Config {
+    match config::load(path).and_then(config::Loaded::into_config) {
+        Ok(config) => config,
+        Err(e) => {
+            tracing::warn!("routing with no routes until the config is fixed: {e}");
+            Config::default()
+        }
+    }
+}
+
+impl RouterState {
+    /// Creates the router over `config`; a second call does nothing.
+    pub(crate) fn init(&self, config: Config) -> Result<Arc<Router>, IpcError> {
+        self.router
+            .get_or_init(|| {
+                Router::new(config).map(Arc::new).map_err(|e| {
+                    tracing::error!("no router: {e}");
+                    IpcError {
+                        kind: "internal",
+                        message: format!("the router could not start: {e}"),
+                    }
+                })
+            })
+            .clone()
+    }
+
+    /// The router, or why there is none.
+    pub(crate) fn get(&self) -> Result<Arc<Router>, IpcError> {
+        match self.router.get() {
+            Some(result) => result.clone(),
+            None => Err(IpcError {
+                kind: "not_ready",
+                message: "the router is still starting".into(),
+            }),
+        }
+    }
+
+    /// Forgets resolved keys, so a changed key is read again.
+    pub(crate) fn forget_targets(&self) {
+        if let Ok(router) = self.get() {
+            router.forget_targets();
+        }
+    }
 }
 
 /// A request id, unique for the life of the app (JSON-safe: below 2^53).

@@ -1,11 +1,16 @@
 //! The tray icon: route health at a glance, and a menu to open the window or quit.
 //!
-//! Its icon has three states; the router publishes health changes and calls [`set_state`].
+//! Its icon has three states; [`follow_health`] watches the router's health summary, calls
+//! [`set_state`] and emits `route-health` to the windows.
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use switchboard_core::router::{Health, Overall, Router};
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 const TRAY_ID: &str = "main";
 const MENU_OPEN: &str = "open";
@@ -13,7 +18,6 @@ const MENU_QUIT: &str = "quit";
 
 /// What the tray shows about the routes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // Ready and OnFallback come with the router's health events (router issue).
 pub(crate) enum TrayState {
     /// The primary route answers.
     Ready,
@@ -23,7 +27,22 @@ pub(crate) enum TrayState {
     NoRoute,
 }
 
+/// The event windows get on every health change (payload: the router's `Health`).
+pub(crate) const HEALTH_EVENT: &str = "route-health";
+
+/// How often cooldowns that ended by themselves are noticed.
+const HEALTH_TICK: Duration = Duration::from_secs(5);
+
 impl TrayState {
+    /// What the tray shows for `health`.
+    pub(crate) fn of(health: &Health) -> TrayState {
+        match health.overall {
+            Overall::OnPrimary => TrayState::Ready,
+            Overall::OnFallback => TrayState::OnFallback,
+            Overall::NoRoute => TrayState::NoRoute,
+        }
+    }
+
     fn icon(self) -> tauri::Result<Image<'static>> {
         let png: &'static [u8] = match self {
             TrayState::Ready => include_bytes!("../../icons/tray-ready.png"),
@@ -62,13 +81,41 @@ pub(crate) fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
 }
 
 /// Shows the tray state; a no-op when there is no tray.
-#[allow(dead_code)] // Called by the router's health events (router issue).
 pub(crate) fn set_state<R: Runtime>(app: &AppHandle<R>, state: TrayState) -> tauri::Result<()> {
     if let Some(tray) = app.tray_by_id(TRAY_ID) {
         tray.set_icon(Some(state.icon()?))?;
         tray.set_tooltip(Some(state.tooltip()))?;
     }
     Ok(())
+}
+
+/// Follows `router`'s health on a task: the tray state and a `route-health` event on every
+/// change. Cooldowns ending by themselves are noticed within [`HEALTH_TICK`].
+pub(crate) fn follow_health<R: Runtime>(app: &AppHandle<R>, router: Arc<Router>) {
+    let app = app.clone();
+    let mut health = router.health();
+    tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(HEALTH_TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut shown: Option<Health> = None;
+        loop {
+            // Cloned out, so the watch's lock is never held across an await.
+            let now = health.borrow_and_update().clone();
+            if shown.as_ref() != Some(&now) {
+                if let Err(e) = set_state(&app, TrayState::of(&now)) {
+                    tracing::warn!("cannot update the tray: {e}");
+                }
+                if let Err(e) = app.emit(HEALTH_EVENT, &now) {
+                    tracing::debug!("route health not delivered: {e}");
+                }
+                shown = Some(now);
+            }
+            tokio::select! {
+                changed = health.changed() => if changed.is_err() { break },
+                _ = tick.tick() => router.publish_health(),
+            }
+        }
+    });
 }
 
 /// Brings the main window back: shown, unminimized and focused.
@@ -101,5 +148,20 @@ mod tests {
         }
         let tooltips: std::collections::HashSet<_> = states.iter().map(|s| s.tooltip()).collect();
         assert_eq!(tooltips.len(), states.len());
+    }
+
+    #[test]
+    fn the_tray_follows_the_overall_route_health() {
+        let health = |overall| Health {
+            overall,
+            ..Health::default()
+        };
+        assert_eq!(TrayState::of(&health(Overall::OnPrimary)), TrayState::Ready);
+        assert_eq!(
+            TrayState::of(&health(Overall::OnFallback)),
+            TrayState::OnFallback
+        );
+        assert_eq!(TrayState::of(&health(Overall::NoRoute)), TrayState::NoRoute);
+        assert_eq!(TrayState::of(&Health::default()), TrayState::NoRoute);
     }
 }

@@ -1,6 +1,7 @@
 //! The chat window in the real app against a fake OpenAI-compatible server: an answer streams
 //! in with its reasoning apart, the conversation is saved, and Stop ends a slow stream quickly
-//! with the partial text kept and marked stopped.
+//! with the partial text kept and marked stopped; in a hybrid setup whose primary answers 429
+//! the fallback answers and the route badge says why.
 
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,25 @@ fn config_for(desktop: &mut Desktop, url: &str) {
          models: {{ providers: {{ fake: {{ baseUrl: \"{url}/v1\", api: \"openai-completions\", \
          apiKey: \"not-needed\", models: [{{ id: \"fake-model\", name: \"Fake model\", \
          contextWindow: 32768, reasoning: true }}] }} }} }} }}\n"
+    );
+    std::fs::write(&config, text).expect("write config");
+}
+
+/// A hybrid config: primary `hosted/opus` at `primary`, fallback `local/minimax` at `fallback`.
+fn hybrid_config(desktop: &mut Desktop, primary: &str, fallback: &str) {
+    let config = desktop.config_file();
+    desktop.set_env("SWITCHBOARD_CONFIG", &config.display().to_string());
+    std::fs::create_dir_all(config.parent().expect("dir")).expect("mkdir");
+    let text = format!(
+        "{{ agents: {{ defaults: {{ model: {{ primary: \"hosted/opus\", \
+         fallbacks: [\"local/minimax\"] }} }} }},\n\
+         models: {{ providers: {{\n\
+         hosted: {{ baseUrl: \"{primary}/v1\", api: \"openai-completions\", \
+         apiKey: \"not-needed\", models: [{{ id: \"opus\", name: \"Opus\", \
+         contextWindow: 200000 }}] }},\n\
+         local: {{ baseUrl: \"{fallback}/v1\", api: \"openai-completions\", \
+         apiKey: \"not-needed\", models: [{{ id: \"minimax\", name: \"Minimax\", \
+         contextWindow: 65536 }}] }} }} }} }}\n"
     );
     std::fs::write(&config, text).expect("write config");
 }
@@ -181,5 +201,82 @@ async fn stop_ends_a_slow_stream_quickly_and_keeps_the_partial_text() {
         saved.len()
     );
     app.screenshot("chat-stopped-dark").await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_rate_limited_primary_fails_over_and_the_route_badge_says_so() {
+    let primary = openai::start(
+        Script::reply("never sent")
+            .with_models(["opus"])
+            .with_fault(Fault::Status {
+                status: 429,
+                message: "rate limit reached".into(),
+                retry_after: None,
+            }),
+    )
+    .expect("fake primary");
+    let fallback =
+        openai::start(Script::reply("Answered by the **fallback**.").with_models(["minimax"]))
+            .expect("fake fallback");
+    let (primary_url, fallback_url) = (primary.url(), fallback.url());
+    let app = App::launch_with(DesktopOptions::default(), |d| {
+        hybrid_config(d, &primary_url, &fallback_url)
+    })
+    .await;
+    app.wait_for("[data-testid=chat-model-badge]").await;
+    // The default route (the primary) is picked.
+    let picked = js(
+        &app,
+        "return document.querySelector('[data-testid=chat-model]').value",
+    )
+    .await;
+    assert_eq!(
+        picked,
+        Value::String(String::new()),
+        "not the default route"
+    );
+    send(&app, "Who answers?").await;
+    wait_js(
+        &app,
+        "const s = document.querySelector('[data-testid=message-assistant]')?.dataset.status; \
+         return s === 'complete' || s === 'failed'",
+        "the answer ending",
+    )
+    .await;
+    let ended = js(
+        &app,
+        "const m = document.querySelector('[data-testid=message-assistant]'); \
+         return [m.dataset.status, m.textContent]",
+    )
+    .await;
+    assert_eq!(ended[0], "complete", "{ended}");
+    let answer = app
+        .wait_for("[data-testid=message-answer]")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(answer.contains("Answered by the fallback."), "{answer}");
+    let badge = app
+        .wait_for("[data-testid=message-route]")
+        .await
+        .text()
+        .await
+        .expect("badge");
+    assert!(
+        badge.contains("hosted/opus: rate-limited → answered by local/minimax"),
+        "{badge}"
+    );
+    // Saved with its route and the model that answered.
+    let list = invoke(&app, "history_list", "{}").await;
+    let id = list[0]["id"].as_i64().expect("id");
+    let loaded = invoke(&app, "history_load", &format!("{{ conversationId: {id} }}")).await;
+    let saved = &loaded["messages"][1];
+    assert_eq!(saved["model"], "local/minimax", "{loaded}");
+    assert_eq!(saved["route"][0]["reason"], "rate_limit", "{loaded}");
+    assert_eq!(saved["route"][0]["status"], 429, "{loaded}");
+    assert_eq!(saved["route"][1]["outcome"], "ok", "{loaded}");
+    app.screenshot("chat-route-badge").await;
     app.close().await;
 }

@@ -1,31 +1,34 @@
 //! Chat commands for the chat window: send a message and stream the answer on a `Channel`,
-//! cancel a running answer, and list the models a person can pick.
+//! retry a failed answer on the next route, cancel a running answer, and list the models a
+//! person can pick.
 //!
-//! `chat_send` saves the user message first (so a crash never loses it), returns at once with
-//! the request id, and streams on a task: every event goes to the page as a [`ChatEvent`] and to
-//! the history through an [`AnswerWriter`], which flushes at its own cadence. The stream always
-//! ends with one terminal event, `done` or `error`. No lock is held across an `.await`; the key
-//! stays in Rust (the target is resolved here and never serialized).
+//! Every answer goes through the app's one [`Router`] (shared cooldowns and health): the model
+//! asked for (an alias or `provider/model`; none: the primary route), its fallbacks, then the
+//! primary. `chat_send` saves the user message first (so a crash never loses it), returns at
+//! once with the request id, and streams on a task: each attempt goes to the page as a `route`
+//! [`ChatEvent`] and to the history as a route attempt, the answer's events as they come. The
+//! stream always ends with one terminal event, `done` or `error`; an answer that broke after
+//! its first token keeps its text, ends `failed` and offers `chat_retry_next`. No lock is held
+//! across an `.await`; keys stay in Rust.
 
-use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use futures_util::StreamExt;
 use serde::Serialize;
-use switchboard_core::config::{self, model::Config, view};
+use switchboard_core::config::view;
 use switchboard_core::history::{
-    self, AnswerWriter, ConversationId, Finish, HistoryStore, MessageId, MessageStatus,
+    self, AnswerWriter, AttemptOutcome, ConversationId, Finish, HistoryStore, MessageId,
+    MessageStatus, Role,
 };
 use switchboard_core::logging::redact::redact;
-use switchboard_core::providers::{
-    self, CancellationToken, ChatRequest, Client, Event, ProviderError, ProviderErrorKind,
-    StopReason, Target,
-};
+use switchboard_core::providers::{self, Event, ProviderErrorKind, StopReason};
+use switchboard_core::router::{RetryFrom, RouteError, RouteEvent, RouteItem, RouteStream, Router};
 use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::error::IpcError;
 use crate::models::{ChatModel, ChatModels, ChatStarted};
-use crate::state::{AppState, ChatRequestGuard, RequestId};
+use crate::state::{AppState, ChatRequestGuard, RequestId, Retries};
 
 mod turns;
 
@@ -35,12 +38,27 @@ mod turns;
 #[serde(tag = "event", content = "data", rename_all = "camelCase")]
 #[serde(rename_all_fields = "camelCase")]
 pub(crate) enum ChatEvent {
-    /// The request went out: which model answers and the saved answer's id.
+    /// The request went out: the model tried first and the saved answer's id.
     Started {
         /// `provider/model`.
         model: String,
         /// The assistant message in the history, when it could be saved.
         message_id: Option<MessageId>,
+    },
+    /// One attempt of the route: a model answered (`ok`), failed, was skipped or cancelled.
+    Route {
+        /// 1 for the first candidate considered.
+        attempt: u32,
+        /// `provider/model`.
+        model: String,
+        /// What happened.
+        outcome: AttemptOutcome,
+        /// The error class (`rate_limit`, …) or why it was skipped (`cooldown`, …).
+        reason: Option<String>,
+        /// The HTTP status, when there was one.
+        status: Option<u16>,
+        /// From the start of the attempt to its first token or its failure.
+        elapsed_ms: u64,
     },
     /// A piece of the answer.
     Text {
@@ -72,13 +90,29 @@ pub(crate) enum ChatEvent {
         /// Why it ended.
         stop: StopReason,
     },
-    /// The answer failed; `kind` is the provider error class (`auth`, `connection`, …).
+    /// The answer failed; `kind` is the provider error class (`auth`, `connection`, …) or the
+    /// route's (`no_route`, `unknown_model`, …).
     Error {
         /// `snake_case` class for the UI to pick an action.
         kind: &'static str,
         /// What went wrong, redacted.
         message: String,
+        /// It broke after its first token: `chat_retry_next` can go on from the next route.
+        retry_next: bool,
     },
+}
+
+impl ChatEvent {
+    fn route(event: &RouteEvent) -> ChatEvent {
+        ChatEvent::Route {
+            attempt: event.attempt,
+            model: event.model.clone(),
+            outcome: event.outcome,
+            reason: event.reason.clone(),
+            status: event.status,
+            elapsed_ms: event.elapsed_ms,
+        }
+    }
 }
 
 fn joined(e: tauri::Error) -> IpcError {
@@ -92,41 +126,43 @@ fn history_error(e: history::Error) -> IpcError {
     IpcError::from(switchboard_core::Error::from(e))
 }
 
-/// Turns `model` (an alias or `provider/model`) into a target. The router replaces this.
-fn resolve_model(config: &Config, model: &str) -> Result<Target, ProviderError> {
-    let model_ref = config
-        .models
-        .iter()
-        .find(|entry| entry.alias.as_deref() == Some(model))
-        .map_or(model, |entry| entry.model_ref.as_str());
-    providers::resolve_target(config, model_ref)
+fn route_error(e: &RouteError) -> IpcError {
+    IpcError {
+        kind: e.kind().as_str(),
+        message: redact(&e.to_string()).into_owned(),
+    }
 }
 
-/// Reads the config and resolves `model` (blocking: file and keychain).
-fn load_target(config_file: &Path, model: &str) -> Result<Target, ProviderError> {
-    let config = config::load(config_file)
-        .and_then(config::Loaded::into_config)
-        .map_err(|e| ProviderError::new(ProviderErrorKind::Config, e.to_string()))?;
-    resolve_model(&config, model)
+fn invalid(message: &str) -> IpcError {
+    IpcError {
+        kind: "invalid_input",
+        message: message.into(),
+    }
 }
 
-/// Sends `text` to `model` in `conversation_id` (a new conversation without one) and streams
-/// the answer on `channel`. Returns once the user message is saved.
+/// Sends `text` to `model` (an alias or `provider/model`; none or empty: the primary route) in
+/// `conversation_id` (a new conversation without one) and streams the answer on `channel`.
+/// Returns once the user message is saved; an unknown model fails before anything is saved.
 #[tauri::command]
 #[tracing::instrument(skip(state, text, channel), err)]
 pub(crate) async fn chat_send(
     state: State<'_, AppState>,
     conversation_id: Option<ConversationId>,
-    model: String,
+    model: Option<String>,
     text: String,
     channel: Channel<ChatEvent>,
 ) -> Result<ChatStarted, IpcError> {
-    if text.trim().is_empty() || model.trim().is_empty() {
-        return Err(IpcError {
-            kind: "invalid_input",
-            message: "give a message and a model".into(),
-        });
+    if text.trim().is_empty() {
+        return Err(invalid("give a message"));
     }
+    let requested = model.map(|m| m.trim().to_owned()).filter(|m| !m.is_empty());
+    let router = state.router.get()?;
+    let first = router
+        .candidates(requested.as_deref())
+        .map_err(|e| route_error(&e))?
+        .first()
+        .map(|c| c.model_ref.clone())
+        .unwrap_or_default();
     let store = state.history.store()?;
     let saving = store.clone();
     let (conversation, request) = tauri::async_runtime::spawn_blocking(move || {
@@ -142,21 +178,115 @@ pub(crate) async fn chat_send(
     .map_err(joined)?
     .map_err(history_error)?;
     let guard = state.chats.register();
+    let stream = router
+        .route(requested.as_deref(), request, guard.token.clone())
+        .map_err(|e| route_error(&e))?;
+    Ok(start(
+        &state,
+        router,
+        store,
+        conversation,
+        first,
+        stream,
+        channel,
+        guard,
+    ))
+}
+
+/// "Retry on next route" for answer `message_id` of `conversation_id`, which failed after its
+/// first token: asks the route's next candidate again for the same user message, as a new
+/// answer streamed on `channel` (the failed one keeps its partial text).
+#[tauri::command]
+#[tracing::instrument(skip(state, channel), err)]
+pub(crate) async fn chat_retry_next(
+    state: State<'_, AppState>,
+    conversation_id: ConversationId,
+    message_id: MessageId,
+    channel: Channel<ChatEvent>,
+) -> Result<ChatStarted, IpcError> {
+    let router = state.router.get()?;
+    let store = state.history.store()?;
+    let reading = store.clone();
+    let found = tauri::async_runtime::spawn_blocking(move || {
+        let messages = reading.all_messages(conversation_id)?;
+        let at = messages
+            .iter()
+            .position(|m| m.id == message_id && m.role == Role::Assistant);
+        Ok::<_, history::Error>(
+            at.map(|i| (messages[i].model.clone(), turns::request(&messages[..i]))),
+        )
+    })
+    .await
+    .map_err(joined)?
+    .map_err(history_error)?;
+    let Some((answered_by, request)) = found else {
+        return Err(invalid("no such answer in this conversation"));
+    };
+    if request.turns.is_empty() {
+        return Err(invalid("that answer has no question to ask again"));
+    }
+    // After a restart the saved answering model is where the primary route goes on from.
+    let retry = match state.router.retries.take(message_id) {
+        Some(retry) => retry,
+        None => RetryFrom {
+            requested: None,
+            after: answered_by.ok_or_else(|| invalid("that answer has no model to go on from"))?,
+        },
+    };
+    let first = next_after(&router, &retry).unwrap_or_default();
+    let guard = state.chats.register();
+    let stream = router
+        .retry_next(&retry, request, guard.token.clone())
+        .map_err(|e| route_error(&e))?;
+    Ok(start(
+        &state,
+        router,
+        store,
+        conversation_id,
+        first,
+        stream,
+        channel,
+        guard,
+    ))
+}
+
+/// The candidate after `retry.after`, for the `started` event.
+fn next_after(router: &Router, retry: &RetryFrom) -> Option<String> {
+    let candidates = router.candidates(retry.requested.as_deref()).ok()?;
+    let at = candidates
+        .iter()
+        .position(|c| c.model_ref == retry.after)
+        .map_or(0, |i| i + 1);
+    candidates.get(at).map(|c| c.model_ref.clone())
+}
+
+/// Spawns the task that streams `stream` into the history and onto `channel`.
+#[allow(clippy::too_many_arguments)]
+fn start(
+    state: &AppState,
+    router: Arc<Router>,
+    store: HistoryStore,
+    conversation: ConversationId,
+    first: String,
+    stream: RouteStream,
+    channel: Channel<ChatEvent>,
+    guard: ChatRequestGuard,
+) -> ChatStarted {
     let started = ChatStarted {
         request_id: guard.id,
         conversation_id: conversation,
     };
     let job = Job {
         store,
-        config_file: state.paths.config_file.clone(),
-        model,
-        request,
+        router,
+        retries: state.router.retries.clone(),
+        first,
         conversation,
         channel,
         guard,
     };
-    tauri::async_runtime::spawn(job.run());
-    Ok(started)
+    tauri::async_runtime::spawn(job.run(stream));
+    started
 }
 
 /// Stops request `request_id`; the answer keeps its text and ends `stopped`. `false` when it
@@ -234,9 +364,10 @@ fn models_of(view: &view::ConfigView) -> ChatModels {
 /// One streaming answer, run on its own task.
 struct Job {
     store: HistoryStore,
-    config_file: PathBuf,
-    model: String,
-    request: ChatRequest,
+    router: Arc<Router>,
+    retries: Retries,
+    /// The model tried first (the answer's model until one answers).
+    first: String,
     conversation: ConversationId,
     channel: Channel<ChatEvent>,
     /// Dropped when the task ends, which forgets the request.
@@ -246,7 +377,12 @@ struct Job {
 /// How a stream ended.
 enum Outcome {
     Done(StopReason),
-    Failed(ProviderError),
+    Failed {
+        kind: &'static str,
+        message: String,
+        /// Set when it broke after its first token.
+        retry: Option<RetryFrom>,
+    },
 }
 
 impl Job {
@@ -257,18 +393,11 @@ impl Job {
         }
     }
 
-    async fn run(self) {
-        let (config_file, model) = (self.config_file.clone(), self.model.clone());
-        let target =
-            tauri::async_runtime::spawn_blocking(move || load_target(&config_file, &model))
-                .await
-                .unwrap_or_else(|e| {
-                    Err(ProviderError::new(ProviderErrorKind::Config, e.to_string()))
-                });
-        let label = target.as_ref().map_or(self.model.clone(), |t| {
-            format!("{}/{}", t.provider, t.model)
-        });
-        let mut answer = match self.store.begin_answer(self.conversation, Some(&label)) {
+    async fn run(self, mut stream: RouteStream) {
+        let mut answer = match self
+            .store
+            .begin_answer(self.conversation, Some(&self.first))
+        {
             Ok(answer) => Some(answer),
             Err(e) => {
                 tracing::warn!("the answer will not be saved: {e}");
@@ -276,53 +405,43 @@ impl Job {
             }
         };
         self.send(ChatEvent::Started {
-            model: label,
+            model: self.first.clone(),
             message_id: answer.as_ref().map(AnswerWriter::id),
         });
         let mut usage = None;
+        let mut model = self.first.clone();
+        let outcome = self
+            .stream(&mut stream, &mut answer, &mut usage, &mut model)
+            .await;
+        // Closes the connection in use (after a Stop, say).
+        drop(stream);
         let mut priced = None;
-        let outcome = match target {
-            Ok(target) => {
-                let outcome = self.stream(&target, &mut answer, &mut usage).await;
-                if let Some(u) = usage {
-                    let cost = u.cost(target.cost.as_ref());
-                    priced = Some((u, cost));
-                    self.send(ChatEvent::Usage {
-                        input: u.input,
-                        output: u.output,
-                        cache_read: u.cache_read,
-                        cache_write: u.cache_write,
-                        reasoning: u.reasoning,
-                        cost,
-                    });
-                }
-                outcome
-            }
-            Err(e) => Outcome::Failed(e),
-        };
+        if let Some(u) = usage {
+            let rates = self.router.target(&model).ok().and_then(|t| t.cost.clone());
+            let cost = u.cost(rates.as_ref());
+            priced = Some((u, cost));
+            self.send(ChatEvent::Usage {
+                input: u.input,
+                output: u.output,
+                cache_read: u.cache_read,
+                cache_write: u.cache_write,
+                reasoning: u.reasoning,
+                cost,
+            });
+        }
         self.finish(answer, outcome, priced).await;
     }
 
-    /// Streams into `answer` and the channel until the stream ends or is cancelled.
+    /// Streams into `answer` and the channel until the stream ends or is cancelled; `model`
+    /// follows the model that answers.
     async fn stream(
         &self,
-        target: &Target,
+        stream: &mut RouteStream,
         answer: &mut Option<AnswerWriter>,
         usage: &mut Option<providers::Usage>,
+        model: &mut String,
     ) -> Outcome {
-        let cancel: CancellationToken = self.guard.token.clone();
-        let client = match Client::new(target.timeouts.connect) {
-            Ok(client) => client,
-            Err(e) => return Outcome::Failed(e),
-        };
-        let mut stream = tokio::select! {
-            biased;
-            () = cancel.cancelled() => return Outcome::Done(StopReason::Cancelled),
-            sent = client.send(target, &self.request, cancel.clone()) => match sent {
-                Ok(stream) => stream,
-                Err(e) => return failed_or_cancelled(e, &cancel),
-            },
-        };
+        let cancel = self.guard.token.clone();
         loop {
             let deadline = answer.as_ref().and_then(AnswerWriter::flush_deadline);
             let wake = async {
@@ -331,33 +450,42 @@ impl Job {
                     None => std::future::pending().await,
                 }
             };
-            let event = tokio::select! {
+            let item = tokio::select! {
                 biased;
                 () = cancel.cancelled() => return Outcome::Done(StopReason::Cancelled),
                 () = wake => {
                     save(answer, AnswerWriter::flush_if_due);
                     continue;
                 }
-                event = stream.next() => event,
+                item = stream.next() => item,
             };
-            match event {
+            match item {
                 None => {
-                    return Outcome::Failed(ProviderError::new(
-                        ProviderErrorKind::Truncated,
-                        "the stream ended before the answer was done",
-                    ))
+                    return Outcome::Failed {
+                        kind: ProviderErrorKind::Truncated.as_str(),
+                        message: "the stream ended before the answer was done".into(),
+                        retry: None,
+                    }
                 }
-                Some(Err(e)) => return failed_or_cancelled(e, &cancel),
-                Some(Ok(Event::Text(delta))) => {
+                Some(Err(e)) => return ended(e, &cancel),
+                Some(Ok(RouteItem::Route(event))) => {
+                    save(answer, |a| a.record_attempt(event.to_attempt()));
+                    if event.outcome == AttemptOutcome::Ok {
+                        model.clone_from(&event.model);
+                        save(answer, |a| a.set_model(&event.model));
+                    }
+                    self.send(ChatEvent::route(&event));
+                }
+                Some(Ok(RouteItem::Event(Event::Text(delta)))) => {
                     save(answer, |a| a.append(&delta));
                     self.send(ChatEvent::Text { delta });
                 }
-                Some(Ok(Event::Reasoning(delta))) => {
+                Some(Ok(RouteItem::Event(Event::Reasoning(delta)))) => {
                     save(answer, |a| a.append_reasoning(&delta));
                     self.send(ChatEvent::Reasoning { delta });
                 }
-                Some(Ok(Event::Usage(u))) => *usage = Some(u),
-                Some(Ok(Event::Done(stop))) => return Outcome::Done(stop),
+                Some(Ok(RouteItem::Event(Event::Usage(u)))) => *usage = Some(u),
+                Some(Ok(RouteItem::Event(Event::Done(stop)))) => return Outcome::Done(stop),
             }
         }
     }
@@ -369,20 +497,33 @@ impl Job {
         outcome: Outcome,
         usage: Option<(providers::Usage, f64)>,
     ) {
-        let (mut end, terminal) = match &outcome {
+        let (mut end, terminal) = match outcome {
             Outcome::Done(stop) => {
                 let status = match stop {
                     StopReason::Cancelled => MessageStatus::Stopped,
                     StopReason::Stop | StopReason::Length => MessageStatus::Complete,
                 };
-                (Finish::new(status), ChatEvent::Done { stop: *stop })
+                (Finish::new(status), ChatEvent::Done { stop })
             }
-            Outcome::Failed(e) => {
-                let message = redact(&e.to_string()).into_owned();
+            Outcome::Failed {
+                kind,
+                message,
+                retry,
+            } => {
                 let mut end = Finish::new(MessageStatus::Failed);
                 end.error = Some(message.clone());
-                let kind = e.kind().as_str();
-                (end, ChatEvent::Error { kind, message })
+                let retry_next = retry.is_some();
+                if let (Some(retry), Some(answer)) = (retry, answer.as_ref()) {
+                    self.retries.remember(answer.id(), retry);
+                }
+                (
+                    end,
+                    ChatEvent::Error {
+                        kind,
+                        message,
+                        retry_next,
+                    },
+                )
             }
         };
         if let Some((u, cost)) = usage {
@@ -406,12 +547,19 @@ impl Job {
     }
 }
 
-/// A cancelled error after Stop is a stop, not a failure.
-fn failed_or_cancelled(e: ProviderError, cancel: &CancellationToken) -> Outcome {
-    if cancel.is_cancelled() || e.kind() == ProviderErrorKind::Cancelled {
-        Outcome::Done(StopReason::Cancelled)
-    } else {
-        Outcome::Failed(e)
+/// How a route error ends the answer: a cancel (or any error after Stop) is a stop.
+fn ended(e: RouteError, cancel: &providers::CancellationToken) -> Outcome {
+    if cancel.is_cancelled() || matches!(e, RouteError::Cancelled) {
+        return Outcome::Done(StopReason::Cancelled);
+    }
+    let retry = match &e {
+        RouteError::Interrupted { retry, .. } => Some(retry.clone()),
+        _ => None,
+    };
+    Outcome::Failed {
+        kind: e.reason(),
+        message: redact(&e.to_string()).into_owned(),
+        retry,
     }
 }
 
@@ -432,6 +580,8 @@ fn save(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+    use switchboard_core::config;
 
     #[test]
     fn events_are_tagged_with_camel_case_data() {
@@ -461,9 +611,23 @@ mod tests {
         assert_eq!(
             json(&ChatEvent::Error {
                 kind: "auth",
-                message: "no".into()
+                message: "no".into(),
+                retry_next: false,
             }),
-            serde_json::json!({"event": "error", "data": {"kind": "auth", "message": "no"}})
+            serde_json::json!({"event": "error",
+                               "data": {"kind": "auth", "message": "no", "retryNext": false}})
+        );
+        assert_eq!(
+            json(&ChatEvent::Route {
+                attempt: 1,
+                model: "a/m".into(),
+                outcome: AttemptOutcome::Failed,
+                reason: Some("rate_limit".into()),
+                status: Some(429),
+                elapsed_ms: 12,
+            }),
+            serde_json::json!({"event": "route", "data": {"attempt": 1, "model": "a/m",
+                "outcome": "failed", "reason": "rate_limit", "status": 429, "elapsedMs": 12}})
         );
     }
 
@@ -511,19 +675,5 @@ mod tests {
         );
         assert_eq!(models.models[0].model_ref, "lmstudio/qwen");
         assert_eq!(models.primary.as_deref(), Some("fast"));
-    }
-
-    #[test]
-    fn aliases_resolve_to_their_model() {
-        let read = |_: &Path| Err(std::io::ErrorKind::NotFound.into());
-        let loaded = config::load_str(CONFIG, Path::new("c.json5"), &|_| None, &read);
-        let config = loaded.into_config().expect("valid");
-        let target = resolve_model(&config, "fast").expect("resolves");
-        assert_eq!(
-            (target.provider.as_str(), target.model.as_str()),
-            ("lmstudio", "qwen")
-        );
-        let err = resolve_model(&config, "nowhere/x").expect_err("unknown");
-        assert_eq!(err.kind(), ProviderErrorKind::Config);
     }
 }

@@ -50,10 +50,27 @@ pub(crate) async fn config_apply(
     revision: Option<String>,
     edit: EditInput,
 ) -> Result<ConfigView, IpcError> {
-    blocking(&state, move |path| {
+    let view = blocking(&state, move |path| {
         view::apply(&path, revision.as_deref(), edit, &env)
     })
-    .await
+    .await?;
+    reload_router(&state).await;
+    Ok(view)
+}
+
+/// Routes by the config on disk from now on (after it was written).
+pub(crate) async fn reload_router(state: &AppState) {
+    let router = state.router.get();
+    let path = state.paths.config_file.clone();
+    if let Ok(router) = router {
+        let reloaded = tauri::async_runtime::spawn_blocking(move || {
+            router.set_config(crate::state::config_or_empty(&path));
+        })
+        .await;
+        if let Err(e) = reloaded {
+            tracing::warn!("the router kept the old config: {e}");
+        }
+    }
 }
 
 /// Imports OpenClaw's config (`path`, else its default place) into ours.
@@ -63,10 +80,12 @@ pub(crate) async fn config_import_openclaw(
     state: State<'_, AppState>,
     path: Option<PathBuf>,
 ) -> Result<Summary, IpcError> {
-    blocking(&state, move |ours| {
+    let summary = blocking(&state, move |ours| {
         view::import_openclaw(&ours, path.as_deref(), &env)
     })
-    .await
+    .await?;
+    reload_router(&state).await;
+    Ok(summary)
 }
 
 /// Exports our config into OpenClaw's (`path`, else its default place), keeping its other keys.

@@ -152,7 +152,7 @@ pub(crate) async fn discovery_add_profiles(
         });
     }
     let path = state.paths.config_file.clone();
-    tauri::async_runtime::spawn_blocking(move || {
+    let added = tauri::async_runtime::spawn_blocking(move || {
         report
             .servers
             .iter()
@@ -170,7 +170,10 @@ pub(crate) async fn discovery_add_profiles(
     .map_err(|e| IpcError {
         kind: "internal",
         message: format!("the profile task failed: {e}"),
-    })?
+    })?;
+    // Also after a partial failure: what was written is routable.
+    super::config::reload_router(&state).await;
+    added
 }
 
 /// Asks LM Studio at `base_url` to load `model` (with `context_length` tokens, when given).

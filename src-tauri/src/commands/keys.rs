@@ -172,11 +172,15 @@ fn check_settable(provider: &str) -> Result<(), IpcError> {
 
 /// Stores (or replaces) `provider`'s key in the OS keychain. The key is never returned.
 #[tauri::command]
-#[tracing::instrument(skip(key), err)]
-pub(crate) async fn keys_set(provider: String, key: String) -> Result<(), IpcError> {
+#[tracing::instrument(skip(state, key), err)]
+pub(crate) async fn keys_set(
+    state: State<'_, AppState>,
+    provider: String,
+    key: String,
+) -> Result<(), IpcError> {
     check_settable(&provider)?;
     let secret = secret_from(key)?;
-    tauri::async_runtime::spawn_blocking(move || {
+    let stored = tauri::async_runtime::spawn_blocking(move || {
         KeyringStore::default()
             .set(&provider, &secret)
             .map_err(core)?;
@@ -184,18 +188,25 @@ pub(crate) async fn keys_set(provider: String, key: String) -> Result<(), IpcErr
         Ok(())
     })
     .await
-    .map_err(joined)?
+    .map_err(joined)?;
+    state.router.forget_targets();
+    stored
 }
 
 /// Deletes `provider`'s key from the keychain; `false` when there was none.
 #[tauri::command]
-#[tracing::instrument(err)]
-pub(crate) async fn keys_delete(provider: String) -> Result<bool, IpcError> {
-    tauri::async_runtime::spawn_blocking(move || {
+#[tracing::instrument(skip(state), err)]
+pub(crate) async fn keys_delete(
+    state: State<'_, AppState>,
+    provider: String,
+) -> Result<bool, IpcError> {
+    let deleted = tauri::async_runtime::spawn_blocking(move || {
         KeyringStore::default().delete(&provider).map_err(core)
     })
     .await
-    .map_err(joined)?
+    .map_err(joined)?;
+    state.router.forget_targets();
+    deleted
 }
 
 /// The endpoint to test against and the key to test with: the arguments first, then the config

@@ -468,14 +468,33 @@ export interface ChatDoneData {
 }
 
 export interface ChatErrorData {
-  /** Provider error class: `auth`, `config`, `connection`, `not_found`, `rate_limit`, … */
+  /**
+   * Provider error class (`auth`, `config`, `connection`, `not_found`, `rate_limit`, …) or the
+   * route's (`no_route`, `unknown_model`, `context_overflow`, …).
+   */
   kind: string;
   message: string;
+  /** It broke after its first token: `chatRetryNext` goes on from the next route. */
+  retryNext: boolean;
+}
+
+/** One attempt of the route (a `route` event; the history keeps them as `RouteAttempt`). */
+export interface ChatRouteData {
+  /** 1 for the first candidate considered. */
+  attempt: number;
+  /** `provider/model`. */
+  model: string;
+  outcome: RouteAttempt['outcome'];
+  /** `rate_limit`, `connection`, … or why it was skipped (`cooldown`, …). */
+  reason: string | null;
+  status: number | null;
+  elapsedMs: number;
 }
 
 /** One event of a streaming answer; each stream ends with one `done` or `error`. */
 export type ChatEvent =
   | { event: 'started'; data: ChatStartedData }
+  | { event: 'route'; data: ChatRouteData }
   | { event: 'text'; data: ChatDelta }
   | { event: 'reasoning'; data: ChatDelta }
   | { event: 'usage'; data: ChatUsage }
@@ -614,7 +633,8 @@ export function chatModels(): Promise<ChatModels> {
 /** What to send: `conversationId` null starts a new conversation. */
 export interface ChatSendInput {
   conversationId: number | null;
-  model: string;
+  /** An alias or `provider/model`; null: the default route (the primary). */
+  model: string | null;
   text: string;
 }
 
@@ -630,6 +650,22 @@ export function chatSend(
   const channel = new Channel<ChatEvent>();
   channel.onmessage = onEvent;
   return call<ChatStarted>('chat_send', { ...input, channel });
+}
+
+/**
+ * `chat_retry_next`: "retry on next route" for answer `messageId`, which failed after its first
+ * token. The same question goes to the route's next candidate as a new answer, streamed to
+ * `onEvent`; the failed answer keeps its partial text.
+ */
+export function chatRetryNext(
+  conversationId: number,
+  messageId: number,
+  onEvent: (event: ChatEvent) => void,
+): Promise<ChatStarted> {
+  if (!hasBridge()) return call<ChatStarted>('chat_retry_next');
+  const channel = new Channel<ChatEvent>();
+  channel.onmessage = onEvent;
+  return call<ChatStarted>('chat_retry_next', { conversationId, messageId, channel });
 }
 
 /** `chat_cancel`: stops a streaming answer (its text so far is kept, marked stopped). */

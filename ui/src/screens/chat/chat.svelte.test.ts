@@ -43,6 +43,10 @@ function setup() {
       emit = onEvent;
       return Promise.resolve<ChatStarted>({ requestId: 7, conversationId: 3 });
     }),
+    chatRetryNext: vi.fn((_c: number, _m: number, onEvent: (e: ChatEvent) => void) => {
+      emit = onEvent;
+      return Promise.resolve<ChatStarted>({ requestId: 8, conversationId: 3 });
+    }),
     chatCancel: vi.fn().mockResolvedValue(true),
   };
   const store = new ChatStore(
@@ -69,11 +73,13 @@ describe('ChatStore', () => {
   it('picks the primary model and streams an answer in frame batches', async () => {
     const { api, store, emit, frame } = setup();
     await store.init();
-    expect(store.model).toBe('fast');
+    // The default route (the primary) is picked; its model drives the badges.
+    expect(store.model).toBe('');
+    expect(store.selectedModel?.id).toBe('fast');
     expect(await store.send('  hello  ')).toBe(true);
     expect(api.chatSend.mock.calls[0]?.[0]).toEqual({
       conversationId: null,
-      model: 'fast',
+      model: null,
       text: 'hello',
     });
     expect(store.currentId).toBe(3);
@@ -116,7 +122,7 @@ describe('ChatStore', () => {
     const { api, store, emit } = setup();
     await store.init();
     await store.send('hi');
-    emit({ event: 'error', data: { kind: 'auth', message: 'key rejected' } });
+    emit({ event: 'error', data: { kind: 'auth', message: 'key rejected', retryNext: false } });
     const failed = store.messages[1];
     expect(failed?.status).toBe('failed');
     expect(failed?.errorKind).toBe('auth');
@@ -132,5 +138,75 @@ describe('ChatStore', () => {
     expect(await store.send('hi')).toBe(false);
     expect(store.messages[1]?.status).toBe('failed');
     expect(store.busy).toBe(false);
+  });
+
+  it('sends a picked model by its id', async () => {
+    const { api, store } = setup();
+    await store.init();
+    store.model = 'lm/qwen';
+    await store.send('hi');
+    expect(api.chatSend.mock.calls[0]?.[0]).toMatchObject({ model: 'lm/qwen' });
+  });
+
+  it('keeps the route of each attempt and the model that answered', async () => {
+    const { store, emit } = setup();
+    await store.init();
+    await store.send('hi');
+    emit({ event: 'started', data: { model: 'anthropic/opus', messageId: 11 } });
+    emit({
+      event: 'route',
+      data: {
+        attempt: 1,
+        model: 'anthropic/opus',
+        outcome: 'failed',
+        reason: 'rate_limit',
+        status: 429,
+        elapsedMs: 3,
+      },
+    });
+    emit({
+      event: 'route',
+      data: {
+        attempt: 2,
+        model: 'lm/qwen',
+        outcome: 'ok',
+        reason: null,
+        status: null,
+        elapsedMs: 5,
+      },
+    });
+    emit({ event: 'done', data: { stop: 'stop' } });
+    const answer = store.messages[1];
+    expect(answer?.model).toBe('lm/qwen');
+    expect(answer?.route.map((a) => [a.model, a.outcome, a.reason])).toEqual([
+      ['anthropic/opus', 'failed', 'rate_limit'],
+      ['lm/qwen', 'ok', null],
+    ]);
+  });
+
+  it('retries a mid-answer failure on the next route as a new answer', async () => {
+    const { api, store, emit, frame } = setup();
+    await store.init();
+    await store.send('hi');
+    emit({ event: 'started', data: { model: 'lm/qwen', messageId: 11 } });
+    emit({ event: 'text', data: { delta: 'half an' } });
+    frame();
+    emit({
+      event: 'error',
+      data: { kind: 'connection', message: 'reset', retryNext: true },
+    });
+    const failed = store.messages[1];
+    expect(failed?.status).toBe('failed');
+    expect(failed?.content).toBe('half an');
+    expect(failed?.retryNext).toBe(true);
+    if (failed) expect(await store.retryNext(failed)).toBe(true);
+    expect(api.chatRetryNext.mock.calls[0]?.slice(0, 2)).toEqual([3, 11]);
+    expect(failed?.retryNext).toBe(false);
+    expect(store.messages).toHaveLength(3);
+    emit({ event: 'text', data: { delta: 'whole answer' } });
+    emit({ event: 'done', data: { stop: 'stop' } });
+    expect(store.messages[2]?.content).toBe('whole answer');
+    expect(store.messages[2]?.status).toBe('complete');
+    expect(store.messages[1]?.content).toBe('half an');
   });
 });

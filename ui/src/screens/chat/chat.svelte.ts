@@ -18,6 +18,7 @@ import {
   type SearchHit,
 } from '../../lib/ipc';
 import { FrameBatcher, type Schedule, type Unschedule } from './frameBatcher';
+import type { ViewAttempt } from './route';
 
 export type ChatBackend = Pick<
   typeof ipc,
@@ -28,6 +29,7 @@ export type ChatBackend = Pick<
   | 'historyDelete'
   | 'chatModels'
   | 'chatSend'
+  | 'chatRetryNext'
   | 'chatCancel'
 >;
 
@@ -47,6 +49,10 @@ export interface ViewMessage {
   usage: { input: number; output: number } | null;
   cost: number | null;
   streaming: boolean;
+  /** The route's attempts: what failed before the model that answered. */
+  route: ViewAttempt[];
+  /** It failed after its first token: "Retry on next route" applies. */
+  retryNext: boolean;
 }
 
 const PAGE = 50;
@@ -65,6 +71,13 @@ function fromMessage(m: Message): ViewMessage {
     usage: m.usage ? { input: m.usage.input, output: m.usage.output } : null,
     cost: m.cost,
     streaming: false,
+    route: m.route.map((a) => ({
+      model: a.model,
+      outcome: a.outcome,
+      reason: a.reason ?? null,
+      status: a.status ?? null,
+    })),
+    retryNext: m.role === 'assistant' && m.status === 'failed' && m.content !== '',
   };
 }
 
@@ -78,7 +91,9 @@ export class ChatStore {
   #messages = $state<ViewMessage[]>([]);
   #hasMore = $state(false);
   #models = $state<ChatModel[]>([]);
+  /** An alias or `provider/model`; '' is the default route (the primary). */
   #model = $state<string>('');
+  #primary = $state<string | null>(null);
   #query = $state('');
   #hits = $state<SearchHit[] | null>(null);
   #error = $state<IpcError | null>(null);
@@ -113,8 +128,13 @@ export class ChatStore {
   set model(id: string) {
     this.#model = id;
   }
+  /** The picked model; for the default route, the model the primary names. */
   get selectedModel(): ChatModel | undefined {
-    return this.#models.find((m) => m.id === this.#model);
+    return this.#models.find((m) => m.id === (this.#model || this.#primary));
+  }
+  /** The configured primary route (an alias or a ref), if any. */
+  get primary(): string | null {
+    return this.#primary;
   }
   get query(): string {
     return this.#query;
@@ -141,9 +161,11 @@ export class ChatStore {
       ]);
       this.#conversations = conversations;
       this.#models = models.models;
-      const primary = models.models.find((m) => m.id === models.primary);
-      if (!this.#models.some((m) => m.id === this.#model)) {
-        this.#model = primary?.id ?? models.models[0]?.id ?? '';
+      this.#primary = models.primary;
+      // The default route when there is a primary, else the first model.
+      const keep = this.#model ? this.#models.some((m) => m.id === this.#model) : !!models.primary;
+      if (!keep) {
+        this.#model = models.primary ? '' : (models.models[0]?.id ?? '');
       }
       this.#error = null;
     } catch (e) {
@@ -233,39 +255,67 @@ export class ChatStore {
     this.#error = null;
   }
 
-  /** Sends `text` to the picked model; the answer streams into the view. */
+  /** Sends `text` to the picked model (or the default route); the answer streams in. */
   async send(text: string): Promise<boolean> {
     const trimmed = text.trim();
-    if (!trimmed || this.busy || !this.#model) return false;
-    const answer: ViewMessage = {
-      key: `local${++localKeys}`,
-      id: null,
-      role: 'assistant',
-      content: '',
-      reasoning: '',
-      model: this.selectedModel?.ref ?? this.#model,
-      status: 'unfinished',
-      error: null,
-      errorKind: null,
-      usage: null,
-      cost: null,
-      streaming: true,
-    };
+    if (!trimmed || this.busy || (!this.#model && !this.#primary)) return false;
+    const answer = this.#newAnswer(this.selectedModel?.ref ?? (this.#model || null));
     const user: ViewMessage = { ...answer, key: `local${++localKeys}`, role: 'user' };
     user.content = trimmed;
     user.model = null;
     user.status = 'complete';
     user.streaming = false;
     this.#messages = [...this.#messages, user, answer];
+    return this.#stream((onEvent) =>
+      this.#api.chatSend(
+        { conversationId: this.#currentId, model: this.#model || null, text: trimmed },
+        onEvent,
+      ),
+    );
+  }
+
+  /** "Retry on next route": asks the route's next model, as a new answer after the list. */
+  async retryNext(failed: ViewMessage): Promise<boolean> {
+    const conversation = this.#currentId;
+    const id = failed.id;
+    if (this.busy || conversation === null || id === null) return false;
+    failed.retryNext = false;
+    this.#messages = [...this.#messages, this.#newAnswer(null)];
+    return this.#stream((onEvent) => this.#api.chatRetryNext(conversation, id, onEvent));
+  }
+
+  #newAnswer(model: string | null): ViewMessage {
+    return {
+      key: `local${++localKeys}`,
+      id: null,
+      role: 'assistant',
+      content: '',
+      reasoning: '',
+      model,
+      status: 'unfinished',
+      error: null,
+      errorKind: null,
+      usage: null,
+      cost: null,
+      streaming: true,
+      route: [],
+      retryNext: false,
+    };
+  }
+
+  /** Streams into the last message (a new answer) with `start`. */
+  async #stream(
+    start: (onEvent: (event: ChatEvent) => void) => Promise<{
+      requestId: number;
+      conversationId: number;
+    }>,
+  ): Promise<boolean> {
     // The proxy in the array, so mutations through it are seen.
     this.#streaming = this.#messages[this.#messages.length - 1] ?? null;
     this.#requestId = null;
     this.#stopAsked = false;
     try {
-      const started = await this.#api.chatSend(
-        { conversationId: this.#currentId, model: this.#model, text: trimmed },
-        (event) => this.#onEvent(event),
-      );
+      const started = await start((event) => this.#onEvent(event));
       this.#requestId = started.requestId;
       if (this.#currentId !== started.conversationId) {
         this.#currentId = started.conversationId;
@@ -312,6 +362,18 @@ export class ChatStore {
         answer.model = event.data.model;
         answer.id = event.data.messageId;
         return;
+      case 'route':
+        answer.route = [
+          ...answer.route,
+          {
+            model: event.data.model,
+            outcome: event.data.outcome,
+            reason: event.data.reason,
+            status: event.data.status,
+          },
+        ];
+        if (event.data.outcome === 'ok') answer.model = event.data.model;
+        return;
       case 'usage':
         answer.usage = { input: event.data.input, output: event.data.output };
         answer.cost = event.data.cost;
@@ -322,7 +384,12 @@ export class ChatStore {
         return;
       case 'error':
         this.#batcher.flush();
-        this.#end({ status: 'failed', error: event.data.message, errorKind: event.data.kind });
+        this.#end({
+          status: 'failed',
+          error: event.data.message,
+          errorKind: event.data.kind,
+          retryNext: event.data.retryNext,
+        });
         return;
     }
   }
