@@ -74,7 +74,18 @@ mod platform {
         }
     }
 
-    fn session_bus() -> Result<gio::DBusConnection, String> {
+    /// Why there is no session bus to probe; its text is the probe's user-facing detail.
+    #[derive(Debug, thiserror::Error)]
+    enum NoSessionBus {
+        /// Neither `DBUS_SESSION_BUS_ADDRESS` nor `$XDG_RUNTIME_DIR/bus` points at a bus.
+        #[error("No D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")]
+        NotSet,
+        /// The bus is there but connecting to it failed.
+        #[error("Cannot connect to the D-Bus session bus ({0})")]
+        Connect(gtk::glib::Error),
+    }
+
+    fn session_bus() -> Result<gio::DBusConnection, NoSessionBus> {
         // GIO would otherwise try to autolaunch a bus through X11, leaving a stray daemon.
         let has_address =
             std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|a| !a.is_empty());
@@ -82,10 +93,10 @@ mod platform {
             .map(|dir| std::path::Path::new(&dir).join("bus").exists())
             .unwrap_or(false);
         if !has_address && !has_user_bus {
-            return Err("No D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)".into());
+            return Err(NoSessionBus::NotSet);
         }
         gio::bus_get_sync(gio::BusType::Session, gio::Cancellable::NONE)
-            .map_err(|e| format!("Cannot connect to the D-Bus session bus ({e})"))
+            .map_err(NoSessionBus::Connect)
     }
 
     fn call_bus(

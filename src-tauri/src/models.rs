@@ -181,9 +181,17 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    /// Field names of `export interface NAME { … }` in `ui/src/lib/ipc.ts`.
+    /// The UI's IPC module: `ui/src/lib/ipc.ts` and the types it re-exports from
+    /// `ui/src/lib/ipc-types.ts`.
+    const TS: &str = concat!(
+        include_str!("../../ui/src/lib/ipc.ts"),
+        "\n",
+        include_str!("../../ui/src/lib/ipc-types.ts"),
+    );
+
+    /// Field names of `export interface NAME { … }` in `ui/src/lib/ipc.ts` (or `ipc-types.ts`).
     fn ts_fields(name: &str) -> BTreeSet<String> {
-        let ts = include_str!("../../ui/src/lib/ipc.ts");
+        let ts = TS;
         let start = ts
             .find(&format!("export interface {name} {{"))
             .unwrap_or_else(|| panic!("ipc.ts has no interface {name}"));
@@ -417,7 +425,7 @@ mod tests {
                 "ChatRouteData",
             ),
         ];
-        let ts = include_str!("../../ui/src/lib/ipc.ts");
+        let ts = TS;
         for (event, interface) in events {
             let json = serde_json::to_value(&event).expect("serializes");
             assert_eq!(

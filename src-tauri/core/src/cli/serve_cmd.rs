@@ -9,9 +9,11 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::Exit;
+use crate::config::ConfigError;
 use crate::gateway;
 use crate::logging::redact::redact;
 use crate::paths::Paths;
+use crate::providers::ProviderError;
 use crate::router::Router;
 
 /// `switchboard serve` options.
@@ -46,11 +48,40 @@ pub fn run_until(
 ) -> Exit {
     match serve(args, paths, out, shutdown) {
         Ok(()) => Exit::Success,
-        Err(message) => {
-            let _ignored = writeln!(err, "switchboard: {}", redact(&message));
+        Err(e) => {
+            let _ignored = writeln!(err, "switchboard: {}", redact(&e.to_string()));
             Exit::Failure
         }
     }
+}
+
+/// Why the gateway did not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+enum ServeError {
+    /// The config could not be loaded.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The router could not be built from the config.
+    #[error(transparent)]
+    Router(#[from] ProviderError),
+    /// The token file could not be read or created.
+    #[error("{}: {source}", path.display())]
+    Token {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The async runtime did not start.
+    #[error("cannot start the runtime: {0}")]
+    Runtime(std::io::Error),
+    /// The port could not be bound.
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Listen { port: u16, source: std::io::Error },
+    /// The gateway failed while serving.
+    #[error("the gateway stopped: {0}")]
+    Stopped(std::io::Error),
+    /// Another I/O failure (the listener's address, writing to `out`).
+    #[error(transparent)]
+    Io(std::io::Error),
 }
 
 fn serve(
@@ -58,27 +89,30 @@ fn serve(
     paths: &Paths,
     out: &mut dyn Write,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> Result<(), String> {
-    let config = crate::config::load(&paths.config_file)
-        .map_err(|e| e.to_string())?
-        .into_config()
-        .map_err(|e| e.to_string())?;
-    let router = Router::new(config).map_err(|e| e.to_string())?;
+) -> Result<(), ServeError> {
+    let config = crate::config::load(&paths.config_file)?.into_config()?;
+    let router = Router::new(config)?;
     let token_file = args
         .token_file
         .clone()
         .unwrap_or_else(|| paths.data_dir.join("gateway-token"));
-    let (token, created) = gateway::load_or_create_token(&token_file)
-        .map_err(|e| format!("{}: {e}", token_file.display()))?;
+    let (token, created) =
+        gateway::load_or_create_token(&token_file).map_err(|source| ServeError::Token {
+            path: token_file.clone(),
+            source,
+        })?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .map_err(ServeError::Runtime)?;
     runtime.block_on(async {
         let listener = gateway::bind(args.port)
             .await
-            .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            .map_err(|source| ServeError::Listen {
+                port: args.port,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(ServeError::Io)?;
         let note = if created {
             "created, mode 0600"
         } else {
@@ -87,7 +121,7 @@ fn serve(
         let say = |out: &mut dyn Write, line: String| {
             writeln!(out, "{line}")
                 .and_then(|()| out.flush())
-                .map_err(|e| e.to_string())
+                .map_err(ServeError::Io)
         };
         say(
             out,
@@ -96,7 +130,7 @@ fn serve(
         say(out, format!("listening on http://{addr}/v1 (Ctrl-C stops)"))?;
         gateway::serve(listener, gateway::app(router, token), shutdown)
             .await
-            .map_err(|e| format!("the gateway stopped: {e}"))?;
+            .map_err(ServeError::Stopped)?;
         say(out, "stopped".to_owned())
     })
 }

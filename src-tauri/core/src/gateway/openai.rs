@@ -62,10 +62,26 @@ fn bad_request(message: &str) -> Response {
     )
 }
 
+/// Why an OpenAI chat request body was rejected (the text goes back as a 400's message).
+#[derive(Debug, thiserror::Error)]
+enum ParseError {
+    #[error("the body is not valid JSON: {0}")]
+    Json(serde_json::Error),
+    #[error("messages: expected an array")]
+    MessagesNotArray,
+    #[error("messages[{index}].content: expected a string or parts")]
+    Content { index: usize },
+    #[error(
+        "messages[{index}].role: {role} is not supported (system, developer, user, assistant)"
+    )]
+    Role { index: usize, role: String },
+    #[error("messages: no user or assistant message")]
+    NoTurns,
+}
+
 /// Parses an OpenAI chat request: `(model, request, include_usage)`.
-fn parse(body: &[u8]) -> Result<(Option<String>, ChatRequest, bool), String> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
+fn parse(body: &[u8]) -> Result<(Option<String>, ChatRequest, bool), ParseError> {
+    let value: Value = serde_json::from_slice(body).map_err(ParseError::Json)?;
     let model = value["model"]
         .as_str()
         .map(str::trim)
@@ -73,7 +89,7 @@ fn parse(body: &[u8]) -> Result<(Option<String>, ChatRequest, bool), String> {
     let model = model.filter(|m| *m != "default").map(str::to_owned);
     let messages = value["messages"]
         .as_array()
-        .ok_or("messages: expected an array")?;
+        .ok_or(ParseError::MessagesNotArray)?;
     let mut system: Vec<String> = Vec::new();
     let mut turns = Vec::new();
     for (i, m) in messages.iter().enumerate() {
@@ -86,7 +102,7 @@ fn parse(body: &[u8]) -> Result<(Option<String>, ChatRequest, bool), String> {
                 .collect::<Vec<_>>()
                 .join(""),
             Value::Null => String::new(),
-            _ => return Err(format!("messages[{i}].content: expected a string or parts")),
+            _ => return Err(ParseError::Content { index: i }),
         };
         match m["role"].as_str() {
             Some("system" | "developer") => system.push(text),
@@ -96,15 +112,15 @@ fn parse(body: &[u8]) -> Result<(Option<String>, ChatRequest, bool), String> {
                 text,
             }),
             other => {
-                return Err(format!(
-                    "messages[{i}].role: {} is not supported (system, developer, user, assistant)",
-                    other.unwrap_or("none")
-                ))
+                return Err(ParseError::Role {
+                    index: i,
+                    role: other.unwrap_or("none").to_owned(),
+                })
             }
         }
     }
     if turns.is_empty() {
-        return Err("messages: no user or assistant message".to_owned());
+        return Err(ParseError::NoTurns);
     }
     let stream = value["stream"].as_bool().unwrap_or(false);
     let include_usage = value["stream_options"]["include_usage"]
@@ -221,7 +237,7 @@ pub async fn chat(State(router): State<Router>, body: Result<Bytes, BytesRejecti
     };
     let (model, request, include_usage) = match parse(&body) {
         Ok(parsed) => parsed,
-        Err(message) => return bad_request(&message),
+        Err(e) => return bad_request(&e.to_string()),
     };
     let streaming = request.stream;
     let mut stream = match router.route(model.as_deref(), request, CancellationToken::new()) {

@@ -145,7 +145,7 @@ mod tests {
         assert_eq!(got["openai"].expose(), "sb-exec-unit-key-1");
         let both = ["openai".to_owned(), "anthropic".to_owned()];
         let err = parse_exec_values("switchboard", &both, &text, true).expect_err("not found");
-        assert!(err.contains("(NOT_FOUND)"), "{err}");
+        assert!(err.to_string().contains("(NOT_FOUND)"), "{err}");
     }
 
     #[test]

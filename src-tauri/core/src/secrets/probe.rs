@@ -33,14 +33,25 @@ pub enum Outcome {
     },
 }
 
+/// Why a key test could not be set up. Messages never contain the key.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProbeError {
+    /// The key cannot be sent in an HTTP header.
+    #[error("the key has characters not allowed in an HTTP header")]
+    BadHeaderValue,
+    /// The HTTP client could not be built.
+    #[error("cannot build the HTTP client: {0}")]
+    Client(reqwest::Error),
+}
+
 /// How to authenticate a request for `api`: the header names and values.
-pub fn auth_headers(api: &str, key: &Secret) -> Result<HeaderMap, String> {
+pub fn auth_headers(api: &str, key: &Secret) -> Result<HeaderMap, ProbeError> {
     let mut headers = HeaderMap::new();
     let value = |v: String| {
-        let mut v = HeaderValue::from_str(&v)
-            .map_err(|_| "the key has characters not allowed in an HTTP header".to_owned())?;
+        let mut v = HeaderValue::from_str(&v).map_err(|_| ProbeError::BadHeaderValue)?;
         v.set_sensitive(true);
-        Ok::<_, String>(v)
+        Ok::<_, ProbeError>(v)
     };
     if api == "anthropic-messages" {
         headers.insert(
@@ -122,13 +133,13 @@ pub async fn get_guarded(
 }
 
 /// A client for probes: no automatic redirects, short timeouts.
-pub fn client() -> Result<reqwest::Client, String> {
+pub fn client() -> Result<reqwest::Client, ProbeError> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(15))
         .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+        .map_err(ProbeError::Client)
 }
 
 /// Tests `key` against `base_url` (`…/v1`) with a `GET /models`.
@@ -142,11 +153,11 @@ pub async fn test_key(base_url: &str, api: &str, key: &Secret) -> Outcome {
     };
     let headers = match auth_headers(api, key) {
         Ok(h) => h,
-        Err(e) => return unexpected(e),
+        Err(e) => return unexpected(e.to_string()),
     };
     let client = match client() {
         Ok(c) => c,
-        Err(e) => return unexpected(e),
+        Err(e) => return unexpected(e.to_string()),
     };
     match get_guarded(&client, url, headers, &[]).await {
         Ok(r) if r.status().is_success() => Outcome::Ok,

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -174,7 +174,7 @@ pub fn resolve_ref(
         }
         (SecretProvider::Exec { .. }, "exec") => {
             let mut values = run_exec(name, &spec, std::slice::from_ref(&r.id), env)
-                .map_err(|m| Error::config(path, m))?;
+                .map_err(|m| Error::config(path, m.to_string()))?;
             values
                 .remove(&r.id)
                 .ok_or_else(|| Error::config(path, format!("exec provider \"{name}\" returned no value for id \"{}\"", r.id)))
@@ -197,34 +197,60 @@ fn home_path(file: &str, env: Lookup<'_>) -> std::path::PathBuf {
     }
 }
 
+/// Why a file secret provider gave no value. Messages never contain a value.
+#[derive(Debug, thiserror::Error)]
+enum FileRefError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: writable by group or others; chmod 600 it", path.display())]
+    Writable { path: PathBuf },
+    #[error("{}: larger than {max_bytes} bytes", path.display())]
+    TooLarge { path: PathBuf, max_bytes: u64 },
+    #[error("a singleValue file provider expects ref id \"value\"")]
+    SingleValueId,
+    #[error("{}: not a JSON object", path.display())]
+    NotJson { path: PathBuf },
+    #[error("{id}: not a string")]
+    NotString { id: String },
+    #[error("{id}: not found in {}", path.display())]
+    NotFound { id: String, path: PathBuf },
+}
+
 fn read_file_ref(
     file: &str,
     single_value: bool,
     max_bytes: u64,
     id: &str,
     env: Lookup<'_>,
-) -> Result<Secret, String> {
+) -> Result<Secret, FileRefError> {
     let path = home_path(file, env);
-    let meta = std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let io = |source: std::io::Error| FileRefError::Io {
+        path: path.clone(),
+        source,
+    };
+    let meta = std::fs::metadata(&path).map_err(io)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         if meta.permissions().mode() & 0o022 != 0 {
-            return Err(format!(
-                "{}: writable by group or others; chmod 600 it",
-                path.display()
-            ));
+            return Err(FileRefError::Writable { path: path.clone() });
         }
     }
     if meta.len() > max_bytes {
-        return Err(format!("{}: larger than {max_bytes} bytes", path.display()));
+        return Err(FileRefError::TooLarge {
+            path: path.clone(),
+            max_bytes,
+        });
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(&path).map_err(io)?;
     let text = zeroize::Zeroizing::new(text);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if single_value {
         if id != "value" {
-            return Err("a singleValue file provider expects ref id \"value\"".into());
+            return Err(FileRefError::SingleValueId);
         }
         let value = text.strip_suffix('\n').unwrap_or(text);
         return Ok(Secret::new(
@@ -232,12 +258,56 @@ fn read_file_ref(
         ));
     }
     let json: serde_json::Value =
-        serde_json::from_str(text).map_err(|_| format!("{}: not a JSON object", path.display()))?;
+        serde_json::from_str(text).map_err(|_| FileRefError::NotJson { path: path.clone() })?;
     match json.pointer(id) {
         Some(serde_json::Value::String(s)) => Ok(Secret::new(s.clone())),
-        Some(_) => Err(format!("{id}: not a string")),
-        None => Err(format!("{id}: not found in {}", path.display())),
+        Some(_) => Err(FileRefError::NotString { id: id.to_owned() }),
+        None => Err(FileRefError::NotFound {
+            id: id.to_owned(),
+            path,
+        }),
     }
+}
+
+/// Why an exec secret provider gave no values. Messages never contain a value.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ExecError {
+    #[error("secret provider \"{name}\" is not an exec provider")]
+    NotExec { name: String },
+    #[error("secrets.providers.{name}.command must be an absolute path")]
+    RelativeCommand { name: String },
+    #[error("exec provider \"{name}\": cannot run {}: {source}", command.display())]
+    Run {
+        name: String,
+        command: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("exec provider \"{name}\" timed out after {millis}ms")]
+    TimedOut { name: String, millis: u128 },
+    #[error("exec provider output exceeded maxOutputBytes ({limit})")]
+    OutputTooLarge { limit: u64 },
+    #[error("exec provider \"{name}\" exited with code {code}")]
+    Exited { name: String, code: String },
+    #[error("exec provider \"{name}\" returned empty stdout")]
+    EmptyStdout { name: String },
+    #[error("exec provider \"{name}\" returned invalid JSON")]
+    InvalidJson { name: String },
+    #[error("exec provider \"{name}\" response must be an object")]
+    NotObject { name: String },
+    #[error("exec provider \"{name}\" protocolVersion must be 1")]
+    ProtocolVersion { name: String },
+    #[error("exec provider \"{name}\" response missing \"values\"")]
+    MissingValues { name: String },
+    #[error("exec provider \"{name}\" failed for id \"{id}\" ({code})")]
+    Failed {
+        name: String,
+        id: String,
+        code: String,
+    },
+    #[error("exec provider \"{name}\" value for id \"{id}\" is not a string")]
+    NotString { name: String, id: String },
+    #[error("exec provider \"{name}\" response missing id \"{id}\"")]
+    MissingId { name: String, id: String },
 }
 
 /// Runs an exec secret provider for `ids`; the values it returned, by id.
@@ -246,7 +316,7 @@ pub(crate) fn run_exec(
     spec: &SecretProvider,
     ids: &[String],
     env: Lookup<'_>,
-) -> Result<HashMap<String, Secret>, String> {
+) -> Result<HashMap<String, Secret>, ExecError> {
     let SecretProvider::Exec {
         command,
         args,
@@ -257,15 +327,15 @@ pub(crate) fn run_exec(
         pass_env,
     } = spec
     else {
-        return Err(format!(
-            "secret provider \"{name}\" is not an exec provider"
-        ));
+        return Err(ExecError::NotExec {
+            name: name.to_owned(),
+        });
     };
     let command = Path::new(command);
     if !command.is_absolute() {
-        return Err(format!(
-            "secrets.providers.{name}.command must be an absolute path"
-        ));
+        return Err(ExecError::RelativeCommand {
+            name: name.to_owned(),
+        });
     }
     let request = serde_json::json!({"protocolVersion": 1, "provider": name, "ids": ids});
     let mut cmd = Command::new(command);
@@ -277,11 +347,10 @@ pub(crate) fn run_exec(
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    let failed = |e: std::io::Error| {
-        format!(
-            "exec provider \"{name}\": cannot run {}: {e}",
-            command.display()
-        )
+    let failed = |e: std::io::Error| ExecError::Run {
+        name: name.to_owned(),
+        command: command.to_path_buf(),
+        source: e,
     };
     let mut child = cmd.spawn().map_err(failed)?;
     if let Some(mut stdin) = child.stdin.take() {
@@ -306,24 +375,25 @@ pub(crate) fn run_exec(
             // Best effort: the command is being abandoned either way.
             let _killed = child.kill();
             let _reaped = child.wait();
-            return Err(format!(
-                "exec provider \"{name}\" timed out after {}ms",
-                timeout.as_millis()
-            ));
+            return Err(ExecError::TimedOut {
+                name: name.to_owned(),
+                millis: timeout.as_millis(),
+            });
         }
         std::thread::sleep(Duration::from_millis(10));
     };
     let out = zeroize::Zeroizing::new(reader.join().unwrap_or_default());
     if out.len() as u64 > limit {
-        return Err(format!(
-            "exec provider output exceeded maxOutputBytes ({limit})"
-        ));
+        return Err(ExecError::OutputTooLarge { limit });
     }
     if !status.success() {
         let code = status
             .code()
             .map_or("a signal".to_owned(), |c| c.to_string());
-        return Err(format!("exec provider \"{name}\" exited with code {code}"));
+        return Err(ExecError::Exited {
+            name: name.to_owned(),
+            code,
+        });
     }
     parse_exec_values(name, ids, &String::from_utf8_lossy(&out), *json_only)
 }
@@ -335,10 +405,12 @@ pub(crate) fn parse_exec_values(
     ids: &[String],
     stdout: &str,
     json_only: bool,
-) -> Result<HashMap<String, Secret>, String> {
+) -> Result<HashMap<String, Secret>, ExecError> {
     let trimmed = stdout.trim();
     if trimmed.is_empty() {
-        return Err(format!("exec provider \"{name}\" returned empty stdout"));
+        return Err(ExecError::EmptyStdout {
+            name: name.to_owned(),
+        });
     }
     let single = !json_only && ids.len() == 1;
     let parsed: serde_json::Value = match serde_json::from_str(trimmed) {
@@ -349,29 +421,33 @@ pub(crate) fn parse_exec_values(
                 Secret::new(trimmed.to_owned()),
             )]))
         }
-        Err(_) => return Err(format!("exec provider \"{name}\" returned invalid JSON")),
+        Err(_) => {
+            return Err(ExecError::InvalidJson {
+                name: name.to_owned(),
+            })
+        }
     };
     let Some(obj) = parsed.as_object() else {
         if let (true, Some(s)) = (single, parsed.as_str()) {
             return Ok(HashMap::from([(ids[0].clone(), Secret::new(s.to_owned()))]));
         }
-        return Err(format!(
-            "exec provider \"{name}\" response must be an object"
-        ));
+        return Err(ExecError::NotObject {
+            name: name.to_owned(),
+        });
     };
     if obj
         .get("protocolVersion")
         .and_then(serde_json::Value::as_f64)
         != Some(1.0)
     {
-        return Err(format!(
-            "exec provider \"{name}\" protocolVersion must be 1"
-        ));
+        return Err(ExecError::ProtocolVersion {
+            name: name.to_owned(),
+        });
     }
     let Some(values) = obj.get("values").and_then(serde_json::Value::as_object) else {
-        return Err(format!(
-            "exec provider \"{name}\" response missing \"values\""
-        ));
+        return Err(ExecError::MissingValues {
+            name: name.to_owned(),
+        });
     };
     let errors = obj.get("errors").and_then(serde_json::Value::as_object);
     let mut out = HashMap::new();
@@ -386,23 +462,27 @@ pub(crate) fn parse_exec_values(
             } else {
                 "error"
             };
-            return Err(format!(
-                "exec provider \"{name}\" failed for id \"{id}\" ({code})"
-            ));
+            return Err(ExecError::Failed {
+                name: name.to_owned(),
+                id: id.clone(),
+                code: code.to_owned(),
+            });
         }
         match values.get(id) {
             Some(serde_json::Value::String(s)) => {
                 out.insert(id.clone(), Secret::new(s.clone()));
             }
             Some(_) => {
-                return Err(format!(
-                    "exec provider \"{name}\" value for id \"{id}\" is not a string"
-                ))
+                return Err(ExecError::NotString {
+                    name: name.to_owned(),
+                    id: id.clone(),
+                })
             }
             None => {
-                return Err(format!(
-                    "exec provider \"{name}\" response missing id \"{id}\""
-                ))
+                return Err(ExecError::MissingId {
+                    name: name.to_owned(),
+                    id: id.clone(),
+                })
             }
         }
     }

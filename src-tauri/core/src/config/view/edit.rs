@@ -1,0 +1,233 @@
+//! The edits the UI sends back: [`EditInput`] and the inputs it is made of.
+
+use serde::Deserialize;
+
+use crate::config::env::is_env_name;
+use crate::config::model::{ApiKey, Config, SecretRef};
+use crate::config::profile::Edit;
+use crate::config::ConfigError;
+
+/// How an edited provider's key is set. Values never come this way: a key is an env variable
+/// name or a secret ref, or stays as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+pub enum KeyInput {
+    /// Keep the key the provider has (the default).
+    #[default]
+    Keep,
+    /// No key.
+    None,
+    /// `${VAR}`.
+    Env {
+        /// The variable's name (uppercase).
+        var: String,
+    },
+    /// A secret-ref object.
+    SecretRef {
+        /// `env`, `file`, `exec` or `store`.
+        source: String,
+        /// The secret provider alias.
+        provider: String,
+        /// The secret's id.
+        id: String,
+    },
+}
+
+/// A provider as the UI sends it. Models, headers and unmodelled keys of an existing provider
+/// are kept.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProviderInput {
+    /// The provider id.
+    pub id: String,
+    /// Base URL.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Default API adapter.
+    #[serde(default)]
+    pub api: Option<String>,
+    /// Auth mode.
+    #[serde(default)]
+    pub auth: Option<String>,
+    /// Whether the default Authorization header is sent.
+    #[serde(default)]
+    pub auth_header: Option<bool>,
+    /// Default max output tokens.
+    #[serde(default)]
+    pub max_tokens: Option<f64>,
+    /// Request timeout in seconds.
+    #[serde(default)]
+    pub timeout_seconds: Option<f64>,
+    /// The key (default: keep).
+    #[serde(default)]
+    pub key: KeyInput,
+}
+
+/// Prices as the UI sends them.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CostInput {
+    /// Input tokens.
+    #[serde(default)]
+    pub input: Option<f64>,
+    /// Output tokens.
+    #[serde(default)]
+    pub output: Option<f64>,
+    /// Cache reads.
+    #[serde(default)]
+    pub cache_read: Option<f64>,
+    /// Cache writes.
+    #[serde(default)]
+    pub cache_write: Option<f64>,
+}
+
+/// A model as the UI sends it. `compat` and unmodelled keys of an existing model are kept.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ModelInput {
+    /// The model id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// API adapter override.
+    #[serde(default)]
+    pub api: Option<String>,
+    /// Whether it reasons.
+    #[serde(default)]
+    pub reasoning: Option<bool>,
+    /// Input kinds.
+    #[serde(default)]
+    pub input: Option<Vec<String>>,
+    /// Prices.
+    #[serde(default)]
+    pub cost: Option<CostInput>,
+    /// Context window.
+    #[serde(default)]
+    pub context_window: Option<f64>,
+    /// Max output tokens.
+    #[serde(default)]
+    pub max_tokens: Option<f64>,
+}
+
+/// One profile edit as camelCase JSON: `{"op": "setRoutes", "primary": …, "fallbacks": […]}`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase", deny_unknown_fields)]
+pub enum EditInput {
+    /// Add a provider or update the one with the same id.
+    UpsertProvider {
+        /// The provider.
+        provider: ProviderInput,
+    },
+    /// Remove a provider (and its aliases).
+    RemoveProvider {
+        /// The provider id.
+        id: String,
+    },
+    /// Add a model or update the one with the same id.
+    UpsertModel {
+        /// The provider id.
+        provider: String,
+        /// The model.
+        model: ModelInput,
+    },
+    /// Remove a model.
+    RemoveModel {
+        /// The provider id.
+        provider: String,
+        /// The model id.
+        model: String,
+    },
+    /// Set the primary route and ordered fallbacks.
+    SetRoutes {
+        /// Primary ref or alias.
+        primary: String,
+        /// Fallback refs or aliases.
+        #[serde(default)]
+        fallbacks: Vec<String>,
+    },
+    /// Set the alias of a `provider/model` ref.
+    SetAlias {
+        /// The ref.
+        #[serde(rename = "ref")]
+        model_ref: String,
+        /// The alias.
+        alias: String,
+    },
+    /// Remove the alias of a ref.
+    RemoveAlias {
+        /// The ref.
+        #[serde(rename = "ref")]
+        model_ref: String,
+    },
+}
+
+impl EditInput {
+    /// The [`Edit`] this input means for `current`, keeping what the UI does not edit.
+    pub fn into_edit(self, current: &Config) -> Result<Edit, ConfigError> {
+        Ok(match self {
+            EditInput::UpsertProvider { provider: input } => {
+                let mut p = current.provider(&input.id).cloned().unwrap_or_default();
+                p.id = input.id;
+                p.base_url = input.base_url;
+                p.api = input.api;
+                p.auth = input.auth;
+                p.auth_header = input.auth_header;
+                p.max_tokens = input.max_tokens;
+                p.timeout_seconds = input.timeout_seconds;
+                match input.key {
+                    KeyInput::Keep => {}
+                    KeyInput::None => p.api_key = None,
+                    KeyInput::Env { var } => {
+                        if !is_env_name(&var) {
+                            return Err(ConfigError::rejected(
+                                &format!("models.providers.{}.apiKey", p.id),
+                                "an environment variable name is uppercase letters, digits and _",
+                            ));
+                        }
+                        p.api_key = Some(ApiKey::Template(format!("${{{var}}}")));
+                    }
+                    KeyInput::SecretRef {
+                        source,
+                        provider,
+                        id,
+                    } => {
+                        p.api_key = Some(ApiKey::Ref(SecretRef {
+                            source,
+                            provider,
+                            id,
+                        }));
+                    }
+                }
+                Edit::UpsertProvider(p)
+            }
+            EditInput::RemoveProvider { id } => Edit::RemoveProvider(id),
+            EditInput::UpsertModel { provider, model } => {
+                let mut m = current
+                    .provider(&provider)
+                    .and_then(|p| p.models.as_ref()?.iter().find(|m| m.id == model.id))
+                    .cloned()
+                    .unwrap_or_default();
+                m.id = model.id;
+                m.name = model.name;
+                m.api = model.api;
+                m.reasoning = model.reasoning;
+                m.input = model.input;
+                m.cost = model.cost.map(|c| {
+                    let mut cost = m.cost.take().unwrap_or_default();
+                    cost.input = c.input;
+                    cost.output = c.output;
+                    cost.cache_read = c.cache_read;
+                    cost.cache_write = c.cache_write;
+                    cost
+                });
+                m.context_window = model.context_window;
+                m.max_tokens = model.max_tokens;
+                Edit::UpsertModel { provider, model: m }
+            }
+            EditInput::RemoveModel { provider, model } => Edit::RemoveModel { provider, model },
+            EditInput::SetRoutes { primary, fallbacks } => Edit::SetRoutes { primary, fallbacks },
+            EditInput::SetAlias { model_ref, alias } => Edit::SetAlias { model_ref, alias },
+            EditInput::RemoveAlias { model_ref } => Edit::RemoveAlias { model_ref },
+        })
+    }
+}

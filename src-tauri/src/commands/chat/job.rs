@@ -1,0 +1,232 @@
+//! One streaming answer, run on its own task: it saves the answer as it streams and sends its
+//! events to the page.
+
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use switchboard_core::history::{
+    self, AnswerWriter, AttemptOutcome, ConversationId, Finish, HistoryStore, MessageStatus,
+};
+use switchboard_core::logging::redact::redact;
+use switchboard_core::providers::{self, Event, ProviderErrorKind, StopReason};
+use switchboard_core::router::{RetryFrom, RouteError, RouteItem, RouteStream, Router};
+use tauri::ipc::Channel;
+
+use super::ChatEvent;
+use crate::state::{ChatRequestGuard, Retries};
+
+/// One streaming answer, run on its own task.
+pub(super) struct Job {
+    pub(super) store: HistoryStore,
+    pub(super) router: Arc<Router>,
+    pub(super) retries: Retries,
+    /// The model tried first (the answer's model until one answers).
+    pub(super) first: String,
+    pub(super) conversation: ConversationId,
+    pub(super) channel: Channel<ChatEvent>,
+    /// Dropped when the task ends, which forgets the request.
+    pub(super) guard: ChatRequestGuard,
+}
+
+/// How a stream ended.
+enum Outcome {
+    Done(StopReason),
+    Failed {
+        kind: &'static str,
+        message: String,
+        /// Set when it broke after its first token.
+        retry: Option<RetryFrom>,
+    },
+}
+
+impl Job {
+    fn send(&self, event: ChatEvent) {
+        if let Err(e) = self.channel.send(event) {
+            // The page went away; the answer is still saved.
+            tracing::debug!("chat event not delivered: {e}");
+        }
+    }
+
+    pub(super) async fn run(self, mut stream: RouteStream) {
+        let mut answer = match self
+            .store
+            .begin_answer(self.conversation, Some(&self.first))
+        {
+            Ok(answer) => Some(answer),
+            Err(e) => {
+                tracing::warn!("the answer will not be saved: {e}");
+                None
+            }
+        };
+        self.send(ChatEvent::Started {
+            model: self.first.clone(),
+            message_id: answer.as_ref().map(AnswerWriter::id),
+        });
+        let mut usage = None;
+        let mut model = self.first.clone();
+        let outcome = self
+            .stream(&mut stream, &mut answer, &mut usage, &mut model)
+            .await;
+        // Closes the connection in use (after a Stop, say).
+        drop(stream);
+        let mut priced = None;
+        if let Some(u) = usage {
+            let rates = self.router.target(&model).ok().and_then(|t| t.cost.clone());
+            let cost = u.cost(rates.as_ref());
+            priced = Some((u, cost));
+            self.send(ChatEvent::Usage {
+                input: u.input,
+                output: u.output,
+                cache_read: u.cache_read,
+                cache_write: u.cache_write,
+                reasoning: u.reasoning,
+                cost,
+            });
+        }
+        self.finish(answer, outcome, priced).await;
+    }
+
+    /// Streams into `answer` and the channel until the stream ends or is cancelled; `model`
+    /// follows the model that answers.
+    async fn stream(
+        &self,
+        stream: &mut RouteStream,
+        answer: &mut Option<AnswerWriter>,
+        usage: &mut Option<providers::Usage>,
+        model: &mut String,
+    ) -> Outcome {
+        let cancel = self.guard.token.clone();
+        loop {
+            let deadline = answer.as_ref().and_then(AnswerWriter::flush_deadline);
+            let wake = async {
+                match deadline {
+                    Some(at) => tokio::time::sleep_until(at.into()).await,
+                    None => std::future::pending().await,
+                }
+            };
+            let item = tokio::select! {
+                biased;
+                () = cancel.cancelled() => return Outcome::Done(StopReason::Cancelled),
+                () = wake => {
+                    save(answer, AnswerWriter::flush_if_due);
+                    continue;
+                }
+                item = stream.next() => item,
+            };
+            match item {
+                None => {
+                    return Outcome::Failed {
+                        kind: ProviderErrorKind::Truncated.as_str(),
+                        message: "the stream ended before the answer was done".into(),
+                        retry: None,
+                    }
+                }
+                Some(Err(e)) => return ended(e, &cancel),
+                Some(Ok(RouteItem::Route(event))) => {
+                    save(answer, |a| a.record_attempt(event.to_attempt()));
+                    if event.outcome == AttemptOutcome::Ok {
+                        model.clone_from(&event.model);
+                        save(answer, |a| a.set_model(&event.model));
+                    }
+                    self.send(ChatEvent::route(&event));
+                }
+                Some(Ok(RouteItem::Event(Event::Text(delta)))) => {
+                    save(answer, |a| a.append(&delta));
+                    self.send(ChatEvent::Text { delta });
+                }
+                Some(Ok(RouteItem::Event(Event::Reasoning(delta)))) => {
+                    save(answer, |a| a.append_reasoning(&delta));
+                    self.send(ChatEvent::Reasoning { delta });
+                }
+                Some(Ok(RouteItem::Event(Event::Usage(u)))) => *usage = Some(u),
+                Some(Ok(RouteItem::Event(Event::Done(stop)))) => return Outcome::Done(stop),
+            }
+        }
+    }
+
+    /// Saves how the answer ended, then sends the terminal event.
+    async fn finish(
+        &self,
+        answer: Option<AnswerWriter>,
+        outcome: Outcome,
+        usage: Option<(providers::Usage, f64)>,
+    ) {
+        let (mut end, terminal) = match outcome {
+            Outcome::Done(stop) => {
+                let status = match stop {
+                    StopReason::Cancelled => MessageStatus::Stopped,
+                    StopReason::Stop | StopReason::Length => MessageStatus::Complete,
+                };
+                (Finish::new(status), ChatEvent::Done { stop })
+            }
+            Outcome::Failed {
+                kind,
+                message,
+                retry,
+            } => {
+                let mut end = Finish::new(MessageStatus::Failed);
+                end.error = Some(message.clone());
+                let retry_next = retry.is_some();
+                if let (Some(retry), Some(answer)) = (retry, answer.as_ref()) {
+                    self.retries.remember(answer.id(), retry);
+                }
+                (
+                    end,
+                    ChatEvent::Error {
+                        kind,
+                        message,
+                        retry_next,
+                    },
+                )
+            }
+        };
+        if let Some((u, cost)) = usage {
+            end.usage = Some(history::Usage {
+                input: u.input,
+                output: u.output,
+                cache_read: u.cache_read,
+                cache_write: u.cache_write,
+            });
+            end.cost = Some(cost);
+        }
+        if let Some(answer) = answer {
+            let saved = tauri::async_runtime::spawn_blocking(move || answer.finish(end)).await;
+            match saved {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!("the answer's end was not saved: {e}"),
+                Err(e) => tracing::warn!("the answer's end was not saved: {e}"),
+            }
+        }
+        self.send(terminal);
+    }
+}
+
+/// How a route error ends the answer: a cancel (or any error after Stop) is a stop.
+fn ended(e: RouteError, cancel: &providers::CancellationToken) -> Outcome {
+    if cancel.is_cancelled() || matches!(e, RouteError::Cancelled) {
+        return Outcome::Done(StopReason::Cancelled);
+    }
+    let retry = match &e {
+        RouteError::Interrupted { retry, .. } => Some(retry.clone()),
+        _ => None,
+    };
+    Outcome::Failed {
+        kind: e.reason(),
+        message: redact(&e.to_string()).into_owned(),
+        retry,
+    }
+}
+
+/// Runs one write on the answer; a failed write stops saving (what was saved stays, marked
+/// unfinished) but never the stream.
+fn save(
+    answer: &mut Option<AnswerWriter>,
+    op: impl FnOnce(&mut AnswerWriter) -> history::Result<()>,
+) {
+    if let Some(writer) = answer.as_mut() {
+        if let Err(e) = op(writer) {
+            tracing::warn!("the answer is no longer saved: {e}");
+            *answer = None;
+        }
+    }
+}

@@ -1,0 +1,423 @@
+/**
+ * Types shared with the Rust side (camelCase, as serialised by serde): pure declarations,
+ * re-exported by `ipc.ts`, which stays the only module that talks to the Tauri bridge.
+ */
+
+/** The result of one environment check. */
+export interface Probe {
+  available: boolean;
+  /** What is missing and how to fix it, or what was found. */
+  detail: string;
+}
+
+export interface EnvironmentProbes {
+  dbusSession: Probe;
+  trayHost: Probe;
+  keyring: Probe;
+}
+
+export interface AppStatus {
+  version: string;
+  configPath: string;
+  dataDir: string;
+  logDir: string;
+  environment: EnvironmentProbes;
+}
+
+// Config (`config_*` commands). A provider's key appears only as its kind, never a value.
+
+export type Severity = 'error' | 'warning';
+
+/** One problem in the config file, to show next to its field (`path`). */
+export interface ConfigDiagnostic {
+  severity: Severity;
+  file: string;
+  /** 1-based; 0 when the problem has no position. */
+  line: number;
+  column: number;
+  /** e.g. `models.providers.lmstudio.models[0].contextWindow`. */
+  path: string;
+  message: string;
+}
+
+/** How a provider's key is configured: never the key itself. */
+export type KeyKind = 'none' | 'plaintext' | 'secretRef' | `env:${string}`;
+
+/** USD per million tokens. */
+export interface ModelCost {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+/** A configured model, with OpenClaw's defaults applied. */
+export interface ConfigModel {
+  /** `provider/model`. */
+  ref: string;
+  provider: string;
+  id: string;
+  name: string;
+  api: string;
+  contextWindow: number | null;
+  maxTokens: number;
+  reasoning: boolean;
+  input: string[];
+  cost: ModelCost;
+  alias: string | null;
+}
+
+export interface ConfigProvider {
+  id: string;
+  baseUrl: string | null;
+  api: string | null;
+  auth: string | null;
+  authHeader: boolean | null;
+  maxTokens: number | null;
+  timeoutSeconds: number | null;
+  key: KeyKind;
+  /** Extra headers are set (their values are never sent to the UI). */
+  hasHeaders: boolean;
+  models: ConfigModel[];
+}
+
+export interface ConfigAlias {
+  alias: string;
+  ref: string;
+  /** Whether `ref` names a configured model. */
+  configured: boolean;
+}
+
+export interface ConfigView {
+  path: string;
+  exists: boolean;
+  valid: boolean;
+  /** Pass back to `configApply`; null when the file does not exist yet. */
+  revision: string | null;
+  diagnostics: ConfigDiagnostic[];
+  mode: 'merge' | 'replace';
+  providers: ConfigProvider[];
+  aliases: ConfigAlias[];
+  /** A `provider/model` ref or an alias, as written. */
+  primary: string | null;
+  fallbacks: string[];
+}
+
+/** What an OpenClaw import or export did. */
+export interface ImportSummary {
+  imported: string[];
+  skipped: string[];
+}
+
+/** How an edited provider's key is set: a variable name or a secret ref, never a value. */
+export type KeyInput =
+  | { kind: 'keep' }
+  | { kind: 'none' }
+  | { kind: 'env'; var: string }
+  | { kind: 'secretRef'; source: 'env' | 'file' | 'exec' | 'store'; provider: string; id: string };
+
+/** A provider as sent to `config_apply`; its models and headers are kept. */
+export interface ProviderInput {
+  id: string;
+  baseUrl?: string | null;
+  api?: string | null;
+  auth?: string | null;
+  authHeader?: boolean | null;
+  maxTokens?: number | null;
+  timeoutSeconds?: number | null;
+  /** Default: keep the current key. */
+  key?: KeyInput;
+}
+
+export interface CostInput {
+  input?: number | null;
+  output?: number | null;
+  cacheRead?: number | null;
+  cacheWrite?: number | null;
+}
+
+export interface ModelInput {
+  id: string;
+  name: string;
+  api?: string | null;
+  reasoning?: boolean | null;
+  input?: string[] | null;
+  cost?: CostInput | null;
+  contextWindow?: number | null;
+  maxTokens?: number | null;
+}
+
+/** One profile edit. */
+export type ConfigEdit =
+  | { op: 'upsertProvider'; provider: ProviderInput }
+  | { op: 'removeProvider'; id: string }
+  | { op: 'upsertModel'; provider: string; model: ModelInput }
+  | { op: 'removeModel'; provider: string; model: string }
+  | { op: 'setRoutes'; primary: string; fallbacks: string[] }
+  | { op: 'setAlias'; ref: string; alias: string }
+  | { op: 'removeAlias'; ref: string };
+
+// Discovery (`discovery_*` commands).
+
+/** A local server kind; `openai-compatible` for user-added base URLs. */
+export type ServerKind =
+  'lmstudio' | 'ollama' | 'vllm' | 'llamacpp' | 'litellm' | 'jan' | 'openai-compatible';
+
+export type ServerStatus = 'running' | 'not_running' | 'other_service' | 'error';
+
+/** One model a local server offers. */
+export interface DetectedModel {
+  id: string;
+  name: string;
+  type: 'llm' | 'vlm' | 'embeddings';
+  /** null: the server does not say. */
+  loaded: boolean | null;
+  /** The context a request gets: loaded context if loaded, else the maximum. */
+  contextWindow: number | null;
+  loadedContextWindow: number | null;
+  maxContextWindow: number | null;
+  quantization: string | null;
+  bitsPerWeight: number | null;
+  params: string | null;
+  arch: string | null;
+  format: string | null;
+  toolUse: boolean | null;
+  reasoning: boolean | null;
+  /** The seed's advice, for people (small context, quantization, not loaded, …). */
+  warnings: string[];
+}
+
+/** One probed server. */
+export interface DetectedServer {
+  kind: ServerKind;
+  /** The OpenAI-compatible base URL, with `/v1`. */
+  baseUrl: string;
+  status: ServerStatus;
+  /** Why, for anything but a plain "running". */
+  detail?: string;
+  version: string | null;
+  api: string | null;
+  apiReason?: string;
+  needsKey: boolean;
+  models: DetectedModel[];
+  elapsedMs: number;
+}
+
+export interface ScanReport {
+  servers: DetectedServer[];
+}
+
+/** What to scan besides the default ports. */
+export interface ScanRequest {
+  extraUrls?: string[];
+  lmstudioPort?: number | null;
+}
+
+/** A finished LM Studio load. */
+export interface LoadedModel {
+  model: string;
+  instanceId: string;
+  contextLength: number | null;
+  loadTimeSeconds: number | null;
+}
+
+/** A provider profile written for a detected server. */
+export interface AddedProfile {
+  provider: string;
+  models: string[];
+  warnings: string[];
+}
+
+// Keys (`keys_*` commands). Keys go in once and never come back: only where they come from.
+
+export type KeyState = 'keychain' | 'env' | 'config_ref' | 'plaintext' | 'not_needed' | 'missing';
+
+export interface KeyStatus {
+  provider: string;
+  state: KeyState;
+  /** The variable(s), for `env`. */
+  var: string | null;
+  /** Last four characters of a keychain key. */
+  hint: string | null;
+  /** For people: "set in keychain · …1234", "from env OPENAI_API_KEY", "missing". */
+  detail: string;
+}
+
+export interface KeysStatus {
+  keychain: Probe;
+  providers: KeyStatus[];
+}
+
+export type KeyTestOutcome = 'ok' | 'rejected' | 'unreachable' | 'unexpected';
+
+export interface KeyTestResult {
+  outcome: KeyTestOutcome;
+  /** The HTTP status, for `rejected`. */
+  status: number | null;
+  message: string;
+}
+
+/** Where to test a key that is not saved yet (the wizard's presets). */
+export interface KeyTestTarget {
+  baseUrl?: string | null;
+  api?: string | null;
+}
+
+// History (`history_*` commands).
+
+export type MessageRole = 'system' | 'user' | 'assistant';
+export type MessageStatus = 'complete' | 'stopped' | 'failed' | 'unfinished';
+
+export interface Conversation {
+  id: number;
+  title: string;
+  titleIsCustom: boolean;
+  pinned: boolean;
+  /** RFC 3339. */
+  createdAt: string;
+  updatedAt: string;
+  messageCount: number;
+}
+
+export interface MessageUsage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+export interface RouteAttempt {
+  attempt: number;
+  model: string;
+  outcome: 'ok' | 'failed' | 'skipped' | 'cancelled';
+  reason?: string;
+  status?: number;
+  elapsedMs: number;
+}
+
+export interface Message {
+  id: number;
+  conversationId: number;
+  role: MessageRole;
+  content: string;
+  /** Kept apart from the answer; empty if none. */
+  reasoning: string;
+  model: string | null;
+  route: RouteAttempt[];
+  usage: MessageUsage | null;
+  cost: number | null;
+  status: MessageStatus;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LoadedConversation {
+  conversation: Conversation;
+  /** Oldest first. */
+  messages: Message[];
+  /** Older messages exist: pass the first message's id as `before`. */
+  hasMore: boolean;
+}
+
+export interface SnippetPart {
+  text: string;
+  highlight: boolean;
+}
+
+export interface SearchHit {
+  conversationId: number;
+  conversationTitle: string;
+  messageId: number;
+  role: MessageRole;
+  model: string | null;
+  createdAt: string;
+  snippet: SnippetPart[];
+}
+
+// Chat (`chat_*` commands). Answers stream on a Channel; keys never reach the page.
+
+export interface ChatStarted {
+  /** Pass to `chatCancel`. */
+  requestId: number;
+  conversationId: number;
+}
+
+export interface ChatModel {
+  /** What to pass to `chatSend`: an alias or `provider/model`. */
+  id: string;
+  label: string;
+  /** The `provider/model` it names. */
+  ref: string;
+  alias: string | null;
+  name: string;
+  /** Served on this computer. */
+  local: boolean;
+  contextWindow: number | null;
+  reasoning: boolean;
+}
+
+export interface ChatModels {
+  /** Aliases first, then `provider/model`. */
+  models: ChatModel[];
+  primary: string | null;
+}
+
+export type StopReason = 'stop' | 'length' | 'cancelled';
+
+export interface ChatStartedData {
+  model: string;
+  messageId: number | null;
+}
+
+export interface ChatDelta {
+  delta: string;
+}
+
+export interface ChatUsage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  reasoning: number | null;
+  /** USD. */
+  cost: number;
+}
+
+export interface ChatDoneData {
+  stop: StopReason;
+}
+
+export interface ChatErrorData {
+  /**
+   * Provider error class (`auth`, `config`, `connection`, `not_found`, `rate_limit`, …) or the
+   * route's (`no_route`, `unknown_model`, `context_overflow`, …).
+   */
+  kind: string;
+  message: string;
+  /** It broke after its first token: `chatRetryNext` goes on from the next route. */
+  retryNext: boolean;
+}
+
+/** One attempt of the route (a `route` event; the history keeps them as `RouteAttempt`). */
+export interface ChatRouteData {
+  /** 1 for the first candidate considered. */
+  attempt: number;
+  /** `provider/model`. */
+  model: string;
+  outcome: RouteAttempt['outcome'];
+  /** `rate_limit`, `connection`, … or why it was skipped (`cooldown`, …). */
+  reason: string | null;
+  status: number | null;
+  elapsedMs: number;
+}
+
+/** One event of a streaming answer; each stream ends with one `done` or `error`. */
+export type ChatEvent =
+  | { event: 'started'; data: ChatStartedData }
+  | { event: 'route'; data: ChatRouteData }
+  | { event: 'text'; data: ChatDelta }
+  | { event: 'reasoning'; data: ChatDelta }
+  | { event: 'usage'; data: ChatUsage }
+  | { event: 'done'; data: ChatDoneData }
+  | { event: 'error'; data: ChatErrorData };
