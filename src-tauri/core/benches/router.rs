@@ -10,7 +10,6 @@
 //!
 //! Run: `cargo bench -p switchboard-core --bench router`.
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,6 +22,7 @@ use switchboard_core::providers::{
 };
 use switchboard_core::router::{RouteItem, Router};
 use switchboard_core::secrets::{MemoryStore, Secret};
+use switchboard_fakes::litellm::LitellmProxy;
 use switchboard_fakes::openai::{self, Fault, Script};
 
 const TOKEN: &str = "sb-bench-token";
@@ -95,59 +95,14 @@ fn start_gateway(router: Router) -> String {
     format!("http://{}", rx.recv().expect("gateway address"))
 }
 
-struct Proxy {
-    child: Child,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        let _ignored = self.child.kill();
-        let _ignored = self.child.wait();
-    }
-}
-
-async fn start_litellm(bin: &str, upstream: &str) -> (Proxy, String) {
-    let dir = tempfile::tempdir().expect("tempdir");
+async fn start_litellm(bin: &str, upstream: &str) -> (LitellmProxy, String) {
     let yaml = format!(
         "model_list:\n  - model_name: fake-model\n    litellm_params: {{model: openai/fake-model, api_base: \"{upstream}/v1\", api_key: fake}}\n\
          general_settings:\n  master_key: {LITELLM_KEY}\nrouter_settings:\n  num_retries: 0\n  disable_cooldowns: true\n"
     );
-    let file = dir.path().join("litellm.yaml");
-    std::fs::write(&file, yaml).expect("write");
-    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
-    let child = Command::new(bin)
-        .args([
-            "--config",
-            &file.to_string_lossy(),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-        ])
-        .env("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-        .env("LITELLM_LOG", "ERROR")
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("litellm starts");
-    let url = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !http
-        .get(format!("{url}/health/liveliness"))
-        .send()
-        .await
-        .is_ok_and(|r| r.status().is_success())
-    {
-        assert!(Instant::now() < deadline, "LiteLLM not ready in 60 s");
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    (Proxy { child, _dir: dir }, url)
+    let proxy = LitellmProxy::start(bin, &yaml).expect("litellm starts");
+    let url = proxy.url().to_owned();
+    (proxy, url)
 }
 
 #[derive(Clone)]

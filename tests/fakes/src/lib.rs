@@ -8,6 +8,7 @@
 
 pub mod anthropic;
 pub mod foreign;
+pub mod litellm;
 pub mod lmstudio;
 pub mod local_servers;
 pub mod openai;

@@ -3,14 +3,11 @@
 //! port. `install_litellm` in `.ci/lib.sh` installs it and exports `SWITCHBOARD_LITELLM_BIN`;
 //! without that variable this test is skipped (loudly); with it, any misbehaviour fails it.
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use switchboard_core::providers::{ProviderErrorKind as Kind, Secret, StopReason};
+use switchboard_fakes::litellm::{self, LitellmProxy};
 
 use super::{collect, request, run, target};
 
-const BIN_ENV: &str = "SWITCHBOARD_LITELLM_BIN";
 const MASTER_KEY: &str = "sk-test-1234";
 
 const CONFIG: &str = r#"
@@ -32,74 +29,15 @@ router_settings:
   disable_cooldowns: true
 "#;
 
-/// The proxy process; killed (and reaped) when dropped.
-struct Proxy {
-    child: Child,
-    url: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        let _ignored = self.child.kill();
-        let _ignored = self.child.wait();
-    }
-}
-
-async fn start(bin: &str) -> Proxy {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = dir.path().join("litellm.yaml");
-    std::fs::write(&config, CONFIG).expect("write config");
-    let log = dir.path().join("litellm.log");
-    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let child = Command::new(bin)
-        .args(["--config", &config.to_string_lossy(), "--host", "127.0.0.1"])
-        .args(["--port", &port.to_string()])
-        .env("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-        .env("LITELLM_LOG", "ERROR")
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("log file"))
-        .spawn()
-        .unwrap_or_else(|e| panic!("{BIN_ENV} is set but {bin} does not start: {e}"));
-    let proxy = Proxy {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-        _dir: dir,
-    };
-    let http = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let health = http
-            .get(format!("{}/health/liveliness", proxy.url))
-            .send()
-            .await;
-        if health.is_ok_and(|r| r.status().is_success()) {
-            return proxy;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "LiteLLM did not become ready in 60 s"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
 #[tokio::test]
 async fn litellm_proxy_completions_streaming_and_errors() {
-    let Some(bin) = std::env::var(BIN_ENV).ok().filter(|b| !b.is_empty()) else {
-        eprintln!(
-            "\n\n*** SKIPPED: LiteLLM integration test: {BIN_ENV} is not set. Run .ci/test-all \
-             (or `source .ci/lib.sh && install_litellm`) to test against a real server. ***\n"
-        );
+    let Some(bin) = litellm::binary("LiteLLM integration test") else {
         return;
     };
-    let proxy = start(&bin).await;
+    let proxy = LitellmProxy::start(&bin, CONFIG)
+        .unwrap_or_else(|e| panic!("{} is set but LiteLLM did not start: {e}", litellm::BIN_ENV));
     let model = |name: &str, api: &str| {
-        let mut t = target(api, &proxy.url);
+        let mut t = target(api, proxy.url());
         t.model = name.to_owned();
         t.key = Some(Secret::new(MASTER_KEY));
         t

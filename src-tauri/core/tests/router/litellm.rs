@@ -3,12 +3,9 @@
 //! answering normally → the fallback's answer with a `rate_limit` route event. Skipped (loudly)
 //! without `SWITCHBOARD_LITELLM_BIN`, which `.ci/test-all` exports.
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use switchboard_fakes::litellm::{self, LitellmProxy};
 
 use super::{ask, config, failed, ok, router_for, send};
-
-const BIN_ENV: &str = "SWITCHBOARD_LITELLM_BIN";
 
 const YAML: &str = r#"
 model_list:
@@ -23,78 +20,19 @@ router_settings:
   disable_cooldowns: true
 "#;
 
-/// The proxy process; killed (and reaped) when dropped.
-pub(crate) struct Proxy {
-    child: Child,
-    pub(crate) url: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        let _ignored = self.child.kill();
-        let _ignored = self.child.wait();
-    }
-}
-
-/// Starts `bin` with `yaml` on a free port and waits until it is ready.
-pub(crate) async fn start(bin: &str, yaml: &str) -> Proxy {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("litellm.yaml");
-    std::fs::write(&file, yaml).expect("write config");
-    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let child = Command::new(bin)
-        .args(["--config", &file.to_string_lossy(), "--host", "127.0.0.1"])
-        .args(["--port", &port.to_string()])
-        .env("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-        .env("LITELLM_LOG", "ERROR")
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{BIN_ENV} is set but {bin} does not start: {e}"));
-    let proxy = Proxy {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-        _dir: dir,
-    };
-    let http = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let health = http
-            .get(format!("{}/health/liveliness", proxy.url))
-            .send()
-            .await;
-        if health.is_ok_and(|r| r.status().is_success()) {
-            return proxy;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "LiteLLM did not become ready in 60 s"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
 #[tokio::test]
 async fn litellm_rate_limited_primary_fails_over_to_the_fallback() {
-    let Some(bin) = std::env::var(BIN_ENV).ok().filter(|b| !b.is_empty()) else {
-        eprintln!(
-            "\n\n*** SKIPPED: router test against LiteLLM: {BIN_ENV} is not set. Run .ci/test-all \
-             (or `source .ci/lib.sh && install_litellm`). ***\n"
-        );
+    let Some(bin) = litellm::binary("router test against LiteLLM") else {
         return;
     };
-    let proxy = start(&bin, YAML).await;
+    let proxy = LitellmProxy::start(&bin, YAML)
+        .unwrap_or_else(|e| panic!("{} is set but LiteLLM did not start: {e}", litellm::BIN_ENV));
     let text = format!(
         r#"{{ models: {{ providers: {{ litellm: {{ baseUrl: "{}/v1", apiKey: "sk-test-1234",
              models: [{{ id: "rate-limited", name: "429" }}, {{ id: "mock", name: "Mock" }}] }} }} }},
              agents: {{ defaults: {{ model: {{ primary: "litellm/rate-limited",
                                                fallbacks: ["litellm/mock"] }} }} }} }}"#,
-        proxy.url
+        proxy.url()
     );
     let r = router_for(config(&text));
     for stream in [true, false] {
