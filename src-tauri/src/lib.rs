@@ -59,13 +59,15 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             // After the single-instance guard, so a second launch never opens the database.
             let state = app.state::<AppState>();
             state.history.open(&state.paths.data_dir);
-            if let Err(e) = tray::create(app.handle()) {
-                tracing::warn!("no tray icon: {e}");
-            }
             // A missing or broken config routes nowhere until it is fixed; it never stops the
             // app (the config screens show what is wrong).
             let config = state::config_or_empty(&state.paths.config_file);
-            if let Ok(router) = state.router.init(config) {
+            let router = state.router.init(config);
+            // After the router, so the "Primary model" menu shows its config.
+            if let Err(e) = tray::create(app.handle()) {
+                tracing::warn!("no tray icon: {e}");
+            }
+            if let Ok(router) = router {
                 tray::follow_health(app.handle(), router);
             }
             Ok(())

@@ -1,20 +1,147 @@
-//! The tray icon: route health at a glance, and a menu to open the window or quit.
+//! The tray icon: route health at a glance, and a menu: Open Switchboard, New chat, Primary
+//! model ▸ (one check item per configured model), Re-detect local servers, Quit.
 //!
 //! Its icon has three states; [`follow_health`] watches the router's health summary, calls
-//! [`set_state`] and emits `route-health` to the windows.
+//! [`set_state`] and emits `route-health` to the windows. The menu is built from the router's
+//! config ([`primary_choices`]) at start and again by [`refresh_menu`] after every config change.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::path::Path;
+
+use switchboard_core::config::model::Config;
+use switchboard_core::config::view::{self, EditInput};
+use switchboard_core::config::ConfigError;
 use switchboard_core::router::{Health, Overall, Router};
 use tauri::image::Image;
-use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
+use crate::state::AppState;
+
 const TRAY_ID: &str = "main";
 const MENU_OPEN: &str = "open";
+const MENU_NEW_CHAT: &str = "new-chat";
+const MENU_PRIMARY: &str = "primary-model";
+/// The prefix of a "Primary model" entry's id; the rest is the `provider/model` ref.
+const MENU_PRIMARY_PREFIX: &str = "primary:";
+const MENU_PRIMARY_NONE: &str = "primary-none";
+const MENU_REDETECT: &str = "redetect";
 const MENU_QUIT: &str = "quit";
+
+/// The event "New chat" emits to the windows (no payload).
+pub(crate) const NEW_CHAT_EVENT: &str = "tray-new-chat";
+/// The event "Re-detect local servers" emits with the scan report.
+pub(crate) const LOCAL_SERVERS_EVENT: &str = "local-servers";
+
+/// One entry of the "Primary model" submenu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PrimaryChoice {
+    /// The menu item id: [`MENU_PRIMARY_PREFIX`] and the `provider/model` ref.
+    pub id: String,
+    /// `alias (provider/model)`, or the ref when it has no alias.
+    pub label: String,
+    /// Whether this is the primary now (written as the ref or as its alias).
+    pub checked: bool,
+}
+
+/// The "Primary model" entries for `config`: one per configured `provider/model`, in order.
+pub(crate) fn primary_choices(config: &Config) -> Vec<PrimaryChoice> {
+    let primary = config.model.as_ref().and_then(|m| m.primary());
+    config
+        .model_refs()
+        .into_iter()
+        .map(|model_ref| {
+            let alias = config
+                .models
+                .iter()
+                .find(|e| e.model_ref == model_ref)
+                .and_then(|e| e.alias.clone())
+                .filter(|a| !a.trim().is_empty());
+            let checked = primary == Some(model_ref.as_str())
+                || (alias.is_some() && primary == alias.as_deref());
+            let label = match &alias {
+                Some(alias) => format!("{alias} ({model_ref})"),
+                None => model_ref.clone(),
+            };
+            PrimaryChoice {
+                id: format!("{MENU_PRIMARY_PREFIX}{model_ref}"),
+                label,
+                checked,
+            }
+        })
+        .collect()
+}
+
+/// The whole tray menu for `config`.
+fn build_menu<R: Runtime>(app: &AppHandle<R>, config: &Config) -> tauri::Result<Menu<R>> {
+    let open = MenuItem::with_id(app, MENU_OPEN, "Open Switchboard", true, None::<&str>)?;
+    let new_chat = MenuItem::with_id(app, MENU_NEW_CHAT, "New chat", true, None::<&str>)?;
+    let primary = Submenu::with_id(app, MENU_PRIMARY, "Primary model", true)?;
+    let choices = primary_choices(config);
+    if choices.is_empty() {
+        let none = MenuItem::with_id(
+            app,
+            MENU_PRIMARY_NONE,
+            "No models configured",
+            false,
+            None::<&str>,
+        )?;
+        primary.append(&none)?;
+    }
+    for choice in choices {
+        let item = CheckMenuItem::with_id(
+            app,
+            choice.id,
+            choice.label,
+            true,
+            choice.checked,
+            None::<&str>,
+        )?;
+        primary.append(&item)?;
+    }
+    let redetect = MenuItem::with_id(
+        app,
+        MENU_REDETECT,
+        "Re-detect local servers",
+        true,
+        None::<&str>,
+    )?;
+    let quit = MenuItem::with_id(app, MENU_QUIT, "Quit", true, None::<&str>)?;
+    Menu::with_items(
+        app,
+        &[
+            &open,
+            &new_chat,
+            &primary,
+            &redetect,
+            &PredefinedMenuItem::separator(app)?,
+            &quit,
+        ],
+    )
+}
+
+/// The config the router routes by now (empty before the router exists).
+fn router_config<R: Runtime>(app: &AppHandle<R>) -> Config {
+    match app.state::<AppState>().router.get() {
+        Ok(router) => (*router.config()).clone(),
+        Err(_) => Config::default(),
+    }
+}
+
+/// Rebuilds the tray menu from the router's config (after a config change); a no-op when
+/// there is no tray.
+pub(crate) fn refresh_menu<R: Runtime>(app: &AppHandle<R>) {
+    let Some(tray) = app.tray_by_id(TRAY_ID) else {
+        return;
+    };
+    let menu = build_menu(app, &router_config(app));
+    if let Err(e) = menu.and_then(|menu| tray.set_menu(Some(menu))) {
+        tracing::warn!("cannot update the tray menu: {e}");
+    }
+}
 
 /// What the tray shows about the routes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,11 +188,10 @@ impl TrayState {
     }
 }
 
-/// Creates the tray icon with its menu, in the "no route" state until routes exist.
+/// Creates the tray icon with its menu (from the router's config), in the "no route" state
+/// until routes exist.
 pub(crate) fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let open = MenuItem::with_id(app, MENU_OPEN, "Open Switchboard", true, None::<&str>)?;
-    let quit = MenuItem::with_id(app, MENU_QUIT, "Quit", true, None::<&str>)?;
-    let menu = Menu::with_items(app, &[&open, &PredefinedMenuItem::separator(app)?, &quit])?;
+    let menu = build_menu(app, &router_config(app))?;
     let initial = TrayState::NoRoute;
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(initial.icon()?)
@@ -73,7 +199,17 @@ pub(crate) fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .menu(&menu)
         .on_menu_event(|app, event| match event.id.as_ref() {
             MENU_OPEN => show_main_window(app),
+            MENU_NEW_CHAT => {
+                show_main_window(app);
+                if let Err(e) = app.emit(NEW_CHAT_EVENT, ()) {
+                    tracing::warn!("new chat not delivered: {e}");
+                }
+            }
+            MENU_REDETECT => redetect(app),
             MENU_QUIT => app.exit(0),
+            id if id.starts_with(MENU_PRIMARY_PREFIX) => {
+                set_primary(app, id[MENU_PRIMARY_PREFIX.len()..].to_owned());
+            }
             other => tracing::warn!("unknown tray menu item {other}"),
         })
         .build(app)?;
@@ -118,6 +254,76 @@ pub(crate) fn follow_health<R: Runtime>(app: &AppHandle<R>, router: Arc<Router>)
     });
 }
 
+/// Writes `model_ref` as `agents.defaults.model.primary` in the config at `path` (keeping the
+/// fallbacks, minus the new primary), through the config core's checked, atomic saver.
+fn write_primary(path: &Path, model_ref: &str) -> Result<(), ConfigError> {
+    let env = |name: &str| std::env::var(name).ok();
+    let current = view::load(path, &env)?;
+    if current.primary.as_deref() == Some(model_ref) {
+        return Ok(());
+    }
+    let fallbacks = current
+        .fallbacks
+        .iter()
+        .filter(|f| f.as_str() != model_ref)
+        .cloned()
+        .collect();
+    let edit = EditInput::SetRoutes {
+        primary: model_ref.to_owned(),
+        fallbacks,
+    };
+    view::apply(path, current.revision.as_deref(), edit, &env)?;
+    Ok(())
+}
+
+/// Makes `model_ref` the primary in the background, then routes by the config on disk and
+/// rebuilds the menu, so the check shows what is really configured (also when the write was
+/// refused: a changed or invalid file is logged and left alone).
+fn set_primary<R: Runtime>(app: &AppHandle<R>, model_ref: String) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let path = app.state::<AppState>().paths.config_file.clone();
+        let written = tauri::async_runtime::spawn_blocking(move || {
+            let result = write_primary(&path, &model_ref);
+            (model_ref, result)
+        })
+        .await;
+        match written {
+            Ok((model_ref, Ok(()))) => tracing::info!("primary model set to {model_ref}"),
+            Ok((model_ref, Err(e))) => {
+                tracing::warn!("the primary model stays as it was (not {model_ref}): {e}");
+            }
+            Err(e) => tracing::warn!("the primary model task failed: {e}"),
+        }
+        crate::commands::config::reload_router(&app).await;
+    });
+}
+
+/// Scans the local servers in the background and emits `local-servers` with the report.
+fn redetect<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        match crate::commands::discovery::discovery_scan(None).await {
+            Ok(report) => {
+                let running = report
+                    .servers
+                    .iter()
+                    .filter(|s| s.status == switchboard_core::discovery::Status::Running)
+                    .count();
+                tracing::info!(
+                    running,
+                    scanned = report.servers.len(),
+                    "local servers re-detected"
+                );
+                if let Err(e) = app.emit(LOCAL_SERVERS_EVENT, &report) {
+                    tracing::debug!("local servers not delivered: {e}");
+                }
+            }
+            Err(e) => tracing::warn!("cannot re-detect local servers: {}", e.message),
+        }
+    });
+}
+
 /// Brings the main window back: shown, unminimized and focused.
 pub(crate) fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
     let Some(window) = app.get_webview_window("main") else {
@@ -148,6 +354,80 @@ mod tests {
         }
         let tooltips: std::collections::HashSet<_> = states.iter().map(|s| s.tooltip()).collect();
         assert_eq!(tooltips.len(), states.len());
+    }
+
+    fn config(text: &str) -> Config {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("switchboard.json5");
+        std::fs::write(&path, text).expect("write");
+        crate::state::config_or_empty(&path)
+    }
+
+    const TWO_PROVIDERS: &str = r#"{
+        agents: { defaults: {
+            model: { primary: "OPUS", fallbacks: ["local/minimax"] },
+            models: { "hosted/opus": { alias: "OPUS" } },
+        } },
+        models: { providers: {
+            hosted: { baseUrl: "http://127.0.0.1:9/v1", api: "openai-completions",
+                apiKey: "x", models: [{ id: "opus", name: "Opus" }] },
+            local: { baseUrl: "http://127.0.0.1:9/v1", api: "openai-completions",
+                apiKey: "x", models: [{ id: "minimax", name: "Minimax" }] },
+        } },
+    }"#;
+
+    #[test]
+    fn the_primary_model_menu_lists_every_model_and_checks_the_primary() {
+        let choices = primary_choices(&config(TWO_PROVIDERS));
+        assert_eq!(
+            choices,
+            [
+                PrimaryChoice {
+                    id: "primary:hosted/opus".into(),
+                    label: "OPUS (hosted/opus)".into(),
+                    checked: true,
+                },
+                PrimaryChoice {
+                    id: "primary:local/minimax".into(),
+                    label: "local/minimax".into(),
+                    checked: false,
+                },
+            ]
+        );
+        let by_ref = TWO_PROVIDERS.replace(r#"primary: "OPUS""#, r#"primary: "local/minimax""#);
+        let checked: Vec<bool> = primary_choices(&config(&by_ref))
+            .iter()
+            .map(|c| c.checked)
+            .collect();
+        assert_eq!(checked, [false, true]);
+        assert!(primary_choices(&Config::default()).is_empty());
+        for choice in choices {
+            assert!(choice.id.starts_with(MENU_PRIMARY_PREFIX));
+            assert!(![
+                MENU_OPEN,
+                MENU_NEW_CHAT,
+                MENU_PRIMARY,
+                MENU_REDETECT,
+                MENU_QUIT
+            ]
+            .contains(&choice.id.as_str()));
+        }
+    }
+
+    #[test]
+    fn picking_a_primary_rewrites_it_and_keeps_the_other_fallbacks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("switchboard.json5");
+        std::fs::write(&path, TWO_PROVIDERS).expect("write");
+        write_primary(&path, "local/minimax").expect("written");
+        let config = crate::state::config_or_empty(&path);
+        let model = config.model.expect("routes");
+        assert_eq!(model.primary(), Some("local/minimax"));
+        assert!(model.fallbacks().is_empty());
+        let broken = dir.path().join("broken.json5");
+        std::fs::write(&broken, "{ nope").expect("write");
+        assert!(write_primary(&broken, "local/minimax").is_err());
+        assert_eq!(std::fs::read_to_string(&broken).expect("read"), "{ nope");
     }
 
     #[test]

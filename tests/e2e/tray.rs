@@ -1,10 +1,11 @@
 //! The tray, through a fake tray host on the private session bus: the item registers with its
-//! menu, closing the window keeps the app in the tray, and the menu opens the window and quits.
+//! menu, closing the window keeps the app in the tray, the menu opens the window, picks the
+//! primary model (rewriting the config) and quits.
 
 use std::time::Duration;
 
 use switchboard_tests::app::App;
-use switchboard_tests::desktop::DesktopOptions;
+use switchboard_tests::desktop::{Desktop, DesktopOptions};
 use switchboard_tests::process::wait_until;
 use switchboard_tests::tray_host::MenuEntry;
 
@@ -25,13 +26,36 @@ fn entry<'a>(menu: &'a [MenuEntry], label: &str) -> &'a MenuEntry {
         .unwrap_or_else(|| panic!("no {label:?} in {menu:?}"))
 }
 
+/// Two models, `hosted/opus` (the primary) and `local/minimax` (no server behind either).
+fn two_models(desktop: &mut Desktop) {
+    let config = desktop.config_file();
+    desktop.set_env("SWITCHBOARD_CONFIG", &config.display().to_string());
+    std::fs::create_dir_all(config.parent().expect("dir")).expect("mkdir");
+    let text = "{ agents: { defaults: { model: { primary: \"hosted/opus\", fallbacks: [] } } },\n\
+         models: { providers: {\n\
+         hosted: { baseUrl: \"http://127.0.0.1:9/v1\", api: \"openai-completions\", \
+         apiKey: \"not-needed\", models: [{ id: \"opus\", name: \"Opus\" }] },\n\
+         local: { baseUrl: \"http://127.0.0.1:9/v1\", api: \"openai-completions\", \
+         apiKey: \"not-needed\", models: [{ id: \"minimax\", name: \"Minimax\" }] } } } }\n";
+    std::fs::write(&config, text).expect("write config");
+}
+
+/// The first string after `primary` and its colon in the config text.
+fn primary_in(text: &str) -> Option<String> {
+    let after = &text[text.find("primary")? + "primary".len()..];
+    let value = &after[after.find(':')? + 1..];
+    let start = value.find('"')? + 1;
+    let end = start + value[start..].find('"')?;
+    Some(value[start..end].to_owned())
+}
+
 #[tokio::test]
 async fn with_a_tray_host_closing_keeps_the_app_and_the_tray_menu_opens_and_quits() {
     let options = DesktopOptions {
         tray_host: true,
         ..DesktopOptions::default()
     };
-    let app = App::launch(options).await;
+    let app = App::launch_with(options, two_models).await;
     let host = app.tray_host().expect("tray host");
     assert!(
         wait_async(Duration::from_secs(10), || !host.items().is_empty()).await,
@@ -45,7 +69,25 @@ async fn with_a_tray_host_closing_keeps_the_app_and_the_tray_menu_opens_and_quit
         .map(|e| e.label.as_str())
         .filter(|l| !l.is_empty())
         .collect();
-    assert_eq!(labels, ["Open Switchboard", "Quit"]);
+    assert_eq!(
+        labels,
+        [
+            "Open Switchboard",
+            "New chat",
+            "Primary model",
+            "Re-detect local servers",
+            "Quit"
+        ]
+    );
+    let models = host
+        .submenu(&item, entry(&menu, "Primary model").id)
+        .await
+        .expect("primary model submenu");
+    let choices: Vec<(&str, bool)> = models
+        .iter()
+        .map(|e| (e.label.as_str(), e.checked))
+        .collect();
+    assert_eq!(choices, [("hosted/opus", true), ("local/minimax", false)]);
 
     app.wait_for("[data-testid=nav-settings]")
         .await
@@ -87,6 +129,41 @@ async fn with_a_tray_host_closing_keeps_the_app_and_the_tray_menu_opens_and_quit
     });
     assert!(shown, "Open Switchboard did not show the window");
 
+    // Picking a primary model rewrites the config, and the check moves.
+    let config = app.desktop.config_file();
+    host.click(&item, entry(&models, "local/minimax").id)
+        .await
+        .expect("click primary model");
+    let rewritten = wait_until(Duration::from_secs(10), || {
+        let text = std::fs::read_to_string(&config).unwrap_or_default();
+        primary_in(&text).as_deref() == Some("local/minimax")
+    });
+    assert!(
+        rewritten,
+        "the primary was not rewritten: {:?}",
+        std::fs::read_to_string(&config)
+    );
+    let mut moved = false;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !moved && tokio::time::Instant::now() < deadline {
+        let menu = host.menu(&item).await.expect("tray menu");
+        let models = host
+            .submenu(&item, entry(&menu, "Primary model").id)
+            .await
+            .expect("primary model submenu");
+        moved = models
+            .iter()
+            .any(|e| e.label == "local/minimax" && e.checked)
+            && models
+                .iter()
+                .all(|e| e.label != "hosted/opus" || !e.checked);
+        if !moved {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    assert!(moved, "the check did not move to the new primary");
+
+    let menu = host.menu(&item).await.expect("tray menu");
     host.click(&item, entry(&menu, "Quit").id)
         .await
         .expect("click quit");

@@ -25,6 +25,8 @@ pub struct MenuEntry {
     pub id: i32,
     /// The label as shown (mnemonic underscores removed); empty for separators.
     pub label: String,
+    /// Whether it is a checked check or radio item.
+    pub checked: bool,
 }
 
 /// The fake tray host; it leaves the bus when dropped.
@@ -161,10 +163,15 @@ impl TrayHost {
 
     /// The top-level entries of the item's menu.
     pub async fn menu(&self, item: &TrayItem) -> zbus::Result<Vec<MenuEntry>> {
+        self.submenu(item, 0).await
+    }
+
+    /// The entries of the item's submenu with dbusmenu id `parent` (0: the top level).
+    pub async fn submenu(&self, item: &TrayItem, parent: i32) -> zbus::Result<Vec<MenuEntry>> {
         let proxy = self.menu_proxy(item).await?;
         let no_properties: Vec<&str> = Vec::new();
         let (_revision, (_root, _props, children)): (u32, Layout) = proxy
-            .call("GetLayout", &(0i32, -1i32, no_properties))
+            .call("GetLayout", &(parent, -1i32, no_properties))
             .await?;
         Ok(children
             .iter()
@@ -196,5 +203,10 @@ fn menu_entry(child: &Value<'_>) -> Option<MenuEntry> {
     };
     let label: Option<String> = props.get::<&str, String>(&"label").ok().flatten();
     let label = label.unwrap_or_default().replace('_', "");
-    Some(MenuEntry { id: *id, label })
+    let toggle: Option<i32> = props.get::<&str, i32>(&"toggle-state").ok().flatten();
+    Some(MenuEntry {
+        id: *id,
+        label,
+        checked: toggle == Some(1),
+    })
 }

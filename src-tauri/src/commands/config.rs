@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use switchboard_core::config::openclaw::Summary;
 use switchboard_core::config::view::{self, ConfigView, EditInput};
 use switchboard_core::config::ConfigError;
-use tauri::State;
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::error::IpcError;
 use crate::state::AppState;
@@ -44,8 +44,9 @@ pub(crate) async fn config_load(state: State<'_, AppState>) -> Result<ConfigView
 /// Applies one edit to the file loaded at `revision` and saves it; `conflict` when the file
 /// changed since, `invalid_config` when the edit is refused. Returns the new view.
 #[tauri::command]
-#[tracing::instrument(skip(state, edit), err)]
-pub(crate) async fn config_apply(
+#[tracing::instrument(skip(app, state, edit), err)]
+pub(crate) async fn config_apply<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     revision: Option<String>,
     edit: EditInput,
@@ -54,12 +55,14 @@ pub(crate) async fn config_apply(
         view::apply(&path, revision.as_deref(), edit, &env)
     })
     .await?;
-    reload_router(&state).await;
+    reload_router(&app).await;
     Ok(view)
 }
 
-/// Routes by the config on disk from now on (after it was written).
-pub(crate) async fn reload_router(state: &AppState) {
+/// Routes by the config on disk from now on (after it was written), and rebuilds the tray
+/// menu from it.
+pub(crate) async fn reload_router<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
     let router = state.router.get();
     let path = state.paths.config_file.clone();
     if let Ok(router) = router {
@@ -71,12 +74,14 @@ pub(crate) async fn reload_router(state: &AppState) {
             tracing::warn!("the router kept the old config: {e}");
         }
     }
+    crate::tray::refresh_menu(app);
 }
 
 /// Imports OpenClaw's config (`path`, else its default place) into ours.
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
-pub(crate) async fn config_import_openclaw(
+#[tracing::instrument(skip(app, state), err)]
+pub(crate) async fn config_import_openclaw<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     path: Option<PathBuf>,
 ) -> Result<Summary, IpcError> {
@@ -84,7 +89,7 @@ pub(crate) async fn config_import_openclaw(
         view::import_openclaw(&ours, path.as_deref(), &env)
     })
     .await?;
-    reload_router(&state).await;
+    reload_router(&app).await;
     Ok(summary)
 }
 

@@ -11,7 +11,7 @@ use switchboard_core::discovery::{
     self, DiscoveryError, DiscoveryErrorKind, LoadOptions, LoadedModel, ScanOptions, ScanReport,
     Scanner, ServerKind, Target,
 };
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::error::IpcError;
 use crate::models::AddedProfile;
@@ -121,8 +121,9 @@ pub(crate) async fn discovery_scan(request: Option<ScanRequest>) -> Result<ScanR
 /// Writes each chosen server as a provider profile (probed again, so the models are current).
 /// Refuses a broken config (`invalid_config`) and never writes a server without chat models.
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
-pub(crate) async fn discovery_add_profiles(
+#[tracing::instrument(skip(app, state), err)]
+pub(crate) async fn discovery_add_profiles<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     servers: Vec<ServerRef>,
 ) -> Result<Vec<AddedProfile>, IpcError> {
@@ -172,7 +173,7 @@ pub(crate) async fn discovery_add_profiles(
         message: format!("the profile task failed: {e}"),
     })?;
     // Also after a partial failure: what was written is routable.
-    super::config::reload_router(&state).await;
+    super::config::reload_router(&app).await;
     added
 }
 

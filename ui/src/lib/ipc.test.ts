@@ -1,3 +1,4 @@
+import { emit } from '@tauri-apps/api/event';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -12,6 +13,7 @@ import {
   keysSet,
   keysStatus,
   keysTest,
+  onTrayNewChat,
   IpcError,
   toIpcError,
   type ConfigView,
@@ -204,5 +206,20 @@ describe('discovery and key commands', () => {
     const error: unknown = await keysSet('openai', 'sk-x').catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'keychain' });
     expect((error as IpcError).message).toMatch(/gnome-keyring/);
+  });
+});
+
+describe('onTrayNewChat', () => {
+  it('calls back on every tray-new-chat event until unlistened', async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    let calls = 0;
+    const unlisten = await onTrayNewChat(() => {
+      calls += 1;
+    });
+    await emit('tray-new-chat');
+    expect(calls).toBe(1);
+    unlisten();
+    await emit('tray-new-chat');
+    expect(calls).toBe(1);
   });
 });

@@ -1,11 +1,12 @@
 /**
  * The one typed wrapper around the Tauri IPC bridge.
  *
- * This is the ONLY module that imports `@tauri-apps/api/core`. Each Rust command gets one
+ * This is the ONLY module that imports `@tauri-apps/api` (`core` and `event`). Each Rust command gets one
  * typed function here, and every rejection is normalised into an {@link IpcError}, so the
  * rest of the UI can branch on `kind` instead of parsing message text.
  */
 import { Channel, invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AppStatus,
   ConfigView,
@@ -274,4 +275,23 @@ export function chatRetryNext(
 /** `chat_cancel`: stops a streaming answer (its text so far is kept, marked stopped). */
 export function chatCancel(requestId: number): Promise<boolean> {
   return call<boolean>('chat_cancel', { requestId });
+}
+
+// ---------------------------------------------------------------------------
+// App events.
+
+/** The event the tray's "New chat" item emits (no payload). */
+export const TRAY_NEW_CHAT_EVENT = 'tray-new-chat';
+
+/**
+ * Calls `cb` each time "New chat" is picked in the tray. Resolves to the function that stops
+ * listening; outside the app (no bridge) it listens to nothing.
+ */
+export async function onTrayNewChat(cb: () => void): Promise<UnlistenFn> {
+  if (!hasBridge()) return () => {};
+  try {
+    return await listen<null>(TRAY_NEW_CHAT_EVENT, () => cb());
+  } catch {
+    return () => {};
+  }
 }
