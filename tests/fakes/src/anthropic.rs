@@ -78,10 +78,8 @@ async fn messages(
 ) -> Response {
     let text = record(&shared.log, &method, &uri, &headers, &body);
     let script = &shared.script;
-    match &script.fault {
-        Fault::Redirect { location } => return stream::redirect(location),
-        Fault::Html { status, body } => return stream::html(*status, body),
-        _ => {}
+    if let Some(reply) = stream::transport_fault(&script.fault) {
+        return reply;
     }
     if let Some(key) = &script.required_key {
         let sent = headers.get("x-api-key").and_then(|v| v.to_str().ok());
@@ -164,28 +162,18 @@ async fn messages(
         json!({"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}),
     );
     push(&mut frames, json!({"type": "ping"}));
-    let mut content = pieces(&script.reply, script.chunk_chars);
-    if let Fault::HugeChunk { bytes } = script.fault {
-        content.insert(content.len().min(1), "x".repeat(bytes));
-    }
-    for (i, piece) in content.iter().enumerate() {
-        match script.fault {
-            Fault::TruncateStream { after_chunks } if after_chunks == i => {
-                return stream::sse(frames, &script.fault, shared.disconnects.clone())
-            }
-            Fault::Garbage { after_chunks } if after_chunks == i => {
-                frames.push(Bytes::from_static(
-                    b"event: content_block_delta\ndata: {\"type\": garb\n\n",
-                ));
-            }
-            _ => {}
-        }
+    let delta = |frames: &mut Vec<Bytes>, piece: &str| {
         push(
-            &mut frames,
+            frames,
             json!({"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": piece}}),
-        );
-    }
-    if matches!(script.fault, Fault::TruncateStream { .. }) {
+        )
+    };
+    if !stream::content_frames(
+        &mut frames,
+        script,
+        b"event: content_block_delta\ndata: {\"type\": garb\n\n",
+        delta,
+    ) {
         return stream::sse(frames, &script.fault, shared.disconnects.clone());
     }
     push(

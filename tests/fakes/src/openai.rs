@@ -270,10 +270,8 @@ async fn chat_completions(
 ) -> Response {
     let text = record(&shared.log, &method, &uri, &headers, &body);
     let script = &shared.script;
-    match &script.fault {
-        Fault::Redirect { location } => return stream::redirect(location),
-        Fault::Html { status, body } => return stream::html(*status, body),
-        _ => {}
+    if let Some(reply) = stream::transport_fault(&script.fault) {
+        return reply;
     }
     if let Some(denied) = check_key(script, &headers) {
         return denied;

@@ -82,10 +82,8 @@ async fn responses(
 ) -> Response {
     let text = record(&shared.log, &method, &uri, &headers, &body);
     let script = &shared.script;
-    match &script.fault {
-        Fault::Redirect { location } => return stream::redirect(location),
-        Fault::Html { status, body } => return stream::html(*status, body),
-        _ => {}
+    if let Some(reply) = stream::transport_fault(&script.fault) {
+        return reply;
     }
     if let Some(denied) = check_key(script, &headers) {
         return denied;
@@ -178,28 +176,18 @@ async fn responses(
         &mut frames,
         json!({"type": "response.content_part.added", "item_id": MESSAGE_ID, "output_index": index, "content_index": 0, "part": {"type": "output_text", "text": "", "annotations": []}}),
     );
-    let mut content = pieces(&script.reply, script.chunk_chars);
-    if let Fault::HugeChunk { bytes } = script.fault {
-        content.insert(content.len().min(1), "x".repeat(bytes));
-    }
-    for (i, piece) in content.iter().enumerate() {
-        match script.fault {
-            Fault::TruncateStream { after_chunks } if after_chunks == i => {
-                return stream::sse(frames, &script.fault, shared.disconnects.clone())
-            }
-            Fault::Garbage { after_chunks } if after_chunks == i => {
-                frames.push(Bytes::from_static(
-                    b"event: response.output_text.delta\ndata: {\"type\": garb\n\n",
-                ));
-            }
-            _ => {}
-        }
+    let delta = |frames: &mut Vec<Bytes>, piece: &str| {
         push(
-            &mut frames,
+            frames,
             json!({"type": "response.output_text.delta", "item_id": MESSAGE_ID, "output_index": index, "content_index": 0, "delta": piece}),
-        );
-    }
-    if matches!(script.fault, Fault::TruncateStream { .. }) {
+        )
+    };
+    if !stream::content_frames(
+        &mut frames,
+        script,
+        b"event: response.output_text.delta\ndata: {\"type\": garb\n\n",
+        delta,
+    ) {
         return stream::sse(frames, &script.fault, shared.disconnects.clone());
     }
     push(

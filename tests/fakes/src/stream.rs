@@ -12,7 +12,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 
-use crate::openai::Fault;
+use crate::openai::{Fault, Script};
 
 /// Counts a stream as cut off when dropped before its end.
 struct Guard {
@@ -122,6 +122,42 @@ pub(crate) fn pieces(text: &str, size: usize) -> Vec<String> {
 }
 
 /// A reply with `status` and a non-JSON (HTML) body.
+/// Appends one frame per piece of the scripted reply (made by `delta`), with the content faults
+/// injected: a huge chunk, a garbage frame (`garbage`), or the end of the stream. Returns `false`
+/// when the stream must end after these frames (a truncation fault).
+pub(crate) fn content_frames(
+    frames: &mut Vec<Bytes>,
+    script: &Script,
+    garbage: &'static [u8],
+    mut delta: impl FnMut(&mut Vec<Bytes>, &str),
+) -> bool {
+    let mut content = pieces(&script.reply, script.chunk_chars);
+    if let Fault::HugeChunk { bytes } = script.fault {
+        content.insert(content.len().min(1), "x".repeat(bytes));
+    }
+    for (i, piece) in content.iter().enumerate() {
+        match script.fault {
+            Fault::TruncateStream { after_chunks } if after_chunks == i => return false,
+            Fault::Garbage { after_chunks } if after_chunks == i => {
+                frames.push(Bytes::from_static(garbage));
+            }
+            _ => {}
+        }
+        delta(frames, piece);
+    }
+    !matches!(script.fault, Fault::TruncateStream { .. })
+}
+
+/// The reply for a fault that replaces the API's answer whatever was asked (a redirect, an HTML
+/// error page), or `None` when the request should be answered by the API's own handler.
+pub(crate) fn transport_fault(fault: &Fault) -> Option<Response> {
+    match fault {
+        Fault::Redirect { location } => Some(redirect(location)),
+        Fault::Html { status, body } => Some(html(*status, body)),
+        _ => None,
+    }
+}
+
 pub(crate) fn html(status: u16, body: &str) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     Response::builder()
