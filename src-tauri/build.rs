@@ -4,6 +4,7 @@
 /// Every command in `generate_handler!`; `commands::tests` checks the two lists agree.
 const COMMANDS: &[&str] = &[
     "app_status",
+    "route_health",
     "history_list",
     "history_load",
     "history_search",

@@ -86,6 +86,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
         })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_status,
+            commands::app::route_health,
             commands::history::history_list,
             commands::history::history_load,
             commands::history::history_search,

@@ -329,6 +329,34 @@ mod tests {
     }
 
     #[test]
+    fn route_health_matches_the_typescript_interfaces() {
+        use switchboard_core::router::{Health, Overall, ProviderHealth, ProviderState};
+        let health = Health {
+            overall: Overall::OnFallback,
+            current: Some("p/m".into()),
+            providers: vec![ProviderHealth {
+                provider: "p".into(),
+                state: ProviderState::Cooldown,
+                until_ms: Some(1),
+                reason: Some("rate_limit".into()),
+                cooling: vec!["p/m".into()],
+            }],
+        };
+        let json = serde_json::to_value(&health).expect("serializes");
+        assert_eq!(json_fields(&json), ts_fields("RouteHealth"));
+        assert_eq!(
+            json_fields(&json["providers"][0]),
+            ts_fields("ProviderHealth")
+        );
+        let ts = TS;
+        for overall in [Overall::OnPrimary, Overall::OnFallback, Overall::NoRoute] {
+            let tag = serde_json::to_value(overall).expect("serializes");
+            let tag = format!("'{}'", tag.as_str().expect("a string"));
+            assert!(ts.contains(&tag), "RouteOverall lacks {tag}");
+        }
+    }
+
+    #[test]
     fn key_types_match_the_typescript_interfaces() {
         let status = KeysStatus {
             keychain: Probe::found("ok"),

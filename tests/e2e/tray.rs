@@ -171,3 +171,97 @@ async fn with_a_tray_host_closing_keeps_the_app_and_the_tray_menu_opens_and_quit
     assert!(quit, "Quit left the app running");
     app.close().await;
 }
+
+/// The item and its menu once the app has registered with the fake tray host.
+async fn tray_menu(app: &App) -> (switchboard_tests::tray_host::TrayItem, Vec<MenuEntry>) {
+    let host = app.tray_host().expect("tray host");
+    assert!(
+        wait_async(Duration::from_secs(10), || !host.items().is_empty()).await,
+        "no tray item"
+    );
+    let item = host.items()[0].clone();
+    let menu = host.menu(&item).await.expect("tray menu");
+    (item, menu)
+}
+
+/// The element's text content (WebDriver's visible text of a <button> is only its first line).
+async fn text_of(app: &App, css: &str) -> String {
+    app.wait_for(css).await;
+    let script = "return document.querySelector(arguments[0]).textContent";
+    match app.client().execute(script, vec![css.into()]).await {
+        Ok(serde_json::Value::String(text)) => text,
+        other => panic!("text of {css}: {other:?}"),
+    }
+}
+
+/// Waits until the element at `css` holds `needle`; returns its last text.
+async fn wait_text(app: &App, css: &str, needle: &str) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = text_of(app, css).await;
+        if text.contains(needle) || tokio::time::Instant::now() > deadline {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn tray_new_chat_and_re_detect_reach_the_window_from_any_screen() {
+    let lmstudio = switchboard_fakes::lmstudio::start(switchboard_fakes::lmstudio::Script::v1())
+        .expect("fake LM Studio");
+    let port = lmstudio.addr().port();
+    let options = DesktopOptions {
+        tray_host: true,
+        ..DesktopOptions::default()
+    };
+    let app = App::launch_with(options, |desktop| {
+        two_models(desktop);
+        desktop.set_env("SWITCHBOARD_LMSTUDIO_PORT", &port.to_string());
+    })
+    .await;
+    let (item, menu) = tray_menu(&app).await;
+    let host = app.tray_host().expect("tray host");
+
+    // The window shows the route health the tray icon follows: the primary has not failed yet.
+    let route = wait_text(&app, "[data-testid=route-status]", "hosted/opus").await;
+    assert!(
+        route.contains("Ready") && route.contains("hosted/opus"),
+        "{route}"
+    );
+
+    // "New chat" opens the chat from another screen, and from a hidden window.
+    app.wait_for("[data-testid=nav-settings]")
+        .await
+        .click()
+        .await
+        .expect("click");
+    app.wait_for("[data-testid=screen-settings]").await;
+    app.desktop.close_window("Switchboard");
+    assert!(
+        wait_until(Duration::from_secs(10), || {
+            app.desktop.window_map_state("Switchboard").as_deref() == Some("IsUnMapped")
+        }),
+        "window not hidden"
+    );
+    host.click(&item, entry(&menu, "New chat").id)
+        .await
+        .expect("click new chat");
+    assert!(
+        wait_until(Duration::from_secs(10), || {
+            app.desktop.window_map_state("Switchboard").as_deref() == Some("IsViewable")
+        }),
+        "New chat did not show the window"
+    );
+    app.wait_for("[data-testid=screen-chat]").await;
+    app.wait_for("[data-testid=chat-new-hint]").await;
+
+    // "Re-detect local servers" scans and the window hears of it (sidebar status).
+    host.click(&item, entry(&menu, "Re-detect local servers").id)
+        .await
+        .expect("click re-detect");
+    let local = wait_text(&app, "[data-testid=local-servers]", "LM Studio").await;
+    assert!(local.starts_with("LM Studio ("), "{local}");
+    app.screenshot("tray-redetected").await;
+    app.close().await;
+}

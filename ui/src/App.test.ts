@@ -1,3 +1,4 @@
+import { emit } from '@tauri-apps/api/event';
 import { clearMocks } from '@tauri-apps/api/mocks';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
@@ -201,5 +202,41 @@ describe('empty states', () => {
     expectScreen('providers');
     expect(recovery).toHaveTextContent('/home/ada/.config/switchboard/config.json5:3:7');
     expect(recovery).toHaveTextContent('expected a value');
+  });
+});
+
+describe('app events', () => {
+  it("the tray's New chat opens the chat from any screen", async () => {
+    resetLocation('#/settings');
+    mockBackend({ events: true });
+    render(App);
+    expectScreen('settings');
+    // The listener is registered asynchronously after mount.
+    await waitFor(async () => {
+      await emit('tray-new-chat');
+      expectScreen('chat');
+    });
+  });
+
+  it('shows the route health and the last local scan in the sidebar', async () => {
+    mockBackend({
+      events: true,
+      handlers: {
+        route_health: () => ({
+          overall: 'on_primary',
+          current: 'lmstudio/qwen3-8b',
+          providers: [],
+        }),
+      },
+    });
+    render(App);
+    await waitFor(() => expect(screen.getByTestId('route-status')).toHaveTextContent('Ready'));
+    expect(screen.getByTestId('route-status')).toHaveTextContent('lmstudio/qwen3-8b');
+    await emit('local-servers', { servers: [] });
+    await waitFor(() =>
+      expect(screen.getByTestId('local-servers')).toHaveTextContent('No local server running'),
+    );
+    await emit('route-health', { overall: 'no_route', providers: [] });
+    await waitFor(() => expect(screen.getByTestId('route-status')).toHaveTextContent('No route'));
   });
 });

@@ -2,6 +2,8 @@
 
 use tauri::State;
 
+use switchboard_core::router::Health;
+
 use crate::error::IpcError;
 use crate::models::AppStatus;
 use crate::state::AppState;
@@ -17,4 +19,16 @@ pub(crate) async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, 
         log_dir: state.paths.log_dir.display().to_string(),
         environment: state.environment.clone(),
     })
+}
+
+/// The default route's health now (the same summary the `route-health` event carries on each
+/// change), so a window opened later starts from the current state.
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub(crate) async fn route_health(state: State<'_, AppState>) -> Result<Health, IpcError> {
+    let router = state.router.get()?;
+    // Cooldowns that ended since the last tick are counted now, not at the next tick.
+    router.publish_health();
+    let health = router.health().borrow().clone();
+    Ok(health)
 }

@@ -6,6 +6,8 @@ export interface ContextToken<T> {
   readonly key: symbol;
   provide(value: T): T;
   inject(): T;
+  /** The provided value, or undefined when no parent provides one. */
+  injectOptional(): T | undefined;
 }
 
 export function defineContext<T>(name: string): ContextToken<T> {
@@ -20,6 +22,9 @@ export function defineContext<T>(name: string): ContextToken<T> {
         throw new Error(`No ${name} in context: provide it in a parent component first.`);
       }
       return getContext<T>(key);
+    },
+    injectOptional() {
+      return hasContext(key) ? getContext<T>(key) : undefined;
     },
   };
 }

@@ -24,6 +24,29 @@ export interface AppStatus {
   environment: EnvironmentProbes;
 }
 
+/** The default route's state, as the tray icon shows it. */
+export type RouteOverall = 'on_primary' | 'on_fallback' | 'no_route';
+
+/** One provider in the route health summary. */
+export interface ProviderHealth {
+  provider: string;
+  state: 'ok' | 'cooldown' | 'down';
+  /** Until when (Unix ms), for `cooldown` and `down`. */
+  untilMs?: number;
+  /** The last error class, for `cooldown` and `down`. */
+  reason?: string;
+  /** Its models that are cooling down. */
+  cooling: string[];
+}
+
+/** `route_health` and the `route-health` event. */
+export interface RouteHealth {
+  overall: RouteOverall;
+  /** The model the default route would use now. */
+  current?: string;
+  providers: ProviderHealth[];
+}
+
 // Config (`config_*` commands). A provider's key appears only as its kind, never a value.
 
 export type Severity = 'error' | 'warning';

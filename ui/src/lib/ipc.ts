@@ -9,6 +9,7 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AppStatus,
+  RouteHealth,
   ConfigView,
   ImportSummary,
   ConfigEdit,
@@ -111,6 +112,11 @@ export const CONFIG_ERROR_KINDS = {
 /** `app_status`: version, paths and environment probes. */
 export function getAppStatus(): Promise<AppStatus> {
   return call<AppStatus>('app_status');
+}
+
+/** `route_health`: the default route's health now (later changes come as events). */
+export function routeHealth(): Promise<RouteHealth> {
+  return call<RouteHealth>('route_health');
 }
 
 /** `config_load`: the config as a view, with its problems as data. */
@@ -282,16 +288,44 @@ export function chatCancel(requestId: number): Promise<boolean> {
 
 /** The event the tray's "New chat" item emits (no payload). */
 export const TRAY_NEW_CHAT_EVENT = 'tray-new-chat';
+/** The event carrying the route health on each change. */
+export const ROUTE_HEALTH_EVENT = 'route-health';
+/** The event carrying a new scan of the local servers (tray "Re-detect", background watch). */
+export const LOCAL_SERVERS_EVENT = 'local-servers';
 
 /**
- * Calls `cb` each time "New chat" is picked in the tray. Resolves to the function that stops
- * listening; outside the app (no bridge) it listens to nothing.
+ * Calls `cb` with each `event`'s payload. Resolves to the function that stops listening;
+ * outside the app (no bridge) it listens to nothing.
  */
-export async function onTrayNewChat(cb: () => void): Promise<UnlistenFn> {
+async function onAppEvent<T>(event: string, cb: (payload: T) => void): Promise<UnlistenFn> {
   if (!hasBridge()) return () => {};
   try {
-    return await listen<null>(TRAY_NEW_CHAT_EVENT, () => cb());
+    const unlisten = await listen<T>(event, (e) => cb(e.payload));
+    return () => {
+      // Unlistening is async; when the bridge is already gone (the window is closing) it
+      // fails, and nothing is listening anyway.
+      try {
+        void Promise.resolve(unlisten() as unknown).catch(() => {});
+      } catch {
+        // Same: gone already.
+      }
+    };
   } catch {
     return () => {};
   }
+}
+
+/** Calls `cb` each time "New chat" is picked in the tray. */
+export function onTrayNewChat(cb: () => void): Promise<UnlistenFn> {
+  return onAppEvent<null>(TRAY_NEW_CHAT_EVENT, () => cb());
+}
+
+/** Calls `cb` with the route health each time it changes. */
+export function onRouteHealth(cb: (health: RouteHealth) => void): Promise<UnlistenFn> {
+  return onAppEvent<RouteHealth>(ROUTE_HEALTH_EVENT, cb);
+}
+
+/** Calls `cb` with each new scan of the local servers. */
+export function onLocalServers(cb: (report: ScanReport) => void): Promise<UnlistenFn> {
+  return onAppEvent<ScanReport>(LOCAL_SERVERS_EVENT, cb);
 }

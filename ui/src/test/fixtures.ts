@@ -30,20 +30,23 @@ export type Handlers = Record<string, (args: Record<string, unknown>) => unknown
  * through `handlers`, else with a `not_found` rejection.
  */
 export function mockBackend(
-  options: { status?: AppStatus; rejectWith?: unknown; handlers?: Handlers } = {},
+  options: { status?: AppStatus; rejectWith?: unknown; handlers?: Handlers; events?: boolean } = {},
 ): string[] {
   const calls: string[] = [];
-  mockIPC((cmd, args) => {
-    calls.push(cmd);
-    const handler = options.handlers?.[cmd];
-    if (handler) return handler((args ?? {}) as Record<string, unknown>);
-    /* eslint-disable @typescript-eslint/only-throw-error -- the Rust side rejects with plain
+  mockIPC(
+    (cmd, args) => {
+      calls.push(cmd);
+      const handler = options.handlers?.[cmd];
+      if (handler) return handler((args ?? {}) as Record<string, unknown>);
+      /* eslint-disable @typescript-eslint/only-throw-error -- the Rust side rejects with plain
        {kind, message} objects (or strings), not Error instances; mimic that exactly. */
-    if (cmd !== 'app_status') throw { kind: 'not_found', message: `no command ${cmd}` };
-    if (options.rejectWith !== undefined) throw options.rejectWith;
-    /* eslint-enable @typescript-eslint/only-throw-error */
-    return options.status ?? sampleStatus();
-  });
+      if (cmd !== 'app_status') throw { kind: 'not_found', message: `no command ${cmd}` };
+      if (options.rejectWith !== undefined) throw options.rejectWith;
+      /* eslint-enable @typescript-eslint/only-throw-error */
+      return options.status ?? sampleStatus();
+    },
+    { shouldMockEvents: options.events ?? false },
+  );
   return calls;
 }
 

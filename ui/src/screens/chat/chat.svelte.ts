@@ -5,6 +5,7 @@
  * Stream deltas go through a {@link FrameBatcher}, so the page updates once per frame however
  * fast tokens arrive. Terminal events (`done`, `error`) flush it first.
  */
+import { defineContext } from '../../lib/context';
 import * as ipc from '../../lib/ipc';
 import {
   toIpcError,
@@ -84,6 +85,8 @@ function fromMessage(m: Message): ViewMessage {
 let localKeys = 0;
 
 export class ChatStore {
+  /** The message being written (kept while another screen is open). */
+  draft = $state('');
   readonly #api: ChatBackend;
   readonly #batcher: FrameBatcher<ChatEvent>;
   #conversations = $state<Conversation[]>([]);
@@ -420,3 +423,5 @@ export class ChatStore {
     this.#batcher.dispose();
   }
 }
+
+export const chatContext = defineContext<ChatStore>('ChatStore');
