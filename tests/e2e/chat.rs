@@ -280,3 +280,66 @@ async fn a_rate_limited_primary_fails_over_and_the_route_badge_says_so() {
     app.screenshot("chat-route-badge").await;
     app.close().await;
 }
+
+#[tokio::test]
+async fn an_answer_cut_off_mid_stream_can_be_retried_on_the_next_route() {
+    // The primary starts answering, then its stream breaks: the answer fails after its first
+    // token, so the router does not fail over by itself (the text was already shown).
+    let primary = openai::start(
+        Script::reply("The primary starts to answer and then breaks off without an end.")
+            .with_models(["opus"])
+            .with_chunk_chars(8)
+            .with_fault(Fault::TruncateStream { after_chunks: 3 }),
+    )
+    .expect("fake primary");
+    let fallback =
+        openai::start(Script::reply("The fallback answers in full.").with_models(["minimax"]))
+            .expect("fake fallback");
+    let (primary_url, fallback_url) = (primary.url(), fallback.url());
+    let app = App::launch_with(DesktopOptions::default(), |d| {
+        hybrid_config(d, &primary_url, &fallback_url)
+    })
+    .await;
+    app.wait_for("[data-testid=chat-model-badge]").await;
+    send(&app, "Who finishes?").await;
+    wait_js(
+        &app,
+        "return document.querySelector('[data-testid=message-assistant]')?.dataset.status === 'failed'",
+        "the cut-off answer failing",
+    )
+    .await;
+    let partial = js(
+        &app,
+        "return document.querySelector('[data-testid=message-answer]')?.textContent ?? ''",
+    )
+    .await;
+    assert!(
+        partial.as_str().is_some_and(|t| t.contains("The primary")),
+        "the partial text is not kept: {partial}"
+    );
+    app.screenshot("chat-retry-next").await;
+
+    app.wait_for("[data-testid=message-retry-next]")
+        .await
+        .click()
+        .await
+        .expect("click retry on next route");
+    wait_js(
+        &app,
+        "const all = document.querySelectorAll('[data-testid=message-assistant]'); \
+         const last = all[all.length - 1]; \
+         return !!last && last.dataset.status === 'complete' \
+           && last.textContent.includes('The fallback answers in full.')",
+        "the fallback's answer",
+    )
+    .await;
+    // Saved: the retried answer names the fallback as the model that answered.
+    let list = invoke(&app, "history_list", "{}").await;
+    let id = list[0]["id"].as_i64().expect("id");
+    let loaded = invoke(&app, "history_load", &format!("{{ conversationId: {id} }}")).await;
+    let messages = loaded["messages"].as_array().expect("messages");
+    let last = messages.last().expect("a message");
+    assert_eq!(last["model"], "local/minimax", "{loaded}");
+    assert_eq!(last["status"], "complete", "{loaded}");
+    app.close().await;
+}
