@@ -20,6 +20,9 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// The request body as text.
     pub body: String,
+    /// When the whole request had arrived (wall clock, to compare with a page's timestamps);
+    /// a reply without an injected delay starts right after it.
+    pub received_at: std::time::SystemTime,
 }
 
 impl RecordedRequest {
@@ -140,6 +143,7 @@ pub(crate) fn record(
 ) -> String {
     let body = String::from_utf8_lossy(body).into_owned();
     let request = RecordedRequest {
+        received_at: std::time::SystemTime::now(),
         method: method.to_string(),
         path: uri
             .path_and_query()

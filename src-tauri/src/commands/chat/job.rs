@@ -2,6 +2,7 @@
 //! events to the page.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::StreamExt;
 use switchboard_core::history::{
@@ -28,6 +29,33 @@ pub(super) struct Job {
     pub(super) guard: ChatRequestGuard,
 }
 
+/// The shortest time between two delta messages to the page. Each channel message costs the
+/// page a script evaluation on its main thread, so at 500 tokens/s one message per token would
+/// starve its frames; one per frame is all it can paint anyway.
+const SEND_EVERY: Duration = Duration::from_millis(16);
+
+/// Deltas waiting to be sent. The first delta after a quiet spell goes out at once (no added
+/// latency to the first token); the ones after it wait until [`SEND_EVERY`] has passed.
+#[derive(Default)]
+struct Outbox {
+    text: String,
+    reasoning: String,
+    last_sent: Option<tokio::time::Instant>,
+}
+
+impl Outbox {
+    /// When the waiting deltas are due, if any wait.
+    fn due(&self) -> Option<tokio::time::Instant> {
+        if self.text.is_empty() && self.reasoning.is_empty() {
+            return None;
+        }
+        Some(
+            self.last_sent
+                .map_or_else(tokio::time::Instant::now, |at| at + SEND_EVERY),
+        )
+    }
+}
+
 /// How a stream ended.
 enum Outcome {
     Done(StopReason),
@@ -44,6 +72,29 @@ impl Job {
         if let Err(e) = self.channel.send(event) {
             // The page went away; the answer is still saved.
             tracing::debug!("chat event not delivered: {e}");
+        }
+    }
+
+    /// Sends the waiting deltas (reasoning first: the page shows it above the answer).
+    fn send_deltas(&self, outbox: &mut Outbox) {
+        if !outbox.reasoning.is_empty() {
+            let delta = std::mem::take(&mut outbox.reasoning);
+            self.send(ChatEvent::Reasoning { delta });
+        }
+        if !outbox.text.is_empty() {
+            let delta = std::mem::take(&mut outbox.text);
+            self.send(ChatEvent::Text { delta });
+        }
+        outbox.last_sent = Some(tokio::time::Instant::now());
+    }
+
+    /// Sends the waiting deltas now if they are due.
+    fn send_due(&self, outbox: &mut Outbox) {
+        if outbox
+            .due()
+            .is_some_and(|due| due <= tokio::time::Instant::now())
+        {
+            self.send_deltas(outbox);
         }
     }
 
@@ -95,6 +146,23 @@ impl Job {
         usage: &mut Option<providers::Usage>,
         model: &mut String,
     ) -> Outcome {
+        let mut outbox = Outbox::default();
+        let outcome = self
+            .stream_into(stream, answer, usage, model, &mut outbox)
+            .await;
+        // Everything streamed reaches the page before how it ended.
+        self.send_deltas(&mut outbox);
+        outcome
+    }
+
+    async fn stream_into(
+        &self,
+        stream: &mut RouteStream,
+        answer: &mut Option<AnswerWriter>,
+        usage: &mut Option<providers::Usage>,
+        model: &mut String,
+        outbox: &mut Outbox,
+    ) -> Outcome {
         let cancel = self.guard.token.clone();
         loop {
             let deadline = answer.as_ref().and_then(AnswerWriter::flush_deadline);
@@ -104,9 +172,20 @@ impl Job {
                     None => std::future::pending().await,
                 }
             };
+            let deltas_due = outbox.due();
+            let send_wake = async {
+                match deltas_due {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
             let item = tokio::select! {
                 biased;
                 () = cancel.cancelled() => return Outcome::Done(StopReason::Cancelled),
+                () = send_wake => {
+                    self.send_deltas(outbox);
+                    continue;
+                }
                 () = wake => {
                     save(answer, AnswerWriter::flush_if_due);
                     continue;
@@ -128,15 +207,18 @@ impl Job {
                         model.clone_from(&event.model);
                         save(answer, |a| a.set_model(&event.model));
                     }
+                    self.send_deltas(outbox);
                     self.send(ChatEvent::route(&event));
                 }
                 Some(Ok(RouteItem::Event(Event::Text(delta)))) => {
                     save(answer, |a| a.append(&delta));
-                    self.send(ChatEvent::Text { delta });
+                    outbox.text.push_str(&delta);
+                    self.send_due(outbox);
                 }
                 Some(Ok(RouteItem::Event(Event::Reasoning(delta)))) => {
                     save(answer, |a| a.append_reasoning(&delta));
-                    self.send(ChatEvent::Reasoning { delta });
+                    outbox.reasoning.push_str(&delta);
+                    self.send_due(outbox);
                 }
                 Some(Ok(RouteItem::Event(Event::Usage(u)))) => *usage = Some(u),
                 Some(Ok(RouteItem::Event(Event::Done(stop)))) => return Outcome::Done(stop),
@@ -228,5 +310,30 @@ fn save(
             tracing::warn!("the answer is no longer saved: {e}");
             *answer = None;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn deltas_go_out_at_once_after_a_quiet_spell_then_at_most_once_per_frame() {
+        let mut outbox = Outbox::default();
+        assert_eq!(outbox.due(), None, "nothing waits");
+        outbox.text.push_str("first");
+        let now = tokio::time::Instant::now();
+        assert!(outbox.due().is_some_and(|due| due <= now), "first delta waits");
+        outbox.text.clear();
+        outbox.last_sent = Some(now);
+        outbox.reasoning.push_str("next");
+        assert_eq!(outbox.due(), Some(now + SEND_EVERY));
+        tokio::time::advance(SEND_EVERY * 10).await;
+        assert!(
+            outbox
+                .due()
+                .is_some_and(|due| due <= tokio::time::Instant::now()),
+            "after a quiet spell the delta goes at once"
+        );
     }
 }

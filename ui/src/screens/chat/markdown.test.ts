@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown, sanitize } from './markdown';
+import { BlockRenderer, splitBlocks, renderMarkdown, sanitize } from './markdown';
 
 function dom(html: string): HTMLElement {
   const div = document.createElement('div');
@@ -39,5 +39,40 @@ describe('renderMarkdown', () => {
     expect(html).toContain('data-copy-code');
     expect(html).toContain('&lt;b&gt;');
     expect(html).toContain('class="code-lang">ts');
+  });
+});
+
+describe('splitBlocks', () => {
+  it('splits at blank lines but never inside a code fence', () => {
+    const text = 'One\nstill one\n\n\nTwo\n\n```js\na();\n\nb();\n```\n\nThree';
+    expect(splitBlocks(text)).toEqual([
+      'One\nstill one',
+      'Two',
+      '```js\na();\n\nb();\n```',
+      'Three',
+    ]);
+  });
+
+  it('keeps an unclosed fence (still streaming) as one growing block', () => {
+    expect(splitBlocks('Intro\n\n~~~\ncode\n\nmore')).toEqual(['Intro', '~~~\ncode\n\nmore']);
+  });
+
+  it('gives nothing for blank text', () => {
+    expect(splitBlocks('\n\n  \n')).toEqual([]);
+  });
+});
+
+describe('BlockRenderer', () => {
+  it('renders each block sanitized and reuses finished blocks as the answer grows', () => {
+    const renderer = new BlockRenderer();
+    const first = renderer.render('**bold**\n\n<script>alert(1)</script> [x](javascript:alert(1))');
+    expect(first).toHaveLength(2);
+    expect(first[0]).toContain('<strong>bold</strong>');
+    expect(dom(first[1] ?? '').querySelector('script, a[href^="javascript"]')).toBeNull();
+    const next = renderer.render(
+      '**bold**\n\n<script>alert(1)</script> [x](javascript:alert(1)) more',
+    );
+    expect(next[0]).toBe(first[0]);
+    expect(next[1]).toContain('more');
   });
 });

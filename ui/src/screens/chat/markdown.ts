@@ -32,6 +32,53 @@ export function renderMarkdown(text: string): string {
   return DOMPurify.sanitize(md.render(text), PURIFY);
 }
 
+/**
+ * Splits markdown at blank lines outside code fences. While an answer streams, each block is
+ * rendered on its own and only the last one changes, so a frame costs one block's render and
+ * layout instead of the whole answer's (which grows with every token). The finished answer is
+ * rendered whole, so constructs that span blocks (loose lists, reference links) come out right.
+ */
+export function splitBlocks(text: string): string[] {
+  const blocks: string[] = [];
+  let current: string[] = [];
+  let fence: string | null = null;
+  for (const line of text.split('\n')) {
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker) {
+      if (fence === null) fence = marker;
+      else if (marker[0] === fence[0] && marker.length >= fence.length) fence = null;
+    }
+    if (fence === null && line.trim() === '' && current.length > 0) {
+      blocks.push(current.join('\n'));
+      current = [];
+    } else if (line.trim() !== '' || current.length > 0) {
+      current.push(line);
+    }
+  }
+  if (current.length > 0) blocks.push(current.join('\n'));
+  return blocks;
+}
+
+/**
+ * Renders a streaming answer's blocks, reusing the HTML of blocks rendered before (a finished
+ * block never changes while the answer grows). One renderer per message.
+ */
+export class BlockRenderer {
+  #cache = new Map<string, string>();
+
+  render(text: string): string[] {
+    const blocks = splitBlocks(text);
+    const next = new Map<string, string>();
+    const html = blocks.map((block) => {
+      const done = this.#cache.get(block) ?? renderMarkdown(block);
+      next.set(block, done);
+      return done;
+    });
+    this.#cache = next;
+    return html;
+  }
+}
+
 /** Sanitizes HTML from anywhere (what `renderMarkdown` applies after rendering). */
 export function sanitize(html: string): string {
   return DOMPurify.sanitize(html, PURIFY);
