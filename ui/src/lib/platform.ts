@@ -23,3 +23,10 @@ export function modDigit(event: KeyboardEvent): number | undefined {
   const match = /^Digit(\d)$/.exec(event.code) ?? /^(\d)$/.exec(event.key);
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
+
+/** True for Ctrl+`letter` (Cmd+`letter` on macOS) without Alt or Shift, on any layout. */
+export function isModKey(event: KeyboardEvent, letter: string): boolean {
+  const mod = isMac() ? event.metaKey && !event.ctrlKey : event.ctrlKey && !event.metaKey;
+  if (!mod || event.altKey || event.shiftKey) return false;
+  return event.key.toLowerCase() === letter || event.code === `Key${letter.toUpperCase()}`;
+}
