@@ -213,9 +213,15 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
         answered.contains("lmstudio/qwen/qwen3-8b") && answered.contains("Answered in"),
         "{answered}"
     );
-    assert!(answered.contains(ANSWER), "no preview of the answer: {answered}");
+    assert!(
+        answered.contains(ANSWER),
+        "no preview of the answer: {answered}"
+    );
     let plan = text_of(&app, "[data-testid=wizard-plan]").await;
-    assert!(plan.contains("Primary") && plan.contains("lmstudio/qwen/qwen3-8b"), "{plan}");
+    assert!(
+        plan.contains("Primary") && plan.contains("lmstudio/qwen/qwen3-8b"),
+        "{plan}"
+    );
     assert!(!plan.contains("gemma"), "{plan}");
     assert!(text_of(&app, "[data-testid=wizard-plan-dropped]")
         .await
@@ -230,8 +236,6 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
     // Testing wrote nothing.
     assert!(!config.exists(), "the route test wrote the config");
     app.screenshot("wizard-5-tested").await;
-    scroll_to(&app, "[data-testid=wizard-summary]").await;
-    app.screenshot("wizard-5-save").await;
     click(&app, "[data-testid=wizard-save]").await;
     let shown = text_of(&app, "[data-testid=wizard-config-path]").await;
     assert_eq!(shown, config.display().to_string());
