@@ -4,7 +4,7 @@
 //!
 //! Nothing is written: the target is a draft, the config is only read (for a configured key
 //! reference), and a key typed in the wizard is used for this one request (wrapped in a
-//! [`Secret`] at once, skipped by `instrument`, redacted from every message). Provider failures
+//! `Secret` at once, skipped by `instrument`, redacted from every message). Provider failures
 //! (auth, connection, timeout, …) are results the page shows per route, not command errors.
 
 use std::collections::HashMap;
@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use switchboard_core::providers::check::{self, Draft, RouteCheck, TEST_TIMEOUT};
-use switchboard_core::providers::{CancellationToken, Client, ProviderError, Secret};
+use switchboard_core::providers::{CancellationToken, Client, ProviderError};
 use tauri::State;
 
 use crate::error::IpcError;
@@ -165,7 +165,7 @@ pub(crate) async fn route_test(
     // Reading the config and the keychain blocks.
     let resolved = tauri::async_runtime::spawn_blocking(move || {
         let config = crate::state::config_or_empty(&path);
-        check::draft_target(&draft, key.map(Secret::from), &config)
+        check::draft_target(&draft, key, &config)
     })
     .await
     .map_err(joined)?;
@@ -203,7 +203,7 @@ pub(crate) async fn route_test_cancel(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchboard_core::providers::{ProviderErrorKind, StopReason, Usage};
+    use switchboard_core::providers::{ProviderErrorKind, Secret, StopReason, Usage};
 
     #[test]
     fn a_group_lives_while_its_tests_run_and_cancel_reaches_all_of_them() {
