@@ -27,6 +27,8 @@ const COMMANDS: &[&str] = &[
     "chat_retry_next",
     "chat_cancel",
     "chat_models",
+    "route_test",
+    "route_test_cancel",
 ];
 
 fn main() {

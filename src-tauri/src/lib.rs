@@ -54,6 +54,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             history: state::HistoryState::default(),
             chats: state::ChatRequests::default(),
             router: state::RouterState::default(),
+            route_tests: commands::routes::RouteTests::default(),
         })
         .setup(|app| {
             // After the single-instance guard, so a second launch never opens the database.
@@ -109,6 +110,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             commands::chat::chat_retry_next,
             commands::chat::chat_cancel,
             commands::chat::chat_models,
+            commands::routes::route_test,
+            commands::routes::route_test_cancel,
         ])
         .build(tauri::generate_context!())?;
     app.run(|_app, event| {

@@ -133,6 +133,59 @@ impl From<switchboard_core::secrets::probe::Outcome> for KeyTestResult {
     }
 }
 
+/// A route to test that is not saved yet (the wizard's last step): where and what to ask.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct RouteTestTarget {
+    /// The provider id it will be saved under; a stored key is looked up by it.
+    pub provider: String,
+    /// The provider-facing model id.
+    pub model: String,
+    /// The wire API.
+    pub api: String,
+    /// The base URL, with `/v1`.
+    pub base_url: String,
+    /// Extra headers (none in the wizard's presets).
+    #[serde(default)]
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// Token counts of a route test's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub(crate) struct RouteTestUsage {
+    /// Input tokens (cached ones included).
+    pub input: u64,
+    /// Output tokens (reasoning included).
+    pub output: u64,
+}
+
+/// How one route test went: it answered, or the provider error class and message. Never a key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RouteTestResult {
+    /// `provider/model`.
+    #[serde(rename = "ref")]
+    pub model_ref: String,
+    /// It answered.
+    pub ok: bool,
+    /// For a failure: `auth`, `connection`, `timeout`, `not_found`, `rate_limit`, `server`, …
+    pub kind: Option<&'static str>,
+    /// The HTTP status, when the server answered with one.
+    pub status: Option<u16>,
+    /// For people: what failed (redacted), or empty when it answered.
+    pub message: String,
+    /// From sending to the first token (answer or reasoning).
+    pub first_token_ms: Option<u64>,
+    /// From sending to the end of the answer or the failure.
+    pub elapsed_ms: u64,
+    /// The start of the answer, on one line.
+    pub preview: String,
+    /// The model reasoned before answering.
+    pub reasoned: bool,
+    /// Token counts, when the server reported them.
+    pub usage: Option<RouteTestUsage>,
+}
+
 /// What `chat_send` returns once the user message is saved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -377,6 +430,44 @@ mod tests {
         let json = serde_json::to_value(&tested).expect("serializes");
         assert_eq!(json_fields(&json), ts_fields("KeyTestResult"));
         assert_eq!(json["outcome"], "rejected");
+    }
+
+    #[test]
+    fn route_test_types_match_the_typescript_interfaces() {
+        let result = RouteTestResult {
+            model_ref: "p/m".into(),
+            ok: true,
+            kind: None,
+            status: None,
+            message: String::new(),
+            first_token_ms: Some(5),
+            elapsed_ms: 9,
+            preview: "OK.".into(),
+            reasoned: false,
+            usage: Some(RouteTestUsage {
+                input: 1,
+                output: 2,
+            }),
+        };
+        let json = serde_json::to_value(&result).expect("serializes");
+        assert_eq!(json_fields(&json), ts_fields("RouteTestResult"));
+        assert_eq!(json_fields(&json["usage"]), ts_fields("RouteTestUsage"));
+        // Every field the page sends is one the command reads (unknown fields are refused).
+        let sent: serde_json::Map<String, serde_json::Value> = ts_fields("RouteTestTarget")
+            .into_iter()
+            .map(|field| {
+                let value = if field == "headers" {
+                    serde_json::json!({"X-Title": "Switchboard"})
+                } else {
+                    serde_json::json!(field)
+                };
+                (field, value)
+            })
+            .collect();
+        let target: RouteTestTarget =
+            serde_json::from_value(serde_json::Value::Object(sent)).expect("deserializes");
+        assert_eq!(target.base_url, "baseUrl");
+        assert_eq!(target.headers.map(|h| h.len()), Some(1));
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub(crate) struct AppState {
     pub chats: ChatRequests,
     /// The one router every chat goes through (created in `setup`).
     pub router: RouterState,
+    /// The wizard's route tests running now, by group, so they can be abandoned.
+    pub route_tests: crate::commands::routes::RouteTests,
 }
 
 /// The shared router, created in `setup` from the config on disk (a missing or broken config

@@ -1,5 +1,7 @@
 //! The Setup wizard and the Providers screen in the real window, against fake servers and the
 //! throw-away keychain: what they write to disk and to the keychain, and what they never show.
+//! The wizard's last step tests each route live against the fake LM Studio, saves only the
+//! route that answered, and its chat answers through it.
 
 use std::time::{Duration, Instant};
 
@@ -51,6 +53,19 @@ async fn wait_attr(app: &App, css: &str, attr: &str, value: &str) {
     }
 }
 
+/// Waits until `script` returns true.
+async fn wait_js(app: &App, script: &str, what: &str) {
+    let deadline = Instant::now() + UI_TIMEOUT;
+    loop {
+        let value = app.client().execute(script, Vec::new()).await;
+        if matches!(value, Ok(Value::Bool(true))) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what} never happened");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn text_of(app: &App, css: &str) -> String {
     app.wait_for(css).await.text().await.expect("text")
 }
@@ -86,9 +101,22 @@ fn point_at(desktop: &mut Desktop, lmstudio_port: Option<u16>) {
     }
 }
 
+const ANSWER: &str = "OK. Hello from the fake LM Studio.";
+
 #[tokio::test]
 async fn wizard_local_only_writes_the_lm_studio_profile() {
-    let fake = lmstudio::start(lmstudio::Script::v1()).expect("fake LM Studio");
+    // Gemma loads but crashes when asked: its route fails its test and is not saved. Qwen
+    // takes a moment before its first token, as a local model does.
+    let fake = lmstudio::start(
+        lmstudio::Script::v1()
+            .answer(
+                openai::Script::reply(ANSWER)
+                    .with_chunk_chars(3)
+                    .with_fault(openai::Fault::SlowFirstByte { delay_ms: 2000 }),
+            )
+            .chat_fails("google/gemma-3-27b", 500, "Model crashed while generating"),
+    )
+    .expect("fake LM Studio");
     let hosted = openai::start(openai::Script::reply("hi").with_key("sk-e2e-wizard-key-4321"))
         .expect("fake OpenAI");
     let port = fake.addr().port();
@@ -165,13 +193,55 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
         .contains("lmstudio/google/gemma-3-27b"));
     app.screenshot("wizard-4-routes").await;
 
-    // Step 5: save.
+    // Step 5: each route is tested live, before anything is written.
     click(&app, "[data-testid=wizard-next]").await;
     app.wait_for("[data-testid=wizard-step-save]").await;
-    app.screenshot("wizard-5-save").await;
+    app.wait_for("[data-testid=route-test-1][data-phase=testing]")
+        .await;
+    app.screenshot("wizard-5-testing").await;
+    wait_attr(&app, "[data-testid=route-test-0]", "data-phase", "failed").await;
+    wait_attr(&app, "[data-testid=route-test-1]", "data-phase", "ok").await;
+    let failed = text_of(&app, "[data-testid=route-test-0]").await;
+    assert!(
+        failed.contains("lmstudio/google/gemma-3-27b")
+            && failed.contains("Server error (HTTP 500)")
+            && failed.contains("Model crashed while generating"),
+        "{failed}"
+    );
+    let answered = text_of(&app, "[data-testid=route-test-1]").await;
+    assert!(
+        answered.contains("lmstudio/qwen/qwen3-8b") && answered.contains("Answered in"),
+        "{answered}"
+    );
+    assert!(
+        answered.contains(ANSWER),
+        "no preview of the answer: {answered}"
+    );
+    let plan = text_of(&app, "[data-testid=wizard-plan]").await;
+    assert!(
+        plan.contains("Primary") && plan.contains("lmstudio/qwen/qwen3-8b"),
+        "{plan}"
+    );
+    assert!(!plan.contains("gemma"), "{plan}");
+    assert!(text_of(&app, "[data-testid=wizard-plan-dropped]")
+        .await
+        .contains("lmstudio/google/gemma-3-27b"));
+    let tests: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/responses" && r.body.contains("Reply with OK."))
+        .collect();
+    assert_eq!(tests.len(), 2, "one test per route");
+    assert!(tests.iter().all(|r| r.body.contains("\"stream\":true")));
+    // Testing wrote nothing.
+    assert!(!config.exists(), "the route test wrote the config");
+    app.screenshot("wizard-5-tested").await;
     click(&app, "[data-testid=wizard-save]").await;
     let shown = text_of(&app, "[data-testid=wizard-config-path]").await;
     assert_eq!(shown, config.display().to_string());
+    assert!(text_of(&app, "[data-testid=wizard-dropped]")
+        .await
+        .contains("lmstudio/google/gemma-3-27b"));
     app.screenshot("wizard-5-saved").await;
 
     let text = std::fs::read_to_string(&config).expect("config written");
@@ -179,11 +249,10 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
         "lmstudio",
         &format!("http://127.0.0.1:{port}/v1"),
         "qwen/qwen3-8b",
-        "google/gemma-3-27b",
     ] {
         assert!(text.contains(needle), "no {needle} in:\n{text}");
     }
-    // The routes as the CLI reads them back from the same file.
+    // Only the route that answered, as the CLI reads it back from the same file.
     let models = app
         .desktop
         .command(app.binary())
@@ -192,11 +261,16 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
         .expect("switchboard models");
     let models: Value = serde_json::from_slice(&models.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&models.stdout)));
-    assert_eq!(models["primary"], "lmstudio/google/gemma-3-27b", "{models}");
-    assert_eq!(
-        models["fallbacks"],
-        serde_json::json!(["lmstudio/qwen/qwen3-8b"])
-    );
+    assert_eq!(models["primary"], "lmstudio/qwen/qwen3-8b", "{models}");
+    assert_eq!(models["fallbacks"], serde_json::json!([]), "{models}");
+    // An alias only for the saved route.
+    let aliased: Vec<&str> = models["aliases"]
+        .as_array()
+        .expect("aliases")
+        .iter()
+        .map(|a| a["ref"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(aliased, ["lmstudio/qwen/qwen3-8b"], "{models}");
     assert!(
         !text.contains("fake-model"),
         "local only wrote the hosted provider:\n{text}"
@@ -217,8 +291,48 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
         loads[0].body
     );
 
-    click(&app, "[data-testid=wizard-finish]").await;
+    // "Open chat" has the focus: Enter lands in the chat with the new primary picked, and a
+    // message streams its answer from the fake LM Studio.
+    wait_js(
+        &app,
+        "return document.activeElement?.dataset.testid === 'wizard-finish'",
+        "focus on Open chat",
+    )
+    .await;
+    app.wait_for("[data-testid=wizard-finish]")
+        .await
+        .send_keys("\u{E007}")
+        .await
+        .expect("Enter");
     app.wait_for("[data-testid=screen-chat]").await;
+    wait_js(
+        &app,
+        "const s = document.querySelector('[data-testid=chat-model]'); \
+         return !!s && s.options[s.selectedIndex]?.textContent.includes('lmstudio/qwen/qwen3-8b')",
+        "the new primary picked in the chat",
+    )
+    .await;
+    let input = app.wait_for("[data-testid=chat-input]").await;
+    input.send_keys("Hello there").await.expect("type");
+    click(&app, "[data-testid=chat-send]").await;
+    wait_js(
+        &app,
+        "return document.querySelector('[data-testid=message-assistant]')?.dataset.status === 'complete'",
+        "the answer completing",
+    )
+    .await;
+    let answer = text_of(&app, "[data-testid=message-answer]").await;
+    assert!(answer.contains(ANSWER), "{answer}");
+    let meta = text_of(&app, "[data-testid=message-meta]").await;
+    assert!(meta.contains("lmstudio/qwen/qwen3-8b"), "{meta}");
+    let chat = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/responses" && r.body.contains("Hello there"))
+        .collect::<Vec<_>>();
+    assert_eq!(chat.len(), 1, "the chat went elsewhere");
+    assert!(chat[0].body.contains("\"stream\":true") && chat[0].body.contains("qwen/qwen3-8b"));
+    app.screenshot("wizard-6-chat").await;
     app.close().await;
 }
 

@@ -35,7 +35,7 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// Trims `key` in place (no copy is left behind) and wraps it; empty is an error.
-fn secret_from(mut key: String) -> Result<Secret, IpcError> {
+pub(crate) fn secret_from(mut key: String) -> Result<Secret, IpcError> {
     let end = key.trim_end().len();
     key.truncate(end);
     let start = key.len() - key.trim_start().len();

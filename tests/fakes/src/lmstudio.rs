@@ -1,7 +1,8 @@
 //! A fake LM Studio server, wire-exact to `shared/reference/lmstudio-api.md`: the greeting,
 //! `/lms-status`, REST v1 (≥ 0.4.0) and v0 (≥ 0.3.6) model lists, `POST /api/v1/models/load`,
-//! `/v1/models`, `/v1/responses` (≥ 0.3.29, only its empty-model refusal), API tokens, Express's
-//! headers and the "Unexpected endpoint or method" reply for every unknown route.
+//! `/v1/models`, `/v1/responses` (≥ 0.3.29: the scripted answer from any downloaded chat model,
+//! loaded or not, as LM Studio loads on demand; its refusal for other model ids), API tokens,
+//! Express's headers and the "Unexpected endpoint or method" reply for every unknown route.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -13,6 +14,7 @@ use axum::response::Response;
 use axum::Router;
 use serde_json::{json, Value};
 
+use crate::openai;
 use crate::server::{record, FakeServer, RequestLog};
 
 /// What a model is.
@@ -53,6 +55,9 @@ pub struct Model {
     pub tool_use: bool,
     /// A reasoning model.
     pub reasoning: bool,
+    /// When set, chat requests to this model fail with this status and message (a model that
+    /// crashed or cannot be loaded).
+    pub chat_error: Option<(u16, String)>,
 }
 
 impl Model {
@@ -71,6 +76,7 @@ impl Model {
             format: "gguf".to_owned(),
             tool_use: true,
             reasoning: false,
+            chat_error: None,
         }
     }
 
@@ -97,6 +103,12 @@ impl Model {
         self.reasoning = true;
         self
     }
+
+    /// Chat requests to it fail with `status` and `message`.
+    pub fn chat_fails(mut self, status: u16, message: &str) -> Self {
+        self.chat_error = Some((status, message.to_owned()));
+        self
+    }
 }
 
 /// What the fake serves.
@@ -110,6 +122,9 @@ pub struct Script {
     pub token: Option<String>,
     /// How long `POST /api/v1/models/load` takes.
     pub load_delay: Duration,
+    /// How chat models answer `/v1/responses` (its `models` list is not used: the downloaded
+    /// models are); the default answers "OK.".
+    pub answer: openai::Script,
 }
 
 impl Script {
@@ -136,6 +151,7 @@ impl Script {
             ],
             token: None,
             load_delay: Duration::ZERO,
+            answer: openai::Script::reply("OK."),
         }
     }
 
@@ -176,6 +192,22 @@ impl Script {
     /// Loads take `delay`.
     pub fn load_delay(mut self, delay: Duration) -> Self {
         self.load_delay = delay;
+        self
+    }
+
+    /// Chat models answer as `answer` says (its reply, chunking, usage, reasoning, fault).
+    pub fn answer(mut self, answer: openai::Script) -> Self {
+        self.answer = answer;
+        self
+    }
+
+    /// Makes `key` fail its chat requests with `status` and `message`.
+    pub fn chat_fails(mut self, key: &str, status: u16, message: &str) -> Self {
+        for m in &mut self.models {
+            if m.key == key {
+                *m = m.clone().chat_fails(status, message);
+            }
+        }
         self
     }
 }
@@ -274,6 +306,24 @@ async fn handle(
         "/v1/responses" => {
             let request: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
             let model = request["model"].as_str().unwrap_or_default();
+            let chat_model = models
+                .iter()
+                .find(|m| m.key == model && m.kind != Kind::Embedding);
+            if let Some(found) = chat_model {
+                if let Some((status, message)) = &found.chat_error {
+                    return reply(
+                        *status,
+                        &json!({"error": {"message": message, "type": "server_error"}}),
+                    );
+                }
+                let disconnects = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+                return crate::responses::answer(
+                    &shared.script.answer,
+                    model,
+                    &request,
+                    disconnects,
+                );
+            }
             let message = format!(
                 "Invalid model identifier \"{model}\". Please specify a valid downloaded model."
             );

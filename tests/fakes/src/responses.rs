@@ -101,6 +101,18 @@ async fn responses(
             Some("model_not_found"),
         );
     }
+    answer(script, &model, &request, shared.disconnects.clone())
+}
+
+/// The answer to a Responses request for a known `model` (after the key and model checks):
+/// the scripted reply, streamed or whole, with the script's fault injected. LM Studio's fake
+/// answers through this too.
+pub(crate) fn answer(
+    script: &Script,
+    model: &str,
+    request: &Value,
+    disconnects: Arc<AtomicUsize>,
+) -> Response {
     if let Fault::Status {
         status,
         message,
@@ -119,7 +131,7 @@ async fn responses(
         output.push(message_item(&script.reply));
         return json_response(
             StatusCode::OK,
-            &response_object(script, &model, "completed", output),
+            &response_object(script, model, "completed", output),
         );
     }
     let mut frames = Vec::new();
@@ -130,7 +142,7 @@ async fn responses(
         let kind = data["type"].as_str().unwrap_or_default().to_owned();
         frames.push(frame(&kind, &data.to_string()));
     };
-    let created = response_object(script, &model, "in_progress", vec![]);
+    let created = response_object(script, model, "in_progress", vec![]);
     push(
         &mut frames,
         json!({"type": "response.created", "response": created}),
@@ -188,7 +200,7 @@ async fn responses(
         b"event: response.output_text.delta\ndata: {\"type\": garb\n\n",
         delta,
     ) {
-        return stream::sse(frames, &script.fault, shared.disconnects.clone());
+        return stream::sse(frames, &script.fault, disconnects);
     }
     push(
         &mut frames,
@@ -204,10 +216,10 @@ async fn responses(
     );
     let mut output: Vec<Value> = reasoning.map(reasoning_item).into_iter().collect();
     output.push(message_item(&script.reply));
-    let done = response_object(script, &model, "completed", output);
+    let done = response_object(script, model, "completed", output);
     push(
         &mut frames,
         json!({"type": "response.completed", "response": done}),
     );
-    stream::sse(frames, &script.fault, shared.disconnects.clone())
+    stream::sse(frames, &script.fault, disconnects)
 }

@@ -286,6 +286,45 @@ export interface KeyTestTarget {
   api?: string | null;
 }
 
+// Route tests (`route_test*` commands).
+
+/** A route that is not saved yet: where and what to ask. */
+export interface RouteTestTarget {
+  /** The provider id it will be saved under (a stored key is looked up by it). */
+  provider: string;
+  /** The provider-facing model id. */
+  model: string;
+  api: string;
+  /** With `/v1`. */
+  baseUrl: string;
+  headers?: Record<string, string> | null;
+}
+
+export interface RouteTestUsage {
+  input: number;
+  output: number;
+}
+
+/** How one route test went. `kind` is the provider error class when it failed. */
+export interface RouteTestResult {
+  /** `provider/model`. */
+  ref: string;
+  ok: boolean;
+  /** `auth`, `connection`, `timeout`, `not_found`, `rate_limit`, `server`, `cancelled`, … */
+  kind: string | null;
+  status: number | null;
+  /** What failed (never a key); empty when it answered. */
+  message: string;
+  /** From sending to the first token (answer or reasoning). */
+  firstTokenMs: number | null;
+  elapsedMs: number;
+  /** The start of the answer, on one line. */
+  preview: string;
+  /** The model reasoned before answering. */
+  reasoned: boolean;
+  usage: RouteTestUsage | null;
+}
+
 // History (`history_*` commands).
 
 export type MessageRole = 'system' | 'user' | 'assistant';

@@ -14,6 +14,8 @@ import {
   keysStatus,
   keysTest,
   onTrayNewChat,
+  routeTest,
+  routeTestCancel,
   IpcError,
   toIpcError,
   type ConfigView,
@@ -192,6 +194,36 @@ describe('discovery and key commands', () => {
       ],
       ['keys_delete', { provider: 'openai' }],
       ['keys_status', {}],
+    ]);
+  });
+
+  it('sends a route test with its draft, key and group, and a cancel by group', async () => {
+    const result = {
+      ref: 'lmstudio/qwen/qwen3-8b',
+      ok: true,
+      kind: null,
+      status: null,
+      message: '',
+      firstTokenMs: 40,
+      elapsedMs: 90,
+      preview: 'OK.',
+      reasoned: false,
+      usage: { input: 10, output: 2 },
+    };
+    const calls = recording((cmd) => (cmd === 'route_test' ? result : true));
+    const target = {
+      provider: 'lmstudio',
+      model: 'qwen/qwen3-8b',
+      api: 'openai-responses',
+      baseUrl: 'http://127.0.0.1:1234/v1',
+    };
+    await expect(routeTest(target)).resolves.toEqual(result);
+    await routeTest(target, 'sk-typed', 'run-2');
+    await expect(routeTestCancel('run-2')).resolves.toBe(true);
+    expect(calls).toEqual([
+      ['route_test', { target, key: null, group: null }],
+      ['route_test', { target, key: 'sk-typed', group: 'run-2' }],
+      ['route_test_cancel', { group: 'run-2' }],
     ]);
   });
 

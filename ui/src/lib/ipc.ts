@@ -21,6 +21,8 @@ import type {
   KeysStatus,
   KeyTestResult,
   KeyTestTarget,
+  RouteTestTarget,
+  RouteTestResult,
   Conversation,
   LoadedConversation,
   SearchHit,
@@ -200,6 +202,29 @@ export function keysTest(
     baseUrl: target.baseUrl ?? null,
     api: target.api ?? null,
   });
+}
+
+/**
+ * `route_test`: sends one tiny chat to a route that is not saved yet, with `key` (typed, not
+ * stored) or else the provider's stored key. Provider failures come back as results
+ * (`ok: false` with a `kind`), not rejections. Tests sharing `group` can be abandoned together
+ * with {@link routeTestCancel}. Stores nothing.
+ */
+export function routeTest(
+  target: RouteTestTarget,
+  key?: string,
+  group?: string,
+): Promise<RouteTestResult> {
+  return call<RouteTestResult>('route_test', {
+    target,
+    key: key ?? null,
+    group: group ?? null,
+  });
+}
+
+/** `route_test_cancel`: abandons the running tests of `group`; false when none was running. */
+export function routeTestCancel(group: string): Promise<boolean> {
+  return call<boolean>('route_test_cancel', { group });
 }
 
 /** `history_list`: conversations, pinned first, then most recent first. */

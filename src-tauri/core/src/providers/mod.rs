@@ -9,6 +9,7 @@
 //! - [`client`]: HTTP (rustls, same-origin redirects only), timeouts, cancellation.
 //! - [`sse`]: the incremental SSE parser; [`think`]: inline `<think>` splitting.
 //! - [`error`], [`classify`]: error kinds from statuses, bodies and in-stream frames.
+//! - [`check`]: a route test ("Reply with OK.") against a draft target not in the config.
 //!
 //! ```no_run
 //! # async fn demo(config: &switchboard_core::config::Config) -> Result<(), switchboard_core::providers::ProviderError> {
@@ -25,6 +26,7 @@
 //! ```
 
 mod anthropic;
+pub mod check;
 pub mod classify;
 pub mod client;
 mod completions;
@@ -37,6 +39,7 @@ pub mod think;
 pub mod types;
 mod wire;
 
+pub use check::{check_target, draft_target, draft_target_with, Draft, RouteCheck};
 pub use client::{Client, EventStream};
 
 /// Decodes a recorded reply stream the way the client does, fed in network chunks of

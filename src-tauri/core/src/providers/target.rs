@@ -189,8 +189,7 @@ pub fn resolve_target_with(
     let max_tokens_field = match compat("maxTokensField").and_then(Node::as_str) {
         Some("max_completion_tokens") => "max_completion_tokens",
         Some(_) => "max_tokens",
-        None if base_url.contains("api.openai.com") => "max_completion_tokens",
-        None => "max_tokens",
+        None => max_tokens_field_for(&base_url),
     };
     let params = config
         .models
@@ -240,6 +239,30 @@ pub fn resolve_target_with(
     })
 }
 
+/// The output-limit field a server expects when the config does not say: OpenAI's own API
+/// wants `max_completion_tokens`, every compatible server `max_tokens`.
+pub(crate) fn max_tokens_field_for(base_url: &str) -> &'static str {
+    if base_url.contains("api.openai.com") {
+        "max_completion_tokens"
+    } else {
+        "max_tokens"
+    }
+}
+
+/// A literal header value: registered with the log redaction when its name says it carries a
+/// credential (auth, key, token, secret).
+pub(crate) fn header_secret(name: &str, value: String) -> Secret {
+    let name = name.to_ascii_lowercase();
+    let sensitive = ["auth", "key", "token", "secret"]
+        .iter()
+        .any(|w| name.contains(w));
+    if sensitive {
+        Secret::new(value)
+    } else {
+        Secret::unregistered(value)
+    }
+}
+
 fn headers(
     provider_id: &str,
     node: Option<&Node>,
@@ -250,18 +273,7 @@ fn headers(
         let path = format!("models.providers.{provider_id}.headers.{}", member.key);
         let input = match &member.value.value {
             J5::String(s) if referenced_names(s).is_empty() => {
-                let name = member.key.to_ascii_lowercase();
-                let sensitive = ["auth", "key", "token", "secret"]
-                    .iter()
-                    .any(|w| name.contains(w));
-                out.push((
-                    member.key.clone(),
-                    if sensitive {
-                        Secret::new(s.clone())
-                    } else {
-                        Secret::unregistered(s.clone())
-                    },
-                ));
+                out.push((member.key.clone(), header_secret(&member.key, s.clone())));
                 continue;
             }
             J5::String(s) => ApiKey::Template(s.clone()),

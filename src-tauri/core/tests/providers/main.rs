@@ -1,6 +1,7 @@
 //! Provider clients against the in-repo wire-exact fakes (all three APIs, every fault) and
 //! against a real third-party server (the LiteLLM proxy, when `.ci/lib.sh` installed it).
 
+mod check;
 mod cli;
 mod faults;
 mod litellm;

@@ -61,6 +61,141 @@ describe('SetupScreen', () => {
     expect(writes).toEqual([]);
   });
 
+  it('tests each route, shows what answered, saves only that and opens the chat by keyboard', async () => {
+    resetLocation('#/setup');
+    let revision = 0;
+    const edits: unknown[] = [];
+    const view = () =>
+      sampleView({ exists: revision > 0, revision: revision > 0 ? `r${revision}` : null });
+    const calls = mockBackend({
+      handlers: {
+        discovery_scan: () => sampleReport(),
+        route_test: (args) => {
+          const target = args.target as { provider: string; model: string };
+          const ref = `${target.provider}/${target.model}`;
+          const crashed = target.model === 'google/gemma-3-27b';
+          return {
+            ref,
+            ok: !crashed,
+            kind: crashed ? 'server' : null,
+            status: crashed ? 500 : null,
+            message: crashed ? 'Model crashed' : '',
+            firstTokenMs: crashed ? null : 420,
+            elapsedMs: 500,
+            preview: crashed ? '' : 'OK.',
+            reasoned: false,
+            usage: null,
+          };
+        },
+        route_test_cancel: () => false,
+        discovery_add_profiles: () => {
+          revision += 1;
+          return [{ provider: 'lmstudio', models: ['qwen/qwen3-8b'], warnings: [] }];
+        },
+        config_load: () => view(),
+        config_apply: (args) => {
+          edits.push(args.edit);
+          revision += 1;
+          return view();
+        },
+        history_list: () => [],
+        chat_models: () => ({
+          models: [
+            {
+              id: 'lmstudio/qwen/qwen3-8b',
+              label: 'lmstudio/qwen/qwen3-8b',
+              ref: 'lmstudio/qwen/qwen3-8b',
+              alias: null,
+              name: 'Qwen3 8B',
+              local: true,
+              contextWindow: 32768,
+              reasoning: true,
+            },
+          ],
+          primary: 'lmstudio/qwen/qwen3-8b',
+        }),
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByTestId('model-qwen/qwen3-8b');
+    await user.click(screen.getByTestId('wizard-next'));
+    await user.click(screen.getByTestId('wizard-next'));
+    await user.selectOptions(screen.getByTestId('route-add-select'), 'lmstudio/google/gemma-3-27b');
+    await user.click(screen.getByRole('button', { name: /Add/ }));
+    await user.click(screen.getByTestId('wizard-next'));
+    expect(screen.getByRole('heading', { name: 'Test and save' })).toBeInTheDocument();
+    const ok = screen.getByTestId('route-test-0');
+    await waitFor(() => expect(ok).toHaveAttribute('data-phase', 'ok'));
+    expect(ok).toHaveTextContent('Answered in 420 ms — OK.');
+    const failed = screen.getByTestId('route-test-1');
+    await waitFor(() => expect(failed).toHaveAttribute('data-phase', 'failed'));
+    expect(failed).toHaveTextContent('Server error (HTTP 500) Model crashed');
+    expect(within(failed).getByTestId('route-test-hint')).toHaveTextContent(/loads in LM Studio/);
+    expect(screen.getByTestId('wizard-plan')).toHaveTextContent('Primary lmstudio/qwen/qwen3-8b');
+    expect(screen.getByTestId('wizard-plan-dropped')).toHaveTextContent(
+      'lmstudio/google/gemma-3-27b did not answer',
+    );
+    expect(calls.filter((c) => c === 'route_test')).toHaveLength(2);
+    // "Test again" from the keyboard runs both tests once more; nothing was written.
+    screen.getByTestId('routes-retest').focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(calls.filter((c) => c === 'route_test')).toHaveLength(4));
+    await waitFor(() => expect(screen.getByTestId('wizard-save')).toBeEnabled());
+    expect(calls.filter((c) => ['config_apply', 'discovery_add_profiles'].includes(c))).toEqual([]);
+    screen.getByTestId('wizard-save').focus();
+    await user.keyboard('{Enter}');
+    await screen.findByTestId('wizard-saved');
+    expect(screen.getByTestId('wizard-config-path')).toHaveTextContent(sampleView().path);
+    expect(screen.getByTestId('wizard-dropped')).toHaveTextContent('lmstudio/google/gemma-3-27b');
+    expect(edits).toEqual([
+      { op: 'setRoutes', primary: 'lmstudio/qwen/qwen3-8b', fallbacks: [] },
+      { op: 'setAlias', ref: 'lmstudio/qwen/qwen3-8b', alias: 'Qwen3 8B' },
+    ]);
+    const open = screen.getByTestId('wizard-finish');
+    await waitFor(() => expect(open).toHaveFocus());
+    expect(open).toHaveTextContent('Open chat');
+    await user.keyboard('{Enter}');
+    await screen.findByTestId('screen-chat');
+    await waitFor(() => expect(screen.getByTestId('chat-model')).toHaveValue(''));
+    expect(screen.getByTestId('chat-model')).toHaveTextContent(/lmstudio\/qwen\/qwen3-8b/);
+  });
+
+  it('with no route answering Save is disabled and says why', async () => {
+    resetLocation('#/setup');
+    mockBackend({
+      handlers: {
+        discovery_scan: () => sampleReport(),
+        route_test: (args) => ({
+          ref: `lmstudio/${(args.target as { model: string }).model}`,
+          ok: false,
+          kind: 'connection',
+          status: null,
+          message: 'the request failed: connection refused',
+          firstTokenMs: null,
+          elapsedMs: 2,
+          preview: '',
+          reasoned: false,
+          usage: null,
+        }),
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByTestId('model-qwen/qwen3-8b');
+    await user.click(screen.getByTestId('wizard-next'));
+    await user.click(screen.getByTestId('wizard-next'));
+    await user.click(screen.getByTestId('wizard-next'));
+    await waitFor(() =>
+      expect(screen.getByTestId('route-test-0')).toHaveAttribute('data-phase', 'failed'),
+    );
+    expect(screen.getByTestId('route-test-hint')).toHaveTextContent(
+      'Is LM Studio running? Start its server (port 1234), then test again.',
+    );
+    expect(screen.getByTestId('wizard-save')).toBeDisabled();
+    expect(screen.getByTestId('wizard-blocked')).toHaveTextContent(/No route answered/);
+  });
+
   it('reorders routes from the keyboard', async () => {
     resetLocation('#/setup');
     mockBackend({ handlers: { discovery_scan: () => sampleReport() } });

@@ -1,11 +1,30 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ConfigEdit, ConfigView } from '../../lib/ipc';
+import type { ConfigEdit, ConfigView, RouteTestResult, RouteTestTarget } from '../../lib/ipc';
 import { sampleReport, sampleView } from '../../test/fixtures';
 import { providerIdOf, formatTokens } from './presets';
 import { Wizard, type WizardBackend } from './wizard.svelte';
 
-/** A backend that records every call and answers like the app would. */
-function fakeBackend(overrides: Partial<WizardBackend> = {}) {
+/** A route test result: answered, or failed with `kind`. */
+function tested(ref: string, kind?: string, message = ''): RouteTestResult {
+  return {
+    ref,
+    ok: kind === undefined,
+    kind: kind ?? null,
+    status: kind === 'auth' ? 401 : null,
+    message,
+    firstTokenMs: kind === undefined ? 420 : null,
+    elapsedMs: 600,
+    preview: kind === undefined ? 'OK.' : '',
+    reasoned: false,
+    usage: kind === undefined ? { input: 12, output: 3 } : null,
+  };
+}
+
+/**
+ * A backend that records every call and answers like the app would; route tests answer unless
+ * `failing` names the ref (with the error kind).
+ */
+function fakeBackend(overrides: Partial<WizardBackend> = {}, failing: Record<string, string> = {}) {
   const edits: ConfigEdit[] = [];
   let revision = 0;
   const view = (): ConfigView =>
@@ -30,6 +49,11 @@ function fakeBackend(overrides: Partial<WizardBackend> = {}) {
     }),
     keysSet: vi.fn(() => Promise.resolve()),
     keysTest: vi.fn(() => Promise.resolve({ outcome: 'ok' as const, status: null, message: 'ok' })),
+    routeTest: vi.fn((target: RouteTestTarget) => {
+      const ref = `${target.provider}/${target.model}`;
+      return Promise.resolve(tested(ref, failing[ref], failing[ref] ? 'it failed' : ''));
+    }),
+    routeTestCancel: vi.fn(() => Promise.resolve(true)),
     ...overrides,
   };
   return { backend, edits };
@@ -55,6 +79,20 @@ describe('Wizard', () => {
     ]);
     wizard.next();
     expect(wizard.step).toBe('save');
+    expect(wizard.blocked).toBe('Testing the routes…');
+    await wizard.whenTested();
+    expect(backend.routeTest).toHaveBeenCalledTimes(2);
+    expect(backend.routeTest).toHaveBeenCalledWith(
+      {
+        provider: 'lmstudio',
+        model: 'google/gemma-3-27b',
+        api: 'openai-responses',
+        baseUrl: 'http://127.0.0.1:1234/v1',
+      },
+      undefined,
+      expect.stringMatching(/^wizard-/),
+    );
+    expect(wizard.blocked).toBeUndefined();
     // Nothing has been written yet.
     expect(backend.discoveryAddProfiles).not.toHaveBeenCalled();
     expect(backend.configApply).not.toHaveBeenCalled();
@@ -98,6 +136,13 @@ describe('Wizard', () => {
       'lmstudio/qwen/qwen3-8b',
     ]);
     wizard.next();
+    await wizard.whenTested();
+    // The typed key goes with the hosted route's test only.
+    const calls = vi.mocked(backend.routeTest).mock.calls;
+    expect(calls.map(([target, key]) => [target.provider, key])).toEqual([
+      ['openrouter', 'sk-or-test-key-1234'],
+      ['lmstudio', undefined],
+    ]);
     await wizard.save();
     expect(backend.keysSet).toHaveBeenCalledWith('openrouter', 'sk-or-test-key-1234');
     expect(wizard.key).toBe('');
@@ -116,6 +161,95 @@ describe('Wizard', () => {
         api: 'openai-completions',
       },
     });
+  });
+
+  it('saves only the routes that answered, in order, with their servers and aliases', async () => {
+    const { backend, edits } = fakeBackend({}, { 'lmstudio/google/gemma-3-27b': 'server' });
+    const wizard = new Wizard(backend);
+    await wizard.scan();
+    wizard.next();
+    wizard.next();
+    wizard.addRoute('lmstudio/google/gemma-3-27b');
+    wizard.move(1, -1);
+    wizard.next();
+    await wizard.whenTested();
+    expect(wizard.tests.failed('lmstudio/google/gemma-3-27b')).toBe(true);
+    expect(wizard.tests.answered('lmstudio/qwen/qwen3-8b')).toBe(true);
+    expect(wizard.plan.routes.map((r) => r.ref)).toEqual(['lmstudio/qwen/qwen3-8b']);
+    expect(wizard.plan.dropped.map((r) => r.ref)).toEqual(['lmstudio/google/gemma-3-27b']);
+    expect(wizard.plan.servers.map((s) => s.kind)).toEqual(['lmstudio']);
+    await wizard.save();
+    expect(edits).toEqual([
+      { op: 'setRoutes', primary: 'lmstudio/qwen/qwen3-8b', fallbacks: [] },
+      { op: 'setAlias', ref: 'lmstudio/qwen/qwen3-8b', alias: 'Qwen3 8B' },
+    ]);
+    expect(wizard.saved?.dropped).toEqual(['lmstudio/google/gemma-3-27b']);
+    expect(wizard.saved?.written).toContain('Routes: lmstudio/qwen/qwen3-8b');
+  });
+
+  it('a hosted route that fails writes neither its provider nor its key', async () => {
+    const { backend, edits } = fakeBackend({}, { 'anthropic/claude-sonnet-4-5': 'auth' });
+    const wizard = new Wizard(backend);
+    await wizard.scan();
+    wizard.next();
+    wizard.mode = 'hybrid';
+    wizard.next();
+    wizard.key = 'sk-ant-wrong-key-0000';
+    wizard.next();
+    wizard.next();
+    await wizard.whenTested();
+    expect(wizard.plan.hosted).toBe(false);
+    await wizard.save();
+    expect(backend.keysSet).not.toHaveBeenCalled();
+    expect(edits.map((e) => e.op)).toEqual(['setRoutes', 'setAlias']);
+    expect(edits[0]).toEqual({ op: 'setRoutes', primary: 'lmstudio/qwen/qwen3-8b', fallbacks: [] });
+  });
+
+  it('with no route answering, Save is blocked with the reason and writes nothing', async () => {
+    const { backend } = fakeBackend({}, { 'lmstudio/qwen/qwen3-8b': 'connection' });
+    const wizard = new Wizard(backend);
+    await wizard.scan();
+    wizard.next();
+    wizard.next();
+    wizard.next();
+    await wizard.whenTested();
+    expect(wizard.blocked).toMatch(/No route answered/);
+    await wizard.save();
+    expect(wizard.savePhase).toBe('idle');
+    expect(backend.discoveryAddProfiles).not.toHaveBeenCalled();
+    expect(backend.configApply).not.toHaveBeenCalled();
+    // "Test again" after the server came up.
+    backend.routeTest = vi.fn((target: RouteTestTarget) =>
+      Promise.resolve(tested(`${target.provider}/${target.model}`)),
+    );
+    await wizard.testRoutes();
+    expect(wizard.blocked).toBeUndefined();
+  });
+
+  it('Back abandons running tests: they are cancelled and late answers ignored', async () => {
+    let answer: (r: RouteTestResult) => void = () => undefined;
+    const { backend } = fakeBackend({
+      routeTest: vi.fn(
+        () =>
+          new Promise<RouteTestResult>((resolve) => {
+            answer = resolve;
+          }),
+      ),
+    });
+    const wizard = new Wizard(backend);
+    await wizard.scan();
+    wizard.next();
+    wizard.next();
+    wizard.next();
+    expect(wizard.tests.busy).toBe(true);
+    const group = vi.mocked(backend.routeTest).mock.calls[0]?.[2];
+    wizard.back();
+    expect(wizard.step).toBe('routes');
+    expect(backend.routeTestCancel).toHaveBeenCalledWith(group);
+    answer(tested('lmstudio/qwen/qwen3-8b'));
+    await wizard.whenTested();
+    expect(wizard.tests.states).toEqual({});
+    expect(wizard.tests.busy).toBe(false);
   });
 
   it('cancel (reset) forgets the key and writes nothing', async () => {

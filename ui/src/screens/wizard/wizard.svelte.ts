@@ -3,12 +3,20 @@
  *
  * Scanning and loading a model talk to the local servers only. The hosted key stays in this
  * object (never in storage) until Save sends it once to `keys_set`; Cancel and a finished save
- * both drop it.
+ * both drop it. The last step tests every route first (`routeTests.svelte.ts`, which sends the
+ * typed key with the hosted route's test only) and Save writes only what answered.
  */
 import * as ipc from '../../lib/ipc';
-import { toIpcError, type DetectedServer, type IpcError, type KeyTestResult } from '../../lib/ipc';
+import {
+  toIpcError,
+  type DetectedServer,
+  type IpcError,
+  type KeyTestResult,
+  type RouteTestTarget,
+} from '../../lib/ipc';
 import { SETUP_MODES, type SetupMode } from './modes';
 import { isProviderId, presetById, providerIdOf, type PresetId } from './presets';
+import { RouteTester, type RouteDraft } from './routeTests.svelte';
 
 /** The context a model is loaded with from the wizard. */
 export const LOAD_CONTEXT = 32768;
@@ -21,7 +29,7 @@ export const STEP_TITLES: Record<StepId, string> = {
   mode: 'Choose a setup',
   hosted: 'Hosted provider',
   routes: 'Routes',
-  save: 'Save',
+  save: 'Test and save',
 };
 
 /** One model a route can use. */
@@ -31,6 +39,8 @@ export interface Candidate {
   where: 'local' | 'hosted';
   /** Server or provider label, e.g. "LM Studio". */
   source: string;
+  /** Where a route test sends its message. */
+  target: RouteTestTarget;
 }
 
 export interface RouteEntry {
@@ -41,6 +51,18 @@ export interface RouteEntry {
 export interface SaveResult {
   path: string;
   written: string[];
+  /** Routes left out because their test failed. */
+  dropped: string[];
+}
+
+/** What Save writes, from the route tests: only routes that answered, in the chosen order. */
+export interface SavePlan {
+  routes: RouteEntry[];
+  dropped: RouteEntry[];
+  /** The chosen local servers with at least one route that answered (their whole profile). */
+  servers: DetectedServer[];
+  /** The hosted provider (and its key) is written: its route answered. */
+  hosted: boolean;
 }
 
 type Phase = 'idle' | 'busy' | 'done' | 'error';
@@ -55,6 +77,8 @@ export type WizardBackend = Pick<
   | 'configApply'
   | 'keysSet'
   | 'keysTest'
+  | 'routeTest'
+  | 'routeTestCancel'
 >;
 
 export class Wizard {
@@ -92,8 +116,13 @@ export class Wizard {
   saveError = $state<IpcError | undefined>();
   saved = $state<SaveResult | undefined>();
 
+  /** The last step's route tests. */
+  readonly tests: RouteTester;
+  #testing: Promise<void> = Promise.resolve();
+
   constructor(api: WizardBackend = ipc) {
     this.#api = api;
+    this.tests = new RouteTester(api);
   }
 
   get step(): StepId {
@@ -134,6 +163,12 @@ export class Wizard {
             name: m.name,
             where: 'local' as const,
             source: serverLabel(s),
+            target: {
+              provider: providerIdOf(s),
+              model: m.id,
+              api: s.api ?? 'openai-completions',
+              baseUrl: s.baseUrl,
+            },
           })),
       );
   }
@@ -149,6 +184,12 @@ export class Wizard {
       name: this.modelName.trim() || this.modelId.trim(),
       where: 'hosted',
       source: presetById(this.preset).label,
+      target: {
+        provider: this.providerId.trim(),
+        model: this.modelId.trim(),
+        api: this.api,
+        baseUrl: this.baseUrl.trim(),
+      },
     };
   }
 
@@ -181,9 +222,53 @@ export class Wizard {
         return Object.values(this.hostedErrors)[0];
       case 'routes':
         return this.routes.length === 0 ? 'Choose at least a primary model.' : undefined;
+      case 'save':
+        if (this.tests.busy) return 'Testing the routes…';
+        return this.plan.routes.length === 0
+          ? 'No route answered its test: fix the problems below and test again, or go back.'
+          : undefined;
       default:
         return undefined;
     }
+  }
+
+  /** The chosen routes as tests: where each goes, and the typed key for the hosted one. */
+  get drafts(): RouteDraft[] {
+    const candidates = this.candidates;
+    return this.routes.flatMap((route) => {
+      const c = candidates.find((x) => x.ref === route.ref);
+      if (!c) return [];
+      const key = c.where === 'hosted' ? this.key.trim() || undefined : undefined;
+      return [{ ref: c.ref, where: c.where, target: c.target, key }];
+    });
+  }
+
+  /** Tests every route again (the step does it on entering; "Test again" calls this). */
+  testRoutes(): Promise<void> {
+    this.#testing = this.tests.testAll(this.drafts);
+    return this.#testing;
+  }
+
+  /** Resolves when the current test run has finished (or was abandoned). */
+  whenTested(): Promise<void> {
+    return this.#testing;
+  }
+
+  /** What Save writes, from the route tests. */
+  get plan(): SavePlan {
+    const routes = this.routes.filter((r) => this.tests.answered(r.ref));
+    const dropped = this.routes.filter((r) => !this.tests.answered(r.ref));
+    const providers = routes.map((r) => r.ref.split('/')[0]);
+    const servers = this.running.filter(
+      (s) => this.chosen.includes(s.baseUrl) && providers.includes(providerIdOf(s)),
+    );
+    const hosted = this.hostedCandidate;
+    return {
+      routes,
+      dropped,
+      servers,
+      hosted: hosted !== undefined && routes.some((r) => r.ref === hosted.ref),
+    };
   }
 
   async scan(): Promise<void> {
@@ -291,16 +376,24 @@ export class Wizard {
         kept.length > 0 && kept.length === this.routes.length ? kept : this.defaultRoutes();
     }
     this.#step = following;
+    if (following === 'save') void this.testRoutes();
   }
 
   back(): void {
     const steps = this.steps;
     const previous = steps[steps.indexOf(this.#step) - 1];
-    if (previous) this.#step = previous;
+    if (previous) this.#leave(previous);
   }
 
   goTo(step: StepId): void {
-    if (this.steps.indexOf(step) < this.stepIndex) this.#step = step;
+    if (this.steps.indexOf(step) < this.stepIndex) this.#leave(step);
+  }
+
+  /** Leaves the current step for an earlier one; leaving the last abandons its tests. */
+  #leave(step: StepId): void {
+    if (this.#step === 'save') this.tests.abandon();
+    this.saveError = undefined;
+    this.#step = step;
   }
 
   move(index: number, by: -1 | 1): void {
@@ -322,20 +415,26 @@ export class Wizard {
     this.routes = this.routes.filter((_, i) => i !== index);
   }
 
-  /** Writes everything: the key, local profiles, the hosted profile, routes and aliases. */
+  /**
+   * Writes what answered its test: the hosted key and profile (if its route answered), the
+   * profiles of local servers with a route that answered, then those routes (first answered =
+   * primary) and their aliases.
+   */
   async save(): Promise<void> {
+    if (this.blocked) return;
     this.savePhase = 'busy';
     this.saveError = undefined;
     const written: string[] = [];
+    const plan = this.plan;
     try {
-      const hosted = this.usesHosted ? this.hostedCandidate : undefined;
+      const hosted = plan.hosted ? this.hostedCandidate : undefined;
       const provider = this.providerId.trim();
       if (hosted && this.key.trim()) {
         await this.#api.keysSet(provider, this.key);
         this.key = '';
         written.push(`API key for ${provider} in the OS keychain`);
       }
-      const servers = this.running.filter((s) => this.chosen.includes(s.baseUrl));
+      const servers = plan.servers;
       if (servers.length > 0) {
         for (const added of await this.#api.discoveryAddProfiles(servers)) {
           written.push(`Provider ${added.provider} (${added.models.length} models)`);
@@ -358,11 +457,11 @@ export class Wizard {
         });
         written.push(`Provider ${provider} (${this.modelId.trim()})`);
       }
-      const [primary, ...fallbacks] = this.routes.map((r) => r.ref);
-      if (primary === undefined) throw new ipc.IpcError('invalid_input', 'Choose a primary model.');
+      const [primary, ...fallbacks] = plan.routes.map((r) => r.ref);
+      if (primary === undefined) throw new ipc.IpcError('invalid_input', 'No route answered.');
       view = await this.#api.configApply(view.revision, { op: 'setRoutes', primary, fallbacks });
       written.push(`Routes: ${[primary, ...fallbacks].join(' → ')}`);
-      const aliased = this.routes.filter((r) => r.alias.trim());
+      const aliased = plan.routes.filter((r) => r.alias.trim());
       for (const route of aliased) {
         view = await this.#api.configApply(view.revision, {
           op: 'setAlias',
@@ -372,7 +471,7 @@ export class Wizard {
       }
       if (aliased.length > 0)
         written.push(`Aliases: ${aliased.map((r) => `${r.alias.trim()} = ${r.ref}`).join(', ')}`);
-      this.saved = { path: view.path, written };
+      this.saved = { path: view.path, written, dropped: plan.dropped.map((r) => r.ref) };
       this.savePhase = 'done';
     } catch (error) {
       this.saveError = toIpcError(error);
@@ -382,6 +481,7 @@ export class Wizard {
 
   /** Forgets everything (the key too) and starts over; nothing was written. */
   reset(): void {
+    this.tests.abandon();
     this.key = '';
     this.#step = 'find';
     this.mode = 'local-only';

@@ -1,0 +1,186 @@
+/**
+ * The wizard's route tests: one tiny chat through each chosen route, all at once, before
+ * anything is written; what answered decides what Save writes.
+ *
+ * A run's tests share a group id, so Back, Cancel or "Test again" abandon the run: the core
+ * cancels its requests and late answers of an abandoned run are ignored.
+ */
+import * as ipc from '../../lib/ipc';
+import { toIpcError, type RouteTestResult, type RouteTestTarget } from '../../lib/ipc';
+
+/** A route to test: its ref, where it goes, and the key typed for it (hosted only). */
+export interface RouteDraft {
+  ref: string;
+  where: 'local' | 'hosted';
+  target: RouteTestTarget;
+  /** A key typed in the wizard and not stored yet. */
+  key?: string;
+}
+
+export type RouteTestState =
+  | { phase: 'testing' }
+  | { phase: 'ok'; result: RouteTestResult }
+  | { phase: 'failed'; result: RouteTestResult };
+
+/** What to do about a failed test, in the seed's words where it has some. */
+export interface TestHint {
+  text: string;
+  /** "Back to Hosted provider" for a rejected hosted key. */
+  action?: 'hosted';
+}
+
+export type RouteTestBackend = Pick<typeof ipc, 'routeTest' | 'routeTestCancel'>;
+
+let runs = 0;
+
+export class RouteTester {
+  readonly #api: RouteTestBackend;
+  #states = $state<Record<string, RouteTestState>>({});
+  #run = 0;
+  #group: string | undefined;
+
+  constructor(api: RouteTestBackend) {
+    this.#api = api;
+  }
+
+  /** The state of each tested ref (none before the first run). */
+  get states(): Record<string, RouteTestState> {
+    return this.#states;
+  }
+
+  get busy(): boolean {
+    return Object.values(this.#states).some((s) => s.phase === 'testing');
+  }
+
+  /** Whether `ref` answered its last test. */
+  answered(ref: string): boolean {
+    return this.#states[ref]?.phase === 'ok';
+  }
+
+  /** Whether `ref` was tested and did not answer. */
+  failed(ref: string): boolean {
+    return this.#states[ref]?.phase === 'failed';
+  }
+
+  /** Tests every draft in parallel; an earlier run still going is abandoned first. */
+  async testAll(drafts: RouteDraft[]): Promise<void> {
+    this.abandon();
+    runs += 1;
+    const run = ++this.#run;
+    const group = `wizard-${runs}-${Date.now()}`;
+    this.#group = group;
+    this.#states = Object.fromEntries(drafts.map((d) => [d.ref, { phase: 'testing' as const }]));
+    await Promise.all(
+      drafts.map(async (draft) => {
+        let result: RouteTestResult;
+        try {
+          result = await this.#api.routeTest(draft.target, draft.key || undefined, group);
+        } catch (error) {
+          const e = toIpcError(error);
+          result = failure(draft.ref, e.kind, e.message);
+        }
+        if (run !== this.#run) return; // abandoned meanwhile
+        this.#states = {
+          ...this.#states,
+          [draft.ref]: result.ok ? { phase: 'ok', result } : { phase: 'failed', result },
+        };
+      }),
+    );
+    if (run === this.#run) this.#group = undefined;
+  }
+
+  /** Stops a running test run (its late answers are ignored) and forgets every result. */
+  abandon(): void {
+    this.#run += 1;
+    const group = this.#group;
+    this.#group = undefined;
+    this.#states = {};
+    // Best effort: a test that already finished has nothing to cancel.
+    if (group) this.#api.routeTestCancel(group).catch(() => undefined);
+  }
+}
+
+function failure(ref: string, kind: string, message: string): RouteTestResult {
+  return {
+    ref,
+    ok: false,
+    kind,
+    status: null,
+    message,
+    firstTokenMs: null,
+    elapsedMs: 0,
+    preview: '',
+    reasoned: false,
+    usage: null,
+  };
+}
+
+/** "0.4 s", "35 ms". */
+export function formatLatency(ms: number | null): string {
+  if (ms === null) return '—';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The error class in a few words, for the row. */
+export function kindLabel(kind: string | null, status: number | null): string {
+  const labels: Record<string, string> = {
+    auth: 'Key rejected',
+    forbidden: 'Access denied',
+    billing: 'Out of credit',
+    connection: 'Unreachable',
+    timeout: 'No answer in time',
+    not_found: 'Model not found',
+    rate_limit: 'Rate-limited',
+    overloaded: 'Overloaded',
+    server: 'Server error',
+    cancelled: 'Cancelled',
+  };
+  const label = labels[kind ?? ''] ?? 'Failed';
+  return status ? `${label} (HTTP ${status})` : label;
+}
+
+/** What to do about a failed test of a route to `source` ("LM Studio", "Anthropic", …). */
+export function hintFor(
+  kind: string | null,
+  where: 'local' | 'hosted',
+  source: string,
+): TestHint | undefined {
+  const local = where === 'local';
+  const lmstudio = source === 'LM Studio';
+  switch (kind) {
+    case 'auth':
+    case 'forbidden':
+      return local
+        ? {
+            text: lmstudio
+              ? 'LM Studio wants an API token: set LM_API_TOKEN, or turn authentication off.'
+              : `${source} wants an API key: set it, or turn authentication off.`,
+          }
+        : { text: 'Check the key on the Hosted provider step.', action: 'hosted' };
+    case 'billing':
+      return { text: 'The account is out of credit: top it up, or leave this route out.' };
+    case 'connection':
+      return local
+        ? {
+            text: `Is ${source} running? Start its server${lmstudio ? ' (port 1234)' : ''}, then test again.`,
+          }
+        : { text: 'Check the base URL and your network, then test again.' };
+    case 'timeout':
+      return local
+        ? { text: `The model may still be loading: keep it loaded in ${source}, then test again.` }
+        : { text: 'The provider did not answer in time: test again.' };
+    case 'not_found':
+      return local
+        ? { text: `Load the model in ${source} (or on the first step), then test again.` }
+        : { text: 'Check the model id on the Hosted provider step.', action: 'hosted' };
+    case 'rate_limit':
+    case 'overloaded':
+      return { text: 'Wait a moment, then test again.' };
+    case 'server':
+      return local
+        ? { text: `The model failed to answer: check that it loads in ${source} (enough memory?).` }
+        : { text: 'The provider had a problem: test again later.' };
+    default:
+      return undefined;
+  }
+}
