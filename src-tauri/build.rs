@@ -26,6 +26,8 @@ const COMMANDS: &[&str] = &[
     "chat_retry_next",
     "chat_cancel",
     "chat_models",
+    "settings_get",
+    "settings_set",
 ];
 
 fn main() {

@@ -28,6 +28,8 @@ pub(crate) struct AppState {
     pub chats: ChatRequests,
     /// The one router every chat goes through (created in `setup`).
     pub router: RouterState,
+    /// The desktop settings in effect (theme, tray behaviour, detection).
+    pub settings: crate::settings::SettingsState,
 }
 
 /// The shared router, created in `setup` from the config on disk (a missing or broken config

@@ -8,6 +8,7 @@ pub(crate) mod config;
 pub(crate) mod discovery;
 pub(crate) mod history;
 pub(crate) mod keys;
+pub(crate) mod settings;
 
 #[cfg(test)]
 mod tests {
