@@ -73,7 +73,7 @@ pub(crate) async fn settings_get(state: State<'_, AppState>) -> Result<SettingsV
 /// Validates and saves `settings`, then puts them into effect (theme, tray behaviour, detection);
 /// returns them as saved (URLs normalized). A refused or failed save changes nothing.
 #[tauri::command]
-#[tracing::instrument(skip(app, state), err(Debug))]
+#[tracing::instrument(skip(app, state, settings), err(Debug))]
 pub(crate) async fn settings_set<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,

@@ -158,9 +158,7 @@ describe('SettingsScreen: preferences', () => {
     const close = await screen.findByRole('switch', { name: /Keep running in the tray/ });
     await waitFor(() => expect(close).toBeDisabled());
     expect(screen.getByRole('switch', { name: /Start hidden/ })).toBeDisabled();
-    expect(screen.getByTestId('setting-close-to-tray-reason')).toHaveTextContent(
-      /No system tray was found/,
-    );
+    expect(screen.getByTestId('tray-reason')).toHaveTextContent(/No system tray was found/);
     expect(close).toHaveAccessibleDescription(/No system tray was found/);
   });
 
@@ -174,7 +172,7 @@ describe('SettingsScreen: preferences', () => {
     const close = await screen.findByRole('switch', { name: /Keep running in the tray/ });
     await waitFor(() => expect(close).toBeEnabled());
     expect(close).toBeChecked();
-    expect(screen.queryByTestId('setting-close-to-tray-reason')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('tray-reason')).not.toBeInTheDocument();
     await user.click(close);
     await waitFor(() => expect(saves.at(-1)?.closeToTray).toBe(false));
     await user.click(screen.getByRole('switch', { name: /Start hidden/ }));
