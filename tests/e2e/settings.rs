@@ -37,8 +37,20 @@ async fn eval(app: &App, script: &str) -> Value {
         .unwrap_or_else(|e| panic!("{script}: {e}"))
 }
 
+async fn prefers_dark(app: &App) -> Value {
+    eval(
+        app,
+        "return window.matchMedia('(prefers-color-scheme: dark)').matches",
+    )
+    .await
+}
+
 async fn body_background(app: &App) -> String {
-    let value = eval(app, "return getComputedStyle(document.body).backgroundColor").await;
+    let value = eval(
+        app,
+        "return getComputedStyle(document.body).backgroundColor",
+    )
+    .await;
     value.as_str().unwrap_or_default().to_owned()
 }
 
@@ -66,10 +78,17 @@ async fn wait_saved(app: &App) {
     wait_for_value("save status", "saved", || async {
         match app
             .client()
-            .find(fantoccini::Locator::Css("[data-testid=settings-save-status]"))
+            .find(fantoccini::Locator::Css(
+                "[data-testid=settings-save-status]",
+            ))
             .await
         {
-            Ok(el) => el.attr("data-status").await.ok().flatten().unwrap_or_default(),
+            Ok(el) => el
+                .attr("data-status")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
             Err(_) => String::new(),
         }
     })
@@ -130,18 +149,14 @@ async fn the_dark_theme_applies_at_once_and_survives_a_restart() {
     let app = App::launch(DesktopOptions::default()).await;
     open_settings(&app).await;
     assert_eq!(body_background(&app).await, LIGHT_BG);
-    app.screenshot("screen-settings").await;
+    app.screenshot("settings-light").await;
 
     click(&app, "[data-testid=theme-dark]").await;
     wait_for_value("page background", DARK_BG, || body_background(&app)).await;
     wait_saved(&app).await;
-    let dark_media = eval(
-        &app,
-        "return window.matchMedia('(prefers-color-scheme: dark)').matches",
-    )
-    .await;
-    eprintln!("prefers-color-scheme: dark after set_theme(Dark): {dark_media}");
-    app.screenshot("screen-settings-dark").await;
+    // The window theme too (GTK's dark variant), which WebKit reports to the page.
+    assert_eq!(prefers_dark(&app).await, Value::Bool(true));
+    app.screenshot("settings-dark").await;
 
     let path = settings_file(&app.desktop);
     let saved: Value =
@@ -164,6 +179,7 @@ async fn the_dark_theme_applies_at_once_and_survives_a_restart() {
         body_background(&app)
     })
     .await;
+    assert_eq!(prefers_dark(&app).await, Value::Bool(true));
     open_settings(&app).await;
     let dark = app.wait_for("[data-testid=theme-dark]").await;
     assert_eq!(
@@ -174,6 +190,7 @@ async fn the_dark_theme_applies_at_once_and_survives_a_restart() {
     click(&app, "[data-testid=theme-system]").await;
     wait_for_value("page background", LIGHT_BG, || body_background(&app)).await;
     wait_saved(&app).await;
+    assert_eq!(prefers_dark(&app).await, Value::Bool(false));
     app.close().await;
 }
 
@@ -187,7 +204,13 @@ async fn with_a_tray_host_and_close_to_tray_off_closing_quits() {
     open_settings(&app).await;
     let switch = "[data-testid=setting-close-to-tray]";
     let deadline = Instant::now() + UI_TIMEOUT;
-    while !app.wait_for(switch).await.is_enabled().await.expect("enabled") {
+    while !app
+        .wait_for(switch)
+        .await
+        .is_enabled()
+        .await
+        .expect("enabled")
+    {
         assert!(Instant::now() < deadline, "the tray settings stay disabled");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -277,7 +300,10 @@ async fn an_extra_server_url_is_scanned_by_discovery_and_the_wizard() {
         .expect("text");
     assert!(error.contains("http:// or https://"), "{error}");
     app.screenshot("settings-url-error").await;
-    assert!(!settings_file(&app.desktop).exists(), "a refused URL was saved");
+    assert!(
+        !settings_file(&app.desktop).exists(),
+        "a refused URL was saved"
+    );
 
     input.clear().await.expect("clear");
     input.send_keys(&format!("{base}/")).await.expect("type");
@@ -294,7 +320,12 @@ async fn an_extra_server_url_is_scanned_by_discovery_and_the_wizard() {
     let saved = std::fs::read_to_string(settings_file(&app.desktop)).expect("settings file");
     assert!(saved.contains(&format!("\"{base}\"")), "{saved}");
 
-    let report = invoke(&app, "discovery_scan", serde_json::json!({ "request": null })).await;
+    let report = invoke(
+        &app,
+        "discovery_scan",
+        serde_json::json!({ "request": null }),
+    )
+    .await;
     let servers = report["servers"].as_array().expect("servers");
     let found = servers
         .iter()
