@@ -29,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "chat_models",
     "route_test",
     "route_test_cancel",
+    "settings_get",
+    "settings_set",
 ];
 
 fn main() {

@@ -5,6 +5,7 @@ mod commands;
 mod desktop_env;
 mod error;
 mod models;
+mod settings;
 mod state;
 mod tray;
 
@@ -41,7 +42,8 @@ pub fn run(config_flag: Option<PathBuf>) -> ExitCode {
 /// Builds and runs the app on `builder` (tests pass a mock builder).
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::Result<()> {
     let environment = desktop_env::probe();
-    let keep_in_tray = environment.tray_host.available;
+    let tray_host = environment.tray_host.available;
+    let settings = settings::SettingsState::load(&paths.settings_file());
     let app = builder
         // First, so a second launch is caught before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
@@ -55,8 +57,9 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             chats: state::ChatRequests::default(),
             router: state::RouterState::default(),
             route_tests: commands::routes::RouteTests::default(),
+            settings,
         })
-        .setup(|app| {
+        .setup(move |app| {
             // After the single-instance guard, so a second launch never opens the database.
             let state = app.state::<AppState>();
             state.history.open(&state.paths.data_dir);
@@ -71,13 +74,25 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             if let Ok(router) = router {
                 tray::follow_health(app.handle(), router);
             }
+            // The window is created hidden (tauri.conf.json), themed, then shown unless it
+            // starts in the tray; without a tray host it is always shown.
+            settings::apply_theme(app.handle(), state.settings.get().theme);
+            if state.settings.start_hidden(tray_host) {
+                tracing::info!("starting hidden in the tray");
+            } else {
+                tray::show_main_window(app.handle());
+            }
+            settings::restart_detection(app.handle());
             Ok(())
         })
         .on_window_event(move |window, event| {
-            // With a tray host the app lives on in the tray; without one, closing quits, so no
-            // invisible process is left behind.
+            // With a tray host (and "keep running in the tray" on) the app lives on in the
+            // tray; without one, closing quits, so no invisible process is left behind.
             if let WindowEvent::CloseRequested { api, .. } = event {
-                if keep_in_tray && window.label() == "main" {
+                let keep = window
+                    .try_state::<AppState>()
+                    .is_some_and(|state| state.settings.close_to_tray(tray_host));
+                if keep && window.label() == "main" {
                     api.prevent_close();
                     if let Err(e) = window.hide() {
                         tracing::warn!("cannot hide the window: {e}");
@@ -112,6 +127,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             commands::chat::chat_models,
             commands::routes::route_test,
             commands::routes::route_test_cancel,
+            commands::settings::settings_get,
+            commands::settings::settings_set,
         ])
         .build(tauri::generate_context!())?;
     app.run(|_app, event| {

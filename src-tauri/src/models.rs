@@ -229,6 +229,34 @@ pub(crate) struct ChatModels {
     pub primary: Option<String>,
 }
 
+/// Where Switchboard keeps its files, for the Settings screen's Locations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Locations {
+    /// The active config file (it may not exist yet).
+    pub config_file: String,
+    /// The desktop settings file, beside the config.
+    pub settings_file: String,
+    /// The data directory.
+    pub data_dir: String,
+    /// The chat history database in it.
+    pub history_file: String,
+    /// The log directory.
+    pub log_dir: String,
+}
+
+/// What `settings_get` returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SettingsView {
+    /// The settings in effect.
+    pub settings: switchboard_core::settings::AppSettings,
+    /// Why the settings file was not used (the defaults are in effect until the next save).
+    pub warning: Option<String>,
+    /// Where every file lives.
+    pub locations: Locations,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,6 +323,42 @@ mod tests {
             json_fields(&serde_json::to_value(&probe).expect("probe")),
             ts_fields("Probe")
         );
+    }
+
+    #[test]
+    fn settings_types_match_the_typescript_interfaces() {
+        use switchboard_core::settings::{AppSettings, Theme};
+        let view = SettingsView {
+            settings: AppSettings::default(),
+            warning: Some("w".into()),
+            locations: Locations {
+                config_file: String::new(),
+                settings_file: String::new(),
+                data_dir: String::new(),
+                history_file: String::new(),
+                log_dir: String::new(),
+            },
+        };
+        let json = serde_json::to_value(&view).expect("serializes");
+        assert_eq!(json_fields(&json), ts_fields("SettingsView"));
+        assert_eq!(json_fields(&json["settings"]), ts_fields("AppSettings"));
+        assert_eq!(json_fields(&json["locations"]), ts_fields("Locations"));
+        for theme in [Theme::System, Theme::Light, Theme::Dark] {
+            let name = serde_json::to_value(theme).expect("theme");
+            let name = format!("'{}'", name.as_str().expect("a string"));
+            assert!(
+                TS.contains("export type Theme = ") && TS.contains(&name),
+                "ipc-types.ts has no Theme {name}"
+            );
+        }
+        let refused = crate::commands::settings::SettingsSetError {
+            kind: "invalid_input",
+            message: String::new(),
+            field: Some("extraServerUrls"),
+            index: Some(0),
+        };
+        let json = serde_json::to_value(&refused).expect("serializes");
+        assert_eq!(json_fields(&json), ts_fields("SettingsSetError"));
     }
 
     #[test]

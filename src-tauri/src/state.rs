@@ -30,6 +30,8 @@ pub(crate) struct AppState {
     pub router: RouterState,
     /// The wizard's route tests running now, by group, so they can be abandoned.
     pub route_tests: crate::commands::routes::RouteTests,
+    /// The desktop settings in effect (theme, tray behaviour, detection).
+    pub settings: crate::settings::SettingsState,
 }
 
 /// The shared router, created in `setup` from the config on disk (a missing or broken config

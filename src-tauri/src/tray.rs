@@ -299,11 +299,12 @@ fn set_primary<R: Runtime>(app: &AppHandle<R>, model_ref: String) {
     });
 }
 
-/// Scans the local servers in the background and emits `local-servers` with the report.
+/// Scans the local servers (and Settings' extra URLs) in the background and emits
+/// `local-servers` with the report.
 fn redetect<R: Runtime>(app: &AppHandle<R>) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        match crate::commands::discovery::discovery_scan(None).await {
+        match crate::commands::discovery::scan_local(&app, Default::default()).await {
             Ok(report) => {
                 let running = report
                     .servers

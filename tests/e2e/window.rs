@@ -95,6 +95,16 @@ async fn the_app_stays_usable_without_a_session_bus() {
         keyring.contains("gnome-keyring"),
         "no fix suggested: {keyring}"
     );
+    // The environment section sits below the preferences: bring it into view.
+    app.client()
+        .execute(
+            "const main = document.querySelector('main');\n\
+             const heading = document.getElementById('environment-heading');\n\
+             main.scrollTop += heading.getBoundingClientRect().top - main.getBoundingClientRect().top - 24;",
+            vec![],
+        )
+        .await
+        .expect("scroll");
     app.screenshot("settings-without-dbus").await;
     open_screen(&app, "chat").await;
     app.close().await;

@@ -1,6 +1,10 @@
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
+import { applyRememberedTheme } from './lib/settings.svelte';
+
+// Before the first paint: the theme chosen last time (the saved settings confirm it on load).
+applyRememberedTheme();
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');

@@ -83,6 +83,9 @@ pub enum Error {
     /// An API key could not be stored, found or resolved.
     #[error(transparent)]
     Secrets(#[from] crate::secrets::Error),
+    /// The desktop settings were refused or could not be saved.
+    #[error(transparent)]
+    Settings(#[from] crate::settings::SettingsError),
 }
 
 impl Error {
@@ -112,6 +115,10 @@ impl Error {
                 }
                 crate::secrets::ErrorKind::Missing => ErrorKind::NotFound,
                 crate::secrets::ErrorKind::Io => ErrorKind::Io,
+                _ => ErrorKind::InvalidInput,
+            },
+            Error::Settings(e) => match e.kind() {
+                crate::settings::SettingsErrorKind::Io => ErrorKind::Io,
                 _ => ErrorKind::InvalidInput,
             },
         }

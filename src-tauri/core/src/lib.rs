@@ -18,6 +18,8 @@
 //! - [`router`]: aliases, the candidate list, failover by error class, cooldowns, route events
 //!   and the health summary.
 //! - [`gateway`]: `switchboard serve`, a local OpenAI-compatible server over the router.
+//! - [`settings`]: the desktop app's own settings (theme, tray, detection interval, extra
+//!   server URLs), validated per field and saved atomically beside the config.
 //! - [`cli`]: the clap definitions and handlers of the `switchboard` subcommands.
 //! - [`error`]: the crate's error type and the kinds the UI and the CLI act on.
 #![deny(missing_docs)]
@@ -33,6 +35,7 @@ pub mod paths;
 pub mod providers;
 pub mod router;
 pub mod secrets;
+pub mod settings;
 
 pub use error::{Error, ErrorKind, Result};
 

@@ -3,6 +3,7 @@
 //! - Config: `--config FILE`, else `$SWITCHBOARD_CONFIG`, else `<config dir>/switchboard/config.json5`.
 //! - Data (history database): `$SWITCHBOARD_DATA_DIR`, else `<data dir>/switchboard`.
 //! - Logs: `$SWITCHBOARD_LOG_DIR`, else `<state dir>/switchboard/logs`.
+//! - The desktop app's settings: `settings.json` beside the config file ([`Paths::settings_file`]).
 //!
 //! On Linux and the BSDs the base directories follow the XDG base-directory spec
 //! (`XDG_CONFIG_HOME`, `XDG_DATA_HOME`, `XDG_STATE_HOME`, falling back under `HOME`); on macOS and
@@ -37,6 +38,16 @@ pub struct Paths {
 }
 
 impl Paths {
+    /// The desktop app's settings file (theme, tray, detection), beside the config file.
+    pub fn settings_file(&self) -> PathBuf {
+        crate::settings::file_beside(&self.config_file)
+    }
+
+    /// The chat history database in the data directory.
+    pub fn history_file(&self) -> PathBuf {
+        self.data_dir.join(crate::history::FILE_NAME)
+    }
+
     /// Resolves the paths from the process environment and an optional `--config` flag.
     pub fn from_env(config_flag: Option<&Path>) -> Result<Self> {
         Self::resolve(config_flag, |name| std::env::var_os(name))
@@ -147,6 +158,14 @@ mod tests {
         );
         assert_eq!(paths.data_dir, PathBuf::from("/data/switchboard"));
         assert_eq!(paths.log_dir, PathBuf::from("/state/switchboard/logs"));
+        assert_eq!(
+            paths.settings_file(),
+            PathBuf::from("/cfg/switchboard/settings.json")
+        );
+        assert_eq!(
+            paths.history_file(),
+            PathBuf::from("/data/switchboard/history.sqlite3")
+        );
     }
 
     #[test]

@@ -3,15 +3,17 @@
 //!
 //! The scan probes the loopback ports in parallel with short timeouts (core's [`Scanner`]).
 //! LM Studio's port is 1234 unless the caller passes another, or `SWITCHBOARD_LMSTUDIO_PORT` is
-//! set (the end-to-end tests point it at a fake LM Studio on a random port). Profiles are written
-//! through the config core's atomic saver, which refuses a broken or changed file.
+//! set (the end-to-end tests point it at a fake LM Studio on a random port). Every scan (this
+//! command, the tray's Re-detect, the background detection) also covers the extra server URLs
+//! saved in Settings. Profiles are written through the config core's atomic saver, which refuses
+//! a broken or changed file.
 
 use serde::Deserialize;
 use switchboard_core::discovery::{
     self, DiscoveryError, DiscoveryErrorKind, LoadOptions, LoadedModel, ScanOptions, ScanReport,
     Scanner, ServerKind, Target,
 };
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::error::IpcError;
 use crate::models::AddedProfile;
@@ -85,7 +87,11 @@ fn options_for(request: &ScanRequest, env_port: Option<&str>) -> Result<ScanOpti
                 "{url:?} is not a server URL: it starts with http:// or https://"
             )));
         }
-        options = options.with_url(url);
+        // A URL given twice (by the wizard and in Settings, say) is probed once.
+        let target = Target::base_url(url);
+        if !options.targets.contains(&target) {
+            options = options.with_url(url);
+        }
     }
     Ok(options)
 }
@@ -110,8 +116,20 @@ fn target_for(server: &ServerRef) -> Result<Target, IpcError> {
 /// the extra URLs. A scan never fails; each server's status says what was found.
 #[tauri::command]
 #[tracing::instrument(skip_all, err)]
-pub(crate) async fn discovery_scan(request: Option<ScanRequest>) -> Result<ScanReport, IpcError> {
-    let request = request.unwrap_or_default();
+pub(crate) async fn discovery_scan<R: Runtime>(
+    app: AppHandle<R>,
+    request: Option<ScanRequest>,
+) -> Result<ScanReport, IpcError> {
+    scan_local(&app, request.unwrap_or_default()).await
+}
+
+/// Scans what `request` asks for plus the extra server URLs saved in Settings.
+pub(crate) async fn scan_local<R: Runtime>(
+    app: &AppHandle<R>,
+    mut request: ScanRequest,
+) -> Result<ScanReport, IpcError> {
+    let saved = app.state::<AppState>().settings.get().extra_server_urls;
+    request.extra_urls.extend(saved);
     let env_port = std::env::var(LMSTUDIO_PORT_ENV).ok();
     let options = options_for(&request, env_port.as_deref())?;
     let scanner = Scanner::new(options).map_err(discovery_error)?;
@@ -224,6 +242,20 @@ mod tests {
             lmstudio_port: None,
         };
         assert!(options_for(&bad_url, None).is_err());
+        let twice = ScanRequest {
+            extra_urls: vec![
+                "http://10.0.0.2:8001".into(),
+                "http://10.0.0.2:8001/v1/".into(),
+            ],
+            lmstudio_port: None,
+        };
+        let options = options_for(&twice, None).expect("valid");
+        let extra = options
+            .targets
+            .iter()
+            .filter(|t| t.url.starts_with("http://10.0.0.2"))
+            .count();
+        assert_eq!(extra, 1, "a URL given twice is probed once");
     }
 
     #[test]

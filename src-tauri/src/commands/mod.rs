@@ -9,6 +9,7 @@ pub(crate) mod discovery;
 pub(crate) mod history;
 pub(crate) mod keys;
 pub(crate) mod routes;
+pub(crate) mod settings;
 
 #[cfg(test)]
 mod tests {

@@ -483,3 +483,47 @@ export type ChatEvent =
   | { event: 'usage'; data: ChatUsage }
   | { event: 'done'; data: ChatDoneData }
   | { event: 'error'; data: ChatErrorData };
+
+// Settings (`settings_*` commands).
+
+/** The window's colours: follow the desktop, or always light or dark. */
+export type Theme = 'system' | 'light' | 'dark';
+
+/** The desktop app's own settings, as `settings_get` returns and `settings_set` takes them. */
+export interface AppSettings {
+  theme: Theme;
+  /** Closing the window keeps the app in the tray (only where a tray host exists). */
+  closeToTray: boolean;
+  /** Start with the window hidden in the tray (only where a tray host exists). */
+  startHidden: boolean;
+  /** Seconds between background scans for local servers; 0 is off. */
+  detectIntervalSecs: number;
+  /** OpenAI-compatible base URLs scanned besides the well-known local ports. */
+  extraServerUrls: string[];
+}
+
+/** Where Switchboard keeps its files. */
+export interface Locations {
+  configFile: string;
+  settingsFile: string;
+  dataDir: string;
+  historyFile: string;
+  logDir: string;
+}
+
+export interface SettingsView {
+  settings: AppSettings;
+  /** Why the settings file was not used (defaults in effect until the next save), or null. */
+  warning: string | null;
+  locations: Locations;
+}
+
+/** How `settings_set` rejects: an IPC error naming the setting (and list item) that is wrong. */
+export interface SettingsSetError {
+  kind: string;
+  message: string;
+  /** The setting's key, e.g. `extraServerUrls`; null when the error is not about one value. */
+  field: keyof AppSettings | null;
+  /** The item of a list setting. */
+  index: number | null;
+}

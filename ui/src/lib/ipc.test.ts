@@ -16,11 +16,13 @@ import {
   onTrayNewChat,
   routeTest,
   routeTestCancel,
+  settingsGet,
+  settingsSet,
   IpcError,
   toIpcError,
   type ConfigView,
 } from './ipc';
-import { mockBackend, sampleStatus } from '../test/fixtures';
+import { mockBackend, sampleSettings, sampleSettingsView, sampleStatus } from '../test/fixtures';
 
 afterEach(() => {
   clearMocks();
@@ -33,6 +35,21 @@ describe('toIpcError', () => {
     expect(error).toBeInstanceOf(Error);
     expect(error.kind).toBe('io');
     expect(error.message).toBe('disk full');
+    expect(error.field).toBeUndefined();
+  });
+
+  it('keeps the field and list index a refused value is about', () => {
+    const error = toIpcError({
+      kind: 'invalid_input',
+      message: 'Extra server URL: no host',
+      field: 'extraServerUrls',
+      index: 2,
+    });
+    expect(error).toMatchObject({ kind: 'invalid_input', field: 'extraServerUrls', index: 2 });
+    expect(toIpcError({ kind: 'io', message: 'm', field: null, index: null })).toMatchObject({
+      field: undefined,
+      index: undefined,
+    });
   });
 
   it('turns a bare string into an unknown-kind error with that text', () => {
@@ -253,5 +270,24 @@ describe('onTrayNewChat', () => {
     unlisten();
     await emit('tray-new-chat');
     expect(calls).toBe(1);
+  });
+});
+
+describe('settings commands', () => {
+  it('reads the settings and sends a change as one settings object', async () => {
+    const sent: unknown[] = [];
+    mockBackend({
+      handlers: {
+        settings_get: () => sampleSettingsView(),
+        settings_set: (args) => {
+          sent.push(args);
+          return args.settings;
+        },
+      },
+    });
+    expect((await settingsGet()).locations.settingsFile).toMatch(/settings\.json$/);
+    const wanted = sampleSettings({ theme: 'dark', detectIntervalSecs: 0 });
+    expect(await settingsSet(wanted)).toEqual(wanted);
+    expect(sent).toEqual([{ settings: wanted }]);
   });
 });

@@ -29,6 +29,8 @@ import type {
   ChatStarted,
   ChatModels,
   ChatEvent,
+  AppSettings,
+  SettingsView,
 } from './ipc-types';
 
 export type * from './ipc-types';
@@ -41,14 +43,21 @@ export const UI_ERROR_KINDS = {
   unknown: 'unknown',
 } as const;
 
-/** A failed IPC call. The Rust side rejects with `{ kind, message }` objects. */
+/**
+ * A failed IPC call. The Rust side rejects with `{ kind, message }` objects; a refused value
+ * also names its input (`field`, and `index` in a list) so a form can show the message beside it.
+ */
 export class IpcError extends Error {
   readonly kind: string;
+  readonly field: string | undefined;
+  readonly index: number | undefined;
 
-  constructor(kind: string, message: string) {
+  constructor(kind: string, message: string, field?: string, index?: number) {
     super(message);
     this.name = 'IpcError';
     this.kind = kind;
+    this.field = field;
+    this.index = index;
   }
 }
 
@@ -66,7 +75,11 @@ export function toIpcError(error: unknown): IpcError {
   if (nonEmpty(error)) return new IpcError(UI_ERROR_KINDS.unknown, error);
   if (isRecord(error)) {
     const kind = nonEmpty(error.kind) ? error.kind : UI_ERROR_KINDS.unknown;
-    if (nonEmpty(error.message)) return new IpcError(kind, error.message);
+    if (nonEmpty(error.message)) {
+      const field = nonEmpty(error.field) ? error.field : undefined;
+      const index = typeof error.index === 'number' ? error.index : undefined;
+      return new IpcError(kind, error.message, field, index);
+    }
     if (error instanceof Error) return new IpcError(kind, error.name);
     if (kind !== UI_ERROR_KINDS.unknown) return new IpcError(kind, `The app reported "${kind}".`);
   }
@@ -306,6 +319,19 @@ export function chatRetryNext(
 /** `chat_cancel`: stops a streaming answer (its text so far is kept, marked stopped). */
 export function chatCancel(requestId: number): Promise<boolean> {
   return call<boolean>('chat_cancel', { requestId });
+}
+
+/** `settings_get`: the desktop settings, a load warning, and where every file lives. */
+export function settingsGet(): Promise<SettingsView> {
+  return call<SettingsView>('settings_get');
+}
+
+/**
+ * `settings_set`: validates, saves and applies `settings`; resolves to them as saved (URLs
+ * normalized). A refused value rejects with `invalid_input` and the setting in `field`/`index`.
+ */
+export function settingsSet(settings: AppSettings): Promise<AppSettings> {
+  return call<AppSettings>('settings_set', { settings });
 }
 
 // ---------------------------------------------------------------------------

@@ -1,5 +1,13 @@
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { AppStatus, ConfigView, DetectedModel, DetectedServer, ScanReport } from '../lib/ipc';
+import type {
+  AppSettings,
+  AppStatus,
+  ConfigView,
+  DetectedModel,
+  DetectedServer,
+  ScanReport,
+  SettingsView,
+} from '../lib/ipc';
 
 export function sampleStatus(overrides: Partial<AppStatus> = {}): AppStatus {
   return {
@@ -131,4 +139,34 @@ export function sampleReport(models?: DetectedModel[], lmstudioUp = true): ScanR
     elapsedMs: 1,
   };
   return { servers: [lmstudio, ollama] };
+}
+
+/** Settings as `settings_get` returns them on a first run (the defaults), with `overrides`. */
+export function sampleSettings(overrides: Partial<AppSettings> = {}): AppSettings {
+  return {
+    theme: 'system',
+    closeToTray: true,
+    startHidden: false,
+    detectIntervalSecs: 30,
+    extraServerUrls: [],
+    ...overrides,
+  };
+}
+
+/** A `settings_get` answer: `settings`, no warning, and Ada's file locations. */
+export function sampleSettingsView(
+  settings: Partial<AppSettings> = {},
+  warning: string | null = null,
+): SettingsView {
+  return {
+    settings: sampleSettings(settings),
+    warning,
+    locations: {
+      configFile: '/home/ada/.config/switchboard/config.json5',
+      settingsFile: '/home/ada/.config/switchboard/settings.json',
+      dataDir: '/home/ada/.local/share/switchboard',
+      historyFile: '/home/ada/.local/share/switchboard/history.sqlite3',
+      logDir: '/home/ada/.local/state/switchboard/logs',
+    },
+  };
 }

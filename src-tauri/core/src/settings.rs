@@ -1,0 +1,517 @@
+//! The desktop app's own settings: theme, tray behaviour, local-server detection. They are not
+//! part of the OpenClaw-compatible config (nothing here routes a chat), so they live in their
+//! own small JSON file beside it ([`crate::paths::Paths::settings_file`]).
+//!
+//! - [`load`] never fails: a missing file gives the defaults; an unreadable, malformed or
+//!   invalid one gives the defaults plus a [`Loaded::warning`] for the UI, and the file is left
+//!   as it is until the user saves.
+//! - [`AppSettings::validate`] checks every field and names the one that is wrong
+//!   ([`SettingsError::Invalid`] with a [`Field`] and, for a list, the item's index), so the UI
+//!   can show the message next to it. It also normalizes (trims and de-duplicates the URLs).
+//! - [`save`] validates, then writes through the config core's atomic writer (temp file,
+//!   fsync, rename, one `.bak`): a failed save leaves the old file whole.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::save::{write_atomic, Fingerprint};
+use crate::config::ConfigError;
+
+/// The settings file's name, beside the config file.
+pub const FILE_NAME: &str = "settings.json";
+/// The detection interval when none is set, in seconds.
+pub const DEFAULT_DETECT_INTERVAL_SECS: u32 = 30;
+/// The shortest detection interval (other than 0, off), in seconds.
+pub const MIN_DETECT_INTERVAL_SECS: u32 = 5;
+/// The longest detection interval, in seconds (one hour).
+pub const MAX_DETECT_INTERVAL_SECS: u32 = 3600;
+/// The most extra server URLs kept (each one is probed on every scan).
+pub const MAX_EXTRA_SERVER_URLS: usize = 32;
+
+/// The window's colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the desktop's light or dark preference, also when it changes.
+    #[default]
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+/// The desktop app's settings, as stored (camelCase JSON) and as the UI edits them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct AppSettings {
+    /// The window's colours.
+    pub theme: Theme,
+    /// Closing the window keeps the app running in the tray (only where a tray host exists).
+    pub close_to_tray: bool,
+    /// Start with the window hidden in the tray (only where a tray host exists).
+    pub start_hidden: bool,
+    /// How often local servers are re-detected in the background, in seconds; 0 is off.
+    pub detect_interval_secs: u32,
+    /// OpenAI-compatible base URLs to scan besides the well-known local ports.
+    pub extra_server_urls: Vec<String>,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        AppSettings {
+            theme: Theme::System,
+            close_to_tray: true,
+            start_hidden: false,
+            detect_interval_secs: DEFAULT_DETECT_INTERVAL_SECS,
+            extra_server_urls: Vec::new(),
+        }
+    }
+}
+
+/// A setting, as the UI names it (the JSON key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum Field {
+    /// [`AppSettings::theme`].
+    Theme,
+    /// [`AppSettings::close_to_tray`].
+    CloseToTray,
+    /// [`AppSettings::start_hidden`].
+    StartHidden,
+    /// [`AppSettings::detect_interval_secs`].
+    DetectIntervalSecs,
+    /// [`AppSettings::extra_server_urls`].
+    ExtraServerUrls,
+}
+
+impl Field {
+    /// The JSON key, as the UI names the field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Theme => "theme",
+            Field::CloseToTray => "closeToTray",
+            Field::StartHidden => "startHidden",
+            Field::DetectIntervalSecs => "detectIntervalSecs",
+            Field::ExtraServerUrls => "extraServerUrls",
+        }
+    }
+
+    /// The field's label, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Theme => "Theme",
+            Field::CloseToTray => "Keep running in the tray",
+            Field::StartHidden => "Start hidden",
+            Field::DetectIntervalSecs => "Detection interval",
+            Field::ExtraServerUrls => "Extra server URL",
+        }
+    }
+}
+
+/// A short, stable classification of a [`SettingsError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SettingsErrorKind {
+    /// A value is not allowed; the error names the field.
+    Invalid,
+    /// The file could not be written.
+    Io,
+}
+
+/// Why settings were refused or not saved.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingsError {
+    /// `field` (item `index` of a list) is not allowed, for the reason in `message`.
+    #[error("{}: {message}", field.label())]
+    Invalid {
+        /// The field that is wrong.
+        field: Field,
+        /// The item of a list field that is wrong.
+        index: Option<usize>,
+        /// Why, for people.
+        message: String,
+    },
+    /// Writing the settings file failed; the old file is unchanged.
+    #[error("cannot save the settings: {0}")]
+    Save(#[source] ConfigError),
+}
+
+impl SettingsError {
+    /// The error's kind.
+    pub fn kind(&self) -> SettingsErrorKind {
+        match self {
+            SettingsError::Invalid { .. } => SettingsErrorKind::Invalid,
+            SettingsError::Save(_) => SettingsErrorKind::Io,
+        }
+    }
+
+    /// The field (and list index) an [`SettingsError::Invalid`] is about.
+    pub fn field(&self) -> Option<(Field, Option<usize>)> {
+        match self {
+            SettingsError::Invalid { field, index, .. } => Some((*field, *index)),
+            SettingsError::Save(_) => None,
+        }
+    }
+
+    fn invalid(field: Field, index: Option<usize>, message: impl Into<String>) -> Self {
+        SettingsError::Invalid {
+            field,
+            index,
+            message: message.into(),
+        }
+    }
+}
+
+impl AppSettings {
+    /// Checks every field; returns the settings as they are saved (URLs trimmed, without a
+    /// trailing slash, de-duplicated in order) or the first field that is wrong.
+    pub fn validate(mut self) -> Result<AppSettings, SettingsError> {
+        let interval = self.detect_interval_secs;
+        if interval != 0
+            && !(MIN_DETECT_INTERVAL_SECS..=MAX_DETECT_INTERVAL_SECS).contains(&interval)
+        {
+            return Err(SettingsError::invalid(
+                Field::DetectIntervalSecs,
+                None,
+                format!(
+                    "{interval} s is not allowed: use 0 (off) or {MIN_DETECT_INTERVAL_SECS} to \
+                     {MAX_DETECT_INTERVAL_SECS} seconds"
+                ),
+            ));
+        }
+        let mut urls: Vec<String> = Vec::with_capacity(self.extra_server_urls.len());
+        for (index, url) in self.extra_server_urls.iter().enumerate() {
+            let url = normalize_url(url)
+                .map_err(|m| SettingsError::invalid(Field::ExtraServerUrls, Some(index), m))?;
+            if !urls.contains(&url) {
+                urls.push(url);
+            }
+        }
+        if urls.len() > MAX_EXTRA_SERVER_URLS {
+            return Err(SettingsError::invalid(
+                Field::ExtraServerUrls,
+                Some(MAX_EXTRA_SERVER_URLS),
+                format!("at most {MAX_EXTRA_SERVER_URLS} URLs are scanned; remove some first"),
+            ));
+        }
+        self.extra_server_urls = urls;
+        Ok(self)
+    }
+}
+
+/// `text` as a server base URL: `http://` or `https://`, a host, no user name or password (a
+/// secret never goes into a settings file), no query or fragment; trimmed, without a trailing
+/// slash, host lower-cased and default port dropped.
+fn normalize_url(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("enter a URL such as http://192.168.1.20:8000/v1".into());
+    }
+    let url = reqwest::Url::parse(text).map_err(|e| format!("{text:?} is not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("{text:?} must start with http:// or https://"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("{text:?} has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("a user name or password does not belong in a server URL: \
+                    set the provider's key in Providers instead"
+            .into());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!(
+            "{text:?} has a query or fragment; give the server's base URL only"
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// Settings as loaded, and why the defaults are used instead of the file, if they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    /// The settings in effect.
+    pub settings: AppSettings,
+    /// Set when the file exists but could not be used (the defaults are in effect; the file
+    /// is untouched until the next save).
+    pub warning: Option<String>,
+}
+
+/// Loads the settings at `path`: the defaults when it does not exist; the defaults and a
+/// warning when it cannot be read, is not valid JSON, or holds a value that is not allowed.
+pub fn load(path: &Path) -> Loaded {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Loaded {
+                settings: AppSettings::default(),
+                warning: None,
+            }
+        }
+        Err(e) => return with_warning(path, &format!("it cannot be read ({e})")),
+    };
+    let parsed = serde_json::from_str::<AppSettings>(&text)
+        .map_err(|e| format!("it is not valid settings JSON ({e})"))
+        .and_then(|s| s.validate().map_err(|e| e.to_string()));
+    match parsed {
+        Ok(settings) => Loaded {
+            settings,
+            warning: None,
+        },
+        Err(reason) => with_warning(path, &reason),
+    }
+}
+
+fn with_warning(path: &Path, reason: &str) -> Loaded {
+    let warning = format!(
+        "{}: {reason}. Using the default settings; the file is left as it is until you change \
+         a setting (then the old file is kept as {}).",
+        path.display(),
+        crate::config::save::backup_path(path).display()
+    );
+    tracing::warn!("{warning}");
+    Loaded {
+        settings: AppSettings::default(),
+        warning: Some(warning),
+    }
+}
+
+/// Validates `settings` and writes them to `path` atomically; returns what was saved.
+pub fn save(path: &Path, settings: AppSettings) -> Result<AppSettings, SettingsError> {
+    let settings = settings.validate()?;
+    let mut text = serde_json::to_string_pretty(&settings).map_err(|e| {
+        SettingsError::Save(ConfigError::io(path, std::io::Error::other(e.to_string())))
+    })?;
+    text.push('\n');
+    // The settings file has one writer (this app), and a broken file is replaced on purpose, so
+    // the expected fingerprint is simply what is on disk now.
+    let current = match std::fs::read(path) {
+        Ok(bytes) => Some(Fingerprint::of(&bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(SettingsError::Save(ConfigError::io(path, e))),
+    };
+    write_atomic(path, &text, current).map_err(SettingsError::Save)?;
+    Ok(settings)
+}
+
+/// The settings file for the config file `config_file`: [`FILE_NAME`] in the same directory.
+pub fn file_beside(config_file: &Path) -> PathBuf {
+    match config_file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(FILE_NAME),
+        _ => PathBuf::from(FILE_NAME),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_urls(urls: &[&str]) -> AppSettings {
+        AppSettings {
+            extra_server_urls: urls.iter().map(|u| (*u).to_owned()).collect(),
+            ..AppSettings::default()
+        }
+    }
+
+    #[test]
+    fn defaults_are_system_theme_tray_on_shown_and_thirty_seconds() {
+        let d = AppSettings::default();
+        assert_eq!(d.theme, Theme::System);
+        assert!(d.close_to_tray);
+        assert!(!d.start_hidden);
+        assert_eq!(d.detect_interval_secs, 30);
+        assert!(d.extra_server_urls.is_empty());
+        let json = serde_json::to_value(&d).expect("serializes");
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "theme": "system", "closeToTray": true, "startHidden": false,
+                "detectIntervalSecs": 30, "extraServerUrls": []
+            })
+        );
+        // Keys the file leaves out take their defaults.
+        let partial: AppSettings = serde_json::from_str(r#"{"theme":"dark"}"#).expect("parses");
+        assert_eq!(
+            partial,
+            AppSettings {
+                theme: Theme::Dark,
+                ..AppSettings::default()
+            }
+        );
+    }
+
+    #[test]
+    fn the_interval_is_off_or_within_range_and_errors_name_the_field() {
+        for ok in [0, 5, 30, 3600] {
+            let s = AppSettings {
+                detect_interval_secs: ok,
+                ..AppSettings::default()
+            };
+            assert_eq!(s.clone().validate().expect("valid"), s);
+        }
+        for bad in [1, 4, 3601, u32::MAX] {
+            let err = AppSettings {
+                detect_interval_secs: bad,
+                ..AppSettings::default()
+            }
+            .validate()
+            .expect_err("refused");
+            assert_eq!(err.field(), Some((Field::DetectIntervalSecs, None)));
+            assert_eq!(err.kind(), SettingsErrorKind::Invalid);
+            assert!(err.to_string().starts_with("Detection interval: "), "{err}");
+        }
+    }
+
+    #[test]
+    fn urls_are_normalized_and_deduplicated_in_order() {
+        let saved = with_urls(&[
+            " http://192.168.1.20:8000/v1/ ",
+            "https://Models.Example.COM:443",
+            "http://192.168.1.20:8000/v1",
+            "http://127.0.0.1:1234",
+        ])
+        .validate()
+        .expect("valid");
+        assert_eq!(
+            saved.extra_server_urls,
+            [
+                "http://192.168.1.20:8000/v1",
+                "https://models.example.com",
+                "http://127.0.0.1:1234",
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_urls_name_the_item_and_never_echo_a_password() {
+        let cases = [
+            ("", "enter a URL"),
+            ("localhost:8000", "http:// or https://"),
+            ("ftp://h/v1", "http:// or https://"),
+            ("not a url", "is not a URL"),
+            ("http://h/v1?x=1", "query"),
+            ("http://user:hunter2@h/v1", "user name or password"),
+        ];
+        for (url, expected) in cases {
+            let err = with_urls(&["http://ok:1", url]).validate().expect_err(url);
+            assert_eq!(
+                err.field(),
+                Some((Field::ExtraServerUrls, Some(1))),
+                "{url}"
+            );
+            let text = err.to_string();
+            assert!(text.contains(expected), "{url}: {text}");
+            assert!(!text.contains("hunter2"), "{text}");
+        }
+        let many: Vec<String> = (0..=MAX_EXTRA_SERVER_URLS)
+            .map(|i| format!("http://10.0.0.{i}:8000"))
+            .collect();
+        let err = AppSettings {
+            extra_server_urls: many,
+            ..AppSettings::default()
+        }
+        .validate()
+        .expect_err("too many");
+        assert_eq!(err.field().map(|f| f.0), Some(Field::ExtraServerUrls));
+    }
+
+    #[test]
+    fn a_missing_file_gives_the_defaults_without_a_warning() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let loaded = load(&dir.path().join(FILE_NAME));
+        assert_eq!(loaded.settings, AppSettings::default());
+        assert_eq!(loaded.warning, None);
+    }
+
+    #[test]
+    fn save_then_load_round_trips_and_writes_camel_case_json() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("nested").join(FILE_NAME);
+        let wanted = AppSettings {
+            theme: Theme::Dark,
+            close_to_tray: false,
+            start_hidden: true,
+            detect_interval_secs: 0,
+            extra_server_urls: vec!["http://10.0.0.2:8001/v1/".into()],
+        };
+        let saved = save(&path, wanted).expect("saved");
+        assert_eq!(saved.extra_server_urls, ["http://10.0.0.2:8001/v1"]);
+        let text = std::fs::read_to_string(&path).expect("written");
+        assert!(text.contains(r#""theme": "dark""#), "{text}");
+        assert!(text.contains(r#""detectIntervalSecs": 0"#), "{text}");
+        assert_eq!(
+            load(&path),
+            Loaded {
+                settings: saved,
+                warning: None
+            }
+        );
+    }
+
+    #[test]
+    fn a_broken_file_gives_defaults_and_a_warning_and_stays_until_saved() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(FILE_NAME);
+        for text in [
+            "{ not json",
+            r#"{"theme": "purple"}"#,
+            r#"{"detectIntervalSecs": 1}"#,
+            r#"["a list"]"#,
+        ] {
+            std::fs::write(&path, text).expect("write");
+            let loaded = load(&path);
+            assert_eq!(loaded.settings, AppSettings::default(), "{text}");
+            let warning = loaded.warning.expect("a warning");
+            assert!(warning.contains(&path.display().to_string()), "{warning}");
+            assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
+        }
+        // Saving replaces it, keeping the broken text as the backup.
+        save(&path, AppSettings::default()).expect("saved");
+        assert_eq!(load(&path).warning, None);
+        let backup = crate::config::save::backup_path(&path);
+        assert_eq!(
+            std::fs::read_to_string(backup).expect("backup"),
+            r#"["a list"]"#
+        );
+    }
+
+    #[test]
+    fn an_invalid_or_failed_save_leaves_the_file_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(FILE_NAME);
+        let good = save(
+            &path,
+            AppSettings {
+                theme: Theme::Light,
+                ..AppSettings::default()
+            },
+        )
+        .expect("saved");
+        let before = std::fs::read(&path).expect("read");
+        let err = save(&path, with_urls(&["nope"])).expect_err("refused");
+        assert_eq!(err.kind(), SettingsErrorKind::Invalid);
+        assert_eq!(std::fs::read(&path).expect("read"), before);
+        // A directory where the file should be: the write fails, nothing is truncated.
+        let blocked = dir.path().join("blocked");
+        std::fs::create_dir_all(blocked.join(FILE_NAME)).expect("mkdir");
+        let err = save(&blocked.join(FILE_NAME), good.clone()).expect_err("cannot write");
+        assert_eq!(err.kind(), SettingsErrorKind::Io);
+        assert_eq!(load(&path).settings, good);
+    }
+
+    #[test]
+    fn the_file_sits_beside_the_config() {
+        assert_eq!(
+            file_beside(Path::new("/home/u/.config/switchboard/config.json5")),
+            PathBuf::from("/home/u/.config/switchboard/settings.json")
+        );
+        assert_eq!(
+            file_beside(Path::new("config.json5")),
+            PathBuf::from(FILE_NAME)
+        );
+    }
+}

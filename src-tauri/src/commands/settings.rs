@@ -1,0 +1,130 @@
+//! Settings commands: read the desktop settings with where every file lives, and save a change
+//! (validated by core, written atomically, then put into effect at once).
+
+use serde::Serialize;
+use switchboard_core::settings::{self, AppSettings, SettingsError};
+use tauri::{AppHandle, Runtime, State};
+
+use crate::error::IpcError;
+use crate::models::{Locations, SettingsView};
+use crate::state::AppState;
+
+/// Why `settings_set` refused or failed: an [`IpcError`]'s `kind` and `message`, and for a value
+/// that is not allowed the setting it is about (`field`, the JSON key) and, in a list, the item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SettingsSetError {
+    /// `invalid_input` for a refused value, `io` for a failed write, `internal`.
+    pub kind: &'static str,
+    /// For people, naming the setting.
+    pub message: String,
+    /// The setting that is wrong (`detectIntervalSecs`, `extraServerUrls`, …).
+    pub field: Option<&'static str>,
+    /// The item of a list setting that is wrong.
+    pub index: Option<usize>,
+}
+
+impl From<SettingsError> for SettingsSetError {
+    fn from(err: SettingsError) -> Self {
+        let place = err.field();
+        let ipc = IpcError::from(switchboard_core::Error::from(err));
+        SettingsSetError {
+            kind: ipc.kind,
+            message: ipc.message,
+            field: place.map(|(field, _)| field.as_str()),
+            index: place.and_then(|(_, index)| index),
+        }
+    }
+}
+
+impl From<IpcError> for SettingsSetError {
+    fn from(err: IpcError) -> Self {
+        SettingsSetError {
+            kind: err.kind,
+            message: err.message,
+            field: None,
+            index: None,
+        }
+    }
+}
+
+fn view(state: &AppState) -> SettingsView {
+    let paths = &state.paths;
+    SettingsView {
+        settings: state.settings.get(),
+        warning: state.settings.warning(),
+        locations: Locations {
+            config_file: paths.config_file.display().to_string(),
+            settings_file: paths.settings_file().display().to_string(),
+            data_dir: paths.data_dir.display().to_string(),
+            history_file: paths.history_file().display().to_string(),
+            log_dir: paths.log_dir.display().to_string(),
+        },
+    }
+}
+
+/// The settings in effect, why the file was not used (if so), and where every file lives.
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub(crate) async fn settings_get(state: State<'_, AppState>) -> Result<SettingsView, IpcError> {
+    Ok(view(&state))
+}
+
+/// Validates and saves `settings`, then puts them into effect (theme, tray behaviour, detection);
+/// returns them as saved (URLs normalized). A refused or failed save changes nothing.
+#[tauri::command]
+#[tracing::instrument(skip(app, state, settings), err(Debug))]
+pub(crate) async fn settings_set<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    settings: AppSettings,
+) -> Result<AppSettings, SettingsSetError> {
+    let _one_at_a_time = state.settings.save.lock().await;
+    let path = state.paths.settings_file();
+    let saved = tauri::async_runtime::spawn_blocking(move || settings::save(&path, settings))
+        .await
+        .map_err(|e| IpcError {
+            kind: "internal",
+            message: format!("the settings task failed: {e}"),
+        })??;
+    let before = state.settings.replace(saved.clone());
+    crate::settings::apply(&app, &before, &saved);
+    Ok(saved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_values_carry_their_field_and_item() {
+        let err = AppSettings {
+            extra_server_urls: vec!["http://ok:1".into(), "nope".into()],
+            ..AppSettings::default()
+        }
+        .validate()
+        .expect_err("refused");
+        let err = SettingsSetError::from(err);
+        assert_eq!(err.kind, "invalid_input");
+        assert_eq!(err.field, Some("extraServerUrls"));
+        assert_eq!(err.index, Some(1));
+        assert!(
+            err.message.starts_with("Extra server URL: "),
+            "{}",
+            err.message
+        );
+        let json = serde_json::to_value(&err).expect("serializes");
+        let keys: std::collections::BTreeSet<&str> = json
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["field", "index", "kind", "message"].into());
+        let plain = SettingsSetError::from(IpcError {
+            kind: "io",
+            message: "m".into(),
+        });
+        assert_eq!((plain.field, plain.index), (None, None));
+    }
+}
