@@ -9,6 +9,7 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AppStatus,
+  ConfigDiagnostic,
   ConfigView,
   ImportSummary,
   ConfigEdit,
@@ -38,14 +39,19 @@ export const UI_ERROR_KINDS = {
   unknown: 'unknown',
 } as const;
 
-/** A failed IPC call. The Rust side rejects with `{ kind, message }` objects. */
+/**
+ * A failed IPC call. The Rust side rejects with `{ kind, message }` objects; a refused config
+ * edit adds `diagnostics`, each with the config path of the field it is about.
+ */
 export class IpcError extends Error {
   readonly kind: string;
+  readonly diagnostics: readonly ConfigDiagnostic[];
 
-  constructor(kind: string, message: string) {
+  constructor(kind: string, message: string, diagnostics: readonly ConfigDiagnostic[] = []) {
     super(message);
     this.name = 'IpcError';
     this.kind = kind;
+    this.diagnostics = diagnostics;
   }
 }
 
@@ -57,13 +63,20 @@ function nonEmpty(value: unknown): value is string {
   return typeof value === 'string' && value.trim().length > 0;
 }
 
+function isDiagnostic(value: unknown): value is ConfigDiagnostic {
+  return isRecord(value) && typeof value.path === 'string' && typeof value.message === 'string';
+}
+
 /** Turn anything an `invoke` may reject with into an {@link IpcError}. */
 export function toIpcError(error: unknown): IpcError {
   if (error instanceof IpcError) return error;
   if (nonEmpty(error)) return new IpcError(UI_ERROR_KINDS.unknown, error);
   if (isRecord(error)) {
     const kind = nonEmpty(error.kind) ? error.kind : UI_ERROR_KINDS.unknown;
-    if (nonEmpty(error.message)) return new IpcError(kind, error.message);
+    const diagnostics = Array.isArray(error.diagnostics)
+      ? error.diagnostics.filter(isDiagnostic)
+      : [];
+    if (nonEmpty(error.message)) return new IpcError(kind, error.message, diagnostics);
     if (error instanceof Error) return new IpcError(kind, error.name);
     if (kind !== UI_ERROR_KINDS.unknown) return new IpcError(kind, `The app reported "${kind}".`);
   }
@@ -99,7 +112,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const CONFIG_ERROR_KINDS = {
   /** The file changed on disk since it was loaded: reload, then apply the edit again. */
   conflict: 'conflict',
-  /** The config (or the edit) has errors; the message lists `file:line:col: path: message`. */
+  /** The config (or the edit) has errors, each in `diagnostics` with its config path. */
   invalidConfig: 'invalid_config',
   /** The file uses `$include` where Switchboard would write; edit it by hand. */
   notWritable: 'not_writable',
