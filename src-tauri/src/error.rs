@@ -29,7 +29,7 @@ impl From<switchboard_core::Error> for IpcError {
 /// Config commands that write return it; `diagnostics` is empty for other failures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{error}")]
-pub struct ConfigIpcError {
+pub(crate) struct ConfigIpcError {
     /// The kind and message.
     #[serde(flatten)]
     pub error: IpcError,

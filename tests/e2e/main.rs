@@ -4,6 +4,7 @@
 mod chat;
 mod cli;
 mod fakes;
+mod providers;
 mod setup;
 mod shell;
 mod tray;

@@ -155,7 +155,10 @@ export class ProvidersStore {
       if (e.kind === ipc.CONFIG_ERROR_KINDS.invalidConfig)
         this.#editProblems =
           e.diagnostics.length > 0
-            ? e.diagnostics.map((d) => ({ path: d.path, message: d.message }))
+            ? // Warnings ride along with a refusal; only errors mark a field invalid.
+              e.diagnostics
+                .filter((d) => d.severity === 'error')
+                .map((d) => ({ path: d.path, message: d.message }))
             : problemsFromMessage(e.message);
       return e;
     }
