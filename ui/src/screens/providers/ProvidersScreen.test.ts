@@ -45,6 +45,7 @@ function backend() {
   let stored: string | undefined;
   const replies: string[] = [];
   const applied: ConfigEdit[] = [];
+  const added: { kind: string; baseUrl: string }[] = [];
   const keys = (): KeysStatus => ({
     keychain: { available: true, detail: 'ok' },
     providers: [
@@ -108,10 +109,14 @@ function backend() {
         return record(sampleView({ exists: true, revision: 'r2', providers: [provider()] }));
       },
       discovery_scan: () => sampleReport(),
+      discovery_add_profiles: (args) => {
+        added.push(...(args.servers as { kind: string; baseUrl: string }[]));
+        return [{ provider: 'lmstudio', models: ['qwen/qwen3-8b'], warnings: [] }];
+      },
       config_import_openclaw: () => ({ imported: ['anthropic'], skipped: [] }),
     },
   });
-  return { calls, replies, applied, stored: () => stored };
+  return { calls, replies, applied, added, stored: () => stored };
 }
 
 afterEach(() => {
@@ -233,6 +238,22 @@ describe('ProvidersScreen', () => {
         models: [{ id: 'm1', name: 'Model one', contextWindow: 128000, previousId: null }],
       },
     });
+  });
+
+  it('adds a detected local server as a profile', async () => {
+    resetLocation('#/providers');
+    const fake = backend();
+    const user = userEvent.setup();
+    render(App);
+    await user.click(await screen.findByTestId('providers-add'));
+    const server = await screen.findByTestId('add-server-lmstudio');
+    expect(server).toHaveTextContent('http://127.0.0.1:1234/v1 · 2 models');
+    expect(screen.queryByTestId('add-server-ollama')).not.toBeInTheDocument();
+    await user.click(within(server).getByRole('button', { name: 'Add' }));
+    await waitFor(() => expect(screen.queryByTestId('provider-add')).not.toBeInTheDocument());
+    expect(fake.added).toEqual([{ kind: 'lmstudio', baseUrl: 'http://127.0.0.1:1234/v1' }]);
+    expect(screen.getByTestId('providers-notice')).toHaveTextContent('Added lmstudio.');
+    expect(fake.applied).toHaveLength(0);
   });
 
   it('warns about a credential typed into a header', async () => {
