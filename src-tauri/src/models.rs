@@ -393,6 +393,10 @@ mod tests {
             json_fields(&json["providers"][0]),
             ts_fields("ConfigProvider")
         );
+        assert_eq!(
+            json_fields(&json["providers"][0]["headers"][0]),
+            ts_fields("ConfigHeader")
+        );
         let model = &json["providers"][0]["models"][0];
         assert_eq!(json_fields(model), ts_fields("ConfigModel"));
         assert_eq!(json_fields(&model["cost"]), ts_fields("ModelCost"));

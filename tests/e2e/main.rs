@@ -4,6 +4,7 @@
 mod chat;
 mod cli;
 mod fakes;
+mod providers;
 mod settings;
 mod setup;
 mod shell;

@@ -191,6 +191,8 @@ describe('empty states', () => {
                 column: 7,
                 path: 'models',
                 message: 'expected a value',
+                sourceLine: '\tmodels: [ 1 2 ]',
+                sourceColumn: 14,
               },
             ],
           }),
@@ -202,6 +204,10 @@ describe('empty states', () => {
     expectScreen('providers');
     expect(recovery).toHaveTextContent('/home/ada/.config/switchboard/config.json5:3:7');
     expect(recovery).toHaveTextContent('expected a value');
+    const source = screen.getByTestId('config-error-source');
+    // The line as written, and a caret under column 14 (the tab kept so it lines up).
+    expect(source.textContent).toContain('3 │ \tmodels: [ 1 2 ]');
+    expect(source.querySelector('.caret')?.textContent).toBe('\t            ^');
   });
 });
 

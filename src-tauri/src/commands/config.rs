@@ -12,7 +12,7 @@ use switchboard_core::config::view::{self, ConfigView, EditInput};
 use switchboard_core::config::ConfigError;
 use tauri::{AppHandle, Manager, Runtime, State};
 
-use crate::error::IpcError;
+use crate::error::{ConfigIpcError, IpcError};
 use crate::state::AppState;
 
 fn env(name: &str) -> Option<String> {
@@ -42,7 +42,8 @@ pub(crate) async fn config_load(state: State<'_, AppState>) -> Result<ConfigView
 }
 
 /// Applies one edit to the file loaded at `revision` and saves it; `conflict` when the file
-/// changed since, `invalid_config` when the edit is refused. Returns the new view.
+/// changed since, `invalid_config` with each problem's config path in `diagnostics` when the
+/// edit is refused. Returns the new view.
 #[tauri::command]
 #[tracing::instrument(skip(app, state, edit), err)]
 pub(crate) async fn config_apply<R: Runtime>(
@@ -50,11 +51,16 @@ pub(crate) async fn config_apply<R: Runtime>(
     state: State<'_, AppState>,
     revision: Option<String>,
     edit: EditInput,
-) -> Result<ConfigView, IpcError> {
-    let view = blocking(&state, move |path| {
+) -> Result<ConfigView, ConfigIpcError> {
+    let path = state.paths.config_file.clone();
+    let view = tauri::async_runtime::spawn_blocking(move || {
         view::apply(&path, revision.as_deref(), edit, &env)
     })
-    .await?;
+    .await
+    .map_err(|e| IpcError {
+        kind: "internal",
+        message: format!("the config task failed: {e}"),
+    })??;
     reload_router(&app).await;
     Ok(view)
 }

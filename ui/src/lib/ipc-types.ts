@@ -61,6 +61,10 @@ export interface ConfigDiagnostic {
   /** e.g. `models.providers.lmstudio.models[0].contextWindow`. */
   path: string;
   message: string;
+  /** The text of that line of `file` (secrets masked, long lines cut), when readable. */
+  sourceLine: string | null;
+  /** 1-based column within `sourceLine`. */
+  sourceColumn: number;
 }
 
 /** How a provider's key is configured: never the key itself. */
@@ -99,9 +103,18 @@ export interface ConfigProvider {
   maxTokens: number | null;
   timeoutSeconds: number | null;
   key: KeyKind;
-  /** Extra headers are set (their values are never sent to the UI). */
+  /** Extra headers are set. */
   hasHeaders: boolean;
+  /** The headers; a value is null when it may be secret (it is kept unless replaced). */
+  headers: ConfigHeader[];
   models: ConfigModel[];
+}
+
+/** One extra request header of a provider. */
+export interface ConfigHeader {
+  name: string;
+  /** Shown only for env-variable templates and plain values under non-credential names. */
+  value: string | null;
 }
 
 export interface ConfigAlias {
@@ -124,6 +137,8 @@ export interface ConfigView {
   /** A `provider/model` ref or an alias, as written. */
   primary: string | null;
   fallbacks: string[];
+  /** The `api` ids OpenClaw accepts, from its schema. */
+  apis: string[];
 }
 
 /** What an OpenClaw import or export did. */
@@ -139,7 +154,13 @@ export type KeyInput =
   | { kind: 'env'; var: string }
   | { kind: 'secretRef'; source: 'env' | 'file' | 'exec' | 'store'; provider: string; id: string };
 
-/** A provider as sent to `config_apply`; its models and headers are kept. */
+/** A header as sent to `config_apply`: `keep` keeps a hidden value as written. */
+export interface HeaderInput {
+  name: string;
+  value: { kind: 'keep' } | { kind: 'text'; value: string };
+}
+
+/** A provider as sent to `config_apply`; headers and models left out are kept. */
 export interface ProviderInput {
   id: string;
   baseUrl?: string | null;
@@ -150,6 +171,10 @@ export interface ProviderInput {
   timeoutSeconds?: number | null;
   /** Default: keep the current key. */
   key?: KeyInput;
+  /** The headers in order; absent: kept; empty: removed. */
+  headers?: HeaderInput[] | null;
+  /** The models in order; absent: kept. Errors come back at `…models[i]` in this order. */
+  models?: ModelInput[] | null;
 }
 
 export interface CostInput {
@@ -161,6 +186,8 @@ export interface CostInput {
 
 export interface ModelInput {
   id: string;
+  /** The id before a rename, so the model's other keys move along. */
+  previousId?: string | null;
   name: string;
   api?: string | null;
   reasoning?: boolean | null;

@@ -78,6 +78,26 @@ describe('toIpcError', () => {
     },
   );
 
+  it('keeps the diagnostics of a refused config edit as data', () => {
+    const diagnostic = {
+      severity: 'error',
+      file: '<edit>',
+      line: 0,
+      column: 0,
+      path: 'models.providers.x.baseUrl',
+      message: 'the base URL must start with http:// or https://',
+      sourceLine: null,
+      sourceColumn: 0,
+    };
+    const error = toIpcError({
+      kind: 'invalid_config',
+      message: 'refused',
+      diagnostics: [diagnostic, { nonsense: true }],
+    });
+    expect(error.diagnostics).toEqual([diagnostic]);
+    expect(toIpcError({ kind: 'io', message: 'x' }).diagnostics).toEqual([]);
+  });
+
   it('passes an IpcError through unchanged', () => {
     const original = new IpcError('keyring', 'locked');
     expect(toIpcError(original)).toBe(original);
@@ -117,6 +137,7 @@ describe('config commands', () => {
     aliases: [],
     primary: null,
     fallbacks: [],
+    apis: ['openai-completions'],
   };
 
   it('passes the revision and the edit to config_apply', async () => {

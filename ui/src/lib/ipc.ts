@@ -10,6 +10,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AppStatus,
   RouteHealth,
+  ConfigDiagnostic,
   ConfigView,
   ImportSummary,
   ConfigEdit,
@@ -45,19 +46,30 @@ export const UI_ERROR_KINDS = {
 
 /**
  * A failed IPC call. The Rust side rejects with `{ kind, message }` objects; a refused value
- * also names its input (`field`, and `index` in a list) so a form can show the message beside it.
+ * also names its input (`field`, and `index` in a list) so a form can show the message beside
+ * it, and a refused config edit adds `diagnostics`, each with the config path of its field.
  */
 export class IpcError extends Error {
   readonly kind: string;
   readonly field: string | undefined;
   readonly index: number | undefined;
+  readonly diagnostics: readonly ConfigDiagnostic[];
 
-  constructor(kind: string, message: string, field?: string, index?: number) {
+  constructor(
+    kind: string,
+    message: string,
+    details: {
+      field?: string | undefined;
+      index?: number | undefined;
+      diagnostics?: readonly ConfigDiagnostic[];
+    } = {},
+  ) {
     super(message);
     this.name = 'IpcError';
     this.kind = kind;
-    this.field = field;
-    this.index = index;
+    this.field = details.field;
+    this.index = details.index;
+    this.diagnostics = details.diagnostics ?? [];
   }
 }
 
@@ -69,6 +81,10 @@ function nonEmpty(value: unknown): value is string {
   return typeof value === 'string' && value.trim().length > 0;
 }
 
+function isDiagnostic(value: unknown): value is ConfigDiagnostic {
+  return isRecord(value) && typeof value.path === 'string' && typeof value.message === 'string';
+}
+
 /** Turn anything an `invoke` may reject with into an {@link IpcError}. */
 export function toIpcError(error: unknown): IpcError {
   if (error instanceof IpcError) return error;
@@ -76,9 +92,11 @@ export function toIpcError(error: unknown): IpcError {
   if (isRecord(error)) {
     const kind = nonEmpty(error.kind) ? error.kind : UI_ERROR_KINDS.unknown;
     if (nonEmpty(error.message)) {
-      const field = nonEmpty(error.field) ? error.field : undefined;
-      const index = typeof error.index === 'number' ? error.index : undefined;
-      return new IpcError(kind, error.message, field, index);
+      return new IpcError(kind, error.message, {
+        field: nonEmpty(error.field) ? error.field : undefined,
+        index: typeof error.index === 'number' ? error.index : undefined,
+        diagnostics: Array.isArray(error.diagnostics) ? error.diagnostics.filter(isDiagnostic) : [],
+      });
     }
     if (error instanceof Error) return new IpcError(kind, error.name);
     if (kind !== UI_ERROR_KINDS.unknown) return new IpcError(kind, `The app reported "${kind}".`);
@@ -115,7 +133,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const CONFIG_ERROR_KINDS = {
   /** The file changed on disk since it was loaded: reload, then apply the edit again. */
   conflict: 'conflict',
-  /** The config (or the edit) has errors; the message lists `file:line:col: path: message`. */
+  /** The config (or the edit) has errors, each in `diagnostics` with its config path. */
   invalidConfig: 'invalid_config',
   /** The file uses `$include` where Switchboard would write; edit it by hand. */
   notWritable: 'not_writable',

@@ -77,6 +77,7 @@ export function sampleView(overrides: Partial<ConfigView> = {}): ConfigView {
     aliases: [],
     primary: null,
     fallbacks: [],
+    apis: ['openai-completions', 'openai-responses', 'anthropic-messages'],
     ...overrides,
   };
 }

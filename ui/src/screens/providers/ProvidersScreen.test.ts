@@ -3,8 +3,8 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../../App.svelte';
-import type { ConfigProvider, KeysStatus } from '../../lib/ipc';
-import { mockBackend, resetLocation, sampleView } from '../../test/fixtures';
+import type { ConfigEdit, ConfigProvider, KeysStatus } from '../../lib/ipc';
+import { mockBackend, resetLocation, sampleReport, sampleView } from '../../test/fixtures';
 import { problemsAt, problemsFromMessage } from './providers.svelte';
 
 const KEY = 'sk-test-never-in-the-page-9999';
@@ -20,6 +20,7 @@ function provider(overrides: Partial<ConfigProvider> = {}): ConfigProvider {
     timeoutSeconds: null,
     key: 'none',
     hasHeaders: false,
+    headers: [],
     models: [
       {
         ref: 'openai/gpt-5',
@@ -43,6 +44,8 @@ function provider(overrides: Partial<ConfigProvider> = {}): ConfigProvider {
 function backend() {
   let stored: string | undefined;
   const replies: string[] = [];
+  const applied: ConfigEdit[] = [];
+  const added: { kind: string; baseUrl: string }[] = [];
   const keys = (): KeysStatus => ({
     keychain: { available: true, detail: 'ok' },
     providers: [
@@ -82,20 +85,38 @@ function backend() {
           message: 'tested',
         }),
       config_apply: (args) => {
-        const edit = args.edit as { op: string; model?: { maxTokens?: number } };
-        if (edit.op === 'upsertModel' && (edit.model?.maxTokens ?? 0) > 400000)
-          // eslint-disable-next-line @typescript-eslint/only-throw-error -- Rust rejects with {kind, message}
+        const edit = args.edit as ConfigEdit;
+        applied.push(edit);
+        const model = edit.op === 'upsertProvider' ? edit.provider.models?.[0] : undefined;
+        if ((model?.maxTokens ?? 0) > 400000)
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- Rust rejects with {kind, message, diagnostics}
           throw {
             kind: 'invalid_config',
-            message:
-              '<edit>: models.providers.openai.models[0].maxTokens: maxTokens must not exceed contextWindow',
+            message: 'refused',
+            diagnostics: [
+              {
+                severity: 'error',
+                file: '<edit>',
+                line: 0,
+                column: 0,
+                path: 'models.providers.openai.models[0].maxTokens',
+                message: 'maxTokens must not exceed contextWindow',
+                sourceLine: null,
+                sourceColumn: 0,
+              },
+            ],
           };
         return record(sampleView({ exists: true, revision: 'r2', providers: [provider()] }));
+      },
+      discovery_scan: () => sampleReport(),
+      discovery_add_profiles: (args) => {
+        added.push(...(args.servers as { kind: string; baseUrl: string }[]));
+        return [{ provider: 'lmstudio', models: ['qwen/qwen3-8b'], warnings: [] }];
       },
       config_import_openclaw: () => ({ imported: ['anthropic'], skipped: [] }),
     },
   });
-  return { calls, replies, stored: () => stored };
+  return { calls, replies, applied, added, stored: () => stored };
 }
 
 afterEach(() => {
@@ -132,36 +153,123 @@ describe('ProvidersScreen', () => {
     );
   });
 
-  it('shows a refused edit next to its field', async () => {
+  it('shows a refused edit next to its field and keeps what was typed', async () => {
     resetLocation('#/providers');
     backend();
     const user = userEvent.setup();
     render(App);
-    await user.click(await screen.findByTestId('model-edit-gpt-5'));
-    const max = screen.getByTestId('model-max-gpt-5');
+    await user.click(await screen.findByTestId('provider-edit-openai'));
+    const max = screen.getByTestId('model-0-maxTokens');
     await user.clear(max);
     await user.type(max, '500000');
-    await user.click(screen.getByTestId('model-save-gpt-5'));
-    expect(await screen.findByTestId('model-max-error-gpt-5')).toHaveTextContent(
-      'maxTokens must not exceed contextWindow',
-    );
+    await user.click(screen.getByTestId('editor-save'));
+    const error = await screen.findByTestId('model-0-maxTokens-error');
+    expect(error).toHaveTextContent('maxTokens must not exceed contextWindow');
     expect(max).toHaveAttribute('aria-invalid', 'true');
+    expect(max).toHaveAttribute('aria-describedby', error.id);
+    expect(max).toHaveValue(500000);
+    expect(screen.getByTestId('editor-url')).not.toHaveAttribute('aria-invalid');
   });
 
-  it('edits the base URL and API, keeping the rest of the provider', async () => {
+  it('edits base URL, headers, cost, reasoning and input in one edit', async () => {
     resetLocation('#/providers');
     const fake = backend();
     const user = userEvent.setup();
     render(App);
     await user.click(await screen.findByTestId('provider-edit-openai'));
-    const url = screen.getByTestId('provider-url-openai');
+    const url = screen.getByTestId('editor-url');
     await user.clear(url);
     await user.type(url, 'https://eu.api.example.com/v1');
-    await user.click(screen.getByTestId('provider-save-openai'));
-    await waitFor(() =>
-      expect(screen.queryByTestId('provider-url-openai')).not.toBeInTheDocument(),
-    );
-    expect(fake.calls).toContain('config_apply');
+    await user.click(screen.getByTestId('editor-header-add'));
+    await user.type(screen.getByTestId('editor-header-name-0'), 'X-Title');
+    await user.type(screen.getByTestId('editor-header-value-0'), 'Switchboard');
+    await user.type(screen.getByTestId('model-0-cost-input'), '1.25');
+    await user.click(screen.getByTestId('model-0-reasoning'));
+    await user.click(screen.getByTestId('model-0-input-image'));
+    await user.click(screen.getByTestId('editor-save'));
+    await waitFor(() => expect(screen.queryByTestId('provider-editor')).not.toBeInTheDocument());
+    expect(fake.applied).toHaveLength(1);
+    const edit = fake.applied[0];
+    if (edit?.op !== 'upsertProvider') throw new Error(`unexpected ${edit?.op}`);
+    expect(edit.provider.baseUrl).toBe('https://eu.api.example.com/v1');
+    expect(edit.provider.headers).toEqual([
+      { name: 'X-Title', value: { kind: 'text', value: 'Switchboard' } },
+    ]);
+    expect(edit.provider.models?.[0]).toMatchObject({
+      id: 'gpt-5',
+      reasoning: true,
+      input: ['text', 'image'],
+      cost: { input: 1.25, output: 0 },
+    });
+  });
+
+  it('adds a custom provider from the preset; Esc and Cancel write nothing', async () => {
+    resetLocation('#/providers');
+    const fake = backend();
+    const user = userEvent.setup();
+    render(App);
+    await user.click(await screen.findByTestId('providers-add'));
+    await user.click(await screen.findByTestId('add-preset-custom'));
+    const id = screen.getByTestId('editor-id');
+    expect(id).toHaveFocus();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByTestId('provider-editor')).not.toBeInTheDocument();
+    expect(screen.getByTestId('providers-add')).toHaveFocus();
+
+    await user.click(screen.getByTestId('providers-add'));
+    await user.click(await screen.findByTestId('add-preset-custom'));
+    await user.type(screen.getByTestId('editor-id'), 'openai');
+    await user.click(screen.getByTestId('editor-save'));
+    expect(await screen.findByTestId('editor-id-error')).toHaveTextContent('exists already');
+    await user.clear(screen.getByTestId('editor-id'));
+    await user.type(screen.getByTestId('editor-id'), 'work');
+    await user.type(screen.getByTestId('editor-url'), 'http://127.0.0.1:9000/v1');
+    await user.type(screen.getByTestId('model-0-id'), 'm1');
+    await user.type(screen.getByTestId('model-0-name'), 'Model one');
+    expect(fake.applied).toHaveLength(0);
+    await user.click(screen.getByTestId('editor-save'));
+    await waitFor(() => expect(fake.applied).toHaveLength(1));
+    expect(fake.applied[0]).toMatchObject({
+      op: 'upsertProvider',
+      provider: {
+        id: 'work',
+        baseUrl: 'http://127.0.0.1:9000/v1',
+        headers: [],
+        models: [{ id: 'm1', name: 'Model one', contextWindow: 128000, previousId: null }],
+      },
+    });
+  });
+
+  it('adds a detected local server as a profile', async () => {
+    resetLocation('#/providers');
+    const fake = backend();
+    const user = userEvent.setup();
+    render(App);
+    await user.click(await screen.findByTestId('providers-add'));
+    const server = await screen.findByTestId('add-server-lmstudio');
+    expect(server).toHaveTextContent('http://127.0.0.1:1234/v1 · 2 models');
+    expect(screen.queryByTestId('add-server-ollama')).not.toBeInTheDocument();
+    await user.click(within(server).getByRole('button', { name: 'Add' }));
+    await waitFor(() => expect(screen.queryByTestId('provider-add')).not.toBeInTheDocument());
+    expect(fake.added).toEqual([{ kind: 'lmstudio', baseUrl: 'http://127.0.0.1:1234/v1' }]);
+    expect(screen.getByTestId('providers-notice')).toHaveTextContent('Added lmstudio.');
+    expect(fake.applied).toHaveLength(0);
+  });
+
+  it('warns about a credential typed into a header', async () => {
+    resetLocation('#/providers');
+    backend();
+    const user = userEvent.setup();
+    render(App);
+    await user.click(await screen.findByTestId('provider-edit-openai'));
+    await user.click(screen.getByTestId('editor-header-add'));
+    await user.type(screen.getByTestId('editor-header-name-0'), 'Authorization');
+    const value = screen.getByTestId('editor-header-value-0');
+    await user.type(value, 'Bearer abc');
+    expect(screen.getByText(/looks like a credential/)).toBeInTheDocument();
+    await user.clear(value);
+    await user.type(value, 'Bearer ${{WORK_TOKEN}');
+    expect(screen.queryByText(/looks like a credential/)).not.toBeInTheDocument();
   });
 
   it('imports from OpenClaw and shows the config path', async () => {

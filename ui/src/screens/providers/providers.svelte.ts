@@ -10,6 +10,7 @@ import {
   type ConfigDiagnostic,
   type ConfigEdit,
   type ConfigView,
+  type DetectedServer,
   type IpcError,
   type KeysStatus,
   type KeyStatus,
@@ -25,6 +26,8 @@ export type ProvidersBackend = Pick<
   | 'keysSet'
   | 'keysDelete'
   | 'keysTest'
+  | 'discoveryScan'
+  | 'discoveryAddProfiles'
 >;
 
 type Phase = 'idle' | 'loading' | 'ready' | 'error';
@@ -94,6 +97,16 @@ export class ProvidersStore {
     return this.#view !== undefined && this.#view.exists && !this.#view.valid;
   }
 
+  /** Problems of the last refused edit (or of the form's own checks), by config path. */
+  get editProblems(): FieldProblem[] {
+    return this.#editProblems;
+  }
+
+  /** Shows `problems` as if the core had refused the edit (the form's own checks). */
+  setEditProblems(problems: FieldProblem[]): void {
+    this.#editProblems = problems;
+  }
+
   /** View diagnostics and refused-edit problems together. */
   get problems(): FieldProblem[] {
     const fromView = (this.#view?.diagnostics ?? []).map((d) => ({
@@ -140,7 +153,13 @@ export class ProvidersStore {
       const e = toIpcError(error);
       if (e.kind === ipc.CONFIG_ERROR_KINDS.conflict) await this.load();
       if (e.kind === ipc.CONFIG_ERROR_KINDS.invalidConfig)
-        this.#editProblems = problemsFromMessage(e.message);
+        this.#editProblems =
+          e.diagnostics.length > 0
+            ? // Warnings ride along with a refusal; only errors mark a field invalid.
+              e.diagnostics
+                .filter((d) => d.severity === 'error')
+                .map((d) => ({ path: d.path, message: d.message }))
+            : problemsFromMessage(e.message);
       return e;
     }
   }
@@ -175,6 +194,24 @@ export class ProvidersStore {
 
   testKey(provider: string, key?: string): ReturnType<ProvidersBackend['keysTest']> {
     return this.#api.keysTest(provider, key);
+  }
+
+  /** Local servers that answer now (running), for "Add provider". */
+  async scan(): Promise<DetectedServer[]> {
+    const report = await this.#api.discoveryScan();
+    return report.servers.filter((s) => s.status === 'running');
+  }
+
+  /** Writes `server` as a provider profile (with its models), then reloads. */
+  async addServer(server: DetectedServer): Promise<IpcError | undefined> {
+    try {
+      const added = await this.#api.discoveryAddProfiles([server]);
+      this.notice = `Added ${added.map((a) => a.provider).join(', ') || 'nothing'}.`;
+      await this.load();
+      return undefined;
+    } catch (error) {
+      return toIpcError(error);
+    }
   }
 
   async importOpenclaw(): Promise<IpcError | undefined> {

@@ -29,6 +29,7 @@ struct OpenClawSchema {
     models: Schema,
     agent_model: Schema,
     agent_models: Schema,
+    apis: Vec<String>,
 }
 
 static SCHEMA: LazyLock<OpenClawSchema> = LazyLock::new(|| {
@@ -53,8 +54,22 @@ static SCHEMA: LazyLock<OpenClawSchema> = LazyLock::new(|| {
         models: schema("models"),
         agent_model: schema("agentModel"),
         agent_models: schema("agentModels"),
+        apis: json
+            .pointer("/models/properties/providers/additionalProperties/properties/api/enum")
+            .and_then(serde_json::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|k| k.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 });
+
+/// The `api` ids OpenClaw accepts (`MODEL_APIS`), in its order.
+pub fn model_apis() -> &'static [String] {
+    &SCHEMA.apis
+}
 
 /// Validates a whole config tree (after `$include` and `${VAR}` processing).
 pub fn validate(root: &Node, diags: &mut Diags) {
@@ -162,5 +177,9 @@ mod tests {
         assert!(s.agents_defaults_keys.iter().any(|k| k == "model"));
         assert!(s.models.property("providers").is_some());
         assert!(s.agent_model.any_of.len() == 2);
+        let apis = model_apis();
+        assert_eq!(apis.len(), 11, "{apis:?}");
+        assert_eq!(apis[0], "openai-completions");
+        assert!(apis.iter().any(|a| a == "anthropic-messages"));
     }
 }

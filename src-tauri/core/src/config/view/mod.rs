@@ -34,6 +34,12 @@ pub struct DiagnosticView {
     pub path: String,
     /// What is wrong (never a secret).
     pub message: String,
+    /// The text of line `line` of `file` (redacted, shortened around `column`), when the file
+    /// could be read; filled by [`load`].
+    pub source_line: Option<String>,
+    /// The 1-based column within `source_line` (it differs from `column` when the line was
+    /// shortened).
+    pub source_column: u32,
 }
 
 impl From<&Diagnostic> for DiagnosticView {
@@ -45,6 +51,8 @@ impl From<&Diagnostic> for DiagnosticView {
             column: d.col,
             path: d.path.clone(),
             message: crate::logging::redact::redact(&d.message).into_owned(),
+            source_line: None,
+            source_column: 0,
         }
     }
 }
@@ -166,8 +174,10 @@ pub struct ProviderView {
     pub timeout_seconds: Option<f64>,
     /// The kind of key; never the key.
     pub key: KeyKind,
-    /// Whether extra headers are configured (their values are never shown).
+    /// Whether extra headers are configured.
     pub has_headers: bool,
+    /// The headers, values shown only where they cannot be secret.
+    pub headers: Vec<HeaderView>,
     /// The models.
     pub models: Vec<ModelView>,
 }
@@ -208,6 +218,8 @@ pub struct ConfigView {
     pub primary: Option<String>,
     /// The fallbacks, in order, as written.
     pub fallbacks: Vec<String>,
+    /// The `api` ids OpenClaw accepts, from its schema.
+    pub apis: Vec<String>,
 }
 
 impl ConfigView {
@@ -286,6 +298,7 @@ pub fn of(loaded: &Loaded, revision: Option<String>) -> ConfigView {
             timeout_seconds: p.timeout_seconds,
             key: KeyKind::of(p.api_key.as_ref()),
             has_headers: p.headers.is_some(),
+            headers: headers::views(p.headers.as_ref()),
             models: p
                 .models
                 .iter()
@@ -329,6 +342,7 @@ pub fn of(loaded: &Loaded, revision: Option<String>) -> ConfigView {
             .as_ref()
             .map(|m| m.fallbacks().to_vec())
             .unwrap_or_default(),
+        apis: super::schema::model_apis().to_vec(),
     }
 }
 
@@ -353,6 +367,14 @@ fn read_revision(path: &Path) -> Result<Option<(Vec<u8>, String)>, ConfigError> 
 
 /// Loads `path` (looking variables up with `env`) with the revision of the bytes it read.
 fn load_revision(path: &Path, env: Lookup<'_>) -> Result<(Loaded, Option<String>), ConfigError> {
+    load_bytes(path, env).map(|(loaded, read)| (loaded, read.map(|(_, rev)| rev)))
+}
+
+/// The bytes of a file and their revision, if it exists.
+type Read = Option<(Vec<u8>, String)>;
+
+/// [`load_revision`], with the bytes read.
+fn load_bytes(path: &Path, env: Lookup<'_>) -> Result<(Loaded, Read), ConfigError> {
     let read = read_revision(path)?;
     let loaded = match &read {
         Some((bytes, _)) => match std::str::from_utf8(bytes) {
@@ -373,13 +395,16 @@ fn load_revision(path: &Path, env: Lookup<'_>) -> Result<(Loaded, Option<String>
             path: path.to_path_buf(),
         });
     }
-    Ok((loaded, read.map(|(_, rev)| rev)))
+    Ok((loaded, read))
 }
 
-/// Loads the config at `path` as a view.
+/// Loads the config at `path` as a view, each diagnostic with its source line.
 pub fn load(path: &Path, env: Lookup<'_>) -> Result<ConfigView, ConfigError> {
-    let (loaded, revision) = load_revision(path, env)?;
-    Ok(of(&loaded, revision))
+    let (loaded, read) = load_bytes(path, env)?;
+    let (bytes, revision) = read.unzip();
+    let mut view = of(&loaded, revision);
+    source::fill(&mut view.diagnostics, path, bytes.as_deref());
+    Ok(view)
 }
 
 /// Applies `edit` to the config at `path` and saves it, if the file still has `revision` (the
@@ -437,8 +462,11 @@ pub fn export_openclaw(
 }
 
 mod edit;
+mod headers;
+mod source;
 
 pub use edit::{CostInput, EditInput, KeyInput, ModelInput, ProviderInput};
+pub use headers::{is_secret_header, HeaderInput, HeaderValueInput, HeaderView};
 
 #[cfg(test)]
 mod tests;

@@ -101,8 +101,21 @@ fn diagnostics_are_data() {
     let keys: Vec<_> = json.as_object().expect("object").keys().cloned().collect();
     assert_eq!(
         keys,
-        ["column", "file", "line", "message", "path", "severity"]
+        [
+            "column",
+            "file",
+            "line",
+            "message",
+            "path",
+            "severity",
+            "sourceColumn",
+            "sourceLine"
+        ]
     );
+    let line = d.source_line.as_deref().expect("source line");
+    assert!(line.starts_with("  models: { providers"), "{line}");
+    let caret = line.chars().nth(d.source_column as usize - 1);
+    assert_eq!(caret, Some('"'), "the caret is under \"big\": {line}");
     assert_eq!(json["severity"], "error");
 }
 
@@ -213,4 +226,137 @@ fn masks_only_user_info() {
     assert_eq!(mask_user_info("http://h:1/v1"), "http://h:1/v1");
     assert_eq!(mask_user_info("http://a:b@h/v1@x"), "http://***@h/v1@x");
     assert_eq!(mask_user_info("not a url"), "not a url");
+}
+
+#[test]
+fn a_diagnostic_in_an_included_file_shows_that_files_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("config.json5");
+    std::fs::write(&path, "{\n  models: { $include: \"./models.json5\" },\n}\n").expect("write");
+    std::fs::write(
+        dir.path().join("models.json5"),
+        "{\n  providers: {\n    x: { baseUrl: \"http://h/v1\", apiKey: \"sk-include-secret-123456789\", models: [{ id: \"m\", name: \"M\", contextWindow: -5 }] },\n  },\n}\n",
+    )
+    .expect("write include");
+    let view = load(&path, &env).expect("loads");
+    let d = view
+        .diagnostics
+        .iter()
+        .find(|d| d.path.ends_with("contextWindow"))
+        .expect("contextWindow diagnostic");
+    assert!(d.file.ends_with("models.json5"), "{}", d.file);
+    assert_eq!(d.line, 3);
+    let line = d.source_line.as_deref().expect("source line");
+    assert!(line.contains("contextWindow: -5"), "{line}");
+    assert!(!line.contains("sk-include-secret"), "{line}");
+    assert_eq!(line.chars().nth(d.source_column as usize - 1), Some('-'));
+}
+
+fn upsert(provider: serde_json::Value) -> EditInput {
+    serde_json::from_value(serde_json::json!({ "op": "upsertProvider", "provider": provider }))
+        .expect("parses")
+}
+
+#[test]
+fn a_whole_provider_is_written_in_one_edit_with_headers_and_models() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("new.json5");
+    let edit = upsert(serde_json::json!({
+        "id": "work",
+        "baseUrl": "http://127.0.0.1:9/v1",
+        "api": "openai-completions",
+        "headers": [
+            { "name": "X-Title", "value": { "kind": "text", "value": "Switchboard" } },
+            { "name": "Authorization", "value": { "kind": "text", "value": "Bearer ${WORK_TOKEN}" } },
+        ],
+        "models": [{
+            "id": "m1", "name": "M1", "contextWindow": 32768, "maxTokens": 4096,
+            "reasoning": true, "input": ["text", "image"],
+            "cost": { "input": 0.5, "output": 1.5, "cacheRead": 0.05, "cacheWrite": 0.6 },
+        }],
+    }));
+    let view = apply(&path, None, edit, &env).expect("applies");
+    let p = &view.providers[0];
+    assert_eq!(p.headers.len(), 2);
+    assert_eq!(p.headers[1].value.as_deref(), Some("Bearer ${WORK_TOKEN}"));
+    let m = &p.models[0];
+    assert!(m.reasoning);
+    assert_eq!(m.input, ["text", "image"]);
+    assert_eq!(m.cost.cache_write, 0.6);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        text.contains("X-Title") && text.contains("${WORK_TOKEN}"),
+        "{text}"
+    );
+
+    // Headers and models left out are kept; a rename keeps the model's unmodelled keys.
+    std::fs::write(
+        &path,
+        "{ models: { providers: { work: { baseUrl: \"https://u:pw@h.test/v1\", headers: { Authorization: \"Bearer literal-token-kept\" }, models: [{ id: \"m1\", name: \"M1\", compat: { supportsTools: false } }] } } } }",
+    )
+    .expect("rewrite");
+    let view = load(&path, &env).expect("loads");
+    assert_eq!(view.providers[0].headers[0].value, None, "hidden");
+    let edit = upsert(serde_json::json!({
+        "id": "work",
+        "baseUrl": view.providers[0].base_url,
+        "headers": [{ "name": "Authorization" }],
+        "models": [{ "id": "m2", "previousId": "m1", "name": "M2" }],
+    }));
+    apply(&path, view.revision.as_deref(), edit, &env).expect("applies");
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        text.contains("https://u:pw@h.test/v1"),
+        "masked URL sent back keeps the real one: {text}"
+    );
+    assert!(text.contains("literal-token-kept"), "kept header: {text}");
+    assert!(
+        text.contains("supportsTools") && text.contains("m2") && !text.contains("\"m1\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn refused_provider_edits_name_the_field_and_leave_the_file_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path());
+    let before = std::fs::read(&path).expect("read");
+    let view = load(&path, &env).expect("loads");
+    let cases = [
+        (
+            serde_json::json!({ "id": "hosted", "baseUrl": "ftp://x" }),
+            "models.providers.hosted.baseUrl",
+        ),
+        (
+            serde_json::json!({ "id": "hosted", "baseUrl": "https://h/v1",
+                "models": [{ "id": "a", "name": "A" }, { "id": "b", "name": "B", "contextWindow": -1 }] }),
+            "models.providers.hosted.models[1].contextWindow",
+        ),
+        (
+            serde_json::json!({ "id": "hosted", "baseUrl": "https://h/v1",
+                "models": [{ "id": "a", "name": "A" }, { "id": "a", "name": "B" }] }),
+            "models.providers.hosted.models[1].id",
+        ),
+        (
+            serde_json::json!({ "id": "hosted", "baseUrl": "https://h/v1",
+                "headers": [{ "name": "X-Api-Key", "value": { "kind": "text", "value": "abcdef123456" } }] }),
+            "models.providers.hosted.headers.X-Api-Key",
+        ),
+        (
+            serde_json::json!({ "id": "hosted", "baseUrl": "https://h/v1", "api": "nope" }),
+            "models.providers.hosted.api",
+        ),
+    ];
+    for (input, field) in cases {
+        let err = apply(&path, view.revision.as_deref(), upsert(input.clone()), &env)
+            .expect_err("refused");
+        let paths: Vec<_> = err.diagnostics().iter().map(|d| d.path.as_str()).collect();
+        assert!(paths.contains(&field), "{input}: {paths:?}");
+        assert!(!err.to_string().contains("abcdef123456"));
+    }
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        before,
+        "file unchanged"
+    );
 }
