@@ -146,11 +146,13 @@ async fn with_a_tray_host_closing_keeps_the_app_and_the_tray_menu_opens_and_quit
     let mut moved = false;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while !moved && tokio::time::Instant::now() < deadline {
+        // The menu is rebuilt when the config changes, so an id read just before can be gone
+        // by the next call: read both again.
         let menu = host.menu(&item).await.expect("tray menu");
-        let models = host
-            .submenu(&item, entry(&menu, "Primary model").id)
-            .await
-            .expect("primary model submenu");
+        let Ok(models) = host.submenu(&item, entry(&menu, "Primary model").id).await else {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        };
         moved = models
             .iter()
             .any(|e| e.label == "local/minimax" && e.checked)
