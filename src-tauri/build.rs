@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "discovery_scan",
     "discovery_add_profiles",
     "discovery_load_model",
+    "discovery_load_route_model",
     "keys_status",
     "keys_set",
     "keys_delete",

@@ -343,3 +343,58 @@ async fn an_answer_cut_off_mid_stream_can_be_retried_on_the_next_route() {
     assert_eq!(last["status"], "complete", "{loaded}");
     app.close().await;
 }
+
+#[tokio::test]
+async fn load_the_model_asks_lm_studio_to_load_it_and_the_question_is_answered() {
+    use switchboard_fakes::lmstudio;
+    // LM Studio without just-in-time loading, and nothing loaded.
+    let fake = lmstudio::start(
+        lmstudio::Script::v1()
+            .nothing_loaded()
+            .jit_off()
+            .answer(Script::reply("Loaded and answering.")),
+    )
+    .expect("fake LM Studio");
+    let url = fake.url();
+    let app = App::launch_with(DesktopOptions::default(), |desktop| {
+        let config = desktop.config_file();
+        desktop.set_env("SWITCHBOARD_CONFIG", &config.display().to_string());
+        std::fs::create_dir_all(config.parent().expect("dir")).expect("mkdir");
+        let text = format!(
+            "{{ agents: {{ defaults: {{ model: {{ primary: \"lmstudio/qwen/qwen3-8b\" }} }} }},\n\
+             models: {{ providers: {{ lmstudio: {{ baseUrl: \"{url}/v1\", \
+             api: \"openai-responses\", models: [{{ id: \"qwen/qwen3-8b\", \
+             name: \"Qwen3 8B\" }}] }} }} }} }}\n"
+        );
+        std::fs::write(&config, text).expect("write config");
+    })
+    .await;
+    app.wait_for("[data-testid=chat-model-badge]").await;
+    send(&app, "Are you there?").await;
+    let button = app.wait_for("[data-testid=message-load-model]").await;
+    let error = app
+        .wait_for("[data-testid=message-error]")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(error.contains("No models loaded"), "{error}");
+    app.screenshot("chat-load-model").await;
+    button.click().await.expect("click load");
+    wait_js(
+        &app,
+        "const all = document.querySelectorAll('[data-testid=message-assistant]'); \
+         const last = all[all.length - 1]; \
+         return all.length === 2 && last.dataset.status === 'complete' \
+           && last.textContent.includes('Loaded and answering.')",
+        "the answer after loading",
+    )
+    .await;
+    let loads = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/v1/models/load")
+        .count();
+    assert_eq!(loads, 1, "LM Studio was not asked to load the model once");
+    app.close().await;
+}

@@ -317,7 +317,7 @@ pub(crate) async fn chat_models(state: State<'_, AppState>) -> Result<ChatModels
 }
 
 /// Whether `base_url` points at this computer.
-fn is_loopback(base_url: &str) -> bool {
+pub(crate) fn is_loopback(base_url: &str) -> bool {
     let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
     let authority = rest.split('/').next().unwrap_or_default();
     let host = match authority.strip_prefix('[') {

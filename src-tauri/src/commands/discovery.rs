@@ -1,5 +1,5 @@
 //! Discovery commands for the Setup wizard: scan the local servers, write the chosen ones as
-//! provider profiles, and ask LM Studio to load a model.
+//! provider profiles, and ask LM Studio to load a model (a detected one, or a configured route's).
 //!
 //! The scan probes the loopback ports in parallel with short timeouts (core's [`Scanner`]).
 //! LM Studio's port is 1234 unless the caller passes another, or `SWITCHBOARD_LMSTUDIO_PORT` is
@@ -210,6 +210,35 @@ pub(crate) async fn discovery_load_model(
     discovery::load_model(&base_url, &model, &options, &mut |_| {})
         .await
         .map_err(discovery_error)
+}
+
+/// Asks the local server behind a configured route (`provider/model` or an alias) to load its
+/// model: the chat's "Load the model" action after LM Studio said no model is loaded. Only
+/// servers on this computer are asked; a hosted provider's URL never gets this request.
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub(crate) async fn discovery_load_route_model(
+    state: State<'_, AppState>,
+    model_ref: String,
+) -> Result<LoadedModel, IpcError> {
+    let router = state.router.get()?;
+    let target = router.target(&model_ref).map_err(|e| IpcError {
+        kind: e.kind().as_str(),
+        message: switchboard_core::logging::redact::redact(&e.to_string()).into_owned(),
+    })?;
+    if !super::chat::is_loopback(&target.base_url) {
+        return Err(invalid(format!(
+            "{model_ref} is not served from this computer, so Switchboard cannot load it"
+        )));
+    }
+    discovery::load_model(
+        &target.base_url,
+        &target.model,
+        &LoadOptions::default(),
+        &mut |_| {},
+    )
+    .await
+    .map_err(discovery_error)
 }
 
 #[cfg(test)]

@@ -125,6 +125,9 @@ pub struct Script {
     /// How chat models answer `/v1/responses` (its `models` list is not used: the downloaded
     /// models are); the default answers "OK.".
     pub answer: openai::Script,
+    /// Just-in-time loading (on by default): a chat request loads its model. Off, a request
+    /// for a model that is not loaded gets LM Studio's "No models loaded" 400.
+    pub jit: bool,
 }
 
 impl Script {
@@ -152,6 +155,7 @@ impl Script {
             token: None,
             load_delay: Duration::ZERO,
             answer: openai::Script::reply("OK."),
+            jit: true,
         }
     }
 
@@ -192,6 +196,12 @@ impl Script {
     /// Loads take `delay`.
     pub fn load_delay(mut self, delay: Duration) -> Self {
         self.load_delay = delay;
+        self
+    }
+
+    /// Just-in-time loading off: chat requests need their model loaded first.
+    pub fn jit_off(mut self) -> Self {
+        self.jit = false;
         self
     }
 
@@ -310,6 +320,13 @@ async fn handle(
                 .iter()
                 .find(|m| m.key == model && m.kind != Kind::Embedding);
             if let Some(found) = chat_model {
+                if !shared.script.jit && found.loaded_context.is_none() {
+                    // As LM Studio ≥ 0.4 words it (shared/reference/lmstudio-api.md).
+                    return reply(
+                        400,
+                        &json!({"error": {"message": "No models loaded. Please load a model in the developer page or use the 'lms load' command.", "type": "invalid_request_error", "param": "model", "code": null}}),
+                    );
+                }
                 if let Some((status, message)) = &found.chat_error {
                     return reply(
                         *status,

@@ -189,6 +189,14 @@ export function discoveryAddProfiles(
   });
 }
 
+/**
+ * `discovery_load_route_model`: asks the local server behind a configured route
+ * (`provider/model` or alias) to load its model (LM Studio without just-in-time loading).
+ */
+export function discoveryLoadRouteModel(modelRef: string): Promise<LoadedModel> {
+  return call<LoadedModel>('discovery_load_route_model', { modelRef });
+}
+
 /** `discovery_load_model`: asks LM Studio at `baseUrl` to load `model`. */
 export function discoveryLoadModel(
   baseUrl: string,

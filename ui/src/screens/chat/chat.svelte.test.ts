@@ -48,6 +48,12 @@ function setup() {
       return Promise.resolve<ChatStarted>({ requestId: 8, conversationId: 3 });
     }),
     chatCancel: vi.fn().mockResolvedValue(true),
+    discoveryLoadRouteModel: vi.fn().mockResolvedValue({
+      model: 'p/m',
+      instanceId: 'm',
+      contextLength: 4096,
+      loadTimeSeconds: 1,
+    }),
   };
   const store = new ChatStore(
     api,
@@ -208,5 +214,51 @@ describe('ChatStore', () => {
     expect(store.messages[2]?.content).toBe('whole answer');
     expect(store.messages[2]?.status).toBe('complete');
     expect(store.messages[1]?.content).toBe('half an');
+  });
+});
+
+describe('load the model', () => {
+  it("loads the failed answer's model, then asks the question again", async () => {
+    const { api, store, emit, frame } = setup();
+    await store.init();
+    await store.send('Hi');
+    emit({ event: 'started', data: { model: 'p/m', messageId: 2 } });
+    emit({
+      event: 'error',
+      data: {
+        kind: 'bad_request',
+        message: 'No models loaded. Please load a model.',
+        retryNext: false,
+      },
+    });
+    frame();
+    const failed = store.messages[store.messages.length - 1]!;
+    expect(failed.status).toBe('failed');
+    const retried = store.loadModelAndRetry(failed);
+    expect(store.loadingModel).toBe('p/m');
+    expect(await retried).toBe(true);
+    expect(api.discoveryLoadRouteModel).toHaveBeenCalledWith('p/m');
+    expect(api.chatSend).toHaveBeenCalledTimes(2);
+    expect(store.loadingModel).toBeNull();
+  });
+
+  it('shows why a load failed and does not ask again', async () => {
+    const { api, store, emit, frame } = setup();
+    await store.init();
+    await store.send('Hi');
+    emit({ event: 'started', data: { model: 'p/m', messageId: 2 } });
+    emit({
+      event: 'error',
+      data: { kind: 'bad_request', message: 'No models loaded.', retryNext: false },
+    });
+    frame();
+    api.discoveryLoadRouteModel.mockRejectedValueOnce({
+      kind: 'unreachable',
+      message: 'LM Studio is gone',
+    });
+    const failed = store.messages[store.messages.length - 1]!;
+    expect(await store.loadModelAndRetry(failed)).toBe(false);
+    expect(store.error?.message).toBe('LM Studio is gone');
+    expect(api.chatSend).toHaveBeenCalledTimes(1);
   });
 });

@@ -32,7 +32,16 @@ export type ChatBackend = Pick<
   | 'chatSend'
   | 'chatRetryNext'
   | 'chatCancel'
+  | 'discoveryLoadRouteModel'
 >;
+
+/** LM Studio's answer when its model is not loaded (and just-in-time loading is off). */
+const NOT_LOADED = /no models? (?:is |are )?loaded|model is not loaded|load a model/i;
+
+/** Whether "Load the model" can fix this failed answer. */
+export function needsLoading(m: Pick<ViewMessage, 'status' | 'error' | 'model'>): boolean {
+  return m.status === 'failed' && m.model !== null && NOT_LOADED.test(m.error ?? '');
+}
 
 /** A message as the view shows it (saved, or streaming now). */
 export interface ViewMessage {
@@ -101,6 +110,7 @@ export class ChatStore {
   #hits = $state<SearchHit[] | null>(null);
   #error = $state<IpcError | null>(null);
   #loaded = $state(false);
+  #loadingModel = $state<string | null>(null);
   #streaming = $state<ViewMessage | null>(null);
   #requestId: number | null = null;
   #stopAsked = false;
@@ -256,6 +266,27 @@ export class ChatStore {
 
   dismissError(): void {
     this.#error = null;
+  }
+
+  /** The model being loaded for "Load the model", if any. */
+  get loadingModel(): string | null {
+    return this.#loadingModel;
+  }
+
+  /** Asks the local server to load the failed answer's model, then asks again. */
+  async loadModelAndRetry(failed: ViewMessage): Promise<boolean> {
+    const model = failed.model;
+    if (model === null || this.busy || this.#loadingModel !== null) return false;
+    this.#loadingModel = model;
+    try {
+      await this.#api.discoveryLoadRouteModel(model);
+    } catch (e) {
+      this.#error = toIpcError(e);
+      return false;
+    } finally {
+      this.#loadingModel = null;
+    }
+    return this.retry(failed);
   }
 
   /** Sends `text` to the picked model (or the default route); the answer streams in. */

@@ -38,8 +38,9 @@ function answer(over: Partial<ViewMessage> = {}): ViewMessage {
   };
 }
 
-function renderItem(message: ViewMessage, busy = false) {
+function renderItem(message: ViewMessage, busy = false, loadingModel: string | null = null) {
   const onretrynext = vi.fn();
+  const onloadmodel = vi.fn();
   render(MessageItem, {
     message,
     busy,
@@ -47,8 +48,10 @@ function renderItem(message: ViewMessage, busy = false) {
     onretrynext,
     onedit: vi.fn(),
     onproviders: vi.fn(),
+    onloadmodel,
+    loadingModel,
   });
-  return { onretrynext };
+  return { onretrynext, onloadmodel };
 }
 
 describe('route badge', () => {
@@ -94,5 +97,37 @@ describe('route badge', () => {
   it('hides the retry while another answer streams', () => {
     renderItem(answer({ status: 'failed', retryNext: true }), true);
     expect(screen.queryByTestId('message-retry-next')).toBeNull();
+  });
+});
+
+describe('load the model', () => {
+  const notLoaded = (over: Partial<ViewMessage> = {}) =>
+    answer({
+      status: 'failed',
+      content: '',
+      model: 'lmstudio/qwen3-8b',
+      error:
+        "lmstudio/qwen3-8b refused the request (HTTP 400): No models loaded. Please load a model in the developer page or use the 'lms load' command.",
+      errorKind: 'bad_request',
+      route: [],
+      ...over,
+    });
+
+  it('offers "Load the model" when LM Studio says no model is loaded', async () => {
+    const failed = notLoaded();
+    const { onloadmodel } = renderItem(failed);
+    await userEvent.click(screen.getByTestId('message-load-model'));
+    expect(onloadmodel).toHaveBeenCalledWith(failed);
+  });
+
+  it('shows the load in progress, and nothing for other errors', () => {
+    renderItem(notLoaded(), false, 'lmstudio/qwen3-8b');
+    expect(screen.getByTestId('message-load-model')).toBeDisabled();
+    expect(screen.getByTestId('message-load-model')).toHaveTextContent('Loading the model…');
+  });
+
+  it('is not offered for other failures', () => {
+    renderItem(notLoaded({ error: 'rate limit reached', errorKind: 'rate_limit' }));
+    expect(screen.queryByTestId('message-load-model')).toBeNull();
   });
 });
