@@ -361,7 +361,7 @@ async fn a_key_set_in_providers_reaches_the_keychain_and_never_the_page() {
         "missing",
     )
     .await;
-    app.screenshot("providers-list").await;
+    app.screenshot("providers-keys-list").await;
     click(&app, "[data-testid=key-edit-work]").await;
     type_into(&app, "[data-testid=key-input-work]", KEY).await;
     // A focused password field with a blinking caret has crashed WebKit's screenshot under load.
@@ -431,7 +431,7 @@ async fn a_malformed_config_shows_recovery_and_is_never_rewritten() {
     let recovery = text_of(&app, "[data-testid=config-recovery]").await;
     let position = format!("{}:4:", config.display());
     assert!(recovery.contains(&position), "no {position} in {recovery}");
-    app.screenshot("providers-recovery").await;
+    app.screenshot("providers-recovery-malformed").await;
     click(&app, "[data-testid=recovery-reload]").await;
     app.wait_for("[data-testid=config-recovery]").await;
     // The wizard cannot save into it either.
