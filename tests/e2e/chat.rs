@@ -5,9 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use switchboard_fakes::openai::{self, Fault, Script};
-use switchboard_tests::app::{App, UI_TIMEOUT};
+use switchboard_tests::app::App;
 use switchboard_tests::desktop::{Desktop, DesktopOptions};
 
 /// Writes a config with one local provider `fake` at `url` and points the app at it.
@@ -43,20 +43,18 @@ fn hybrid_config(desktop: &mut Desktop, primary: &str, fallback: &str) {
     std::fs::write(&config, text).expect("write config");
 }
 
-async fn js(app: &App, script: &str) -> Value {
-    app.client()
-        .execute(script, Vec::new())
+/// The conversation list, and the newest conversation as `history_load` gives it.
+async fn newest_conversation(app: &App) -> (Value, Value) {
+    let list = app
+        .invoke("history_list", json!({}))
         .await
-        .unwrap_or_else(|e| panic!("{script}: {e}"))
-}
-
-/// Waits until `script` returns true.
-async fn wait_js(app: &App, script: &str, what: &str) {
-    let deadline = Instant::now() + UI_TIMEOUT;
-    while js(app, script).await != Value::Bool(true) {
-        assert!(Instant::now() < deadline, "{what} never happened");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        .expect("history_list");
+    let id = list[0]["id"].as_i64().expect("id");
+    let loaded = app
+        .invoke("history_load", json!({ "conversationId": id }))
+        .await
+        .expect("history_load");
+    (list, loaded)
 }
 
 async fn send(app: &App, text: &str) {
@@ -67,18 +65,6 @@ async fn send(app: &App, text: &str) {
         .click()
         .await
         .expect("send");
-}
-
-async fn invoke(app: &App, command: &str, args: &str) -> Value {
-    let script = format!(
-        "const done = arguments[arguments.length - 1];\n\
-         window.__TAURI_INTERNALS__.invoke('{command}', {args}).then(\n\
-           (r) => done(r), (e) => done({{ rejected: e }}));"
-    );
-    app.client()
-        .execute_async(&script, Vec::new())
-        .await
-        .unwrap_or_else(|e| panic!("{command}: {e}"))
 }
 
 #[tokio::test]
@@ -92,9 +78,7 @@ async fn an_answer_streams_in_with_reasoning_apart_and_is_saved() {
     let app = App::launch_with(DesktopOptions::default(), |d| config_for(d, &url)).await;
     app.wait_for("[data-testid=chat-model-badge]").await;
     send(&app, "What is the answer?").await;
-    wait_js(
-        &app,
-        "return document.querySelector('[data-testid=message-assistant]')?.dataset.status === 'complete'",
+    app.wait_js("return document.querySelector('[data-testid=message-assistant]')?.dataset.status === 'complete'",
         "the answer completing",
     )
     .await;
@@ -113,12 +97,12 @@ async fn an_answer_streams_in_with_reasoning_apart_and_is_saved() {
     app.wait_for("[data-testid=message-answer] [data-copy-code]")
         .await;
     // The Thinking section is there, collapsed.
-    let open = js(
-        &app,
-        "const d = document.querySelector('[data-testid=message-thinking]'); \
+    let open = app
+        .js(
+            "const d = document.querySelector('[data-testid=message-thinking]'); \
          return d ? d.open : null",
-    )
-    .await;
+        )
+        .await;
     assert_eq!(open, Value::Bool(false), "Thinking is missing or open");
     let meta = app
         .wait_for("[data-testid=message-meta]")
@@ -129,10 +113,8 @@ async fn an_answer_streams_in_with_reasoning_apart_and_is_saved() {
     assert!(meta.contains("fake/fake-model"), "{meta}");
     // In the list and in the history database.
     app.wait_for("[data-testid^=conversation-]").await;
-    let list = invoke(&app, "history_list", "{}").await;
+    let (list, loaded) = newest_conversation(&app).await;
     assert_eq!(list[0]["title"], "What is the answer?", "{list}");
-    let id = list[0]["id"].as_i64().expect("id");
-    let loaded = invoke(&app, "history_load", &format!("{{ conversationId: {id} }}")).await;
     let messages = loaded["messages"].as_array().expect("messages");
     assert_eq!(messages.len(), 2, "{loaded}");
     assert_eq!(messages[1]["status"], "complete");
@@ -142,11 +124,8 @@ async fn an_answer_streams_in_with_reasoning_apart_and_is_saved() {
         .unwrap_or_default()
         .contains("42"));
     app.screenshot("chat-answer").await;
-    js(
-        &app,
-        "document.querySelector('[data-testid=message-thinking]').open = true",
-    )
-    .await;
+    app.js("document.querySelector('[data-testid=message-thinking]').open = true")
+        .await;
     app.screenshot("chat-answer-thinking").await;
     app.close().await;
 }
@@ -168,9 +147,7 @@ async fn stop_ends_a_slow_stream_quickly_and_keeps_the_partial_text() {
     let app = App::launch_with(options, |d| config_for(d, &url)).await;
     app.wait_for("[data-testid=chat-model-badge]").await;
     send(&app, "Talk slowly").await;
-    wait_js(
-        &app,
-        "return (document.querySelector('[data-testid=message-answer]')?.textContent ?? '').includes('word word')",
+    app.wait_js("return (document.querySelector('[data-testid=message-answer]')?.textContent ?? '').includes('word word')",
         "the first words",
     )
     .await;
@@ -178,9 +155,7 @@ async fn stop_ends_a_slow_stream_quickly_and_keeps_the_partial_text() {
     let stop = app.wait_for("[data-testid=chat-stop]").await;
     let pressed = Instant::now();
     stop.click().await.expect("stop");
-    wait_js(
-        &app,
-        "return document.querySelector('[data-testid=message-assistant]')?.dataset.status === 'stopped'",
+    app.wait_js("return document.querySelector('[data-testid=message-assistant]')?.dataset.status === 'stopped'",
         "the answer stopping",
     )
     .await;
@@ -188,9 +163,7 @@ async fn stop_ends_a_slow_stream_quickly_and_keeps_the_partial_text() {
     assert!(took < Duration::from_secs(1), "Stop took {took:?}");
     app.wait_for("[data-testid=message-stopped]").await;
     app.wait_for("[data-testid=chat-send]").await;
-    let list = invoke(&app, "history_list", "{}").await;
-    let id = list[0]["id"].as_i64().expect("id");
-    let loaded = invoke(&app, "history_load", &format!("{{ conversationId: {id} }}")).await;
+    let (_, loaded) = newest_conversation(&app).await;
     let answer = &loaded["messages"][1];
     assert_eq!(answer["status"], "stopped", "{loaded}");
     let saved = answer["content"].as_str().unwrap_or_default();
@@ -226,30 +199,27 @@ async fn a_rate_limited_primary_fails_over_and_the_route_badge_says_so() {
     .await;
     app.wait_for("[data-testid=chat-model-badge]").await;
     // The default route (the primary) is picked.
-    let picked = js(
-        &app,
-        "return document.querySelector('[data-testid=chat-model]').value",
-    )
-    .await;
+    let picked = app
+        .js("return document.querySelector('[data-testid=chat-model]').value")
+        .await;
     assert_eq!(
         picked,
         Value::String(String::new()),
         "not the default route"
     );
     send(&app, "Who answers?").await;
-    wait_js(
-        &app,
+    app.wait_js(
         "const s = document.querySelector('[data-testid=message-assistant]')?.dataset.status; \
          return s === 'complete' || s === 'failed'",
         "the answer ending",
     )
     .await;
-    let ended = js(
-        &app,
-        "const m = document.querySelector('[data-testid=message-assistant]'); \
+    let ended = app
+        .js(
+            "const m = document.querySelector('[data-testid=message-assistant]'); \
          return [m.dataset.status, m.textContent]",
-    )
-    .await;
+        )
+        .await;
     assert_eq!(ended[0], "complete", "{ended}");
     let answer = app
         .wait_for("[data-testid=message-answer]")
@@ -269,9 +239,7 @@ async fn a_rate_limited_primary_fails_over_and_the_route_badge_says_so() {
         "{badge}"
     );
     // Saved with its route and the model that answered.
-    let list = invoke(&app, "history_list", "{}").await;
-    let id = list[0]["id"].as_i64().expect("id");
-    let loaded = invoke(&app, "history_load", &format!("{{ conversationId: {id} }}")).await;
+    let (_, loaded) = newest_conversation(&app).await;
     let saved = &loaded["messages"][1];
     assert_eq!(saved["model"], "local/minimax", "{loaded}");
     assert_eq!(saved["route"][0]["reason"], "rate_limit", "{loaded}");
@@ -302,17 +270,13 @@ async fn an_answer_cut_off_mid_stream_can_be_retried_on_the_next_route() {
     .await;
     app.wait_for("[data-testid=chat-model-badge]").await;
     send(&app, "Who finishes?").await;
-    wait_js(
-        &app,
-        "return document.querySelector('[data-testid=message-assistant]')?.dataset.status === 'failed'",
+    app.wait_js("return document.querySelector('[data-testid=message-assistant]')?.dataset.status === 'failed'",
         "the cut-off answer failing",
     )
     .await;
-    let partial = js(
-        &app,
-        "return document.querySelector('[data-testid=message-answer]')?.textContent ?? ''",
-    )
-    .await;
+    let partial = app
+        .js("return document.querySelector('[data-testid=message-answer]')?.textContent ?? ''")
+        .await;
     assert!(
         partial.as_str().is_some_and(|t| t.contains("The primary")),
         "the partial text is not kept: {partial}"
@@ -324,8 +288,7 @@ async fn an_answer_cut_off_mid_stream_can_be_retried_on_the_next_route() {
         .click()
         .await
         .expect("click retry on next route");
-    wait_js(
-        &app,
+    app.wait_js(
         "const all = document.querySelectorAll('[data-testid=message-assistant]'); \
          const last = all[all.length - 1]; \
          return !!last && last.dataset.status === 'complete' \
@@ -334,9 +297,7 @@ async fn an_answer_cut_off_mid_stream_can_be_retried_on_the_next_route() {
     )
     .await;
     // Saved: the retried answer names the fallback as the model that answered.
-    let list = invoke(&app, "history_list", "{}").await;
-    let id = list[0]["id"].as_i64().expect("id");
-    let loaded = invoke(&app, "history_load", &format!("{{ conversationId: {id} }}")).await;
+    let (_, loaded) = newest_conversation(&app).await;
     let messages = loaded["messages"].as_array().expect("messages");
     let last = messages.last().expect("a message");
     assert_eq!(last["model"], "local/minimax", "{loaded}");
@@ -381,8 +342,7 @@ async fn load_the_model_asks_lm_studio_to_load_it_and_the_question_is_answered()
     assert!(error.contains("No models loaded"), "{error}");
     app.screenshot("chat-load-model").await;
     button.click().await.expect("click load");
-    wait_js(
-        &app,
+    app.wait_js(
         "const all = document.querySelectorAll('[data-testid=message-assistant]'); \
          const last = all[all.length - 1]; \
          return all.length === 2 && last.dataset.status === 'complete' \

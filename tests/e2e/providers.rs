@@ -11,26 +11,6 @@ use switchboard_fakes::openai;
 use switchboard_tests::app::{App, UI_TIMEOUT};
 use switchboard_tests::desktop::{Desktop, DesktopOptions};
 
-async fn click(app: &App, css: &str) {
-    app.wait_for(css)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-async fn type_into(app: &App, css: &str, text: &str) {
-    let input = app.wait_for(css).await;
-    input
-        .clear()
-        .await
-        .unwrap_or_else(|e| panic!("clear {css}: {e}"));
-    input
-        .send_keys(text)
-        .await
-        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
-}
-
 async fn attr(app: &App, css: &str, name: &str) -> Option<String> {
     app.wait_for(css).await.attr(name).await.expect("attr")
 }
@@ -145,19 +125,21 @@ async fn a_custom_provider_added_from_the_screen_is_written_and_openclaw_accepts
     let app = App::launch_with(DesktopOptions::default(), |d| point_at(d, None)).await;
     let config = app.desktop.config_file();
 
-    click(&app, "[data-testid=nav-providers]").await;
-    click(&app, "[data-testid=providers-add]").await;
+    app.click("[data-testid=nav-providers]").await;
+    app.click("[data-testid=providers-add]").await;
     app.wait_for("[data-testid=provider-add]").await;
-    click(&app, "[data-testid=add-preset-custom]").await;
-    type_into(&app, "[data-testid=editor-id]", "fakeai").await;
+    app.click("[data-testid=add-preset-custom]").await;
+    app.type_into("[data-testid=editor-id]", "fakeai").await;
     let base = format!("{}/v1", fake.url());
-    type_into(&app, "[data-testid=editor-url]", &base).await;
-    type_into(&app, "[data-testid=model-0-id]", "fake-model").await;
-    type_into(&app, "[data-testid=model-0-name]", "Fake model").await;
+    app.type_into("[data-testid=editor-url]", &base).await;
+    app.type_into("[data-testid=model-0-id]", "fake-model")
+        .await;
+    app.type_into("[data-testid=model-0-name]", "Fake model")
+        .await;
     assert!(!config.exists(), "nothing is written before Save");
     frame(&app, "[data-testid=provider-editor]", "start").await;
     app.screenshot("providers-add").await;
-    click(&app, "[data-testid=editor-save]").await;
+    app.click("[data-testid=editor-save]").await;
     app.wait_for("[data-testid=provider-fakeai]").await;
     wait_gone(&app, "[data-testid=provider-editor]").await;
 
@@ -183,11 +165,11 @@ async fn a_refused_value_is_shown_at_its_field_and_the_file_stays_as_it_was() {
     let app = App::launch_with(DesktopOptions::default(), |d| point_at(d, Some(&written))).await;
     let config = app.desktop.config_file();
 
-    click(&app, "[data-testid=nav-providers]").await;
-    click(&app, "[data-testid=provider-edit-work]").await;
+    app.click("[data-testid=nav-providers]").await;
+    app.click("[data-testid=provider-edit-work]").await;
     let context = "[data-testid=model-0-contextWindow]";
-    type_into(&app, context, "-5").await;
-    click(&app, "[data-testid=editor-save]").await;
+    app.type_into(context, "-5").await;
+    app.click("[data-testid=editor-save]").await;
     let error = app
         .wait_for("[data-testid=model-0-contextWindow-error]")
         .await;
@@ -211,28 +193,24 @@ async fn a_refused_value_is_shown_at_its_field_and_the_file_stays_as_it_was() {
     assert_eq!(std::fs::read_to_string(&config).expect("config"), written);
 
     // A base URL Switchboard cannot call, then a literal credential in a header.
-    type_into(&app, context, "32768").await;
-    type_into(&app, "[data-testid=editor-url]", "ftp://x").await;
-    click(&app, "[data-testid=editor-save]").await;
+    app.type_into(context, "32768").await;
+    app.type_into("[data-testid=editor-url]", "ftp://x").await;
+    app.click("[data-testid=editor-save]").await;
     app.wait_for("[data-testid=editor-url-error]").await;
     wait_gone(&app, "[data-testid=model-0-contextWindow-error]").await;
     assert_eq!(std::fs::read_to_string(&config).expect("config"), written);
 
-    type_into(
-        &app,
-        "[data-testid=editor-url]",
-        &format!("{}/v1", fake.url()),
-    )
-    .await;
-    click(&app, "[data-testid=editor-header-add]").await;
-    type_into(&app, "[data-testid=editor-header-name-0]", "Authorization").await;
-    type_into(
-        &app,
+    app.type_into("[data-testid=editor-url]", &format!("{}/v1", fake.url()))
+        .await;
+    app.click("[data-testid=editor-header-add]").await;
+    app.type_into("[data-testid=editor-header-name-0]", "Authorization")
+        .await;
+    app.type_into(
         "[data-testid=editor-header-value-0]",
         "Bearer e2e-literal-token-1234",
     )
     .await;
-    click(&app, "[data-testid=editor-save]").await;
+    app.click("[data-testid=editor-save]").await;
     let header = app.wait_for("[data-testid=editor-header-error-0]").await;
     assert!(header.text().await.expect("text").contains("credential"));
     assert_eq!(std::fs::read_to_string(&config).expect("config"), written);
@@ -259,27 +237,32 @@ async fn editing_cost_reasoning_input_and_headers_writes_them() {
     let app = App::launch_with(DesktopOptions::default(), |d| point_at(d, Some(&written))).await;
     let config = app.desktop.config_file();
 
-    click(&app, "[data-testid=nav-providers]").await;
-    click(&app, "[data-testid=provider-edit-work]").await;
-    type_into(&app, "[data-testid=model-0-cost-input]", "0.5").await;
-    type_into(&app, "[data-testid=model-0-cost-output]", "1.5").await;
-    type_into(&app, "[data-testid=model-0-cost-cacheRead]", "0.05").await;
-    click(&app, "[data-testid=model-0-reasoning]").await;
-    click(&app, "[data-testid=model-0-input-image]").await;
-    click(&app, "[data-testid=editor-header-add]").await;
-    type_into(&app, "[data-testid=editor-header-name-0]", "X-Title").await;
-    type_into(&app, "[data-testid=editor-header-value-0]", "Switchboard").await;
-    click(&app, "[data-testid=editor-header-add]").await;
-    type_into(&app, "[data-testid=editor-header-name-1]", "Authorization").await;
-    type_into(
-        &app,
+    app.click("[data-testid=nav-providers]").await;
+    app.click("[data-testid=provider-edit-work]").await;
+    app.type_into("[data-testid=model-0-cost-input]", "0.5")
+        .await;
+    app.type_into("[data-testid=model-0-cost-output]", "1.5")
+        .await;
+    app.type_into("[data-testid=model-0-cost-cacheRead]", "0.05")
+        .await;
+    app.click("[data-testid=model-0-reasoning]").await;
+    app.click("[data-testid=model-0-input-image]").await;
+    app.click("[data-testid=editor-header-add]").await;
+    app.type_into("[data-testid=editor-header-name-0]", "X-Title")
+        .await;
+    app.type_into("[data-testid=editor-header-value-0]", "Switchboard")
+        .await;
+    app.click("[data-testid=editor-header-add]").await;
+    app.type_into("[data-testid=editor-header-name-1]", "Authorization")
+        .await;
+    app.type_into(
         "[data-testid=editor-header-value-1]",
         "Bearer ${WORK_TOKEN}",
     )
     .await;
     frame(&app, "[data-testid=editor-model-0]", "center").await;
     app.screenshot("providers-edit-model").await;
-    click(&app, "[data-testid=editor-save]").await;
+    app.click("[data-testid=editor-save]").await;
     wait_gone(&app, "[data-testid=provider-editor]").await;
     app.wait_for("[data-testid=model-reasoning-fake-model]")
         .await;

@@ -16,16 +16,8 @@ use switchboard_tests::tray_host::MenuEntry;
 const LIGHT_BG: &str = "rgb(247, 248, 250)";
 const DARK_BG: &str = "rgb(27, 29, 33)";
 
-async fn click(app: &App, css: &str) {
-    app.wait_for(css)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
 async fn open_settings(app: &App) {
-    click(app, "[data-testid=nav-settings]").await;
+    app.click("[data-testid=nav-settings]").await;
     app.wait_for("[data-testid=theme-picker]").await;
 }
 
@@ -95,24 +87,6 @@ async fn wait_saved(app: &App) {
     .await;
 }
 
-/// Calls an app command from the page, as the UI does; returns its reply as JSON.
-async fn invoke(app: &App, command: &str, args: Value) -> Value {
-    let script = format!(
-        "const done = arguments[arguments.length - 1];\n\
-         window.__TAURI_INTERNALS__.invoke('{command}', arguments[0]).then(\n\
-           (r) => done({{ ok: r }}), (e) => done({{ err: e }}));"
-    );
-    let reply = app
-        .client()
-        .execute_async(&script, vec![args])
-        .await
-        .unwrap_or_else(|e| panic!("{command}: {e}"));
-    match reply.get("ok") {
-        Some(ok) => ok.clone(),
-        None => panic!("{command} rejected: {reply}"),
-    }
-}
-
 fn settings_file(desktop: &Desktop) -> std::path::PathBuf {
     desktop
         .config_file()
@@ -151,7 +125,7 @@ async fn the_dark_theme_applies_at_once_and_survives_a_restart() {
     assert_eq!(body_background(&app).await, LIGHT_BG);
     app.screenshot("settings-light").await;
 
-    click(&app, "[data-testid=theme-dark]").await;
+    app.click("[data-testid=theme-dark]").await;
     wait_for_value("page background", DARK_BG, || body_background(&app)).await;
     wait_saved(&app).await;
     // The window theme too (GTK's dark variant), which WebKit reports to the page.
@@ -187,7 +161,7 @@ async fn the_dark_theme_applies_at_once_and_survives_a_restart() {
         Some("true")
     );
     // Back to following the desktop (light under Xvfb).
-    click(&app, "[data-testid=theme-system]").await;
+    app.click("[data-testid=theme-system]").await;
     wait_for_value("page background", LIGHT_BG, || body_background(&app)).await;
     wait_saved(&app).await;
     assert_eq!(prefers_dark(&app).await, Value::Bool(false));
@@ -214,7 +188,7 @@ async fn with_a_tray_host_and_close_to_tray_off_closing_quits() {
         assert!(Instant::now() < deadline, "the tray settings stay disabled");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    click(&app, switch).await;
+    app.click(switch).await;
     wait_saved(&app).await;
     app.screenshot("settings-window-tray").await;
     let saved = std::fs::read_to_string(settings_file(&app.desktop)).expect("settings file");
@@ -291,7 +265,7 @@ async fn an_extra_server_url_is_scanned_by_discovery_and_the_wizard() {
     // A refused URL shows its reason beside the input and saves nothing.
     let input = app.wait_for("[data-testid=url-input]").await;
     input.send_keys("localhost:8000").await.expect("type");
-    click(&app, "[data-testid=url-add]").await;
+    app.click("[data-testid=url-add]").await;
     let error = app
         .wait_for("[data-testid=url-error]")
         .await
@@ -307,7 +281,7 @@ async fn an_extra_server_url_is_scanned_by_discovery_and_the_wizard() {
 
     input.clear().await.expect("clear");
     input.send_keys(&format!("{base}/")).await.expect("type");
-    click(&app, "[data-testid=url-add]").await;
+    app.click("[data-testid=url-add]").await;
     wait_saved(&app).await;
     let listed = app
         .wait_for("[data-testid=url-list]")
@@ -320,12 +294,10 @@ async fn an_extra_server_url_is_scanned_by_discovery_and_the_wizard() {
     let saved = std::fs::read_to_string(settings_file(&app.desktop)).expect("settings file");
     assert!(saved.contains(&format!("\"{base}\"")), "{saved}");
 
-    let report = invoke(
-        &app,
-        "discovery_scan",
-        serde_json::json!({ "request": null }),
-    )
-    .await;
+    let report = app
+        .invoke("discovery_scan", serde_json::json!({ "request": null }))
+        .await
+        .unwrap_or_else(|e| panic!("discovery_scan rejected: {e}"));
     let servers = report["servers"].as_array().expect("servers");
     let found = servers
         .iter()
@@ -335,7 +307,7 @@ async fn an_extra_server_url_is_scanned_by_discovery_and_the_wizard() {
     assert_eq!(found["kind"], "openai-compatible", "{found}");
     assert_eq!(found["models"][0]["id"], "fake-remote-model", "{found}");
 
-    click(&app, "[data-testid=nav-setup]").await;
+    app.click("[data-testid=nav-setup]").await;
     let card = app
         .wait_for("[data-testid=server-openai-compatible]")
         .await

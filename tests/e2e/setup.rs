@@ -10,26 +10,6 @@ use switchboard_fakes::{lmstudio, openai};
 use switchboard_tests::app::{App, UI_TIMEOUT};
 use switchboard_tests::desktop::{Desktop, DesktopOptions};
 
-async fn click(app: &App, css: &str) {
-    app.wait_for(css)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-async fn type_into(app: &App, css: &str, text: &str) {
-    let input = app.wait_for(css).await;
-    input
-        .clear()
-        .await
-        .unwrap_or_else(|e| panic!("clear {css}: {e}"));
-    input
-        .send_keys(text)
-        .await
-        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
-}
-
 /// Waits until the element at `css` has `attr` = `value`.
 async fn wait_attr(app: &App, css: &str, attr: &str, value: &str) {
     let deadline = Instant::now() + UI_TIMEOUT;
@@ -53,44 +33,8 @@ async fn wait_attr(app: &App, css: &str, attr: &str, value: &str) {
     }
 }
 
-/// Waits until `script` returns true.
-async fn wait_js(app: &App, script: &str, what: &str) {
-    let deadline = Instant::now() + UI_TIMEOUT;
-    loop {
-        let value = app.client().execute(script, Vec::new()).await;
-        if matches!(value, Ok(Value::Bool(true))) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "{what} never happened");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 async fn text_of(app: &App, css: &str) -> String {
     app.wait_for(css).await.text().await.expect("text")
-}
-
-/// Scrolls the element at `css` into the middle of the window (before a screenshot).
-async fn scroll_to(app: &App, css: &str) {
-    app.wait_for(css).await;
-    let script = format!("document.querySelector(\"{css}\").scrollIntoView({{block: 'center'}})");
-    app.client()
-        .execute(&script, Vec::new())
-        .await
-        .expect("scroll");
-}
-
-/// Calls an app command from the page, as the UI does, and returns its reply as JSON text.
-async fn invoke(app: &App, command: &str) -> String {
-    let script = format!(
-        "const done = arguments[arguments.length - 1];\n\
-         window.__TAURI_INTERNALS__.invoke('{command}', {{}}).then(\n\
-           (r) => done(JSON.stringify(r)), (e) => done('rejected: ' + JSON.stringify(e)));"
-    );
-    match app.client().execute_async(&script, Vec::new()).await {
-        Ok(Value::String(reply)) => reply,
-        other => panic!("{command}: {other:?}"),
-    }
 }
 
 fn point_at(desktop: &mut Desktop, lmstudio_port: Option<u16>) {
@@ -123,7 +67,7 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
     let app = App::launch_with(DesktopOptions::default(), |d| point_at(d, Some(port))).await;
     let config = app.desktop.config_file();
 
-    click(&app, "[data-testid=nav-setup]").await;
+    app.click("[data-testid=nav-setup]").await;
     // Step 1: the fake's models, with their facts and warnings; load the one that is not loaded.
     let qwen = text_of(&app, "[data-testid='model-qwen/qwen3-8b']").await;
     assert!(
@@ -133,26 +77,29 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
     let gemma = "[data-testid='model-google/gemma-3-27b']";
     assert!(text_of(&app, gemma).await.contains("not loaded"));
     app.screenshot("wizard-1-find").await;
-    click(&app, &format!("{gemma} [data-testid=model-load]")).await;
+    app.click(&format!("{gemma} [data-testid=model-load]"))
+        .await;
     app.wait_for(&format!("{gemma} [data-testid=model-loaded]"))
         .await;
     app.screenshot("wizard-1-find-loaded").await;
 
     // Step 2, then a look at step 3 (hybrid), then back to local only.
-    click(&app, "[data-testid=wizard-next]").await;
+    app.click("[data-testid=wizard-next]").await;
     app.wait_for("[data-testid=wizard-step-mode]").await;
     app.screenshot("wizard-2-mode").await;
-    click(&app, "[data-testid=setup-mode-hybrid]").await;
-    click(&app, "[data-testid=wizard-next]").await;
+    app.click("[data-testid=setup-mode-hybrid]").await;
+    app.click("[data-testid=wizard-next]").await;
     app.wait_for("[data-testid=wizard-step-hosted]").await;
-    click(&app, "[data-testid=preset-openrouter]").await;
+    app.click("[data-testid=preset-openrouter]").await;
     app.wait_for("[data-testid=preset-note]").await;
     app.screenshot("wizard-3-hosted-openrouter").await;
-    click(&app, "[data-testid=preset-custom]").await;
-    type_into(&app, "#hosted-url", &format!("{}/v1", hosted.url())).await;
-    type_into(&app, "#hosted-model", "fake-model").await;
-    type_into(&app, "[data-testid=hosted-key]", "sk-e2e-wrong-key-0000").await;
-    click(&app, "[data-testid=hosted-test]").await;
+    app.click("[data-testid=preset-custom]").await;
+    app.type_into("#hosted-url", &format!("{}/v1", hosted.url()))
+        .await;
+    app.type_into("#hosted-model", "fake-model").await;
+    app.type_into("[data-testid=hosted-key]", "sk-e2e-wrong-key-0000")
+        .await;
+    app.click("[data-testid=hosted-test]").await;
     wait_attr(
         &app,
         "[data-testid=key-test-result]",
@@ -160,41 +107,44 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
         "rejected",
     )
     .await;
-    scroll_to(&app, "[data-testid=key-test-result]").await;
+    app.scroll_into_view("[data-testid=key-test-result]", "center")
+        .await;
     app.screenshot("wizard-3-hosted-rejected").await;
-    type_into(&app, "[data-testid=hosted-key]", "sk-e2e-wizard-key-4321").await;
-    click(&app, "[data-testid=hosted-test]").await;
+    app.type_into("[data-testid=hosted-key]", "sk-e2e-wizard-key-4321")
+        .await;
+    app.click("[data-testid=hosted-test]").await;
     wait_attr(&app, "[data-testid=key-test-result]", "data-outcome", "ok").await;
-    scroll_to(&app, "[data-testid=key-test-result]").await;
+    app.scroll_into_view("[data-testid=key-test-result]", "center")
+        .await;
     app.screenshot("wizard-3-hosted-tested").await;
-    click(&app, "[data-testid=wizard-next]").await;
+    app.click("[data-testid=wizard-next]").await;
     app.wait_for("[data-testid=wizard-step-routes]").await;
     app.screenshot("wizard-4-routes-hybrid").await;
     for _ in 0..2 {
-        click(&app, "[data-testid=wizard-back]").await;
+        app.click("[data-testid=wizard-back]").await;
     }
-    click(&app, "[data-testid=setup-mode-local-only]").await;
+    app.click("[data-testid=setup-mode-local-only]").await;
     // Testing a key stored nothing, and nothing is on disk before Save.
     assert!(!config.exists(), "the wizard wrote before Save");
 
     // Step 4: routes; move the second local model up to primary with the keyboard-reachable
     // buttons.
-    click(&app, "[data-testid=wizard-next]").await;
+    app.click("[data-testid=wizard-next]").await;
     app.wait_for("[data-testid=wizard-step-routes]").await;
     let add = app.wait_for("[data-testid=route-add-select]").await;
     add.select_by_value("lmstudio/google/gemma-3-27b")
         .await
         .expect("choose a fallback");
-    click(&app, ".add button").await;
+    app.click(".add button").await;
     app.wait_for("[data-testid=route-1]").await;
-    click(&app, "[data-testid=route-1] [aria-label^=Up]").await;
+    app.click("[data-testid=route-1] [aria-label^=Up]").await;
     assert!(text_of(&app, "[data-testid=route-0]")
         .await
         .contains("lmstudio/google/gemma-3-27b"));
     app.screenshot("wizard-4-routes").await;
 
     // Step 5: each route is tested live, before anything is written.
-    click(&app, "[data-testid=wizard-next]").await;
+    app.click("[data-testid=wizard-next]").await;
     app.wait_for("[data-testid=wizard-step-save]").await;
     app.wait_for("[data-testid=route-test-1][data-phase=testing]")
         .await;
@@ -236,7 +186,7 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
     // Testing wrote nothing.
     assert!(!config.exists(), "the route test wrote the config");
     app.screenshot("wizard-5-tested").await;
-    click(&app, "[data-testid=wizard-save]").await;
+    app.click("[data-testid=wizard-save]").await;
     let shown = text_of(&app, "[data-testid=wizard-config-path]").await;
     assert_eq!(shown, config.display().to_string());
     assert!(text_of(&app, "[data-testid=wizard-dropped]")
@@ -293,8 +243,7 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
 
     // "Open chat" has the focus: Enter lands in the chat with the new primary picked, and a
     // message streams its answer from the fake LM Studio.
-    wait_js(
-        &app,
+    app.wait_js(
         "return document.activeElement?.dataset.testid === 'wizard-finish'",
         "focus on Open chat",
     )
@@ -305,8 +254,7 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
         .await
         .expect("Enter");
     app.wait_for("[data-testid=screen-chat]").await;
-    wait_js(
-        &app,
+    app.wait_js(
         "const s = document.querySelector('[data-testid=chat-model]'); \
          return !!s && s.options[s.selectedIndex]?.textContent.includes('lmstudio/qwen/qwen3-8b')",
         "the new primary picked in the chat",
@@ -314,10 +262,8 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
     .await;
     let input = app.wait_for("[data-testid=chat-input]").await;
     input.send_keys("Hello there").await.expect("type");
-    click(&app, "[data-testid=chat-send]").await;
-    wait_js(
-        &app,
-        "return document.querySelector('[data-testid=message-assistant]')?.dataset.status === 'complete'",
+    app.click("[data-testid=chat-send]").await;
+    app.wait_js("return document.querySelector('[data-testid=message-assistant]')?.dataset.status === 'complete'",
         "the answer completing",
     )
     .await;
@@ -353,7 +299,7 @@ async fn a_key_set_in_providers_reaches_the_keychain_and_never_the_page() {
     })
     .await;
 
-    click(&app, "[data-testid=nav-providers]").await;
+    app.click("[data-testid=nav-providers]").await;
     wait_attr(
         &app,
         "[data-testid=key-status-work]",
@@ -362,15 +308,15 @@ async fn a_key_set_in_providers_reaches_the_keychain_and_never_the_page() {
     )
     .await;
     app.screenshot("providers-keys-list").await;
-    click(&app, "[data-testid=key-edit-work]").await;
-    type_into(&app, "[data-testid=key-input-work]", KEY).await;
+    app.click("[data-testid=key-edit-work]").await;
+    app.type_into("[data-testid=key-input-work]", KEY).await;
     // A focused password field with a blinking caret has crashed WebKit's screenshot under load.
     app.client()
         .execute("document.activeElement.blur()", Vec::new())
         .await
         .expect("blur");
     app.screenshot("providers-key-entry").await;
-    click(&app, "[data-testid=key-save-work]").await;
+    app.click("[data-testid=key-save-work]").await;
     wait_attr(
         &app,
         "[data-testid=key-status-work]",
@@ -381,7 +327,7 @@ async fn a_key_set_in_providers_reaches_the_keychain_and_never_the_page() {
     assert!(text_of(&app, "[data-testid=key-status-work]")
         .await
         .contains("…5678"));
-    click(&app, "[data-testid=key-test-work]").await;
+    app.click("[data-testid=key-test-work]").await;
     wait_attr(&app, "[data-testid=key-test-result]", "data-outcome", "ok").await;
     app.screenshot("providers-key-set").await;
 
@@ -402,9 +348,12 @@ async fn a_key_set_in_providers_reaches_the_keychain_and_never_the_page() {
         "the key is in an input or storage"
     );
     for command in ["keys_status", "config_load", "app_status"] {
-        let reply = invoke(&app, command).await;
+        let reply = app
+            .invoke(command, serde_json::json!({}))
+            .await
+            .unwrap_or_else(|e| panic!("{command} rejected: {e}"))
+            .to_string();
         assert!(!reply.contains(KEY), "{command} replied with the key");
-        assert!(!reply.contains("rejected:"), "{command}: {reply}");
     }
     // In the throw-away keychain, under the debug build's service.
     let stored = app
@@ -432,12 +381,12 @@ async fn a_malformed_config_shows_recovery_and_is_never_rewritten() {
     let position = format!("{}:4:", config.display());
     assert!(recovery.contains(&position), "no {position} in {recovery}");
     app.screenshot("providers-recovery-malformed").await;
-    click(&app, "[data-testid=recovery-reload]").await;
+    app.click("[data-testid=recovery-reload]").await;
     app.wait_for("[data-testid=config-recovery]").await;
     // The wizard cannot save into it either.
-    click(&app, "[data-testid=nav-setup]").await;
+    app.click("[data-testid=nav-setup]").await;
     app.wait_for("[data-testid=screen-setup]").await;
-    click(&app, "[data-testid=nav-providers]").await;
+    app.click("[data-testid=nav-providers]").await;
     app.wait_for("[data-testid=config-recovery]").await;
     assert_eq!(
         std::fs::read(&config).expect("config"),

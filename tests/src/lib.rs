@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod desktop;
+pub mod page;
 pub mod process;
 pub mod tray_host;
 
