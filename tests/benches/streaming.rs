@@ -147,6 +147,48 @@ async fn collect(app: &App) -> Value {
     js(app, "window.__bench.stop = true; return window.__bench;").await
 }
 
+/// Appends the same text at the same pace straight into the page's message list (no IPC, no
+/// Svelte, no markdown): what the page costs when nothing but text arrives.
+const RAW_APPEND: &str = r#"
+const [text, chunk, every] = arguments;
+const list = document.querySelector('[data-testid=chat-messages]');
+const target = document.createElement('div');
+target.style.whiteSpace = 'pre-wrap';
+list.appendChild(target);
+let at = 0;
+const timer = setInterval(() => {
+  if (at >= text.length) { clearInterval(timer); window.__rawDone = true; return; }
+  target.append(text.slice(at, at + chunk));
+  list.scrollTop = list.scrollHeight;
+  at += chunk;
+}, every);
+window.__rawDone = false;
+"#;
+
+async fn raw_run(app: &App, answer: &str, length: Duration) -> Sample {
+    app.wait_for("[data-testid=chat-new]").await.click().await.expect("new chat");
+    js(app, PROBES).await;
+    app.client()
+        .execute(
+            RAW_APPEND,
+            vec![answer.into(), CHARS_PER_FRAME.into(), 2.into()],
+        )
+        .await
+        .expect("raw append");
+    tokio::time::sleep(length).await;
+    let bench = collect(app).await;
+    let frames = floats(&bench["frames"]);
+    let (dropped, longest_gap_ms) = frame_stats(&frames);
+    Sample {
+        seconds: length.as_secs_f64(),
+        frames: frames.len(),
+        dropped,
+        longest_gap_ms,
+        longest_block_ms: bench["late"].as_f64().unwrap_or(0.0),
+        ..Sample::default()
+    }
+}
+
 async fn idle_run(app: &App, length: Duration) -> Sample {
     js(app, PROBES).await;
     tokio::time::sleep(length).await;
@@ -266,6 +308,7 @@ fn report(name: &str, samples: &[Sample]) -> Sample {
 #[tokio::main]
 async fn main() {
     let answer = long_answer();
+    let answer_text = answer.clone();
     let answer_chars = answer.chars().count();
     let fake = openai::start(
         Script::reply(answer)
@@ -283,13 +326,22 @@ async fn main() {
     let _warm = streaming_run(&app, &fake, answer_chars, 0).await;
     let mut streaming = Vec::new();
     let mut idle = Vec::new();
+    let mut raw = Vec::new();
     for run in 1..=RUNS {
         let s = streaming_run(&app, &fake, answer_chars, run).await;
-        idle.push(idle_run(&app, Duration::from_secs_f64(s.seconds)).await);
+        let length = Duration::from_secs_f64(s.seconds);
+        idle.push(idle_run(&app, length).await);
+        raw.push(raw_run(&app, &answer_text, length).await);
         streaming.push(s);
     }
     let base = report("idle", &idle);
+    let plain = report("raw DOM", &raw);
     let busy = report("streaming", &streaming);
+    println!(
+        "same text at the same pace appended raw to the page: {} frames dropped, longest gap \
+         {:.1} ms, longest block {:.1} ms",
+        plain.dropped, plain.longest_gap_ms, plain.longest_block_ms
+    );
     println!(
         "streaming {:.0} tokens/s: frames dropped {} vs idle {}; longest frame gap {:.1} ms vs \
          {:.1} ms idle ({:.2}x); longest block {:.1} ms vs {:.1} ms idle",
