@@ -343,7 +343,7 @@ mod tests {
         let h = summarize(&route[..2], &ids, &[], &both, now);
         assert_eq!((h.overall, h.current), (Overall::NoRoute, None));
 
-        let json = serde_json::to_value(&summarize(&route, &ids, &[], &both, now)).expect("json");
+        let json = serde_json::to_value(summarize(&route, &ids, &[], &both, now)).expect("json");
         assert_eq!(json["providers"][2]["reason"], "unreachable");
         assert_eq!(json["providers"][2]["checkedMs"], 1_000_000);
         assert!(json["providers"][2].get("untilMs").is_none());

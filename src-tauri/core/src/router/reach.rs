@@ -245,6 +245,6 @@ mod tests {
         );
         assert!(!table.record("a", up(t1)), "nothing new");
         assert!(table.record("a", down(t1 + Duration::from_secs(1))));
-        assert_eq!(table.snapshot()[0].1.reachable, false);
+        assert!(!table.snapshot()[0].1.reachable);
     }
 }
