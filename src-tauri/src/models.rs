@@ -461,6 +461,9 @@ mod tests {
                 until_ms: Some(1),
                 reason: Some("rate_limit".into()),
                 cooling: vec!["p/m".into()],
+                local: true,
+                reachable: Some(true),
+                checked_ms: Some(2),
             }],
         };
         let json = serde_json::to_value(&health).expect("serializes");

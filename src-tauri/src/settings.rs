@@ -2,6 +2,11 @@
 //! `switchboard_core::settings` at start), what they decide about the window (close to the tray,
 //! start hidden, theme), and the background re-detection of local servers they schedule.
 //!
+//! Each detection round also probes the configured providers served on this machine or the
+//! local network (core's `Router::probe_local`), so the route health (tray icon, sidebar,
+//! Providers screen) follows a local server going down or coming back without waiting for a
+//! request to fail. Hosted providers are never probed; with detection off nothing is.
+//!
 //! The tray rules never leave an invisible app: closing hides the window and starting hidden
 //! apply only when a tray host exists to bring it back; without one, closing quits and the
 //! window is always shown.
@@ -13,6 +18,7 @@ use std::time::Duration;
 
 use switchboard_core::discovery::ScanReport;
 use switchboard_core::providers::CancellationToken;
+use switchboard_core::router::reach::PROBE_TIMEOUT;
 use switchboard_core::settings::{self, AppSettings, Theme};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
@@ -105,8 +111,33 @@ pub(crate) fn apply<R: Runtime>(app: &AppHandle<R>, before: &AppSettings, now: &
     }
 }
 
-/// (Re)starts the background re-detection at the interval in effect; 0 stops it. Each scan
-/// covers the well-known local ports and the extra URLs, and is emitted as `local-servers`.
+/// Probes the local providers and updates the route health (a no-op without a router).
+pub(crate) async fn probe_providers<R: Runtime>(app: &AppHandle<R>) {
+    let Ok(router) = app.state::<AppState>().router.get() else {
+        return;
+    };
+    let probes = router.probe_local(PROBE_TIMEOUT).await;
+    let down: Vec<&str> = probes
+        .iter()
+        .filter(|p| !p.reachable)
+        .map(|p| p.provider.as_str())
+        .collect();
+    tracing::debug!(probed = probes.len(), ?down, "local providers probed");
+}
+
+/// Probes the local providers in the background when detection is on (after a config change,
+/// so a new provider's status shows without waiting for the next round).
+pub(crate) fn probe_if_detecting<R: Runtime>(app: &AppHandle<R>) {
+    if app.state::<AppState>().settings.get().detect_interval_secs == 0 {
+        return;
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move { probe_providers(&app).await });
+}
+
+/// (Re)starts the background re-detection at the interval in effect; 0 stops it. Each round
+/// scans the well-known local ports and the extra URLs (emitted as `local-servers`) and probes
+/// the local providers; the providers are also probed once right away.
 pub(crate) fn restart_detection<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
     let interval = state.settings.get().detect_interval_secs;
@@ -122,14 +153,17 @@ pub(crate) fn restart_detection<R: Runtime>(app: &AppHandle<R>) {
     tracing::info!(interval, "re-detecting local servers in the background");
     let scan_app = app.clone();
     let emit_app = app.clone();
-    tauri::async_runtime::spawn(detect_every(
+    let first_app = app.clone();
+    let first_token = token.clone();
+    let every = detect_every(
         Duration::from_secs(u64::from(interval)),
         token,
         move || {
             let app = scan_app.clone();
             async move {
-                crate::commands::discovery::scan_local(&app, Default::default())
-                    .await
+                let scan = crate::commands::discovery::scan_local(&app, Default::default());
+                let (report, ()) = tokio::join!(scan, probe_providers(&app));
+                report
                     .map_err(|e| tracing::warn!("background detection failed: {}", e.message))
                     .ok()
             }
@@ -139,7 +173,14 @@ pub(crate) fn restart_detection<R: Runtime>(app: &AppHandle<R>) {
                 tracing::debug!("local servers not delivered: {e}");
             }
         },
-    ));
+    );
+    tauri::async_runtime::spawn(async move {
+        tokio::select! {
+            () = first_token.cancelled() => return,
+            () = probe_providers(&first_app) => {}
+        }
+        every.await;
+    });
 }
 
 /// Scans every `interval` (the first after one interval: the app scans on demand at start)

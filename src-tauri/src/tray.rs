@@ -234,12 +234,19 @@ pub(crate) fn follow_health<R: Runtime>(app: &AppHandle<R>, router: Arc<Router>)
         let mut tick = tokio::time::interval(HEALTH_TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut shown: Option<Health> = None;
+        let mut icon: Option<TrayState> = None;
         loop {
             // Cloned out, so the watch's lock is never held across an await.
             let now = health.borrow_and_update().clone();
             if shown.as_ref() != Some(&now) {
-                if let Err(e) = set_state(&app, TrayState::of(&now)) {
-                    tracing::warn!("cannot update the tray: {e}");
+                // Probes change the summary's check times every round; the icon only when the
+                // state changes (each new icon is a file the tray host reads again).
+                let state = TrayState::of(&now);
+                if icon != Some(state) {
+                    match set_state(&app, state) {
+                        Ok(()) => icon = Some(state),
+                        Err(e) => tracing::warn!("cannot update the tray: {e}"),
+                    }
                 }
                 if let Err(e) = app.emit(HEALTH_EVENT, &now) {
                     tracing::debug!("route health not delivered: {e}");
@@ -300,10 +307,12 @@ fn set_primary<R: Runtime>(app: &AppHandle<R>, model_ref: String) {
 }
 
 /// Scans the local servers (and Settings' extra URLs) in the background and emits
-/// `local-servers` with the report.
+/// `local-servers` with the report; probes the local providers too (the user asked, so also
+/// with background detection off).
 fn redetect<R: Runtime>(app: &AppHandle<R>) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
+        crate::settings::probe_providers(&app).await;
         match crate::commands::discovery::scan_local(&app, Default::default()).await {
             Ok(report) => {
                 let running = report

@@ -4,6 +4,7 @@
 mod chat;
 mod cli;
 mod fakes;
+mod health;
 mod providers;
 mod settings;
 mod setup;

@@ -28,15 +28,23 @@ fn entry<'a>(menu: &'a [MenuEntry], label: &str) -> &'a MenuEntry {
 
 /// Two models, `hosted/opus` (the primary) and `local/minimax` (no server behind either).
 fn two_models(desktop: &mut Desktop) {
+    two_models_at(desktop, "http://127.0.0.1:9");
+}
+
+/// [`two_models`] with `hosted` at `hosted_url` (without `/v1`). Both URLs are on loopback, so
+/// the background detection probes them: a closed port makes the provider "not reachable".
+fn two_models_at(desktop: &mut Desktop, hosted_url: &str) {
     let config = desktop.config_file();
     desktop.set_env("SWITCHBOARD_CONFIG", &config.display().to_string());
     std::fs::create_dir_all(config.parent().expect("dir")).expect("mkdir");
-    let text = "{ agents: { defaults: { model: { primary: \"hosted/opus\", fallbacks: [] } } },\n\
-         models: { providers: {\n\
-         hosted: { baseUrl: \"http://127.0.0.1:9/v1\", api: \"openai-completions\", \
-         apiKey: \"not-needed\", models: [{ id: \"opus\", name: \"Opus\" }] },\n\
-         local: { baseUrl: \"http://127.0.0.1:9/v1\", api: \"openai-completions\", \
-         apiKey: \"not-needed\", models: [{ id: \"minimax\", name: \"Minimax\" }] } } } }\n";
+    let text = format!(
+        "{{ agents: {{ defaults: {{ model: {{ primary: \"hosted/opus\", fallbacks: [] }} }} }},\n\
+         models: {{ providers: {{\n\
+         hosted: {{ baseUrl: \"{hosted_url}/v1\", api: \"openai-completions\", \
+         apiKey: \"not-needed\", models: [{{ id: \"opus\", name: \"Opus\" }}] }},\n\
+         local: {{ baseUrl: \"http://127.0.0.1:9/v1\", api: \"openai-completions\", \
+         apiKey: \"not-needed\", models: [{{ id: \"minimax\", name: \"Minimax\" }}] }} }} }} }}\n"
+    );
     std::fs::write(&config, text).expect("write config");
 }
 
@@ -213,19 +221,22 @@ async fn tray_new_chat_and_re_detect_reach_the_window_from_any_screen() {
     let lmstudio = switchboard_fakes::lmstudio::start(switchboard_fakes::lmstudio::Script::v1())
         .expect("fake LM Studio");
     let port = lmstudio.addr().port();
+    // The primary answers probes, so the route is ready without a request.
+    let hosted = switchboard_fakes::openai::start(switchboard_fakes::openai::Script::reply("hi"))
+        .expect("fake primary");
     let options = DesktopOptions {
         tray_host: true,
         ..DesktopOptions::default()
     };
     let app = App::launch_with(options, |desktop| {
-        two_models(desktop);
+        two_models_at(desktop, &hosted.url());
         desktop.set_env("SWITCHBOARD_LMSTUDIO_PORT", &port.to_string());
     })
     .await;
     let (item, menu) = tray_menu(&app).await;
     let host = app.tray_host().expect("tray host");
 
-    // The window shows the route health the tray icon follows: the primary has not failed yet.
+    // The window shows the route health the tray icon follows: the primary answers.
     let route = wait_text(&app, "[data-testid=route-status]", "hosted/opus").await;
     assert!(
         route.contains("Ready") && route.contains("hosted/opus"),

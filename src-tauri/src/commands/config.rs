@@ -65,8 +65,8 @@ pub(crate) async fn config_apply<R: Runtime>(
     Ok(view)
 }
 
-/// Routes by the config on disk from now on (after it was written), and rebuilds the tray
-/// menu from it.
+/// Routes by the config on disk from now on (after it was written), rebuilds the tray menu
+/// from it, and probes its local providers when background detection is on.
 pub(crate) async fn reload_router<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
     let router = state.router.get();
@@ -81,6 +81,7 @@ pub(crate) async fn reload_router<R: Runtime>(app: &AppHandle<R>) {
         }
     }
     crate::tray::refresh_menu(app);
+    crate::settings::probe_if_detecting(app);
 }
 
 /// Imports OpenClaw's config (`path`, else its default place) into ours.

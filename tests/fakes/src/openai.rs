@@ -184,6 +184,11 @@ pub(crate) struct Shared {
 
 /// Starts the fake on a free loopback port; its base URL for clients is `url() + "/v1"`.
 pub fn start(script: Script) -> std::io::Result<FakeServer> {
+    start_on(script, 0)
+}
+
+/// Starts the fake on loopback port `port` (0: a free one), e.g. again where a stopped one was.
+pub fn start_on(script: Script, port: u16) -> std::io::Result<FakeServer> {
     let log = RequestLog::default();
     let disconnects = Arc::new(AtomicUsize::new(0));
     let shared = Arc::new(Shared {
@@ -195,7 +200,7 @@ pub fn start(script: Script) -> std::io::Result<FakeServer> {
         .route("/v1/models", get(list_models))
         .route("/v1/chat/completions", post(chat_completions))
         .with_state(shared);
-    FakeServer::spawn_counting(router, log, disconnects)
+    FakeServer::spawn_on(port, router, log, disconnects)
 }
 
 /// Changes, while it runs, the fault of a fake started with [`start_switchable`].

@@ -61,7 +61,19 @@ impl FakeServer {
         requests: RequestLog,
         disconnects: Arc<AtomicUsize>,
     ) -> std::io::Result<Self> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+        Self::spawn_on(0, router, requests, disconnects)
+    }
+
+    /// Like `spawn_counting`, on `127.0.0.1:port` (0: a free port), so a test can stop a
+    /// server and start it again where its clients expect it.
+    pub(crate) fn spawn_on(
+        port: u16,
+        router: Router,
+        requests: RequestLog,
+        disconnects: Arc<AtomicUsize>,
+    ) -> std::io::Result<Self> {
+        // std sets SO_REUSEADDR on Unix, so the port of a server just stopped binds again.
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let (shutdown, stop) = oneshot::channel::<()>();

@@ -30,6 +30,7 @@ export type RouteOverall = 'on_primary' | 'on_fallback' | 'no_route';
 /** One provider in the route health summary. */
 export interface ProviderHealth {
   provider: string;
+  /** `down`: failed to connect (until `untilMs`), or `reason` `unreachable` (a probe). */
   state: 'ok' | 'cooldown' | 'down';
   /** Until when (Unix ms), for `cooldown` and `down`. */
   untilMs?: number;
@@ -37,6 +38,12 @@ export interface ProviderHealth {
   reason?: string;
   /** Its models that are cooling down. */
   cooling: string[];
+  /** Served on this machine or the local network (probed in the background). */
+  local: boolean;
+  /** Whether it answered the last probe or request, when one was made. */
+  reachable?: boolean;
+  /** When `reachable` was found out (Unix ms). */
+  checkedMs?: number;
 }
 
 /** `route_health` and the `route-health` event. */

@@ -25,7 +25,7 @@ function backend(now: RouteHealth | Error) {
 const primary: RouteHealth = {
   overall: 'on_primary',
   current: 'lmstudio/qwen3-8b',
-  providers: [{ provider: 'lmstudio', state: 'ok', cooling: [] }],
+  providers: [{ provider: 'lmstudio', state: 'ok', cooling: [], local: true }],
 };
 
 describe('RouteStatusStore', () => {
@@ -45,8 +45,14 @@ describe('RouteStatusStore', () => {
       overall: 'on_fallback',
       current: 'lmstudio/qwen3-8b',
       providers: [
-        { provider: 'anthropic', state: 'cooldown', reason: 'rate_limit', cooling: ['x'] },
-        { provider: 'lmstudio', state: 'ok', cooling: [] },
+        {
+          provider: 'anthropic',
+          state: 'cooldown',
+          reason: 'rate_limit',
+          cooling: ['x'],
+          local: false,
+        },
+        { provider: 'lmstudio', state: 'ok', cooling: [], local: true },
       ],
     });
     expect(store.summary).toEqual({
@@ -56,6 +62,39 @@ describe('RouteStatusStore', () => {
     });
     listeners.health?.({ overall: 'no_route', providers: [] });
     expect(store.summary).toMatchObject({ tone: 'bad', detail: 'Run Setup to add a model' });
+  });
+
+  it('names unreachable providers apart from resting ones, and gives each provider', async () => {
+    const { api, listeners } = backend(primary);
+    const store = new RouteStatusStore(api);
+    await store.start();
+    expect(store.provider('lmstudio')).toMatchObject({ state: 'ok', local: true });
+    expect(store.provider('nope')).toBeUndefined();
+    listeners.health?.({
+      overall: 'on_fallback',
+      current: 'cloud/opus',
+      providers: [
+        { provider: 'cloud', state: 'ok', cooling: [], local: false },
+        {
+          provider: 'lmstudio',
+          state: 'down',
+          reason: 'unreachable',
+          cooling: [],
+          local: true,
+          reachable: false,
+          checkedMs: 1,
+        },
+        {
+          provider: 'other',
+          state: 'cooldown',
+          reason: 'rate_limit',
+          cooling: ['other/x'],
+          local: false,
+        },
+      ],
+    });
+    expect(store.summary.detail).toBe('cloud/opus · lmstudio not reachable · other resting');
+    expect(store.provider('lmstudio')).toMatchObject({ state: 'down', reachable: false });
   });
 
   it('keeps an event that arrived before the reply to its own request', async () => {

@@ -5,7 +5,7 @@
  */
 import { defineContext } from './context';
 import * as ipc from './ipc';
-import type { RouteHealth, ScanReport } from './ipc';
+import type { ProviderHealth, RouteHealth, ScanReport } from './ipc';
 import { serverName } from './servers';
 
 export type RouteStatusBackend = Pick<
@@ -34,6 +34,11 @@ export class RouteStatusStore {
 
   get health(): RouteHealth | undefined {
     return this.#health;
+  }
+
+  /** Provider `id`'s health (reachability, cooldown), once the router reported it. */
+  provider(id: string): ProviderHealth | undefined {
+    return this.#health?.providers.find((p) => p.provider === id);
   }
 
   get servers(): ScanReport | undefined {
@@ -83,19 +88,26 @@ export class RouteStatusStore {
       case 'on_primary':
         return { tone: 'ok', label: 'Ready', detail: current };
       case 'on_fallback': {
-        const cooling = health.providers.filter((p) => p.state !== 'ok').map((p) => p.provider);
-        return {
-          tone: 'warn',
-          label: 'On fallback',
-          detail: cooling.length > 0 ? `${current} · ${cooling.join(', ')} resting` : current,
-        };
+        const names = (unreachable: boolean) =>
+          health.providers
+            .filter((p) => p.state !== 'ok' && (p.reason === 'unreachable') === unreachable)
+            .map((p) => p.provider)
+            .join(', ');
+        const parts = [current];
+        const down = names(true);
+        const resting = names(false);
+        if (down) parts.push(`${down} not reachable`);
+        if (resting) parts.push(`${resting} resting`);
+        return { tone: 'warn', label: 'On fallback', detail: parts.join(' · ') };
       }
       case 'no_route':
         return {
           tone: 'bad',
           label: 'No route',
           detail:
-            health.providers.length === 0 ? 'Run Setup to add a model' : 'Every model is resting',
+            health.providers.length === 0
+              ? 'Run Setup to add a model'
+              : 'Every model is resting or not reachable',
         };
     }
   }

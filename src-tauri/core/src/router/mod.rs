@@ -5,6 +5,8 @@
 //! - [`cooldown`]: per `provider/model` cooldowns (30 s, 1 min, 5 min; billing longer;
 //!   `Retry-After` honoured), shared by every caller of one [`Router`].
 //! - [`health`]: route events (one per attempt) and the health summary for the tray and UI.
+//! - [`reach`]: which providers answer at all (probes of local servers, successful answers);
+//!   health reports an unreachable provider as down, failover never looks at it.
 //! - `run`: the failover loop behind [`Router::route`], a stream of [`RouteItem`]s.
 //!
 //! Failover by error class (DESIGN.md "Router semantics"): auth, billing, forbidden,
@@ -36,11 +38,12 @@ pub mod candidates;
 pub mod cooldown;
 mod error;
 pub mod health;
+pub mod reach;
 mod run;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
@@ -54,6 +57,7 @@ pub use candidates::{aliases, estimate_tokens, resolve_ref, Candidate};
 pub use cooldown::Cooldowns;
 pub use error::{RetryFrom, RouteError, RouteErrorKind, WindowSize};
 pub use health::{Health, Overall, ProviderHealth, ProviderState, RouteEvent};
+pub use reach::{Probe, Reach};
 pub use run::{RouteItem, RouteStream};
 
 /// Turns a `provider/model` ref into a [`Target`] (the default reads keys from the keychain
@@ -72,6 +76,7 @@ struct Inner {
     resolve: Resolver,
     targets: Mutex<HashMap<String, Arc<Target>>>,
     cooldowns: Cooldowns,
+    reach: reach::ReachTable,
     events: broadcast::Sender<RouteEvent>,
     health: watch::Sender<Health>,
 }
@@ -103,6 +108,7 @@ impl Router {
                 resolve,
                 targets: Mutex::default(),
                 cooldowns: Cooldowns::default(),
+                reach: reach::ReachTable::default(),
                 events,
                 health: watch::Sender::new(Health::default()),
             }),
@@ -258,9 +264,42 @@ impl Router {
     }
 
     fn succeeded(&self, model: &str, started: Instant) {
-        if self.inner.cooldowns.succeed(model, started) {
+        let cleared = self.inner.cooldowns.succeed(model, started);
+        let answered = Reach {
+            reachable: true,
+            checked: SystemTime::now(),
+        };
+        let reached = self
+            .inner
+            .reach
+            .record(health::provider_of(model), answered);
+        if cleared || reached {
             self.publish_health();
         }
+    }
+
+    /// Records probe results found by a probe that started at `checked`, and publishes the
+    /// health. Failover is unchanged; only the health summary reports unreachable providers.
+    pub fn record_probes(&self, probes: &[Probe], checked: SystemTime) {
+        for probe in probes {
+            let reach = Reach {
+                reachable: probe.reachable,
+                checked,
+            };
+            self.inner.reach.record(&probe.provider, reach);
+        }
+        self.publish_health();
+    }
+
+    /// Probes the configured providers served on this machine or the local network (never a
+    /// hosted one), records the results and publishes the health; returns them.
+    pub async fn probe_local(&self, timeout: Duration) -> Vec<Probe> {
+        let lookup = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let endpoints = reach::local_endpoints(&self.config(), &lookup);
+        let checked = SystemTime::now();
+        let probes = reach::probe(&endpoints, timeout).await;
+        self.record_probes(&probes, checked);
+        probes
     }
 
     /// Recomputes the health summary and publishes it if it changed.
@@ -269,11 +308,21 @@ impl Router {
         let route: Vec<String> = candidates::candidates(&config, None)
             .map(|c| c.into_iter().map(|c| c.model_ref).collect())
             .unwrap_or_default();
-        let ids: Vec<String> = config.providers.iter().map(|p| p.id.clone()).collect();
+        let lookup = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let providers: Vec<health::Configured> = config
+            .providers
+            .iter()
+            .map(|p| health::Configured {
+                id: p.id.clone(),
+                local: reach::base_url_of(&config, &p.id, &lookup)
+                    .is_some_and(|url| reach::is_local_url(&url)),
+            })
+            .collect();
         let summary = health::summarize(
             &route,
-            &ids,
+            &providers,
             &self.inner.cooldowns.snapshot(),
+            &self.inner.reach.snapshot(),
             Instant::now(),
         );
         self.inner.health.send_if_modified(|h| {

@@ -1,13 +1,14 @@
 //! The router against fake upstreams: every error class and its action, cooldowns with paused
 //! time, return to the primary, all-in-cooldown, context-window skipping, cancel, streaming
 //! failures after the first token, 50 concurrent requests while the primary flaps, the chat CLI
-//! through the router, and the real LiteLLM proxy.
+//! through the router, the real LiteLLM proxy, and reachability probes of local servers.
 
 mod classes;
 mod cli;
 mod concurrency;
 mod cooldowns;
 mod litellm;
+mod reach;
 mod streaming;
 
 use std::sync::Arc;

@@ -1,9 +1,10 @@
+import { emit } from '@tauri-apps/api/event';
 import { clearMocks } from '@tauri-apps/api/mocks';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../../App.svelte';
-import type { ConfigEdit, ConfigProvider, KeysStatus } from '../../lib/ipc';
+import type { ConfigEdit, ConfigProvider, KeysStatus, RouteHealth } from '../../lib/ipc';
 import { mockBackend, resetLocation, sampleReport, sampleView } from '../../test/fixtures';
 import { problemsAt, problemsFromMessage } from './providers.svelte';
 
@@ -124,6 +125,67 @@ afterEach(() => {
 });
 
 describe('ProvidersScreen', () => {
+  it("shows each provider's reachability from the route health, and follows it", async () => {
+    resetLocation('#/providers');
+    const lmstudio = provider({ id: 'lmstudio', baseUrl: 'http://127.0.0.1:1234/v1', models: [] });
+    const checked = new Date();
+    checked.setHours(14, 7, 0, 0);
+    const down: RouteHealth = {
+      overall: 'on_fallback',
+      current: 'openai/gpt-5',
+      providers: [
+        {
+          provider: 'lmstudio',
+          state: 'down',
+          reason: 'unreachable',
+          cooling: [],
+          local: true,
+          reachable: false,
+          checkedMs: checked.getTime(),
+        },
+        { provider: 'openai', state: 'ok', cooling: [], local: false },
+      ],
+    };
+    mockBackend({
+      events: true,
+      handlers: {
+        config_load: () =>
+          sampleView({ exists: true, revision: 'r1', providers: [provider(), lmstudio] }),
+        keys_status: () => ({ keychain: { available: true, detail: 'ok' }, providers: [] }),
+        route_health: () => down,
+      },
+    });
+    render(App);
+    const local = await screen.findByTestId('provider-status-lmstudio');
+    await waitFor(() => expect(local).toHaveTextContent('Not reachable (checked 14:07)'));
+    expect(local).toHaveAttribute('data-tone', 'bad');
+    expect(screen.getByTestId('provider-status-openai')).toHaveTextContent('Not checked');
+    expect(within(screen.getByTestId('provider-lmstudio')).getByText('Local')).toBeVisible();
+    expect(screen.getByTestId('route-status')).toHaveTextContent('lmstudio not reachable');
+
+    const until = new Date();
+    until.setHours(10, 30, 0, 0);
+    await emit('route-health', {
+      overall: 'on_primary',
+      current: 'lmstudio/m',
+      providers: [
+        { ...down.providers[0]!, state: 'ok', reason: undefined, reachable: true },
+        {
+          provider: 'openai',
+          state: 'cooldown',
+          reason: 'rate_limit',
+          untilMs: until.getTime(),
+          cooling: ['openai/gpt-5'],
+          local: false,
+        },
+      ],
+    } satisfies RouteHealth);
+    await waitFor(() => expect(local).toHaveTextContent('Reachable · checked 14:07'));
+    expect(screen.getByTestId('provider-status-openai')).toHaveTextContent(
+      'Resting until 10:30 · rate-limited',
+    );
+  });
+
   it('sets a key once: it is never shown, stored or returned afterwards', async () => {
     resetLocation('#/providers');
     const fake = backend();
