@@ -166,7 +166,11 @@ window.__rawDone = false;
 "#;
 
 async fn raw_run(app: &App, answer: &str, length: Duration) -> Sample {
-    app.wait_for("[data-testid=chat-new]").await.click().await.expect("new chat");
+    app.wait_for("[data-testid=chat-new]")
+        .await
+        .click()
+        .await
+        .expect("new chat");
     js(app, PROBES).await;
     app.client()
         .execute(

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use switchboard_fakes::openai::{self, Fault, Script};
+use switchboard_fakes::FakeServer;
 use switchboard_tests::app::App;
 use switchboard_tests::desktop::{Desktop, DesktopOptions};
 
@@ -41,6 +42,21 @@ fn hybrid_config(desktop: &mut Desktop, primary: &str, fallback: &str) {
          contextWindow: 65536 }}] }} }} }} }}\n"
     );
     std::fs::write(&config, text).expect("write config");
+}
+
+/// The app on a hybrid config whose primary `hosted/opus` answers as `primary` says and whose
+/// fallback `local/minimax` answers `fallback_reply`; the fakes live as long as the app.
+async fn launch_hybrid(primary: Script, fallback_reply: &str) -> (App, [FakeServer; 2]) {
+    let primary = openai::start(primary.with_models(["opus"])).expect("fake primary");
+    let fallback = openai::start(Script::reply(fallback_reply).with_models(["minimax"]))
+        .expect("fake fallback");
+    let (primary_url, fallback_url) = (primary.url(), fallback.url());
+    let app = App::launch_with(DesktopOptions::default(), |d| {
+        hybrid_config(d, &primary_url, &fallback_url)
+    })
+    .await;
+    app.wait_for("[data-testid=chat-model-badge]").await;
+    (app, [primary, fallback])
 }
 
 /// The conversation list, and the newest conversation as `history_load` gives it.
@@ -179,25 +195,15 @@ async fn stop_ends_a_slow_stream_quickly_and_keeps_the_partial_text() {
 
 #[tokio::test]
 async fn a_rate_limited_primary_fails_over_and_the_route_badge_says_so() {
-    let primary = openai::start(
-        Script::reply("never sent")
-            .with_models(["opus"])
-            .with_fault(Fault::Status {
-                status: 429,
-                message: "rate limit reached".into(),
-                retry_after: None,
-            }),
+    let (app, _fakes) = launch_hybrid(
+        Script::reply("never sent").with_fault(Fault::Status {
+            status: 429,
+            message: "rate limit reached".into(),
+            retry_after: None,
+        }),
+        "Answered by the **fallback**.",
     )
-    .expect("fake primary");
-    let fallback =
-        openai::start(Script::reply("Answered by the **fallback**.").with_models(["minimax"]))
-            .expect("fake fallback");
-    let (primary_url, fallback_url) = (primary.url(), fallback.url());
-    let app = App::launch_with(DesktopOptions::default(), |d| {
-        hybrid_config(d, &primary_url, &fallback_url)
-    })
     .await;
-    app.wait_for("[data-testid=chat-model-badge]").await;
     // The default route (the primary) is picked.
     let picked = app
         .js("return document.querySelector('[data-testid=chat-model]').value")
@@ -253,22 +259,13 @@ async fn a_rate_limited_primary_fails_over_and_the_route_badge_says_so() {
 async fn an_answer_cut_off_mid_stream_can_be_retried_on_the_next_route() {
     // The primary starts answering, then its stream breaks: the answer fails after its first
     // token, so the router does not fail over by itself (the text was already shown).
-    let primary = openai::start(
+    let (app, _fakes) = launch_hybrid(
         Script::reply("The primary starts to answer and then breaks off without an end.")
-            .with_models(["opus"])
             .with_chunk_chars(8)
             .with_fault(Fault::TruncateStream { after_chunks: 3 }),
+        "The fallback answers in full.",
     )
-    .expect("fake primary");
-    let fallback =
-        openai::start(Script::reply("The fallback answers in full.").with_models(["minimax"]))
-            .expect("fake fallback");
-    let (primary_url, fallback_url) = (primary.url(), fallback.url());
-    let app = App::launch_with(DesktopOptions::default(), |d| {
-        hybrid_config(d, &primary_url, &fallback_url)
-    })
     .await;
-    app.wait_for("[data-testid=chat-model-badge]").await;
     send(&app, "Who finishes?").await;
     app.wait_js("return document.querySelector('[data-testid=message-assistant]')?.dataset.status === 'failed'",
         "the cut-off answer failing",

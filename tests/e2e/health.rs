@@ -14,28 +14,6 @@ use switchboard_tests::tray_host::TrayItem;
 /// One detection round (5 s) plus the probe's timeout, with room for a busy machine.
 const ROUND: Duration = Duration::from_secs(30);
 
-/// The element's text content.
-async fn text_of(app: &App, css: &str) -> String {
-    app.wait_for(css).await;
-    let script = "return document.querySelector(arguments[0]).textContent";
-    match app.client().execute(script, vec![css.into()]).await {
-        Ok(serde_json::Value::String(text)) => text,
-        other => panic!("text of {css}: {other:?}"),
-    }
-}
-
-/// Waits up to `timeout` until the element at `css` holds `needle`; returns its last text.
-async fn wait_text(app: &App, css: &str, needle: &str, timeout: Duration) -> String {
-    let deadline = tokio::time::Instant::now() + timeout;
-    loop {
-        let text = text_of(app, css).await;
-        if text.contains(needle) || tokio::time::Instant::now() > deadline {
-            return text;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 /// RGBA pixels of a PNG file (None while it is missing or half-written).
 fn pixels(path: &Path) -> Option<Vec<u8>> {
     let file = std::fs::File::open(path).ok()?;
@@ -128,7 +106,7 @@ async fn a_local_primary_going_down_and_up_moves_the_route_health() {
     let item = host.items().first().cloned().expect("a tray item");
 
     let route = "[data-testid=route-status]";
-    let ready = wait_text(&app, route, "studio/m", ROUND).await;
+    let ready = app.wait_text(route, "studio/m", ROUND).await;
     assert!(ready.contains("Ready"), "{ready}");
     assert_eq!(
         wait_icon(&app, &item, "tray-ready.png").await,
@@ -140,22 +118,26 @@ async fn a_local_primary_going_down_and_up_moves_the_route_health() {
         .await
         .expect("click");
     let card = "[data-testid=provider-status-studio]";
-    let status = wait_text(&app, card, "Reachable", ROUND).await;
+    let status = app.wait_text(card, "Reachable", ROUND).await;
     assert!(status.contains("Reachable"), "{status}");
 
     // The primary's server stops: within a detection round everything says so.
     drop(primary);
-    let moved = wait_text(&app, route, "On fallback", ROUND).await;
+    let moved = app.wait_text(route, "On fallback", ROUND).await;
     assert!(
         moved.contains("On fallback") && moved.contains("backup/n"),
         "{moved}"
     );
     assert!(moved.contains("studio not reachable"), "{moved}");
-    let status = wait_text(&app, card, "Not reachable", ROUND).await;
+    let status = app.wait_text(card, "Not reachable", ROUND).await;
     assert!(status.contains("Not reachable (checked "), "{status}");
-    let backup = text_of(&app, "[data-testid=provider-status-backup]").await;
+    let backup = app
+        .text_content("[data-testid=provider-status-backup]")
+        .await;
     assert!(backup.contains("Reachable"), "{backup}");
-    let cloud = text_of(&app, "[data-testid=provider-status-cloud]").await;
+    let cloud = app
+        .text_content("[data-testid=provider-status-cloud]")
+        .await;
     assert!(
         cloud.contains("Not checked"),
         "hosted APIs are not probed: {cloud}"
@@ -169,12 +151,12 @@ async fn a_local_primary_going_down_and_up_moves_the_route_health() {
     // A server answers on the same port again: back to the primary.
     let _primary = openai::start_on(Script::reply("again").with_models(["m"]), port)
         .expect("the same port again");
-    let back = wait_text(&app, route, "Ready", ROUND).await;
+    let back = app.wait_text(route, "Ready", ROUND).await;
     assert!(
         back.contains("Ready") && back.contains("studio/m"),
         "{back}"
     );
-    let status = wait_text(&app, card, "Reachable", ROUND).await;
+    let status = app.wait_text(card, "Reachable", ROUND).await;
     assert!(!status.contains("Not"), "{status}");
     assert_eq!(
         wait_icon(&app, &item, "tray-ready.png").await,

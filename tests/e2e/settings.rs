@@ -9,8 +9,8 @@ use serde_json::Value;
 use switchboard_fakes::openai;
 use switchboard_tests::app::{App, UI_TIMEOUT};
 use switchboard_tests::desktop::{Desktop, DesktopOptions};
-use switchboard_tests::process::wait_until;
-use switchboard_tests::tray_host::MenuEntry;
+use switchboard_tests::process::{wait_until, wait_until_async};
+use switchboard_tests::tray_host::entry;
 
 /// The page background of each theme (`--bg` in `ui/src/app.css`).
 const LIGHT_BG: &str = "rgb(247, 248, 250)";
@@ -99,23 +99,6 @@ fn write_settings(desktop: &Desktop, json: &str) {
     let path = settings_file(desktop);
     std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
     std::fs::write(&path, json).expect("write settings");
-}
-
-async fn wait_async(timeout: Duration, mut condition: impl FnMut() -> bool) -> bool {
-    let deadline = tokio::time::Instant::now() + timeout;
-    while tokio::time::Instant::now() < deadline {
-        if condition() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    condition()
-}
-
-fn entry<'a>(menu: &'a [MenuEntry], label: &str) -> &'a MenuEntry {
-    menu.iter()
-        .find(|e| e.label == label)
-        .unwrap_or_else(|| panic!("no {label:?} in {menu:?}"))
 }
 
 #[tokio::test]
@@ -212,7 +195,7 @@ async fn start_hidden_waits_in_the_tray_until_open_and_never_without_a_tray_host
     let app = App::launch_with(options, hidden).await;
     let host = app.tray_host().expect("tray host");
     assert!(
-        wait_async(Duration::from_secs(10), || !host.items().is_empty()).await,
+        wait_until_async(Duration::from_secs(10), || !host.items().is_empty()).await,
         "no tray item"
     );
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -6,25 +6,8 @@ use std::time::Duration;
 
 use switchboard_tests::app::App;
 use switchboard_tests::desktop::{Desktop, DesktopOptions};
-use switchboard_tests::process::wait_until;
-use switchboard_tests::tray_host::MenuEntry;
-
-async fn wait_async(timeout: Duration, mut condition: impl FnMut() -> bool) -> bool {
-    let deadline = tokio::time::Instant::now() + timeout;
-    while tokio::time::Instant::now() < deadline {
-        if condition() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    condition()
-}
-
-fn entry<'a>(menu: &'a [MenuEntry], label: &str) -> &'a MenuEntry {
-    menu.iter()
-        .find(|e| e.label == label)
-        .unwrap_or_else(|| panic!("no {label:?} in {menu:?}"))
-}
+use switchboard_tests::process::{wait_until, wait_until_async};
+use switchboard_tests::tray_host::{entry, MenuEntry};
 
 /// Two models, `hosted/opus` (the primary) and `local/minimax` (no server behind either).
 fn two_models(desktop: &mut Desktop) {
@@ -66,7 +49,7 @@ async fn with_a_tray_host_closing_keeps_the_app_and_the_tray_menu_opens_and_quit
     let app = App::launch_with(options, two_models).await;
     let host = app.tray_host().expect("tray host");
     assert!(
-        wait_async(Duration::from_secs(10), || !host.items().is_empty()).await,
+        wait_until_async(Duration::from_secs(10), || !host.items().is_empty()).await,
         "no tray item"
     );
     let item = host.items()[0].clone();
@@ -186,34 +169,12 @@ async fn with_a_tray_host_closing_keeps_the_app_and_the_tray_menu_opens_and_quit
 async fn tray_menu(app: &App) -> (switchboard_tests::tray_host::TrayItem, Vec<MenuEntry>) {
     let host = app.tray_host().expect("tray host");
     assert!(
-        wait_async(Duration::from_secs(10), || !host.items().is_empty()).await,
+        wait_until_async(Duration::from_secs(10), || !host.items().is_empty()).await,
         "no tray item"
     );
     let item = host.items()[0].clone();
     let menu = host.menu(&item).await.expect("tray menu");
     (item, menu)
-}
-
-/// The element's text content (WebDriver's visible text of a <button> is only its first line).
-async fn text_of(app: &App, css: &str) -> String {
-    app.wait_for(css).await;
-    let script = "return document.querySelector(arguments[0]).textContent";
-    match app.client().execute(script, vec![css.into()]).await {
-        Ok(serde_json::Value::String(text)) => text,
-        other => panic!("text of {css}: {other:?}"),
-    }
-}
-
-/// Waits until the element at `css` holds `needle`; returns its last text.
-async fn wait_text(app: &App, css: &str, needle: &str) -> String {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let text = text_of(app, css).await;
-        if text.contains(needle) || tokio::time::Instant::now() > deadline {
-            return text;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 #[tokio::test]
@@ -237,7 +198,13 @@ async fn tray_new_chat_and_re_detect_reach_the_window_from_any_screen() {
     let host = app.tray_host().expect("tray host");
 
     // The window shows the route health the tray icon follows: the primary answers.
-    let route = wait_text(&app, "[data-testid=route-status]", "hosted/opus").await;
+    let route = app
+        .wait_text(
+            "[data-testid=route-status]",
+            "hosted/opus",
+            Duration::from_secs(10),
+        )
+        .await;
     assert!(
         route.contains("Ready") && route.contains("hosted/opus"),
         "{route}"
@@ -273,7 +240,13 @@ async fn tray_new_chat_and_re_detect_reach_the_window_from_any_screen() {
     host.click(&item, entry(&menu, "Re-detect local servers").id)
         .await
         .expect("click re-detect");
-    let local = wait_text(&app, "[data-testid=local-servers]", "LM Studio").await;
+    let local = app
+        .wait_text(
+            "[data-testid=local-servers]",
+            "LM Studio",
+            Duration::from_secs(10),
+        )
+        .await;
     assert!(local.starts_with("LM Studio ("), "{local}");
     app.screenshot("tray-redetected").await;
     app.close().await;

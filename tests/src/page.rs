@@ -61,6 +61,19 @@ impl App {
         }
     }
 
+    /// Waits up to `timeout` until the text content of the element at `css` holds `needle`;
+    /// returns its last text either way (the caller's assertion says what was there).
+    pub async fn wait_text(&self, css: &str, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let text = self.text_content(css).await;
+            if text.contains(needle) || Instant::now() > deadline {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Scrolls the element at `css` into the window (`block`: `start`, `center`, `end`).
     pub async fn scroll_into_view(&self, css: &str, block: &str) {
         self.wait_for(css).await;

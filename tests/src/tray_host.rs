@@ -210,3 +210,10 @@ fn menu_entry(child: &Value<'_>) -> Option<MenuEntry> {
         checked: toggle == Some(1),
     })
 }
+
+/// The entry labelled `label` in `menu`; fails the test when there is none.
+pub fn entry<'a>(menu: &'a [MenuEntry], label: &str) -> &'a MenuEntry {
+    menu.iter()
+        .find(|e| e.label == label)
+        .unwrap_or_else(|| panic!("no {label:?} in {menu:?}"))
+}
