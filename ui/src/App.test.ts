@@ -240,7 +240,7 @@ describe('app events', () => {
     expect(screen.getByTestId('route-status')).toHaveTextContent('lmstudio/qwen3-8b');
     await emit('local-servers', { servers: [] });
     await waitFor(() =>
-      expect(screen.getByTestId('local-servers')).toHaveTextContent('No local server running'),
+      expect(screen.getByTestId('local-servers')).toHaveTextContent('No server on the usual ports'),
     );
     await emit('route-health', { overall: 'no_route', providers: [] });
     await waitFor(() => expect(screen.getByTestId('route-status')).toHaveTextContent('No route'));

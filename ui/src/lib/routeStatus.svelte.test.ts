@@ -133,6 +133,6 @@ describe('RouteStatusStore', () => {
     expect(store.localServers).toBe('LM Studio (2)');
     expect(store.scannedAt).toBeTypeOf('number');
     listeners.servers?.({ servers: [server('ollama', 'not_running', 0)] });
-    expect(store.localServers).toBe('No local server running');
+    expect(store.localServers).toBe('No server on the usual ports');
   });
 });

@@ -117,7 +117,7 @@ export class RouteStatusStore {
     const report = this.#servers;
     if (!report) return undefined;
     const running = report.servers.filter((s) => s.status === 'running');
-    if (running.length === 0) return 'No local server running';
+    if (running.length === 0) return 'No server on the usual ports';
     return running.map((s) => `${serverName(s)} (${s.models.length})`).join(', ');
   }
 }
