@@ -86,8 +86,11 @@ async fn send(app: &App, text: &str) {
 #[tokio::test]
 async fn an_answer_streams_in_with_reasoning_apart_and_is_saved() {
     let fake = openai::start(
-        Script::reply("The **answer** is 42.\n\n```sh\necho hi\n```")
-            .with_reasoning("Let me think about it."),
+        Script::reply(
+            "The **answer** is 42.\n\n```rust\nfn main() {\n    // The answer.\n    \
+             println!(\"{}\", 42);\n}\n```",
+        )
+        .with_reasoning("Let me think about it."),
     )
     .expect("fake OpenAI");
     let url = fake.url();
@@ -110,6 +113,9 @@ async fn an_answer_streams_in_with_reasoning_apart_and_is_saved() {
         "reasoning leaked into the answer: {answer}"
     );
     app.wait_for("[data-testid=message-answer] strong").await;
+    // Code is highlighted (classes only) and has a Copy button.
+    app.wait_for("[data-testid=message-answer] pre code .hljs-keyword")
+        .await;
     app.wait_for("[data-testid=message-answer] [data-copy-code]")
         .await;
     // The Thinking section is there, collapsed.

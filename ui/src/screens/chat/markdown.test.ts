@@ -76,3 +76,17 @@ describe('BlockRenderer', () => {
     expect(next[1]).toContain('more');
   });
 });
+
+describe('code highlighting', () => {
+  it('colours a known language with classes only, and escapes an unknown one', () => {
+    const html = renderMarkdown('```rust\nfn main() { let x = "<b>"; }\n```');
+    const code = dom(html).querySelector('pre code');
+    expect(code?.querySelector('.hljs-keyword')?.textContent).toBe('fn');
+    expect(code?.querySelector('.hljs-string')?.textContent).toBe('"<b>"');
+    expect(code?.querySelector('b')).toBeNull();
+    expect(code?.querySelector('[style]')).toBeNull();
+    const plain = renderMarkdown('```nosuchlang\n<script>x()</script>\n```');
+    expect(dom(plain).querySelector('script, pre span')).toBeNull();
+    expect(dom(plain).querySelector('pre code')?.textContent).toContain('<script>x()</script>');
+  });
+});

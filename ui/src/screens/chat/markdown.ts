@@ -1,12 +1,61 @@
 /**
  * Markdown for answers: markdown-it with raw HTML off, then DOMPurify over the result, so no
  * script, event handler, `javascript:` link or remote asset reaches the page. Code blocks get a
- * copy button (handled by `copyFromClick`, no inline handlers: the CSP forbids them).
+ * copy button (handled by `copyFromClick`, no inline handlers: the CSP forbids them) and syntax
+ * colours from highlight.js (the languages answers use most; classes only, styled in app.css).
  */
 import DOMPurify from 'dompurify';
+import hljs from 'highlight.js/lib/core';
+import bash from 'highlight.js/lib/languages/bash';
+import c from 'highlight.js/lib/languages/c';
+import cpp from 'highlight.js/lib/languages/cpp';
+import css from 'highlight.js/lib/languages/css';
+import diff from 'highlight.js/lib/languages/diff';
+import go from 'highlight.js/lib/languages/go';
+import java from 'highlight.js/lib/languages/java';
+import javascript from 'highlight.js/lib/languages/javascript';
+import json from 'highlight.js/lib/languages/json';
+import markdown from 'highlight.js/lib/languages/markdown';
+import python from 'highlight.js/lib/languages/python';
+import rust from 'highlight.js/lib/languages/rust';
+import sql from 'highlight.js/lib/languages/sql';
+import typescript from 'highlight.js/lib/languages/typescript';
+import xml from 'highlight.js/lib/languages/xml';
+import yaml from 'highlight.js/lib/languages/yaml';
 import MarkdownIt from 'markdown-it';
 
-const md = new MarkdownIt({ html: false, linkify: true, breaks: false });
+const LANGUAGES = {
+  bash,
+  c,
+  cpp,
+  css,
+  diff,
+  go,
+  java,
+  javascript,
+  json,
+  markdown,
+  python,
+  rust,
+  sql,
+  typescript,
+  xml,
+  yaml,
+};
+for (const [name, language] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, language);
+
+/** highlight.js's HTML for `code` in `lang`, or '' (markdown-it then escapes it plainly). */
+function highlight(code: string, lang: string): string {
+  const name = lang.trim().toLowerCase();
+  if (!name || !hljs.getLanguage(name)) return '';
+  try {
+    return hljs.highlight(code, { language: name, ignoreIllegals: true }).value;
+  } catch {
+    return '';
+  }
+}
+
+const md = new MarkdownIt({ html: false, linkify: true, breaks: false, highlight });
 
 const fence = md.renderer.rules.fence;
 md.renderer.rules.fence = (tokens, idx, options, env, self) => {
