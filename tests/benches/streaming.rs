@@ -165,6 +165,21 @@ const timer = setInterval(() => {
 window.__rawDone = false;
 "#;
 
+/// Stops the probes and reads the frames of a run of `length`.
+async fn frames_over(app: &App, length: Duration) -> Sample {
+    let bench = collect(app).await;
+    let frames = floats(&bench["frames"]);
+    let (dropped, longest_gap_ms) = frame_stats(&frames);
+    Sample {
+        seconds: length.as_secs_f64(),
+        frames: frames.len(),
+        dropped,
+        longest_gap_ms,
+        longest_block_ms: bench["late"].as_f64().unwrap_or(0.0),
+        ..Sample::default()
+    }
+}
+
 async fn raw_run(app: &App, answer: &str, length: Duration) -> Sample {
     app.wait_for("[data-testid=chat-new]")
         .await
@@ -180,33 +195,13 @@ async fn raw_run(app: &App, answer: &str, length: Duration) -> Sample {
         .await
         .expect("raw append");
     tokio::time::sleep(length).await;
-    let bench = collect(app).await;
-    let frames = floats(&bench["frames"]);
-    let (dropped, longest_gap_ms) = frame_stats(&frames);
-    Sample {
-        seconds: length.as_secs_f64(),
-        frames: frames.len(),
-        dropped,
-        longest_gap_ms,
-        longest_block_ms: bench["late"].as_f64().unwrap_or(0.0),
-        ..Sample::default()
-    }
+    frames_over(app, length).await
 }
 
 async fn idle_run(app: &App, length: Duration) -> Sample {
     js(app, PROBES).await;
     tokio::time::sleep(length).await;
-    let bench = collect(app).await;
-    let frames = floats(&bench["frames"]);
-    let (dropped, longest_gap_ms) = frame_stats(&frames);
-    Sample {
-        seconds: length.as_secs_f64(),
-        frames: frames.len(),
-        dropped,
-        longest_gap_ms,
-        longest_block_ms: bench["late"].as_f64().unwrap_or(0.0),
-        ..Sample::default()
-    }
+    frames_over(app, length).await
 }
 
 async fn streaming_run(
