@@ -185,8 +185,7 @@ impl AppSettings {
         }
         let mut urls: Vec<String> = Vec::with_capacity(self.extra_server_urls.len());
         for (index, url) in self.extra_server_urls.iter().enumerate() {
-            let url = normalize_url(url)
-                .map_err(|m| SettingsError::invalid(Field::ExtraServerUrls, Some(index), m))?;
+            let url = normalize_url(url, index)?;
             if !urls.contains(&url) {
                 urls.push(url);
             }
@@ -206,27 +205,36 @@ impl AppSettings {
 /// `text` as a server base URL: `http://` or `https://`, a host, no user name or password (a
 /// secret never goes into a settings file), no query or fragment; trimmed, without a trailing
 /// slash, host lower-cased and default port dropped.
-fn normalize_url(text: &str) -> Result<String, String> {
+fn normalize_url(text: &str, index: usize) -> Result<String, SettingsError> {
+    let refuse =
+        |message: String| SettingsError::invalid(Field::ExtraServerUrls, Some(index), message);
     let text = text.trim();
     if text.is_empty() {
-        return Err("enter a URL such as http://192.168.1.20:8000/v1".into());
+        return Err(refuse(
+            "enter a URL such as http://192.168.1.20:8000/v1".into(),
+        ));
     }
-    let url = reqwest::Url::parse(text).map_err(|e| format!("{text:?} is not a URL ({e})"))?;
+    let url =
+        reqwest::Url::parse(text).map_err(|e| refuse(format!("{text:?} is not a URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("{text:?} must start with http:// or https://"));
+        return Err(refuse(format!(
+            "{text:?} must start with http:// or https://"
+        )));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("{text:?} has no host"));
+        return Err(refuse(format!("{text:?} has no host")));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("a user name or password does not belong in a server URL: \
-                    set the provider's key in Providers instead"
-            .into());
+        return Err(refuse(
+            "a user name or password does not belong in a server URL: \
+             set the provider's key in Providers instead"
+                .into(),
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!(
+        return Err(refuse(format!(
             "{text:?} has a query or fragment; give the server's base URL only"
-        ));
+        )));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
