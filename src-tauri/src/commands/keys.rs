@@ -240,6 +240,17 @@ fn test_input(
         .unwrap_or_else(|| "openai-completions".into());
     let key = match key {
         Some(key) => key,
+        // The base URL may come from the window: a stored key only goes to the provider's own
+        // server (its configured base URL, or its well-known endpoint).
+        None if !probe::stored_key_may_go_to(provider, configured.base_url.as_deref(), &base) => {
+            return Err(IpcError {
+                kind: "invalid_input",
+                message: format!(
+                    "{provider}: a stored key is only sent to the provider's own server; type \
+                     the key to test it against {base}"
+                ),
+            });
+        }
         None => {
             let store = KeyringStore::default();
             let resolver = Resolver::new(&store)
@@ -366,5 +377,39 @@ mod tests {
         );
         assert!(check_settable("lmstudio").is_err());
         assert!(check_settable("anthropic").is_ok());
+    }
+
+    #[test]
+    fn a_stored_key_is_never_tested_against_another_server() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("config.json5");
+        std::fs::write(
+            &path,
+            r#"{ models: { providers: {
+                work: { baseUrl: "https://gw.example.com/v1", models: [] } } } }"#,
+        )
+        .expect("write");
+        for (provider, elsewhere) in [
+            ("work", "https://collector.example.net/v1"),
+            ("openai", "https://api.openai.com.example.net/v1"),
+        ] {
+            let refused = test_input(&path, provider, None, Some(elsewhere.into()), None)
+                .err()
+                .map(|e| (e.kind, e.message));
+            let (kind, message) = refused.expect("refused");
+            assert_eq!(kind, "invalid_input");
+            assert!(message.contains("type the key"), "{message}");
+        }
+        // A typed key may be tried anywhere: the person gave it for that server.
+        let (base, _, key) = test_input(
+            &path,
+            "work",
+            Some(Secret::new("typed-key-value-0006")),
+            Some("https://collector.example.net/v1".into()),
+            None,
+        )
+        .expect("a typed key is tested where asked");
+        assert_eq!(base, "https://collector.example.net/v1");
+        assert_eq!(key.expose(), "typed-key-value-0006");
     }
 }

@@ -16,6 +16,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::model::{Config, Provider};
+use crate::secrets::probe::stored_key_may_go_to;
 use crate::secrets::{KeyringStore, Store};
 
 use super::client::Client;
@@ -85,7 +86,9 @@ pub fn draft_target(
 
 /// The [`Target`] for `draft`. `key` is a key typed but not saved; without one, the key is
 /// resolved for the draft's provider id: from `store`, else from `config`'s provider of that
-/// id (its `apiKey`, with `config`'s `secrets.providers`), else the conventional variable.
+/// id (its `apiKey`, with `config`'s `secrets.providers`), else the conventional variable —
+/// but only when the draft's base URL is that provider's own server (its configured base URL,
+/// or its well-known endpoint); elsewhere no stored key is sent.
 /// `config` is only read (an empty one is fine: nothing needs to be on disk).
 pub fn draft_target_with(
     draft: &Draft,
@@ -118,8 +121,14 @@ pub fn draft_target_with(
             ),
         ));
     }
+    let configured_base = config
+        .provider(provider_id)
+        .and_then(|p| p.base_url.as_deref());
     let key = match key {
         Some(key) => Some(key),
+        // The draft's base URL comes from the window: a stored key only goes to its
+        // provider's own server, never wherever a draft points.
+        None if !stored_key_may_go_to(provider_id, configured_base, base_url) => None,
         None => {
             let bare = Provider {
                 id: provider_id.to_owned(),
@@ -305,13 +314,63 @@ mod tests {
         assert_eq!(typed.base_url, "https://gw.example.com/v1");
         assert_eq!(typed.max_tokens, Some(TEST_MAX_TOKENS));
         assert_eq!(typed.timeouts.first_byte, TEST_TIMEOUT);
-        let stored =
-            draft_target_with(&d, None, &Config::default(), &store, &|_| None).expect("a target");
+        // Without a typed key, the stored one goes only to the provider's own server.
+        let config = Config {
+            providers: vec![Provider {
+                id: "work".into(),
+                base_url: Some("https://gw.example.com/v1".into()),
+                ..Provider::default()
+            }],
+            ..Config::default()
+        };
+        let stored = draft_target_with(&d, None, &config, &store, &|_| None).expect("a target");
         assert_eq!(
             stored.key.as_ref().map(Secret::expose),
             Some("stored-key-value-0001")
         );
         assert_eq!(stored.headers[0].0, "X-Title");
+    }
+
+    #[test]
+    fn a_stored_key_never_follows_a_draft_to_another_server() {
+        let store = MemoryStore::new();
+        store
+            .set("work", &Secret::new("stored-key-value-0004"))
+            .expect("stores");
+        let config = Config {
+            providers: vec![Provider {
+                id: "work".into(),
+                base_url: Some("https://gw.example.com/v1".into()),
+                ..Provider::default()
+            }],
+            ..Config::default()
+        };
+        let elsewhere = draft(
+            "work",
+            "https://collector.example.net/v1",
+            "openai-completions",
+        );
+        let target =
+            draft_target_with(&elsewhere, None, &config, &store, &|_| None).expect("a target");
+        assert!(
+            target.key.is_none(),
+            "the stored key would leave for another host"
+        );
+        // Not configured and not a well-known provider: no stored key at all.
+        let unknown = draft("work", "https://gw.example.com/v1", "openai-completions");
+        let target = draft_target_with(&unknown, None, &Config::default(), &store, &|_| None)
+            .expect("a target");
+        assert!(target.key.is_none());
+        // The conventional variable of a well-known provider goes to its endpoint only.
+        let env = |name: &str| (name == "OPENAI_API_KEY").then(|| "env-key-value-0005".to_owned());
+        let moved = draft(
+            "openai",
+            "https://proxy.example.net/v1",
+            "openai-completions",
+        );
+        let target =
+            draft_target_with(&moved, None, &Config::default(), &store, &env).expect("a target");
+        assert!(target.key.is_none());
     }
 
     #[test]

@@ -172,6 +172,23 @@ pub async fn test_key(base_url: &str, api: &str, key: &Secret) -> Outcome {
     }
 }
 
+/// Whether a key stored for `provider_id` (keychain, config, environment) may be sent to
+/// `base_url`: only to the origin (scheme, host, port) of the provider's configured base URL,
+/// or of its well-known endpoint when the config has none. A base URL that comes from the window
+/// (a test of a draft) can point anywhere; a stored key never follows it to another server.
+pub fn stored_key_may_go_to(
+    provider_id: &str,
+    configured_base: Option<&str>,
+    base_url: &str,
+) -> bool {
+    let parsed = |url: &str| reqwest::Url::parse(url.trim()).ok().map(|u| origin(&u));
+    let Some(target) = parsed(base_url) else {
+        return false;
+    };
+    let home = configured_base.or_else(|| builtin_endpoint(provider_id).map(|(base, _)| base));
+    home.and_then(parsed).is_some_and(|home| home == target)
+}
+
 /// The base URL and API of a well-known provider whose config omits them.
 pub fn builtin_endpoint(provider_id: &str) -> Option<(&'static str, &'static str)> {
     Some(match provider_id {
@@ -188,4 +205,57 @@ pub fn builtin_endpoint(provider_id: &str) -> Option<(&'static str, &'static str
         "litellm" => ("http://127.0.0.1:4000/v1", "openai-completions"),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_key_only_goes_to_its_providers_own_server() {
+        // The configured base URL's origin, whatever the path.
+        let work = Some("https://llm.example.com/v1");
+        assert!(stored_key_may_go_to(
+            "work",
+            work,
+            "https://llm.example.com/v1/"
+        ));
+        assert!(stored_key_may_go_to(
+            "work",
+            work,
+            "https://LLM.example.com:443/other"
+        ));
+        assert!(!stored_key_may_go_to(
+            "work",
+            work,
+            "https://evil.example.net/v1"
+        ));
+        assert!(!stored_key_may_go_to(
+            "work",
+            work,
+            "http://llm.example.com/v1"
+        ));
+        assert!(!stored_key_may_go_to(
+            "work",
+            work,
+            "https://llm.example.com:8443/v1"
+        ));
+        // No configured base URL: the well-known endpoint, else nowhere.
+        assert!(stored_key_may_go_to(
+            "openai",
+            None,
+            "https://api.openai.com/v1"
+        ));
+        assert!(!stored_key_may_go_to(
+            "openai",
+            None,
+            "https://api.openai.com.evil.net/v1"
+        ));
+        assert!(!stored_key_may_go_to(
+            "work",
+            None,
+            "https://llm.example.com/v1"
+        ));
+        assert!(!stored_key_may_go_to("openai", None, "not a url"));
+    }
 }

@@ -87,14 +87,53 @@ async fn a_typed_key_that_works_gives_the_reply_latency_and_usage() {
 }
 
 #[tokio::test]
-async fn a_stored_key_is_used_when_none_is_typed() {
+async fn a_stored_key_is_used_when_none_is_typed_but_only_at_its_own_server() {
     let fake = openai::start(Script::reply("OK").with_key(KEY)).expect("fake");
     let store = MemoryStore::new();
     store.set("work", &Secret::new(KEY)).expect("stores");
-    let checked = check(&hosted(&fake.url()), None, &store, Duration::from_secs(10))
-        .await
-        .expect("answered");
+    let config = Config {
+        providers: vec![switchboard_core::config::Provider {
+            id: "work".into(),
+            base_url: Some(format!("{}/v1", fake.url())),
+            ..Default::default()
+        }],
+        ..Config::default()
+    };
+    let target = draft_target_with(&hosted(&fake.url()), None, &config, &store, &|_| None)
+        .expect("a target");
+    let checked = check_target(
+        &client(),
+        &target,
+        Duration::from_secs(10),
+        CancellationToken::new(),
+    )
+    .await
+    .expect("answered");
     assert_eq!(checked.preview, "OK");
+
+    // A draft for the same provider pointing at another server gets no stored key.
+    let other = openai::start(Script::reply("OK").with_key(KEY)).expect("other fake");
+    let target = draft_target_with(&hosted(&other.url()), None, &config, &store, &|_| None)
+        .expect("a target");
+    let error = check_target(
+        &client(),
+        &target,
+        Duration::from_secs(10),
+        CancellationToken::new(),
+    )
+    .await
+    .expect_err("no key, no answer");
+    assert_eq!(
+        error.kind(),
+        switchboard_core::providers::ProviderErrorKind::Auth
+    );
+    let sent = other.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].header("authorization"),
+        None,
+        "the key left for another server"
+    );
 }
 
 #[tokio::test]
