@@ -101,12 +101,7 @@ async fn an_answer_streams_in_with_reasoning_apart_and_is_saved() {
         "the answer completing",
     )
     .await;
-    let answer = app
-        .wait_for("[data-testid=message-answer]")
-        .await
-        .text()
-        .await
-        .expect("text");
+    let answer = app.text("[data-testid=message-answer]").await;
     assert!(answer.contains("The answer is 42."), "{answer}");
     assert!(
         !answer.contains("think"),
@@ -126,12 +121,7 @@ async fn an_answer_streams_in_with_reasoning_apart_and_is_saved() {
         )
         .await;
     assert_eq!(open, Value::Bool(false), "Thinking is missing or open");
-    let meta = app
-        .wait_for("[data-testid=message-meta]")
-        .await
-        .text()
-        .await
-        .expect("meta");
+    let meta = app.text("[data-testid=message-meta]").await;
     assert!(meta.contains("fake/fake-model"), "{meta}");
     // In the list and in the history database.
     app.wait_for("[data-testid^=conversation-]").await;
@@ -233,19 +223,9 @@ async fn a_rate_limited_primary_fails_over_and_the_route_badge_says_so() {
         )
         .await;
     assert_eq!(ended[0], "complete", "{ended}");
-    let answer = app
-        .wait_for("[data-testid=message-answer]")
-        .await
-        .text()
-        .await
-        .expect("text");
+    let answer = app.text("[data-testid=message-answer]").await;
     assert!(answer.contains("Answered by the fallback."), "{answer}");
-    let badge = app
-        .wait_for("[data-testid=message-route]")
-        .await
-        .text()
-        .await
-        .expect("badge");
+    let badge = app.text("[data-testid=message-route]").await;
     assert!(
         badge.contains("hosted/opus: rate-limited → answered by local/minimax"),
         "{badge}"
@@ -336,12 +316,7 @@ async fn load_the_model_asks_lm_studio_to_load_it_and_the_question_is_answered()
     app.wait_for("[data-testid=chat-model-badge]").await;
     send(&app, "Are you there?").await;
     let button = app.wait_for("[data-testid=message-load-model]").await;
-    let error = app
-        .wait_for("[data-testid=message-error]")
-        .await
-        .text()
-        .await
-        .expect("text");
+    let error = app.text("[data-testid=message-error]").await;
     assert!(error.contains("No models loaded"), "{error}");
     app.screenshot("chat-load-model").await;
     button.click().await.expect("click load");

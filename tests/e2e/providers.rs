@@ -290,12 +290,7 @@ async fn the_recovery_screen_shows_the_offending_line() {
     let broken = "{\n  models: {\n    providers: {\n      lmstudio: { baseUrl: \"http://127.0.0.1:1234/v1\" models: [] },\n    },\n  },\n}\n";
     let app = App::launch_with(DesktopOptions::default(), |d| point_at(d, Some(broken))).await;
     let config = app.desktop.config_file();
-    let source = app
-        .wait_for("[data-testid=config-error-source]")
-        .await
-        .text()
-        .await
-        .expect("text");
+    let source = app.text("[data-testid=config-error-source]").await;
     assert!(
         source
             .contains("4 │       lmstudio: { baseUrl: \"http://127.0.0.1:1234/v1\" models: [] },"),
@@ -309,12 +304,7 @@ async fn the_recovery_screen_shows_the_offending_line() {
         code[column.min(code.len())..].starts_with("models"),
         "the caret is not under `models`: {source}"
     );
-    let recovery = app
-        .wait_for("[data-testid=config-recovery]")
-        .await
-        .text()
-        .await
-        .expect("text");
+    let recovery = app.text("[data-testid=config-recovery]").await;
     assert!(recovery.contains(&format!("{}:4:", config.display())));
     app.screenshot("providers-recovery").await;
     assert_eq!(std::fs::read(&config).expect("config"), broken.as_bytes());

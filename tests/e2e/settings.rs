@@ -223,12 +223,7 @@ async fn start_hidden_waits_in_the_tray_until_open_and_never_without_a_tray_host
     });
     assert!(shown, "the window is hidden with no tray to open it from");
     open_settings(&app).await;
-    let reason = app
-        .wait_for("[data-testid=tray-reason]")
-        .await
-        .text()
-        .await
-        .expect("text");
+    let reason = app.text("[data-testid=tray-reason]").await;
     assert!(reason.contains("No system tray"), "{reason}");
     app.close().await;
 }
@@ -249,12 +244,7 @@ async fn an_extra_server_url_is_scanned_by_discovery_and_the_wizard() {
     let input = app.wait_for("[data-testid=url-input]").await;
     input.send_keys("localhost:8000").await.expect("type");
     app.click("[data-testid=url-add]").await;
-    let error = app
-        .wait_for("[data-testid=url-error]")
-        .await
-        .text()
-        .await
-        .expect("text");
+    let error = app.text("[data-testid=url-error]").await;
     assert!(error.contains("http:// or https://"), "{error}");
     app.screenshot("settings-url-error").await;
     assert!(
@@ -266,12 +256,7 @@ async fn an_extra_server_url_is_scanned_by_discovery_and_the_wizard() {
     input.send_keys(&format!("{base}/")).await.expect("type");
     app.click("[data-testid=url-add]").await;
     wait_saved(&app).await;
-    let listed = app
-        .wait_for("[data-testid=url-list]")
-        .await
-        .text()
-        .await
-        .expect("text");
+    let listed = app.text("[data-testid=url-list]").await;
     assert!(listed.contains(&base), "{listed}");
     app.screenshot("settings-local-servers").await;
     let saved = std::fs::read_to_string(settings_file(&app.desktop)).expect("settings file");
@@ -291,12 +276,7 @@ async fn an_extra_server_url_is_scanned_by_discovery_and_the_wizard() {
     assert_eq!(found["models"][0]["id"], "fake-remote-model", "{found}");
 
     app.click("[data-testid=nav-setup]").await;
-    let card = app
-        .wait_for("[data-testid=server-openai-compatible]")
-        .await
-        .text()
-        .await
-        .expect("text");
+    let card = app.text("[data-testid=server-openai-compatible]").await;
     assert!(card.contains(&base), "{card}");
     app.close().await;
 }

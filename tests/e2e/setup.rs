@@ -33,10 +33,6 @@ async fn wait_attr(app: &App, css: &str, attr: &str, value: &str) {
     }
 }
 
-async fn text_of(app: &App, css: &str) -> String {
-    app.wait_for(css).await.text().await.expect("text")
-}
-
 fn point_at(desktop: &mut Desktop, lmstudio_port: Option<u16>) {
     let config = desktop.config_file();
     desktop.set_env("SWITCHBOARD_CONFIG", &config.display().to_string());
@@ -69,13 +65,13 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
 
     app.click("[data-testid=nav-setup]").await;
     // Step 1: the fake's models, with their facts and warnings; load the one that is not loaded.
-    let qwen = text_of(&app, "[data-testid='model-qwen/qwen3-8b']").await;
+    let qwen = app.text("[data-testid='model-qwen/qwen3-8b']").await;
     assert!(
         qwen.contains("Loaded") && qwen.contains("32K context"),
         "{qwen}"
     );
     let gemma = "[data-testid='model-google/gemma-3-27b']";
-    assert!(text_of(&app, gemma).await.contains("not loaded"));
+    assert!(app.text(gemma).await.contains("not loaded"));
     app.screenshot("wizard-1-find").await;
     app.click(&format!("{gemma} [data-testid=model-load]"))
         .await;
@@ -138,7 +134,8 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
     app.click(".add button").await;
     app.wait_for("[data-testid=route-1]").await;
     app.click("[data-testid=route-1] [aria-label^=Up]").await;
-    assert!(text_of(&app, "[data-testid=route-0]")
+    assert!(app
+        .text("[data-testid=route-0]")
         .await
         .contains("lmstudio/google/gemma-3-27b"));
     app.screenshot("wizard-4-routes").await;
@@ -151,14 +148,14 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
     app.screenshot("wizard-5-testing").await;
     wait_attr(&app, "[data-testid=route-test-0]", "data-phase", "failed").await;
     wait_attr(&app, "[data-testid=route-test-1]", "data-phase", "ok").await;
-    let failed = text_of(&app, "[data-testid=route-test-0]").await;
+    let failed = app.text("[data-testid=route-test-0]").await;
     assert!(
         failed.contains("lmstudio/google/gemma-3-27b")
             && failed.contains("Server error (HTTP 500)")
             && failed.contains("Model crashed while generating"),
         "{failed}"
     );
-    let answered = text_of(&app, "[data-testid=route-test-1]").await;
+    let answered = app.text("[data-testid=route-test-1]").await;
     assert!(
         answered.contains("lmstudio/qwen/qwen3-8b") && answered.contains("Answered in"),
         "{answered}"
@@ -167,13 +164,14 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
         answered.contains(ANSWER),
         "no preview of the answer: {answered}"
     );
-    let plan = text_of(&app, "[data-testid=wizard-plan]").await;
+    let plan = app.text("[data-testid=wizard-plan]").await;
     assert!(
         plan.contains("Primary") && plan.contains("lmstudio/qwen/qwen3-8b"),
         "{plan}"
     );
     assert!(!plan.contains("gemma"), "{plan}");
-    assert!(text_of(&app, "[data-testid=wizard-plan-dropped]")
+    assert!(app
+        .text("[data-testid=wizard-plan-dropped]")
         .await
         .contains("lmstudio/google/gemma-3-27b"));
     let tests: Vec<_> = fake
@@ -187,9 +185,10 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
     assert!(!config.exists(), "the route test wrote the config");
     app.screenshot("wizard-5-tested").await;
     app.click("[data-testid=wizard-save]").await;
-    let shown = text_of(&app, "[data-testid=wizard-config-path]").await;
+    let shown = app.text("[data-testid=wizard-config-path]").await;
     assert_eq!(shown, config.display().to_string());
-    assert!(text_of(&app, "[data-testid=wizard-dropped]")
+    assert!(app
+        .text("[data-testid=wizard-dropped]")
         .await
         .contains("lmstudio/google/gemma-3-27b"));
     app.screenshot("wizard-5-saved").await;
@@ -268,9 +267,9 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
         "the answer completing",
     )
     .await;
-    let answer = text_of(&app, "[data-testid=message-answer]").await;
+    let answer = app.text("[data-testid=message-answer]").await;
     assert!(answer.contains(ANSWER), "{answer}");
-    let meta = text_of(&app, "[data-testid=message-meta]").await;
+    let meta = app.text("[data-testid=message-meta]").await;
     assert!(meta.contains("lmstudio/qwen/qwen3-8b"), "{meta}");
     let chat = fake
         .requests()
@@ -325,7 +324,8 @@ async fn a_key_set_in_providers_reaches_the_keychain_and_never_the_page() {
         "keychain",
     )
     .await;
-    assert!(text_of(&app, "[data-testid=key-status-work]")
+    assert!(app
+        .text("[data-testid=key-status-work]")
         .await
         .contains("…5678"));
     app.click("[data-testid=key-test-work]").await;
@@ -378,7 +378,7 @@ async fn a_malformed_config_shows_recovery_and_is_never_rewritten() {
     })
     .await;
     let config = app.desktop.config_file();
-    let recovery = text_of(&app, "[data-testid=config-recovery]").await;
+    let recovery = app.text("[data-testid=config-recovery]").await;
     let position = format!("{}:4:", config.display());
     assert!(recovery.contains(&position), "no {position} in {recovery}");
     app.screenshot("providers-recovery-malformed").await;

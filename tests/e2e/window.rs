@@ -63,12 +63,7 @@ async fn settings_show_the_private_session_bus_and_keyring() {
     assert_eq!(probe_available(&app, "keyring").await, "true");
     // Xvfb runs no panel, so there is no tray host.
     assert_eq!(probe_available(&app, "trayHost").await, "false");
-    let version = app
-        .wait_for("[data-testid=app-version]")
-        .await
-        .text()
-        .await
-        .expect("text");
+    let version = app.text("[data-testid=app-version]").await;
     assert!(version.contains(env!("CARGO_PKG_VERSION")), "{version}");
     app.close().await;
 }
@@ -85,12 +80,7 @@ async fn the_app_stays_usable_without_a_session_bus() {
     open_screen(&app, "settings").await;
     assert_eq!(probe_available(&app, "dbusSession").await, "false");
     assert_eq!(probe_available(&app, "keyring").await, "false");
-    let keyring = app
-        .wait_for("[data-testid=probe-keyring]")
-        .await
-        .text()
-        .await
-        .expect("text");
+    let keyring = app.text("[data-testid=probe-keyring]").await;
     assert!(
         keyring.contains("gnome-keyring"),
         "no fix suggested: {keyring}"

@@ -30,6 +30,15 @@ impl App {
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
+    /// The visible text of the element at `css` once it exists (as WebDriver renders it).
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for(css)
+            .await
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("text of {css}: {e}"))
+    }
+
     /// Runs `script` in the page and returns what it returns.
     pub async fn js(&self, script: &str) -> Value {
         self.client()
