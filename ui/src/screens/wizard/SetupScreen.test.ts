@@ -46,6 +46,9 @@ describe('SetupScreen', () => {
     expect(screen.getByTestId('model-qwen/qwen3-8b')).toHaveTextContent('32K context (max 128K)');
     await user.click(screen.getByTestId('wizard-next'));
     expect(screen.getByTestId('wizard-step-mode')).toBeInTheDocument();
+    // The new step's heading takes focus (the button pressed may be replaced or disabled).
+    await waitFor(() => expect(screen.getByTestId('wizard-step-title')).toHaveFocus());
+    expect(screen.getByTestId('wizard-step-title')).toHaveTextContent('Choose a setup');
     await user.click(screen.getByTestId('setup-mode-local-first'));
     await user.click(screen.getByTestId('wizard-next'));
     expect(screen.getByTestId('wizard-step-hosted')).toBeInTheDocument();
@@ -53,6 +56,7 @@ describe('SetupScreen', () => {
     expect(screen.getByTestId('hosted-key')).toHaveAttribute('type', 'password');
     await user.click(screen.getByTestId('wizard-back'));
     expect(screen.getByTestId('wizard-step-mode')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId('wizard-step-title')).toHaveFocus());
     await user.click(screen.getByTestId('wizard-cancel'));
     expect(screen.getByTestId('screen-chat')).toBeInTheDocument();
     const writes = calls.filter((c) =>
