@@ -1,6 +1,7 @@
-//! End-to-end tests, one binary: the real window (`window`, `chat`), the headless CLI (`cli`) and the
-//! fake provider servers (`fakes`).
+//! End-to-end tests, one binary: the real window (`window`, `chat`, `a11y`), the headless CLI
+//! (`cli`) and the fake provider servers (`fakes`).
 
+mod a11y;
 mod chat;
 mod cli;
 mod fakes;
