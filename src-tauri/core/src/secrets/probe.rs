@@ -189,22 +189,10 @@ pub fn stored_key_may_go_to(
     home.and_then(parsed).is_some_and(|home| home == target)
 }
 
-/// The base URL and API of a well-known provider whose config omits them.
+/// The base URL and API of a well-known provider whose config omits them (from
+/// [`crate::catalog`]).
 pub fn builtin_endpoint(provider_id: &str) -> Option<(&'static str, &'static str)> {
-    Some(match provider_id {
-        "openai" => ("https://api.openai.com/v1", "openai-completions"),
-        "anthropic" => ("https://api.anthropic.com/v1", "anthropic-messages"),
-        "openrouter" => ("https://openrouter.ai/api/v1", "openai-completions"),
-        "groq" => ("https://api.groq.com/openai/v1", "openai-completions"),
-        "mistral" => ("https://api.mistral.ai/v1", "openai-completions"),
-        "deepseek" => ("https://api.deepseek.com/v1", "openai-completions"),
-        "xai" | "x-ai" => ("https://api.x.ai/v1", "openai-completions"),
-        "lmstudio" => ("http://127.0.0.1:1234/v1", "openai-completions"),
-        "ollama" => ("http://127.0.0.1:11434/v1", "openai-completions"),
-        "vllm" => ("http://127.0.0.1:8000/v1", "openai-completions"),
-        "litellm" => ("http://127.0.0.1:4000/v1", "openai-completions"),
-        _ => return None,
-    })
+    crate::catalog::endpoint(provider_id).map(|(url, api)| (url, api.name()))
 }
 
 #[cfg(test)]
