@@ -12,11 +12,11 @@
 //! - [`catalog`]: the one table of known providers (base URL, wire API, auth style, key
 //!   variable, local placeholder, port, local or hosted).
 //! - [`secrets`]: API keys in the OS keychain, `${VAR}` and OpenClaw secret refs, the resolution
-//!   order, key tests and OpenClaw's exec secret-provider protocol (`switchboard keys get`).
+//!   order and OpenClaw's exec secret-provider protocol (`switchboard keys get`).
 //! - [`discovery`]: finds local LLM servers (LM Studio first, then Ollama, vLLM, llama.cpp,
 //!   LiteLLM, Jan) and turns what it finds into provider profiles.
 //! - [`providers`]: wire clients (OpenAI chat completions and Responses, Anthropic Messages):
-//!   SSE, reasoning kept apart, usage and cost, typed errors.
+//!   SSE, reasoning kept apart, usage and cost, typed errors, key tests.
 //! - [`router`]: aliases, the candidate list, failover by error class, cooldowns, route events
 //!   and the health summary.
 //! - [`gateway`]: `switchboard serve`, a local OpenAI-compatible server over the router.

@@ -235,8 +235,9 @@ fn key_types_match_the_typescript_interfaces() {
     let json = serde_json::to_value(&status).expect("serializes");
     assert_eq!(json_fields(&json), ts_fields("KeysStatus"));
     assert_eq!(json_fields(&json["providers"][0]), ts_fields("KeyStatus"));
-    let tested =
-        KeyTestResult::from(switchboard_core::secrets::probe::Outcome::Rejected { status: 401 });
+    let tested = KeyTestResult::from(switchboard_core::providers::key_test::Outcome::Rejected {
+        status: 401,
+    });
     let json = serde_json::to_value(&tested).expect("serializes");
     assert_eq!(json_fields(&json), ts_fields("KeyTestResult"));
     assert_eq!(json["outcome"], "rejected");

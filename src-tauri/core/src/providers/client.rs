@@ -17,11 +17,13 @@ use tokio_util::sync::CancellationToken;
 
 use super::classify::{http_error, retry_after, ERROR_BODY_CAP};
 use super::error::{ProviderError, ProviderErrorKind as Kind};
+use super::secret::Secret;
 use super::sse::{SseEvent, SseParser};
 use super::target::{Api, Target};
 use super::types::{ChatRequest, Completion, Event, StopReason};
 use super::wire::{Decoder, Prepared};
 use super::{anthropic, completions, responses};
+use crate::catalog::Auth;
 
 /// Non-streaming replies are read up to this size.
 const BODY_CAP: usize = 64 * 1024 * 1024;
@@ -61,6 +63,11 @@ impl Client {
             .build()
             .map_err(|e| ProviderError::from_reqwest(e, "cannot set up the HTTP client"))?;
         Ok(Client { http })
+    }
+
+    /// The HTTP client (same-origin redirects only), for the key test.
+    pub(super) fn http(&self) -> &reqwest::Client {
+        &self.http
     }
 
     /// Sends `request` to `target`; the reply (streamed or not) comes as events. Cancelling
@@ -159,6 +166,39 @@ fn prepare(target: &Target, request: &ChatRequest) -> Result<Prepared, ProviderE
     }
 }
 
+/// Adds the headers `api` needs and the key's header: `x-api-key` for Anthropic, else
+/// `Authorization: Bearer`; `auth_header` is the config's `authHeader` (`false`: no key header;
+/// `true` for Anthropic: `Bearer` instead of `x-api-key`). Used by chat requests and the key
+/// test alike.
+pub(super) fn auth_headers(
+    map: &mut HeaderMap,
+    api: Option<Api>,
+    auth_header: Option<bool>,
+    key: Option<&Secret>,
+) -> Result<(), ProviderError> {
+    if api == Some(Api::AnthropicMessages) {
+        map.insert(
+            HeaderName::from_static("anthropic-version"),
+            HeaderValue::from_static(anthropic::ANTHROPIC_VERSION),
+        );
+    }
+    let Some(key) = key else { return Ok(()) };
+    let style = api.map_or(Auth::Bearer, Api::auth);
+    let (name, value) = match (style, auth_header) {
+        (_, Some(false)) => return Ok(()),
+        (Auth::XApiKey, None) => (
+            HeaderName::from_static("x-api-key"),
+            key.expose().to_owned(),
+        ),
+        _ => (AUTHORIZATION, format!("Bearer {}", key.expose())),
+    };
+    let mut value = HeaderValue::from_str(&value)
+        .map_err(|_| ProviderError::new(Kind::Config, "the API key is not a valid header value"))?;
+    value.set_sensitive(true);
+    map.insert(name, value);
+    Ok(())
+}
+
 fn headers(target: &Target, stream: bool) -> Result<HeaderMap, ProviderError> {
     let mut map = HeaderMap::new();
     map.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -170,36 +210,15 @@ fn headers(target: &Target, stream: bool) -> Result<HeaderMap, ProviderError> {
             "application/json"
         }),
     );
-    let bad = |what: &str| {
-        ProviderError::new(Kind::Config, format!("{what} is not a valid header value"))
-    };
+    let api = Api::from_name(&target.api);
+    auth_headers(&mut map, api, target.auth_header, target.key.as_ref())?;
     let secret = |value: &str, what: &str| -> Result<HeaderValue, ProviderError> {
-        let mut v = HeaderValue::from_str(value).map_err(|_| bad(what))?;
+        let mut v = HeaderValue::from_str(value).map_err(|_| {
+            ProviderError::new(Kind::Config, format!("{what} is not a valid header value"))
+        })?;
         v.set_sensitive(true);
         Ok(v)
     };
-    let anthropic = Api::from_name(&target.api) == Some(Api::AnthropicMessages);
-    if anthropic {
-        map.insert(
-            HeaderName::from_static("anthropic-version"),
-            HeaderValue::from_static(anthropic::ANTHROPIC_VERSION),
-        );
-    }
-    if let Some(key) = &target.key {
-        match (anthropic, target.auth_header) {
-            (_, Some(false)) => {}
-            (true, None) => {
-                map.insert(
-                    HeaderName::from_static("x-api-key"),
-                    secret(key.expose(), "the API key")?,
-                );
-            }
-            _ => {
-                let value = format!("Bearer {}", key.expose());
-                map.insert(AUTHORIZATION, secret(&value, "the API key")?);
-            }
-        }
-    }
     for (name, value) in &target.headers {
         let what = format!("header {name}");
         let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
