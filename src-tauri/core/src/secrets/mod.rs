@@ -24,7 +24,7 @@ pub mod refs;
 mod secret;
 pub mod store;
 
-pub use refs::{SecretProvider, SecretProviders};
+pub use crate::config::secret_providers::{SecretProvider, SecretProviders};
 pub use error::{Error, ErrorKind};
 pub(crate) use secret::from_input;
 pub use secret::Secret;
