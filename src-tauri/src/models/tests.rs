@@ -244,6 +244,23 @@ fn key_types_match_the_typescript_interfaces() {
 }
 
 #[test]
+fn catalog_types_match_the_typescript_interfaces() {
+    for known in switchboard_core::catalog::all() {
+        let json = serde_json::to_value(known).expect("serializes");
+        assert_eq!(
+            json_fields(&json),
+            ts_fields("KnownProvider"),
+            "{}",
+            known.id
+        );
+        for field in ["api", "auth", "locality"] {
+            let value = format!("'{}'", json[field].as_str().expect("a string"));
+            assert!(TS.contains(&value), "ipc-types.ts lacks {field} {value}");
+        }
+    }
+}
+
+#[test]
 fn route_test_types_match_the_typescript_interfaces() {
     let result = RouteTestResult {
         model_ref: "p/m".into(),
