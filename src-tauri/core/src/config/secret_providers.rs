@@ -132,6 +132,11 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/config");
         let mut stack = vec![dir];
         let mut offenders = Vec::new();
+        // Built from parts so this file does not match itself.
+        let needles = [
+            ["crate", "::secrets"].concat(),
+            ["super", "::secrets"].concat(),
+        ];
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(&dir).expect("read src/config") {
                 let path = entry.expect("entry").path();
@@ -142,7 +147,7 @@ mod tests {
                     let code = text
                         .lines()
                         .filter(|l| !l.trim_start().starts_with("//"))
-                        .any(|l| l.contains("crate::secrets") || l.contains("super::secrets"));
+                        .any(|l| needles.iter().any(|n| l.contains(n.as_str())));
                     if code {
                         offenders.push(path.display().to_string());
                     }
