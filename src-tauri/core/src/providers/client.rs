@@ -10,20 +10,19 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
 use reqwest::redirect::Policy;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
+use super::auth::auth_headers;
 use super::classify::{http_error, retry_after, ERROR_BODY_CAP};
 use super::error::{ProviderError, ProviderErrorKind as Kind};
-use super::secret::Secret;
 use super::sse::{SseEvent, SseParser};
 use super::target::{Api, Target};
 use super::types::{ChatRequest, Completion, Event, StopReason};
 use super::wire::{Decoder, Prepared};
 use super::{anthropic, completions, responses};
-use crate::catalog::Auth;
 
 /// Non-streaming replies are read up to this size.
 const BODY_CAP: usize = 64 * 1024 * 1024;
@@ -164,39 +163,6 @@ fn prepare(target: &Target, request: &ChatRequest) -> Result<Prepared, ProviderE
             ),
         )),
     }
-}
-
-/// Adds the headers `api` needs and the key's header: `x-api-key` for Anthropic, else
-/// `Authorization: Bearer`; `auth_header` is the config's `authHeader` (`false`: no key header;
-/// `true` for Anthropic: `Bearer` instead of `x-api-key`). Used by chat requests and the key
-/// test alike.
-pub(super) fn auth_headers(
-    map: &mut HeaderMap,
-    api: Option<Api>,
-    auth_header: Option<bool>,
-    key: Option<&Secret>,
-) -> Result<(), ProviderError> {
-    if api == Some(Api::AnthropicMessages) {
-        map.insert(
-            HeaderName::from_static("anthropic-version"),
-            HeaderValue::from_static(anthropic::ANTHROPIC_VERSION),
-        );
-    }
-    let Some(key) = key else { return Ok(()) };
-    let style = api.map_or(Auth::Bearer, Api::auth);
-    let (name, value) = match (style, auth_header) {
-        (_, Some(false)) => return Ok(()),
-        (Auth::XApiKey, None) => (
-            HeaderName::from_static("x-api-key"),
-            key.expose().to_owned(),
-        ),
-        _ => (AUTHORIZATION, format!("Bearer {}", key.expose())),
-    };
-    let mut value = HeaderValue::from_str(&value)
-        .map_err(|_| ProviderError::new(Kind::Config, "the API key is not a valid header value"))?;
-    value.set_sensitive(true);
-    map.insert(name, value);
-    Ok(())
 }
 
 fn headers(target: &Target, stream: bool) -> Result<HeaderMap, ProviderError> {

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
-use super::client::{auth_headers, Client};
+use super::auth::auth_headers;
+use super::client::Client;
 use super::secret::Secret;
 use super::target::Api;
 use crate::logging::redact::redact;

@@ -27,6 +27,7 @@
 //! ```
 
 mod anthropic;
+mod auth;
 pub mod check;
 pub mod classify;
 pub mod client;
