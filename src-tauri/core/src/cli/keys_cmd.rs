@@ -93,7 +93,7 @@ pub fn execute(
     match cmd {
         KeysCommand::Set { provider } => {
             secrets::store::check_id(&provider)?;
-            if let Some(placeholder) = secrets::local_placeholder(&provider) {
+            if let Some(placeholder) = catalog::placeholder(&provider) {
                 return Err(Error::InvalidInput(format!(
                     "{provider} is a local server that needs no key (placeholder {placeholder:?}); \
                      if you turned its auth on, put the token in {} or give apiKey as ${{VAR}}",
@@ -155,7 +155,7 @@ pub fn list(
     let mut rows = Vec::new();
     for id in ids {
         let key = config.provider(&id).and_then(|p| p.api_key.as_ref());
-        let local = secrets::local_placeholder(&id).is_some();
+        let local = catalog::placeholder(&id).is_some();
         let stored = if local { None } else { store.get(&id)? };
         let conventional = catalog::env_var(&id).filter(|v| set(v));
         let status = match (stored, key) {

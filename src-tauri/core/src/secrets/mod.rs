@@ -84,8 +84,9 @@ impl Resolved {
     }
 }
 
-/// The placeholder of a local server that needs no key (`None`: the provider needs a key), from
-/// [`crate::catalog`]. Kept for the chat path's callers; new code reads the catalog.
+/// The placeholder of a local server that needs no key (`None`: the provider needs a key): a
+/// forwarder to [`catalog::placeholder`] kept for the desktop chat command until it reads the
+/// catalog itself.
 pub fn local_placeholder(provider_id: &str) -> Option<&'static str> {
     catalog::placeholder(provider_id)
 }
@@ -131,7 +132,7 @@ impl<'a> Resolver<'a> {
             warning: None,
             placeholder: None,
         };
-        let local = local_placeholder(provider_id);
+        let local = catalog::placeholder(provider_id);
         let mut keychain_error = None;
         // A local server never touches the keychain: it works on machines without one, and a
         // locked keychain never prompts for a server that needs no key.
