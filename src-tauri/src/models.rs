@@ -106,9 +106,9 @@ pub(crate) struct KeyTestResult {
     pub message: String,
 }
 
-impl From<switchboard_core::secrets::probe::Outcome> for KeyTestResult {
-    fn from(outcome: switchboard_core::secrets::probe::Outcome) -> Self {
-        use switchboard_core::secrets::probe::Outcome;
+impl From<switchboard_core::providers::key_test::Outcome> for KeyTestResult {
+    fn from(outcome: switchboard_core::providers::key_test::Outcome) -> Self {
+        use switchboard_core::providers::key_test::Outcome;
         let (outcome, status, message) = match outcome {
             Outcome::Ok => (
                 "ok",

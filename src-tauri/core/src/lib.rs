@@ -9,12 +9,14 @@
 //! - [`history`]: the chat history, a crash-safe SQLite store with full-text search and export.
 //! - [`config`]: the OpenClaw-compatible JSON5 config: parse, validate (`file:line:col`),
 //!   `${VAR}`, `$include`, profile edits, atomic saves, OpenClaw import/export.
+//! - [`catalog`]: the one table of known providers (base URL, wire API, auth style, key
+//!   variable, local placeholder, port, local or hosted).
 //! - [`secrets`]: API keys in the OS keychain, `${VAR}` and OpenClaw secret refs, the resolution
-//!   order, key tests and OpenClaw's exec secret-provider protocol (`switchboard keys get`).
+//!   order and OpenClaw's exec secret-provider protocol (`switchboard keys get`).
 //! - [`discovery`]: finds local LLM servers (LM Studio first, then Ollama, vLLM, llama.cpp,
 //!   LiteLLM, Jan) and turns what it finds into provider profiles.
 //! - [`providers`]: wire clients (OpenAI chat completions and Responses, Anthropic Messages):
-//!   SSE, reasoning kept apart, usage and cost, typed errors.
+//!   SSE, reasoning kept apart, usage and cost, typed errors, key tests.
 //! - [`router`]: aliases, the candidate list, failover by error class, cooldowns, route events
 //!   and the health summary.
 //! - [`gateway`]: `switchboard serve`, a local OpenAI-compatible server over the router.
@@ -24,6 +26,7 @@
 //! - [`error`]: the crate's error type and the kinds the UI and the CLI act on.
 #![deny(missing_docs)]
 
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod discovery;

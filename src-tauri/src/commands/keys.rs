@@ -6,18 +6,15 @@
 //! its last four characters. With no OS keychain the commands fail with kind `keychain` and the
 //! fix in the message.
 
+use switchboard_core::catalog::{self, Locality};
 use switchboard_core::config::view::{self, ConfigView, KeyKind};
-use switchboard_core::secrets::{
-    self, probe, KeyringStore, Resolver, Secret, SecretProviders, Store,
-};
+use switchboard_core::providers::key_test;
+use switchboard_core::secrets::{self, KeyringStore, Resolver, Secret, SecretProviders, Store};
 use tauri::State;
 
 use crate::error::IpcError;
 use crate::models::{KeyStatus, KeyTestResult, KeysStatus, Probe};
 use crate::state::AppState;
-
-/// Hosted providers listed even when the config has none of them yet, if a key exists.
-const WELL_KNOWN: [&str; 3] = ["openai", "anthropic", "openrouter"];
 
 fn core(err: impl Into<switchboard_core::Error>) -> IpcError {
     IpcError::from(err.into())
@@ -71,7 +68,7 @@ fn status_row(
         });
         return row("keychain", None, hint, detail);
     }
-    let conventional = secrets::conventional_env(provider).filter(|v| lookup(v).is_some());
+    let conventional = catalog::env_var(provider).filter(|v| lookup(v).is_some());
     match kind {
         Some(KeyKind::Env(names)) => {
             let var = names.join(",");
@@ -94,7 +91,7 @@ fn status_row(
             None,
             "plaintext in the config file: move it to the keychain".into(),
         ),
-        _ if secrets::local_placeholder(provider).is_some() => row(
+        _ if catalog::placeholder(provider).is_some() => row(
             "not_needed",
             None,
             None,
@@ -105,8 +102,8 @@ fn status_row(
     }
 }
 
-/// Each configured provider (then well-known ones that have a key somewhere) and where its key
-/// comes from. The keychain is read here in Rust; only the last four characters leave.
+/// Each configured provider (then the catalog's hosted ones that have a key somewhere) and where
+/// its key comes from. The keychain is read here in Rust; only the last four characters leave.
 fn status_of(
     config: &ConfigView,
     store: &dyn Store,
@@ -118,14 +115,17 @@ fn status_of(
         .iter()
         .map(|p| (p.id.as_str(), Some(&p.key)))
         .collect();
-    for id in WELL_KNOWN {
-        if !ids.iter().any(|(i, _)| *i == id) {
-            ids.push((id, None));
+    for known in catalog::all()
+        .iter()
+        .filter(|p| p.locality == Locality::Hosted)
+    {
+        if !ids.iter().any(|(i, _)| *i == known.id) {
+            ids.push((known.id, None));
         }
     }
     let mut providers = Vec::new();
     for (id, kind) in ids {
-        let stored = if secrets::local_placeholder(id).is_some() || !keychain.available {
+        let stored = if catalog::placeholder(id).is_some() || !keychain.available {
             None
         } else {
             match store.get(id) {
@@ -161,7 +161,7 @@ pub(crate) async fn keys_status(state: State<'_, AppState>) -> Result<KeysStatus
 
 /// Refuses local servers that need no key (the keychain store checks the id itself).
 fn check_settable(provider: &str) -> Result<(), IpcError> {
-    if secrets::local_placeholder(provider).is_some() {
+    if catalog::placeholder(provider).is_some() {
         return Err(IpcError {
             kind: "invalid_input",
             message: format!("{provider} is a local server that needs no key"),
@@ -210,7 +210,7 @@ pub(crate) async fn keys_delete(
 }
 
 /// The endpoint to test against and the key to test with: the arguments first, then the config
-/// and the built-in endpoints, then the key as resolved for `provider`.
+/// and the catalog, then the key as resolved for `provider`.
 fn test_input(
     path: &std::path::Path,
     provider: &str,
@@ -224,25 +224,21 @@ fn test_input(
         ..Default::default()
     };
     let configured = loaded.config.provider(provider).unwrap_or(&fallback);
-    let builtin = probe::builtin_endpoint(provider);
-    let base = base_url
-        .filter(|b| !b.trim().is_empty())
-        .or_else(|| configured.base_url.clone())
-        .or_else(|| builtin.map(|b| b.0.to_owned()))
-        .ok_or_else(|| IpcError {
+    let (base, api) =
+        key_test::endpoint_for(provider, base_url, api, configured).ok_or_else(|| IpcError {
             kind: "invalid_input",
             message: format!("{provider}: give a base URL (it is not a built-in provider)"),
         })?;
-    let api = api
-        .filter(|a| !a.trim().is_empty())
-        .or_else(|| configured.api.clone())
-        .or_else(|| builtin.map(|b| b.1.to_owned()))
-        .unwrap_or_else(|| "openai-completions".into());
     let key = match key {
         Some(key) => key,
         // The base URL may come from the window: a stored key only goes to the provider's own
         // server (its configured base URL, or its well-known endpoint).
-        None if !probe::stored_key_may_go_to(provider, configured.base_url.as_deref(), &base) => {
+        None if !key_test::stored_key_may_go_to(
+            provider,
+            configured.base_url.as_deref(),
+            &base,
+        ) =>
+        {
             return Err(IpcError {
                 kind: "invalid_input",
                 message: format!(
@@ -294,7 +290,7 @@ pub(crate) async fn keys_test(
     .await
     .map_err(joined)??;
     Ok(KeyTestResult::from(
-        probe::test_key(&base, &api, &key).await,
+        key_test::test_key(&base, &api, &key).await,
     ))
 }
 

@@ -3,6 +3,7 @@
 //! granted in `capabilities/main-window.json`; the test below keeps the three lists in step.
 
 pub(crate) mod app;
+pub(crate) mod catalog;
 pub(crate) mod chat;
 pub(crate) mod config;
 pub(crate) mod discovery;

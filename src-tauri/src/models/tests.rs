@@ -235,11 +235,29 @@ fn key_types_match_the_typescript_interfaces() {
     let json = serde_json::to_value(&status).expect("serializes");
     assert_eq!(json_fields(&json), ts_fields("KeysStatus"));
     assert_eq!(json_fields(&json["providers"][0]), ts_fields("KeyStatus"));
-    let tested =
-        KeyTestResult::from(switchboard_core::secrets::probe::Outcome::Rejected { status: 401 });
+    let tested = KeyTestResult::from(switchboard_core::providers::key_test::Outcome::Rejected {
+        status: 401,
+    });
     let json = serde_json::to_value(&tested).expect("serializes");
     assert_eq!(json_fields(&json), ts_fields("KeyTestResult"));
     assert_eq!(json["outcome"], "rejected");
+}
+
+#[test]
+fn catalog_types_match_the_typescript_interfaces() {
+    for known in switchboard_core::catalog::all() {
+        let json = serde_json::to_value(known).expect("serializes");
+        assert_eq!(
+            json_fields(&json),
+            ts_fields("KnownProvider"),
+            "{}",
+            known.id
+        );
+        for field in ["api", "auth", "locality"] {
+            let value = format!("'{}'", json[field].as_str().expect("a string"));
+            assert!(TS.contains(&value), "ipc-types.ts lacks {field} {value}");
+        }
+    }
 }
 
 #[test]

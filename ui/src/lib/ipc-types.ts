@@ -214,6 +214,35 @@ export type ConfigEdit =
   | { op: 'setAlias'; ref: string; alias: string }
   | { op: 'removeAlias'; ref: string };
 
+// The provider catalog (`catalog_providers`).
+
+/** A wire API Switchboard speaks. */
+export type WireApi = 'openai-completions' | 'openai-responses' | 'anthropic-messages';
+
+/** One known provider, from core's one catalog. */
+export interface KnownProvider {
+  /** The provider id in the config. */
+  id: string;
+  /** Other ids that mean the same provider. */
+  aliases: string[];
+  name: string;
+  /** One line about it. */
+  description: string;
+  /** Used when the config omits `baseUrl`. */
+  baseUrl: string;
+  /** Used when the config omits `api`. */
+  api: WireApi;
+  /** How the key is sent. */
+  auth: 'bearer' | 'x-api-key';
+  /** The variable conventionally holding its key. */
+  envVar: string | null;
+  /** The key a keyless local server is sent; null: a key is needed. */
+  placeholder: string | null;
+  /** The port a local server listens on out of the box. */
+  port: number | null;
+  locality: 'local' | 'hosted';
+}
+
 // Discovery (`discovery_*` commands).
 
 /** A local server kind; `openai-compatible` for user-added base URLs. */

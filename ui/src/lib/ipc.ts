@@ -21,6 +21,7 @@ import type {
   AddedProfile,
   KeysStatus,
   KeyTestResult,
+  KnownProvider,
   KeyTestTarget,
   RouteTestTarget,
   RouteTestResult,
@@ -208,6 +209,11 @@ export function discoveryLoadModel(
     model,
     contextLength: contextLength ?? null,
   });
+}
+
+/** `catalog_providers`: the known providers (ids, default URLs, APIs, key variables, ports). */
+export function catalogProviders(): Promise<KnownProvider[]> {
+  return call<KnownProvider[]>('catalog_providers');
 }
 
 /** `keys_status`: where each provider's key comes from (never the key). */

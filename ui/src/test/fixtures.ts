@@ -5,6 +5,7 @@ import type {
   ConfigView,
   DetectedModel,
   DetectedServer,
+  KnownProvider,
   ScanReport,
   SettingsView,
 } from '../lib/ipc';
@@ -170,4 +171,63 @@ export function sampleSettingsView(
       logDir: '/home/ada/.local/state/switchboard/logs',
     },
   };
+}
+
+/** A catalog as `catalog_providers` sends it (a subset of core's, same shape). */
+export function sampleCatalog(): KnownProvider[] {
+  const hosted = (id: string, name: string, description: string, baseUrl: string, envVar: string) =>
+    ({
+      id,
+      aliases: [],
+      name,
+      description,
+      baseUrl,
+      api: 'openai-completions',
+      auth: 'bearer',
+      envVar,
+      placeholder: null,
+      port: null,
+      locality: 'hosted',
+    }) satisfies KnownProvider;
+  const local = (id: string, name: string, port: number, placeholder: string | null) =>
+    ({
+      id,
+      aliases: [],
+      name,
+      description: `${name} on this machine`,
+      baseUrl: `http://127.0.0.1:${port}/v1`,
+      api: 'openai-completions',
+      auth: 'bearer',
+      envVar: null,
+      placeholder,
+      port,
+      locality: 'local',
+    }) satisfies KnownProvider;
+  return [
+    {
+      ...hosted(
+        'anthropic',
+        'Anthropic',
+        'Claude models',
+        'https://api.anthropic.com/v1',
+        'ANTHROPIC_API_KEY',
+      ),
+      api: 'anthropic-messages',
+      auth: 'x-api-key',
+    },
+    hosted('openai', 'OpenAI', 'GPT models', 'https://api.openai.com/v1', 'OPENAI_API_KEY'),
+    hosted(
+      'openrouter',
+      'OpenRouter',
+      'Many models, one key',
+      'https://openrouter.ai/api/v1',
+      'OPENROUTER_API_KEY',
+    ),
+    local('lmstudio', 'LM Studio', 1234, 'lmstudio'),
+    local('ollama', 'Ollama', 11434, 'ollama-local'),
+    local('vllm', 'vLLM', 8000, 'vllm'),
+    local('llamacpp', 'llama.cpp', 8080, 'llamacpp'),
+    local('litellm', 'LiteLLM', 4000, null),
+    local('jan', 'Jan', 1337, 'jan'),
+  ];
 }

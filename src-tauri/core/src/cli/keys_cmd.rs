@@ -9,9 +9,11 @@ use std::path::Path;
 
 use clap::Subcommand;
 
+use crate::catalog::{self, Locality};
 use crate::config::{self, ApiKey, Config};
 use crate::paths::Paths;
-use crate::secrets::{self, probe, KeyringStore, Resolver, SecretProviders, Store};
+use crate::providers::key_test::{self, Outcome};
+use crate::secrets::{self, KeyringStore, Resolver, SecretProviders, Store};
 use crate::{Error, Result};
 
 /// `switchboard keys …`
@@ -91,11 +93,11 @@ pub fn execute(
     match cmd {
         KeysCommand::Set { provider } => {
             secrets::store::check_id(&provider)?;
-            if let Some(placeholder) = secrets::local_placeholder(&provider) {
+            if let Some(placeholder) = catalog::placeholder(&provider) {
                 return Err(Error::InvalidInput(format!(
                     "{provider} is a local server that needs no key (placeholder {placeholder:?}); \
                      if you turned its auth on, put the token in {} or give apiKey as ${{VAR}}",
-                    secrets::conventional_env(&provider).unwrap_or("an environment variable")
+                    catalog::env_var(&provider).unwrap_or("an environment variable")
                 )));
             }
             let key = read_key(&provider, input, tty)?;
@@ -133,26 +135,29 @@ pub fn execute(
     }
 }
 
-/// Each provider (configured ones, then well-known ones with a key somewhere) and its key's
-/// source, never the key.
+/// Each provider (configured ones, then the catalog's hosted ones with a key somewhere) and its
+/// key's source, never the key.
 pub fn list(
     config: &Config,
     store: &dyn Store,
     env: config::env::Lookup<'_>,
 ) -> Result<Vec<(String, String)>> {
     let mut ids: Vec<String> = config.providers.iter().map(|p| p.id.clone()).collect();
-    for id in ["openai", "anthropic", "openrouter"] {
-        if !ids.iter().any(|i| i == id) {
-            ids.push(id.to_owned());
+    for known in catalog::all()
+        .iter()
+        .filter(|p| p.locality == Locality::Hosted)
+    {
+        if !ids.iter().any(|i| i == known.id) {
+            ids.push(known.id.to_owned());
         }
     }
     let set = |v: &str| env(v).is_some_and(|x| !x.is_empty());
     let mut rows = Vec::new();
     for id in ids {
         let key = config.provider(&id).and_then(|p| p.api_key.as_ref());
-        let local = secrets::local_placeholder(&id).is_some();
+        let local = catalog::placeholder(&id).is_some();
         let stored = if local { None } else { store.get(&id)? };
-        let conventional = secrets::conventional_env(&id).filter(|v| set(v));
+        let conventional = catalog::env_var(&id).filter(|v| set(v));
         let status = match (stored, key) {
             (Some(s), _) => s
                 .hint()
@@ -188,21 +193,12 @@ fn test(provider_id: &str, paths: &Paths, out: &mut dyn Write, store: &dyn Store
         ..config::Provider::default()
     };
     let provider = loaded.config.provider(provider_id).unwrap_or(&fallback);
-    let builtin = probe::builtin_endpoint(provider_id);
-    let base = provider
-        .base_url
-        .clone()
-        .or(builtin.map(|b| b.0.to_owned()))
-        .ok_or_else(|| {
+    let (base, api) =
+        key_test::endpoint_for(provider_id, None, None, provider).ok_or_else(|| {
             Error::InvalidInput(format!(
                 "{provider_id}: no baseUrl in the config and not a built-in provider"
             ))
         })?;
-    let api = provider
-        .api
-        .clone()
-        .or(builtin.map(|b| b.1.to_owned()))
-        .unwrap_or_else(|| "openai-completions".into());
     let resolver =
         Resolver::new(store).with_secret_providers(SecretProviders::from_root(&loaded.resolved));
     let resolved = secrets::require(resolver.resolve(provider_id, provider)?, provider_id)?;
@@ -219,17 +215,17 @@ fn test(provider_id: &str, paths: &Paths, out: &mut dyn Write, store: &dyn Store
         .enable_all()
         .build()
         .map_err(|e| Error::io("<runtime>", e))?;
-    let outcome = runtime.block_on(probe::test_key(&base, &api, &key));
+    let outcome = runtime.block_on(key_test::test_key(&base, &api, &key));
     let line = match &outcome {
-        probe::Outcome::Ok => "ok".to_owned(),
-        probe::Outcome::Rejected { status } => {
+        Outcome::Ok => "ok".to_owned(),
+        Outcome::Rejected { status } => {
             format!("rejected (HTTP {status}): the key is wrong, revoked or lacks access")
         }
-        probe::Outcome::Unreachable { reason } => format!("unreachable: {reason}"),
-        probe::Outcome::Unexpected { reason } => format!("unexpected: {reason}"),
+        Outcome::Unreachable { reason } => format!("unreachable: {reason}"),
+        Outcome::Unexpected { reason } => format!("unexpected: {reason}"),
     };
     writeln!(out, "{provider_id}: {line}").map_err(stdout_err)?;
-    if outcome == probe::Outcome::Ok {
+    if outcome == Outcome::Ok {
         Ok(())
     } else {
         Err(Error::InvalidInput(format!(

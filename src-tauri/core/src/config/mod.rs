@@ -29,6 +29,7 @@ pub mod openclaw;
 pub mod profile;
 pub mod save;
 pub mod schema;
+pub mod secret_providers;
 pub mod semantic;
 pub mod view;
 
@@ -37,6 +38,7 @@ use std::path::{Path, PathBuf};
 pub use diag::{ConfigPath, Diagnostic, Severity};
 pub use error::{ConfigError, ConfigErrorKind};
 pub use model::{AgentModel, ApiKey, Config, ModelDef, ModelEntry, Provider, SecretRef};
+pub use secret_providers::{SecretProvider, SecretProviders};
 
 use diag::{Diags, Span};
 use json5::Node;

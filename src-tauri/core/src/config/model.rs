@@ -274,7 +274,7 @@ pub struct Config {
     /// `secrets.providers`, read so that `file` and `exec` key refs resolve; never written by
     /// us and never sent to the UI.
     #[serde(skip)]
-    pub secret_providers: crate::secrets::SecretProviders,
+    pub secret_providers: super::secret_providers::SecretProviders,
 }
 
 fn extra(node: &Node, known: &[&str]) -> Extra {
@@ -353,7 +353,7 @@ impl Config {
             providers,
             model,
             models: entries,
-            secret_providers: crate::secrets::SecretProviders::from_root(root),
+            secret_providers: super::secret_providers::SecretProviders::from_root(root),
         }
     }
 

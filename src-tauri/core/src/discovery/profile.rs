@@ -39,17 +39,12 @@ pub fn provider_id(server: &DetectedServer) -> String {
     }
 }
 
-/// The environment variable a key is read from for a server that needs one.
+/// The environment variable a key is read from for a server that needs one: the catalog's
+/// conventional variable, `LOCAL_API_KEY` for a user-added URL.
 pub fn key_env(kind: ServerKind) -> &'static str {
-    match kind {
-        ServerKind::LmStudio => "LM_API_TOKEN",
-        ServerKind::Ollama => "OLLAMA_API_KEY",
-        ServerKind::Vllm => "VLLM_API_KEY",
-        ServerKind::LlamaCpp => "LLAMA_API_KEY",
-        ServerKind::LiteLlm => "LITELLM_API_KEY",
-        ServerKind::Jan => "JAN_API_KEY",
-        ServerKind::OpenAiCompatible => "LOCAL_API_KEY",
-    }
+    kind.known()
+        .and_then(|p| p.env_var)
+        .unwrap_or("LOCAL_API_KEY")
 }
 
 /// The profile's entry for one chat model (`None` for embedding models).

@@ -3,26 +3,28 @@
 
 use serde::Serialize;
 
+use crate::catalog::{self, KnownProvider};
+
 /// The kinds of local server Switchboard recognises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[non_exhaustive]
 pub enum ServerKind {
-    /// LM Studio (default port 1234).
+    /// LM Studio.
     #[serde(rename = "lmstudio")]
     LmStudio,
-    /// Ollama (11434).
+    /// Ollama.
     #[serde(rename = "ollama")]
     Ollama,
-    /// vLLM's OpenAI-compatible server (8000).
+    /// vLLM's OpenAI-compatible server.
     #[serde(rename = "vllm")]
     Vllm,
-    /// llama.cpp's `llama-server` (8080).
+    /// llama.cpp's `llama-server`.
     #[serde(rename = "llamacpp")]
     LlamaCpp,
-    /// The LiteLLM proxy (4000).
+    /// The LiteLLM proxy.
     #[serde(rename = "litellm")]
     LiteLlm,
-    /// Jan's local API server (1337).
+    /// Jan's local API server.
     #[serde(rename = "jan")]
     Jan,
     /// A user-added base URL of any OpenAI-compatible server.
@@ -54,30 +56,19 @@ impl ServerKind {
         }
     }
 
+    /// Its [`crate::catalog`] entry (`None` for a user-added URL).
+    pub fn known(self) -> Option<&'static KnownProvider> {
+        catalog::find(self.id())
+    }
+
     /// The name people know it by.
     pub fn label(self) -> &'static str {
-        match self {
-            ServerKind::LmStudio => "LM Studio",
-            ServerKind::Ollama => "Ollama",
-            ServerKind::Vllm => "vLLM",
-            ServerKind::LlamaCpp => "llama.cpp",
-            ServerKind::LiteLlm => "LiteLLM",
-            ServerKind::Jan => "Jan",
-            ServerKind::OpenAiCompatible => "OpenAI-compatible",
-        }
+        self.known().map_or("OpenAI-compatible", |p| p.name)
     }
 
     /// The port the server listens on out of the box.
     pub fn default_port(self) -> Option<u16> {
-        match self {
-            ServerKind::LmStudio => Some(1234),
-            ServerKind::Ollama => Some(11434),
-            ServerKind::Vllm => Some(8000),
-            ServerKind::LlamaCpp => Some(8080),
-            ServerKind::LiteLlm => Some(4000),
-            ServerKind::Jan => Some(1337),
-            ServerKind::OpenAiCompatible => None,
-        }
+        self.known().and_then(|p| p.port)
     }
 }
 
@@ -336,5 +327,25 @@ impl ScanReport {
     /// The servers that are running.
     pub fn running(&self) -> impl Iterator<Item = &DetectedServer> {
         self.servers.iter().filter(|s| s.status == Status::Running)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_known_server_is_a_local_catalog_entry() {
+        for kind in ServerKind::KNOWN {
+            let known = kind
+                .known()
+                .unwrap_or_else(|| panic!("{} not in the catalog", kind.id()));
+            assert_eq!(known.locality, catalog::Locality::Local, "{}", kind.id());
+            assert!(kind.default_port().is_some(), "{}", kind.id());
+        }
+        assert_eq!(ServerKind::LmStudio.label(), "LM Studio");
+        assert_eq!(ServerKind::Jan.default_port(), Some(1337));
+        assert_eq!(ServerKind::OpenAiCompatible.known(), None);
+        assert_eq!(ServerKind::OpenAiCompatible.default_port(), None);
     }
 }

@@ -16,11 +16,11 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::model::{Config, Provider};
-use crate::secrets::probe::stored_key_may_go_to;
 use crate::secrets::{KeyringStore, Store};
 
 use super::client::Client;
 use super::error::{ProviderError, ProviderErrorKind as Kind};
+use super::key_test::stored_key_may_go_to;
 use super::secret::{resolve_api_key_with, Secret};
 use super::target::{header_secret, max_tokens_field_for, Api, Target, Timeouts};
 use super::types::{ChatRequest, Event, StopReason, Turn, Usage};

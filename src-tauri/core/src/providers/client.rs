@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
 use reqwest::redirect::Policy;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
+use super::auth::auth_headers;
 use super::classify::{http_error, retry_after, ERROR_BODY_CAP};
 use super::error::{ProviderError, ProviderErrorKind as Kind};
 use super::sse::{SseEvent, SseParser};
@@ -61,6 +62,11 @@ impl Client {
             .build()
             .map_err(|e| ProviderError::from_reqwest(e, "cannot set up the HTTP client"))?;
         Ok(Client { http })
+    }
+
+    /// The HTTP client (same-origin redirects only), for the key test.
+    pub(super) fn http(&self) -> &reqwest::Client {
+        &self.http
     }
 
     /// Sends `request` to `target`; the reply (streamed or not) comes as events. Cancelling
@@ -170,36 +176,15 @@ fn headers(target: &Target, stream: bool) -> Result<HeaderMap, ProviderError> {
             "application/json"
         }),
     );
-    let bad = |what: &str| {
-        ProviderError::new(Kind::Config, format!("{what} is not a valid header value"))
-    };
+    let api = Api::from_name(&target.api);
+    auth_headers(&mut map, api, target.auth_header, target.key.as_ref())?;
     let secret = |value: &str, what: &str| -> Result<HeaderValue, ProviderError> {
-        let mut v = HeaderValue::from_str(value).map_err(|_| bad(what))?;
+        let mut v = HeaderValue::from_str(value).map_err(|_| {
+            ProviderError::new(Kind::Config, format!("{what} is not a valid header value"))
+        })?;
         v.set_sensitive(true);
         Ok(v)
     };
-    let anthropic = Api::from_name(&target.api) == Some(Api::AnthropicMessages);
-    if anthropic {
-        map.insert(
-            HeaderName::from_static("anthropic-version"),
-            HeaderValue::from_static(anthropic::ANTHROPIC_VERSION),
-        );
-    }
-    if let Some(key) = &target.key {
-        match (anthropic, target.auth_header) {
-            (_, Some(false)) => {}
-            (true, None) => {
-                map.insert(
-                    HeaderName::from_static("x-api-key"),
-                    secret(key.expose(), "the API key")?,
-                );
-            }
-            _ => {
-                let value = format!("Bearer {}", key.expose());
-                map.insert(AUTHORIZATION, secret(&value, "the API key")?);
-            }
-        }
-    }
     for (name, value) in &target.headers {
         let what = format!("header {name}");
         let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {

@@ -10,6 +10,7 @@
 //! - [`sse`]: the incremental SSE parser; [`think`]: inline `<think>` splitting.
 //! - [`error`], [`classify`]: error kinds from statuses, bodies and in-stream frames.
 //! - [`check`]: a route test ("Reply with OK.") against a draft target not in the config.
+//! - [`key_test`]: a key test (`GET /models`) and where a stored key may be sent.
 //!
 //! ```no_run
 //! # async fn demo(config: &switchboard_core::config::Config) -> Result<(), switchboard_core::providers::ProviderError> {
@@ -26,11 +27,13 @@
 //! ```
 
 mod anthropic;
+mod auth;
 pub mod check;
 pub mod classify;
 pub mod client;
 mod completions;
 pub mod error;
+pub mod key_test;
 mod responses;
 pub mod secret;
 pub mod sse;

@@ -13,28 +13,7 @@ use super::error::{ProviderError, ProviderErrorKind};
 use super::secret::{resolve_api_key_with, secret_input, Secret};
 use crate::secrets::{KeyringStore, Store};
 
-/// The wire APIs this version speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Api {
-    /// `POST {baseUrl}/chat/completions`.
-    OpenAiCompletions,
-    /// `POST {baseUrl}/responses`.
-    OpenAiResponses,
-    /// `POST {baseUrl}/messages`.
-    AnthropicMessages,
-}
-
-impl Api {
-    /// The config name; any other name OpenClaw accepts is "not supported yet" at send time.
-    pub fn from_name(name: &str) -> Option<Api> {
-        match name {
-            "openai-completions" => Some(Api::OpenAiCompletions),
-            "openai-responses" => Some(Api::OpenAiResponses),
-            "anthropic-messages" => Some(Api::AnthropicMessages),
-            _ => None,
-        }
-    }
-}
+pub use crate::catalog::Api;
 
 /// How long to wait: for the connection, for the first byte of the reply, and between chunks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,26 +69,6 @@ pub struct Target {
     pub timeouts: Timeouts,
 }
 
-/// Built-in providers usable without a `baseUrl`: id, base URL, API.
-const BUILT_IN: &[(&str, &str, &str)] = &[
-    ("openai", "https://api.openai.com/v1", "openai-completions"),
-    (
-        "anthropic",
-        "https://api.anthropic.com/v1",
-        "anthropic-messages",
-    ),
-    (
-        "openrouter",
-        "https://openrouter.ai/api/v1",
-        "openai-completions",
-    ),
-    ("lmstudio", "http://127.0.0.1:1234/v1", "openai-completions"),
-    ("ollama", "http://127.0.0.1:11434/v1", "openai-completions"),
-    ("vllm", "http://127.0.0.1:8000/v1", "openai-completions"),
-    ("sglang", "http://127.0.0.1:30000/v1", "openai-completions"),
-    ("litellm", "http://127.0.0.1:4000/v1", "openai-completions"),
-];
-
 fn config_error(message: String) -> ProviderError {
     ProviderError::new(ProviderErrorKind::Config, message)
 }
@@ -136,7 +95,7 @@ pub fn resolve_target_with(
             "\"{model_ref}\" is not a provider/model ref (aliases need the router, which is not there yet)"
         )));
     };
-    let built_in = BUILT_IN.iter().find(|(id, _, _)| *id == provider_id);
+    let built_in = crate::catalog::find(provider_id);
     let fallback;
     let provider: &Provider = match (config.provider(provider_id), built_in) {
         (Some(p), _) => p,
@@ -168,7 +127,7 @@ pub fn resolve_target_with(
     let base_url = provider
         .base_url
         .clone()
-        .or_else(|| built_in.map(|(_, url, _)| (*url).to_owned()))
+        .or_else(|| built_in.map(|p| p.base_url.to_owned()))
         .ok_or_else(|| {
             config_error(format!("models.providers.{provider_id}.baseUrl is not set"))
         })?;
@@ -182,7 +141,7 @@ pub fn resolve_target_with(
         .api
         .clone()
         .or_else(|| provider.api.clone())
-        .or_else(|| built_in.map(|(_, _, api)| (*api).to_owned()))
+        .or_else(|| built_in.map(|p| p.api.name().to_owned()))
         .unwrap_or_else(|| "openai-completions".to_owned());
     let max_tokens = model.effective_max_tokens(provider);
     let compat = |key: &str| model.compat.as_ref().and_then(|c| c.get(key));

@@ -7,7 +7,7 @@
 //! 1. the keychain entry for the provider id;
 //! 2. the config's `apiKey` when it is `${VAR}` or an OpenClaw secret ref (`env`, `file`, `exec`,
 //!    see [`refs`]);
-//! 3. the provider's conventional variable ([`conventional_env`]: `OPENAI_API_KEY`, …);
+//! 3. the provider's conventional variable ([`crate::catalog`]: `OPENAI_API_KEY`, …);
 //! 4. a literal `apiKey` in the config, with a plaintext warning.
 //!
 //! Local servers that need no key (LM Studio, Ollama, …) end with their placeholder and never
@@ -24,12 +24,13 @@ pub mod refs;
 mod secret;
 pub mod store;
 
+pub use crate::config::secret_providers::{SecretProvider, SecretProviders};
 pub use error::{Error, ErrorKind};
-pub use refs::{SecretProvider, SecretProviders};
 pub(crate) use secret::from_input;
 pub use secret::Secret;
 pub use store::{KeyringStore, MemoryStore, Store};
 
+use crate::catalog;
 use crate::config::env::{expand, Lookup};
 use crate::config::{ApiKey, Config, Provider};
 
@@ -83,40 +84,11 @@ impl Resolved {
     }
 }
 
-/// The environment variable conventionally holding a well-known provider's key.
-pub fn conventional_env(provider_id: &str) -> Option<&'static str> {
-    Some(match provider_id.trim().to_ascii_lowercase().as_str() {
-        "openai" => "OPENAI_API_KEY",
-        "anthropic" => "ANTHROPIC_API_KEY",
-        "openrouter" => "OPENROUTER_API_KEY",
-        "google" | "gemini" => "GEMINI_API_KEY",
-        "groq" => "GROQ_API_KEY",
-        "mistral" => "MISTRAL_API_KEY",
-        "deepseek" => "DEEPSEEK_API_KEY",
-        "xai" | "x-ai" => "XAI_API_KEY",
-        "together" => "TOGETHER_API_KEY",
-        "fireworks" => "FIREWORKS_API_KEY",
-        "cerebras" => "CEREBRAS_API_KEY",
-        "moonshot" | "kimi" => "MOONSHOT_API_KEY",
-        "lmstudio" => "LM_API_TOKEN",
-        "ollama" => "OLLAMA_API_KEY",
-        "vllm" => "VLLM_API_KEY",
-        "litellm" => "LITELLM_API_KEY",
-        _ => return None,
-    })
-}
-
-/// The placeholder of a local server that needs no key (`None`: the provider needs a key).
+/// The placeholder of a local server that needs no key (`None`: the provider needs a key): a
+/// forwarder to [`catalog::placeholder`] kept for the desktop chat command until it reads the
+/// catalog itself.
 pub fn local_placeholder(provider_id: &str) -> Option<&'static str> {
-    Some(match provider_id.trim().to_ascii_lowercase().as_str() {
-        "lmstudio" => "lmstudio",
-        "ollama" => "ollama-local",
-        "vllm" => "vllm",
-        "sglang" => "sglang",
-        "llamacpp" | "llama-cpp" => "llamacpp",
-        "jan" => "jan",
-        _ => return None,
-    })
+    catalog::placeholder(provider_id)
 }
 
 fn process_env(name: &str) -> Option<String> {
@@ -160,7 +132,7 @@ impl<'a> Resolver<'a> {
             warning: None,
             placeholder: None,
         };
-        let local = local_placeholder(provider_id);
+        let local = catalog::placeholder(provider_id);
         let mut keychain_error = None;
         // A local server never touches the keychain: it works on machines without one, and a
         // locked keychain never prompts for a server that needs no key.
@@ -194,7 +166,7 @@ impl<'a> Resolver<'a> {
             }
             Some(ApiKey::Plain(_)) | None => {}
         }
-        if let Some(var) = conventional_env(provider_id) {
+        if let Some(var) = catalog::env_var(provider_id) {
             if let Some(value) = (self.env)(var).filter(|v| !v.is_empty()) {
                 return Ok(found(
                     Secret::new(value),
@@ -247,7 +219,7 @@ pub fn require(resolved: Resolved, provider_id: &str) -> Result<Resolved, Error>
     if resolved.source != Source::Missing {
         return Ok(resolved);
     }
-    let env = conventional_env(provider_id).map_or(String::new(), |v| format!(", set {v}"));
+    let env = catalog::env_var(provider_id).map_or(String::new(), |v| format!(", set {v}"));
     Err(Error::Missing {
         provider: provider_id.to_owned(),
         hint: format!("run `switchboard keys set {provider_id}`{env}, or give apiKey as ${{VAR}} or a secret ref"),

@@ -16,6 +16,7 @@ import {
 } from '../../lib/ipc';
 import { SETUP_MODES, type SetupMode } from './modes';
 import { isProviderId, presetById, providerIdOf, type PresetId } from './presets';
+import { serverName } from '../../lib/servers';
 import { RouteTester, type RouteDraft } from './routeTests.svelte';
 
 /** The context a model is loaded with from the wizard. */
@@ -495,16 +496,7 @@ export class Wizard {
 }
 
 export function serverLabel(server: Pick<DetectedServer, 'kind' | 'baseUrl'>): string {
-  const names: Record<DetectedServer['kind'], string> = {
-    lmstudio: 'LM Studio',
-    ollama: 'Ollama',
-    vllm: 'vLLM',
-    llamacpp: 'llama.cpp',
-    litellm: 'LiteLLM',
-    jan: 'Jan',
-    'openai-compatible': 'OpenAI-compatible',
-  };
-  return names[server.kind];
+  return serverName(server);
 }
 
 /** A short alias from a model name: "Qwen3 8B" stays, "qwen/qwen3-8b" becomes "qwen3-8b". */

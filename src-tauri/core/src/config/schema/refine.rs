@@ -279,4 +279,14 @@ mod tests {
         assert!(is_built_in_provider(" LMStudio "));
         assert!(!is_built_in_provider("local"));
     }
+
+    #[test]
+    fn the_catalogs_hosted_providers_are_openclaw_built_ins() {
+        // Each may omit baseUrl in the file, and the catalog then supplies it.
+        for known in crate::catalog::all() {
+            if known.locality == crate::catalog::Locality::Hosted {
+                assert!(is_built_in_provider(known.id), "{}", known.id);
+            }
+        }
+    }
 }
