@@ -5,11 +5,12 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use switchboard_core::chat::{Engine, RetryPoints};
 use switchboard_core::config::{self, model::Config};
-use switchboard_core::history::{HistoryStore, MessageId, Recovered};
+use switchboard_core::history::{HistoryStore, Recovered};
 use switchboard_core::paths::Paths;
 use switchboard_core::providers::CancellationToken;
-use switchboard_core::router::{RetryFrom, Router};
+use switchboard_core::router::Router;
 
 use crate::error::IpcError;
 
@@ -34,37 +35,27 @@ pub(crate) struct AppState {
     pub settings: crate::settings::SettingsState,
 }
 
+impl AppState {
+    /// The chat engine over the app's router and history (both opened in `setup`).
+    pub(crate) fn engine(&self) -> Result<Engine, IpcError> {
+        let router = self.router.get()?;
+        let history = self.history.store()?;
+        Ok(Engine::new(
+            (*router).clone(),
+            Some(history),
+            self.router.retries.clone(),
+        ))
+    }
+}
+
 /// The shared router, created in `setup` from the config on disk (a missing or broken config
 /// gives a router with no routes, never a failed start), and the "retry on next route" points
 /// of answers that failed after their first token.
 #[derive(Debug, Default)]
 pub(crate) struct RouterState {
     router: OnceLock<Result<Arc<Router>, IpcError>>,
-    /// Shared with the chat tasks.
-    pub retries: Retries,
-}
-
-/// Where "retry on next route" starts, by the answer that failed after its first token (kept
-/// for this run of the app; after a restart the answer's saved model is the starting point).
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Retries(Arc<Mutex<HashMap<MessageId, RetryFrom>>>);
-
-impl Retries {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<MessageId, RetryFrom>> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Remembers where "retry on next route" starts for answer `message`.
-    pub(crate) fn remember(&self, message: MessageId, retry: RetryFrom) {
-        self.lock().insert(message, retry);
-    }
-
-    /// Where "retry on next route" starts for answer `message`, if known.
-    pub(crate) fn take(&self, message: MessageId) -> Option<RetryFrom> {
-        self.lock().remove(&message)
-    }
+    /// Where "retry on next route" goes on from, shared by every chat.
+    pub retries: RetryPoints,
 }
 
 /// The config at `path`, or an empty one when it is missing or broken (logged).

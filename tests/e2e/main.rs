@@ -7,6 +7,7 @@ mod cli;
 mod fakes;
 mod health;
 mod providers;
+mod serve;
 mod settings;
 mod setup;
 mod shell;

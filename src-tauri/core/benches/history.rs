@@ -13,7 +13,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use switchboard_core::history::{Finish, HistoryStore, MessageStatus, Role, Usage};
+use switchboard_core::history::{Finish, HistoryStore, MessageStatus, Role};
+use switchboard_core::providers::Usage;
 
 const ENGLISH: &[&str] = &[
     "the",
@@ -321,8 +322,10 @@ fn build(store: &HistoryStore, messages: usize, rng: &mut Rng) -> Duration {
                         output: 300,
                         cache_read: 0,
                         cache_write: 0,
+                        reasoning: None,
                     }),
                     cost: Some(0.0),
+                    timing: None,
                     error: None,
                 })
                 .expect("finishes");

@@ -86,7 +86,10 @@ fn start_gateway(router: Router) -> String {
         runtime.block_on(async move {
             let listener = gateway::bind(0).await.expect("bind");
             tx.send(listener.local_addr().expect("addr")).expect("send");
-            let app = gateway::app(router, Secret::new(TOKEN));
+            let app = gateway::app(
+                switchboard_core::chat::Engine::without_history(router),
+                Secret::new(TOKEN),
+            );
             gateway::serve(listener, app, std::future::pending())
                 .await
                 .expect("serve");

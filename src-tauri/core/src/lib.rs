@@ -19,6 +19,8 @@
 //!   SSE, reasoning kept apart, usage and cost, typed errors, key tests.
 //! - [`router`]: aliases, the candidate list, failover by error class, cooldowns, route events
 //!   and the health summary.
+//! - [`chat`]: the one chat engine: a turn end to end (save, route, stream, record, price,
+//!   time, retry points); the desktop, the CLI and the gateway only adapt it.
 //! - [`gateway`]: `switchboard serve`, a local OpenAI-compatible server over the router.
 //! - [`settings`]: the desktop app's own settings (theme, tray, detection interval, extra
 //!   server URLs), validated per field and saved atomically beside the config.
@@ -27,6 +29,7 @@
 #![deny(missing_docs)]
 
 pub mod catalog;
+pub mod chat;
 pub mod cli;
 pub mod config;
 pub mod discovery;

@@ -8,9 +8,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use switchboard_core::history::{
-    AttemptOutcome, ErrorKind, ExportFormat, Finish, HistoryStore, MessageStatus, Role,
-    RouteAttempt, Usage,
+    ErrorKind, ExportFormat, Finish, HistoryStore, MessageStatus, Role,
 };
+use switchboard_core::providers::Usage;
+use switchboard_core::router::{AttemptOutcome, RouteAttempt};
 
 fn open(dir: &Path) -> HistoryStore {
     let opened = HistoryStore::open(dir).expect("opens");
@@ -478,8 +479,10 @@ fn export_markdown_and_json() {
                 output: 40,
                 cache_read: 0,
                 cache_write: 0,
+                reasoning: None,
             }),
             cost: Some(0.0012),
+            timing: None,
             error: None,
         })
         .expect("finishes");

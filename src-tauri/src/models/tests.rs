@@ -300,8 +300,9 @@ fn route_test_types_match_the_typescript_interfaces() {
 
 #[test]
 fn chat_types_match_the_typescript_interfaces() {
-    use crate::commands::chat::ChatEvent;
-    use switchboard_core::providers::StopReason;
+    use switchboard_core::chat::{ChatEvent, Reason};
+    use switchboard_core::providers::{ProviderErrorKind, StopReason, Timing, Usage};
+    use switchboard_core::router::{AttemptOutcome, RouteEvent};
     let started = ChatStarted {
         request_id: 1,
         conversation_id: 2,
@@ -325,69 +326,74 @@ fn chat_types_match_the_typescript_interfaces() {
     let json = serde_json::to_value(&models).expect("serializes");
     assert_eq!(json_fields(&json), ts_fields("ChatModels"));
     assert_eq!(json_fields(&json["models"][0]), ts_fields("ChatModel"));
+    let usage = Usage {
+        input: 1,
+        output: 2,
+        cache_read: 0,
+        cache_write: 0,
+        reasoning: Some(1),
+    };
     let events = [
         (
             ChatEvent::Started {
+                conversation_id: Some(1),
+                message_id: Some(2),
                 model: "p/m".into(),
-                message_id: Some(1),
             },
-            "ChatStartedData",
+            "ChatStartedEvent",
         ),
-        (ChatEvent::Text { delta: "a".into() }, "ChatDelta"),
-        (ChatEvent::Reasoning { delta: "a".into() }, "ChatDelta"),
-        (
-            ChatEvent::Usage {
-                input: 1,
-                output: 1,
-                cache_read: 0,
-                cache_write: 0,
-                reasoning: Some(1),
-                cost: 0.0,
-            },
-            "ChatUsage",
-        ),
+        (ChatEvent::Text { delta: "a".into() }, "ChatDeltaEvent"),
+        (ChatEvent::Reasoning { delta: "a".into() }, "ChatDeltaEvent"),
         (
             ChatEvent::Done {
+                model: "p/m".into(),
                 stop: StopReason::Stop,
+                usage: Some(usage),
+                cost: Some(0.0),
+                timing: Timing::new(Some(1), 2, Some(2)),
             },
-            "ChatDoneData",
+            "ChatDoneEvent",
         ),
         (
             ChatEvent::Error {
-                kind: "auth",
+                reason: Reason::Provider(ProviderErrorKind::Auth),
                 message: "m".into(),
-                retry_next: true,
+                status: Some(401),
+                retry_next: Some("p/n".into()),
             },
-            "ChatErrorData",
+            "ChatErrorEvent",
         ),
         (
-            ChatEvent::Route {
+            ChatEvent::Route(RouteEvent {
                 attempt: 1,
                 model: "p/m".into(),
-                outcome: switchboard_core::history::AttemptOutcome::Failed,
+                outcome: AttemptOutcome::Failed,
                 reason: Some("rate_limit".into()),
                 status: Some(429),
                 elapsed_ms: 3,
-            },
-            "ChatRouteData",
+                cooldown_ms: Some(30_000),
+            }),
+            "ChatRouteEvent",
         ),
     ];
-    let ts = TS;
     for (event, interface) in events {
         let json = serde_json::to_value(&event).expect("serializes");
-        assert_eq!(
-            json_fields(&json),
-            ["data", "event"].map(String::from).into()
+        assert_eq!(json_fields(&json), ts_fields(interface), "{interface}");
+        let tag = json["type"].as_str().expect("tag");
+        assert!(
+            TS.contains(&format!("'{tag}'")),
+            "ipc-types.ts names no `{tag}` event"
         );
-        assert_eq!(
-            json_fields(&json["data"]),
-            ts_fields(interface),
-            "{interface}"
-        );
-        let tag = format!(
-            "event: '{}'; data: {interface} }}",
-            json["event"].as_str().expect("tag")
-        );
-        assert!(ts.contains(&tag), "ipc.ts has no `{tag}` in ChatEvent");
     }
+    let done = serde_json::to_value(&ChatEvent::Done {
+        model: "p/m".into(),
+        stop: StopReason::Stop,
+        usage: Some(usage),
+        cost: None,
+        timing: Timing::default(),
+    })
+    .expect("serializes");
+    assert_eq!(json_fields(&done["usage"]), ts_fields("ChatUsage"));
+    assert_eq!(json_fields(&done["timing"]), ts_fields("ChatTiming"));
+    assert_eq!(done["cost"], "unknown");
 }

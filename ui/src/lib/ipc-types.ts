@@ -404,12 +404,7 @@ export interface Conversation {
   messageCount: number;
 }
 
-export interface MessageUsage {
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-}
+export type MessageUsage = ChatUsage;
 
 export interface RouteAttempt {
   attempt: number;
@@ -431,6 +426,7 @@ export interface Message {
   route: RouteAttempt[];
   usage: MessageUsage | null;
   cost: number | null;
+  timing: ChatTiming | null;
   status: MessageStatus;
   error: string | null;
   createdAt: string;
@@ -490,12 +486,55 @@ export interface ChatModels {
 
 export type StopReason = 'stop' | 'length' | 'cancelled';
 
-export interface ChatStartedData {
-  model: string;
+/** Why a chat turn failed: a provider's error class, else the route's. */
+export type ChatErrorReason =
+  | 'auth'
+  | 'billing'
+  | 'forbidden'
+  | 'not_found'
+  | 'rate_limit'
+  | 'overloaded'
+  | 'server'
+  | 'timeout'
+  | 'connection'
+  | 'context_overflow'
+  | 'bad_request'
+  | 'protocol'
+  | 'truncated'
+  | 'cancelled'
+  | 'config'
+  | 'unsupported'
+  | 'model_not_found'
+  | 'no_primary'
+  | 'no_route'
+  | 'interrupted';
+
+/** The request went out: where the answer is saved and the model tried first. */
+export interface ChatStartedEvent {
+  type: 'started';
+  conversationId: number | null;
   messageId: number | null;
+  model: string;
 }
 
-export interface ChatDelta {
+/** One attempt of the route (the history keeps them as `RouteAttempt`). */
+export interface ChatRouteEvent {
+  type: 'route';
+  /** 1 for the first candidate considered. */
+  attempt: number;
+  /** `provider/model`. */
+  model: string;
+  outcome: RouteAttempt['outcome'];
+  /** `rate_limit`, `connection`, … or why it was skipped (`cooldown`, …). */
+  reason?: string;
+  status?: number;
+  elapsedMs: number;
+  /** How long the model is now skipped, after a failure that put it in cooldown. */
+  cooldownMs?: number;
+}
+
+export interface ChatDeltaEvent {
+  type: 'text' | 'reasoning';
   delta: string;
 }
 
@@ -504,48 +543,40 @@ export interface ChatUsage {
   output: number;
   cacheRead: number;
   cacheWrite: number;
-  reasoning: number | null;
-  /** USD. */
-  cost: number;
+  /** Of `output`, the reasoning tokens, when known. */
+  reasoning?: number;
 }
 
-export interface ChatDoneData {
-  stop: StopReason;
+/** How fast an answer came. */
+export interface ChatTiming {
+  firstTokenMs: number | null;
+  durationMs: number;
+  tokensPerSecond: number | null;
 }
 
-export interface ChatErrorData {
-  /**
-   * Provider error class (`auth`, `config`, `connection`, `not_found`, `rate_limit`, …) or the
-   * route's (`no_route`, `unknown_model`, `context_overflow`, …).
-   */
-  kind: string;
-  message: string;
-  /** It broke after its first token: `chatRetryNext` goes on from the next route. */
-  retryNext: boolean;
-}
-
-/** One attempt of the route (a `route` event; the history keeps them as `RouteAttempt`). */
-export interface ChatRouteData {
-  /** 1 for the first candidate considered. */
-  attempt: number;
-  /** `provider/model`. */
+export interface ChatDoneEvent {
+  type: 'done';
+  /** The model that answered. */
   model: string;
-  outcome: RouteAttempt['outcome'];
-  /** `rate_limit`, `connection`, … or why it was skipped (`cooldown`, …). */
-  reason: string | null;
-  status: number | null;
-  elapsedMs: number;
+  stop: StopReason;
+  usage: ChatUsage | 'unknown';
+  /** USD at the configured rates. */
+  cost: number | 'unknown';
+  timing: ChatTiming;
 }
 
-/** One event of a streaming answer; each stream ends with one `done` or `error`. */
+export interface ChatErrorEvent {
+  type: 'error';
+  reason: ChatErrorReason;
+  message: string;
+  status?: number;
+  /** It broke after its first token: the model "retry on next route" asks next. */
+  retryNext: string | null;
+}
+
+/** One event of a chat turn, the core engine's vocabulary; each ends with `done` or `error`. */
 export type ChatEvent =
-  | { event: 'started'; data: ChatStartedData }
-  | { event: 'route'; data: ChatRouteData }
-  | { event: 'text'; data: ChatDelta }
-  | { event: 'reasoning'; data: ChatDelta }
-  | { event: 'usage'; data: ChatUsage }
-  | { event: 'done'; data: ChatDoneData }
-  | { event: 'error'; data: ChatErrorData };
+  ChatStartedEvent | ChatRouteEvent | ChatDeltaEvent | ChatDoneEvent | ChatErrorEvent;
 
 // Settings (`settings_*` commands).
 

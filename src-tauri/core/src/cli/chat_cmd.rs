@@ -1,25 +1,23 @@
 //! `switchboard chat [--model REF] [--json] [--no-stream] [--no-history] [--system TEXT]
-//! MESSAGE`: one question through the router (default: the primary route; `REF` is
+//! MESSAGE`: one question through the chat engine (default: the primary route; `REF` is
 //! `provider/model` or an alias). Plain: the answer on stdout, reasoning and route notes on
-//! stderr. `--json`: one JSON object per line (DESIGN.md's `chat --json` events, a `route` line
-//! per attempt). Ctrl-C cancels (never fails over). Route attempts are saved with the answer.
+//! stderr. `--json`: the engine's events, one JSON object per line (DESIGN.md's `chat --json`
+//! events; `started`, whose ids are the desktop's, is not printed). Ctrl-C cancels (never fails
+//! over). Saved to the history unless `--no-history`.
 
 use std::io::Write;
 
 use clap::Args;
-use futures_util::StreamExt;
 use serde_json::json;
 
-use super::chat_history::Recorder;
 use super::Exit;
+use crate::chat::{Ask, ChatError, ChatEvent, Engine, Reason, RetryPoints, TurnOptions};
 use crate::config;
-use crate::history::AttemptOutcome;
+use crate::history::HistoryStore;
 use crate::logging::redact::redact;
 use crate::paths::Paths;
-use crate::providers::{
-    CancellationToken, ChatRequest, Event, ProviderError, StopReason, Turn, Usage,
-};
-use crate::router::{RouteError, RouteEvent, RouteItem, Router};
+use crate::providers::{CancellationToken, StopReason};
+use crate::router::{AttemptOutcome, RouteEvent, Router};
 use crate::{Error, Result};
 
 /// `switchboard chat …`
@@ -50,23 +48,12 @@ pub fn run(args: &ChatArgs, paths: &Paths, out: &mut dyn Write, err: &mut dyn Wr
     match chat(args, paths, out, err) {
         Ok(()) => Exit::Success,
         Err(failure) => {
-            let line = match &failure {
-                Failure::Provider(e) if args.json => {
-                    error_line(e.kind().as_str(), e.message(), e.status())
-                }
-                Failure::Route(e) if args.json => {
-                    error_line(e.reason(), &e.to_string(), e.status())
-                }
-                Failure::Other(e) if args.json => {
-                    error_line(e.kind().as_str(), &e.to_string(), None)
-                }
-                _ => String::new(),
-            };
-            if !line.is_empty() {
+            if args.json && !failure.printed {
+                let line = json!({"type": "error", "reason": failure.reason,
+                                  "message": redact(&failure.message)});
                 let _ignored = writeln!(out, "{line}");
             }
-            let text = failure.to_string();
-            let _ignored = writeln!(err, "switchboard: {}", redact(&text));
+            let _ignored = writeln!(err, "switchboard: {}", redact(&failure.message));
             Exit::Failure
         }
     }
@@ -74,51 +61,61 @@ pub fn run(args: &ChatArgs, paths: &Paths, out: &mut dyn Write, err: &mut dyn Wr
 
 /// [`run`] for callers with one writer: notes are dropped, failures become an [`Error`].
 pub(crate) fn dispatch(args: &ChatArgs, paths: &Paths, out: &mut dyn Write) -> Result<()> {
-    chat(args, paths, out, &mut std::io::sink()).map_err(|failure| match failure {
-        Failure::Provider(e) => Error::InvalidInput(e.to_string()),
-        Failure::Route(e) => Error::InvalidInput(e.to_string()),
-        Failure::Other(e) => e,
-    })
+    chat(args, paths, out, &mut std::io::sink())
+        .map_err(|failure| Error::InvalidInput(failure.message))
 }
 
-enum Failure {
-    Provider(ProviderError),
-    Route(RouteError),
-    Other(Error),
+/// Why the chat failed: the reason's wire name, the message, and whether the `--json` error
+/// line is already out (it is for errors the engine reported as events).
+struct Failure {
+    reason: &'static str,
+    message: String,
+    printed: bool,
 }
 
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Failure::Provider(e) => e.fmt(f),
-            Failure::Route(e) => e.fmt(f),
-            Failure::Other(e) => e.fmt(f),
+impl Failure {
+    fn before_start(e: &ChatError) -> Failure {
+        let reason = match e {
+            ChatError::Route(route) => Reason::of(route).as_str(),
+            ChatError::History(_) => "history",
+            ChatError::InvalidInput(_) => "invalid_input",
+            ChatError::Task(_) => "internal",
+        };
+        Failure {
+            reason,
+            message: e.to_string(),
+            printed: false,
+        }
+    }
+
+    fn other(e: &Error) -> Failure {
+        Failure {
+            reason: e.kind().as_str(),
+            message: e.to_string(),
+            printed: false,
         }
     }
 }
 
-impl From<RouteError> for Failure {
-    fn from(e: RouteError) -> Self {
-        Failure::Route(e)
+/// The history store, unless `--no-history`; one that cannot be opened is a note, not a
+/// failure (the history is a convenience for a CLI run, not its purpose).
+fn history(args: &ChatArgs, paths: &Paths, err: &mut dyn Write) -> Option<HistoryStore> {
+    if args.no_history {
+        return None;
     }
-}
-
-impl From<ProviderError> for Failure {
-    fn from(e: ProviderError) -> Self {
-        Failure::Provider(e)
+    match HistoryStore::open(&paths.data_dir) {
+        Ok(opened) => {
+            if let Some(recovered) = &opened.recovered {
+                let _ignored = writeln!(err, "switchboard: note: {recovered}");
+            }
+            Some(opened.store)
+        }
+        Err(e) => {
+            let text = redact(&e.to_string()).into_owned();
+            let _ignored = writeln!(err, "switchboard: note: not saved to the history: {text}");
+            None
+        }
     }
-}
-
-fn io(e: std::io::Error) -> Failure {
-    Failure::Other(Error::io("<stdout>", e))
-}
-
-fn error_line(reason: &str, message: &str, status: Option<u16>) -> String {
-    let mut line = json!({"type": "error", "reason": reason, "message": redact(message)});
-    if let Some(status) = status {
-        line["status"] = json!(status);
-    }
-    line.to_string()
 }
 
 fn chat(
@@ -127,41 +124,29 @@ fn chat(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::result::Result<(), Failure> {
-    let loaded = config::load(&paths.config_file)
-        .map_err(|e| Failure::Other(Error::InvalidInput(e.to_string())))?;
-    let config = loaded
+    let invalid = |e: config::ConfigError| Failure::other(&Error::InvalidInput(e.to_string()));
+    let config = config::load(&paths.config_file)
+        .map_err(invalid)?
         .into_config()
-        .map_err(|e| Failure::Other(Error::InvalidInput(e.to_string())))?;
-    let router = Router::new(config)?;
-    let first = router
-        .candidates(args.model.as_deref())?
-        .remove(0)
-        .model_ref;
-    let message = args.message.join(" ");
-    let request = ChatRequest {
-        system: args.system.clone(),
-        turns: vec![Turn::user(message.clone())],
+        .map_err(invalid)?;
+    let router = Router::new(config).map_err(|e| Failure {
+        reason: e.kind().as_str(),
+        message: e.to_string(),
+        printed: false,
+    })?;
+    let engine = Engine::new(router, history(args, paths, err), RetryPoints::default());
+    let mut ask = Ask::new(args.message.join(" "));
+    ask.model.clone_from(&args.model);
+    ask.system.clone_from(&args.system);
+    ask.options = TurnOptions {
         stream: !args.no_stream,
+        coalesce: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::Other(Error::io("<tokio runtime>", e)))?;
-    // The user message is saved before the request goes out, so a crash never loses it.
-    let mut recorder = if args.no_history {
-        Recorder::disabled()
-    } else {
-        Recorder::start(paths, args.system.as_deref(), &message, &first, err)
-    };
-    let mut printer = Printer {
-        args,
-        router: &router,
-        model: first,
-        usage: None,
-        ended_with_newline: true,
-        recorder: &mut recorder,
-    };
-    let outcome: std::result::Result<(), Failure> = runtime.block_on(async {
+        .map_err(|e| Failure::other(&Error::io("<tokio runtime>", e)))?;
+    runtime.block_on(async {
         let cancel = CancellationToken::new();
         let on_ctrl_c = cancel.clone();
         tokio::spawn(async move {
@@ -169,151 +154,129 @@ fn chat(
                 on_ctrl_c.cancel();
             }
         });
-        let mut stream = router.route(args.model.as_deref(), request, cancel)?;
-        while let Some(item) = stream.next().await {
-            match item? {
-                RouteItem::Route(route) => printer.route(&route, out, err).map_err(io)?,
-                RouteItem::Event(event) => printer.event(event, out, err).map_err(io)?,
-            }
-        }
-        Ok(())
-    });
-    if let Err(failure) = &outcome {
-        if !printer.ended_with_newline {
-            let _ignored = writeln!(out);
-        }
-        match failure {
-            Failure::Route(RouteError::Cancelled) => {
-                recorder.done(StopReason::Cancelled, None, err)
-            }
-            _ => recorder.failed(&failure.to_string(), err),
-        }
-        if let Failure::Route(RouteError::Interrupted { retry, .. }) = failure {
-            let next = router
-                .candidates(retry.requested.as_deref())
-                .ok()
-                .and_then(|c| {
-                    let at = c.iter().position(|c| c.model_ref == retry.after)?;
-                    c.get(at + 1).map(|c| c.model_ref.clone())
-                });
-            if let Some(next) = next {
-                let _ignored = writeln!(
-                    err,
-                    "[route: the partial answer is kept; retry on the next route with --model {next}]"
-                );
-            }
-        }
-    }
-    outcome
-}
-
-struct Printer<'a> {
-    args: &'a ChatArgs,
-    router: &'a Router,
-    /// The model answering (or tried first, until one answers).
-    model: String,
-    usage: Option<Usage>,
-    ended_with_newline: bool,
-    recorder: &'a mut Recorder,
-}
-
-impl Printer<'_> {
-    fn route(
-        &mut self,
-        route: &RouteEvent,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> std::io::Result<()> {
-        self.recorder.attempt(route.to_attempt(), err);
-        if route.outcome == AttemptOutcome::Ok {
-            self.model = route.model.clone();
-        }
-        if self.args.json {
-            let mut line = json!(route);
-            line["type"] = json!("route");
-            return writeln!(out, "{line}");
-        }
-        if route.outcome == AttemptOutcome::Ok {
-            return Ok(());
-        }
-        let outcome = match route.outcome {
-            AttemptOutcome::Skipped => "skipped",
-            AttemptOutcome::Cancelled => "cancelled",
-            _ => "failed",
+        let mut turn = engine
+            .send(ask, cancel)
+            .await
+            .map_err(|e| Failure::before_start(&e))?;
+        let mut printer = Printer {
+            json: args.json,
+            ended_with_newline: true,
         };
-        let reason = route.reason.as_deref().unwrap_or("unknown");
-        let status = route
-            .status
-            .map_or(String::new(), |s| format!(" (HTTP {s})"));
-        writeln!(err, "[route: {} {outcome}: {reason}{status}]", route.model)
-    }
+        let mut failure = None;
+        while let Some(event) = turn.next().await {
+            if let ChatEvent::Error {
+                reason,
+                message,
+                retry_next,
+                ..
+            } = &event
+            {
+                failure = Some(Failure {
+                    reason: reason.as_str(),
+                    message: message.clone(),
+                    printed: args.json,
+                });
+                if let (Some(next), false) = (retry_next, args.json) {
+                    printer.newline(out);
+                    let _ignored = writeln!(
+                        err,
+                        "[route: the partial answer is kept; retry on the next route with --model {next}]"
+                    );
+                }
+            }
+            if let Err(e) = printer.event(&event, out, err) {
+                return Err(Failure::other(&Error::io("<stdout>", e)));
+            }
+        }
+        failure.map_or(Ok(()), Err)
+    })
+}
 
-    fn cost(&self) -> Option<crate::config::model::Cost> {
-        self.router.target(&self.model).ok()?.cost.clone()
+/// Prints events as text (answer on `out`, the rest on `err`) or as JSON lines on `out`.
+struct Printer {
+    json: bool,
+    ended_with_newline: bool,
+}
+
+impl Printer {
+    fn newline(&mut self, out: &mut dyn Write) {
+        if !self.ended_with_newline {
+            let _ignored = writeln!(out);
+            self.ended_with_newline = true;
+        }
     }
 
     fn event(
         &mut self,
-        event: Event,
+        event: &ChatEvent,
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> std::io::Result<()> {
-        let model = self.model.clone();
-        let cost = self.cost();
-        match &event {
-            Event::Text(t) => self.recorder.text(t, err),
-            Event::Reasoning(r) => self.recorder.reasoning(r, err),
-            Event::Done(stop) => {
-                let usage = self.usage.map(|u| (u, u.cost(cost.as_ref())));
-                self.recorder.done(*stop, usage, err);
+        if self.json {
+            if matches!(event, ChatEvent::Started { .. }) {
+                return Ok(());
             }
-            _ => {}
+            let line = serde_json::to_string(event).map_err(std::io::Error::other)?;
+            writeln!(out, "{line}")?;
+            return out.flush();
         }
-        match (event, self.args.json) {
-            (Event::Text(t), true) => writeln!(out, "{}", json!({"type": "text", "delta": t}))?,
-            (Event::Reasoning(r), true) => {
-                writeln!(out, "{}", json!({"type": "reasoning", "delta": r}))?
+        match event {
+            ChatEvent::Started { .. } => Ok(()),
+            ChatEvent::Route(route) => route_note(route, err),
+            ChatEvent::Reasoning { delta } => {
+                err.write_all(delta.as_bytes())?;
+                err.flush()
             }
-            (Event::Text(t), false) => {
-                out.write_all(t.as_bytes())?;
-                self.ended_with_newline = t.ends_with('\n');
-                out.flush()?;
+            ChatEvent::Text { delta } => {
+                out.write_all(delta.as_bytes())?;
+                self.ended_with_newline = delta.ends_with('\n');
+                out.flush()
             }
-            (Event::Reasoning(r), false) => {
-                err.write_all(r.as_bytes())?;
-                err.flush()?;
-            }
-            (Event::Usage(u), _) => self.usage = Some(u),
-            (Event::Done(stop), true) => {
-                let (usage, cost) = match self.usage {
-                    Some(u) => (json!(u), json!(u.cost(cost.as_ref()))),
-                    None => (json!("unknown"), json!("unknown")),
-                };
-                let line = json!({"type": "done", "model": model, "usage": usage,
-                                  "cost": cost, "stop": stop});
-                writeln!(out, "{line}")?;
-            }
-            (Event::Done(stop), false) => {
-                if !self.ended_with_newline {
-                    writeln!(out)?;
-                }
-                let usage = match self.usage {
-                    Some(u) => format!(
-                        "{} in, {} out, ${:.6}",
+            ChatEvent::Done {
+                model,
+                stop,
+                usage,
+                cost,
+                timing,
+            } => {
+                self.newline(out);
+                let usage = match (usage, cost) {
+                    (Some(u), Some(cost)) => format!(
+                        "{} in, {} out, ${cost:.6}",
                         u.input + u.cache_read + u.cache_write,
                         u.output,
-                        u.cost(cost.as_ref())
                     ),
-                    None => "usage unknown (the server reported none)".to_owned(),
+                    _ => "usage unknown (the server reported none)".to_owned(),
                 };
+                let speed = timing
+                    .tokens_per_second
+                    .map_or(String::new(), |tps| format!(", {tps:.1} tok/s"));
                 let ended = match stop {
                     StopReason::Stop => "",
                     StopReason::Length => ", stopped at the output token limit",
                     StopReason::Cancelled => ", cancelled",
                 };
-                writeln!(err, "[{model}: {usage}{ended}]")?;
+                writeln!(err, "[{model}: {usage}{speed}{ended}]")
+            }
+            ChatEvent::Error { .. } => {
+                self.newline(out);
+                Ok(())
             }
         }
-        Ok(())
     }
+}
+
+/// A failed, skipped or cancelled attempt as one note on stderr (an `ok` one says nothing).
+fn route_note(route: &RouteEvent, err: &mut dyn Write) -> std::io::Result<()> {
+    let outcome = match route.outcome {
+        AttemptOutcome::Ok => return Ok(()),
+        AttemptOutcome::Skipped => "skipped",
+        AttemptOutcome::Cancelled => "cancelled",
+        AttemptOutcome::Failed => "failed",
+    };
+    let reason = route.reason.as_deref().unwrap_or("unknown");
+    let status = route
+        .status
+        .map_or(String::new(), |s| format!(" (HTTP {s})"));
+    writeln!(err, "[route: {} {outcome}: {reason}{status}]", route.model)
 }

@@ -5,7 +5,6 @@
 //! so tests can read what a user would see.
 
 pub mod chat_cmd;
-mod chat_history;
 pub mod config_cmd;
 pub mod detect_cmd;
 pub mod history_cmd;
@@ -93,8 +92,10 @@ impl Exit {
 
 /// Runs a headless subcommand: sets up logging, runs the handler, prints errors one per line.
 pub fn run(command: Command, config_flag: Option<PathBuf>) -> Exit {
-    let mut stdout = std::io::stdout().lock();
-    let mut stderr = std::io::stderr().lock();
+    // Unlocked handles: each write takes the lock for itself. Holding the locks for the whole
+    // run would block every log line a worker thread writes while `serve` runs.
+    let mut stdout = std::io::stdout();
+    let mut stderr = std::io::stderr();
     let paths = match Paths::from_env(config_flag.as_deref()) {
         Ok(paths) => paths,
         Err(err) => return report(&mut stderr, &err),

@@ -1,7 +1,7 @@
-//! `switchboard serve [--port 4141] [--token-file F]`: the local OpenAI-compatible gateway over
-//! the router (see [`crate::gateway`]), on 127.0.0.1 until Ctrl-C. The bearer token lives in
-//! `F` (default `<data dir>/gateway-token`), created 0600 on first start; its path is printed,
-//! never the token.
+//! `switchboard serve [--port 4141] [--token-file F] [--history]`: the local OpenAI-compatible
+//! gateway over the chat engine (see [`crate::gateway`]), on 127.0.0.1 until Ctrl-C. The bearer
+//! token lives in `F` (default `<data dir>/gateway-token`), created 0600 on first start; its path
+//! is printed, never the token. With `--history` every chat is saved like the desktop's.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,8 +9,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::Exit;
+use crate::chat::{Engine, RetryPoints};
 use crate::config::ConfigError;
 use crate::gateway;
+use crate::history::HistoryStore;
 use crate::logging::redact::redact;
 use crate::paths::Paths;
 use crate::providers::ProviderError;
@@ -25,6 +27,9 @@ pub struct ServeArgs {
     /// The bearer token file (default: <data dir>/gateway-token; created on first start).
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
+    /// Save every chat to the history, as the desktop and `switchboard chat` do.
+    #[arg(long)]
+    pub history: bool,
 }
 
 /// Runs the gateway until Ctrl-C; the address and token file on `out`, problems on `err`.
@@ -64,6 +69,9 @@ enum ServeError {
     /// The router could not be built from the config.
     #[error(transparent)]
     Router(#[from] ProviderError),
+    /// `--history` was given and the history cannot be opened.
+    #[error(transparent)]
+    History(#[from] crate::history::Error),
     /// The token file could not be read or created.
     #[error("{}: {source}", path.display())]
     Token {
@@ -92,6 +100,11 @@ fn serve(
 ) -> Result<(), ServeError> {
     let config = crate::config::load(&paths.config_file)?.into_config()?;
     let router = Router::new(config)?;
+    let history = match args.history {
+        true => Some(HistoryStore::open(&paths.data_dir)?.store),
+        false => None,
+    };
+    let engine = Engine::new(router, history, RetryPoints::default());
     let token_file = args
         .token_file
         .clone()
@@ -128,7 +141,7 @@ fn serve(
             format!("token file: {} ({note})", token_file.display()),
         )?;
         say(out, format!("listening on http://{addr}/v1 (Ctrl-C stops)"))?;
-        gateway::serve(listener, gateway::app(router, token), shutdown)
+        gateway::serve(listener, gateway::app(engine, token), shutdown)
             .await
             .map_err(ServeError::Stopped)?;
         say(out, "stopped".to_owned())

@@ -1,5 +1,6 @@
-//! `switchboard serve`: a local OpenAI-compatible server over the [`Router`], so editors,
-//! OpenClaw and scripts use the user's routes, failover and cooldowns.
+//! `switchboard serve`: a local OpenAI-compatible server over the chat [`Engine`], so editors,
+//! OpenClaw and scripts use the user's routes, failover and cooldowns (and, with `--history`,
+//! the same history rows as the desktop and the CLI).
 //!
 //! - `GET /v1/models`, `POST /v1/chat/completions` (stream and not), errors in OpenAI's JSON.
 //! - Binds `127.0.0.1` only; a bearer token from a file created 0600 on first start; requests
@@ -10,6 +11,7 @@
 
 pub mod guard;
 pub mod openai;
+mod stream;
 
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -19,7 +21,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 
-use crate::router::Router;
+use crate::chat::Engine;
 use crate::secrets::Secret;
 
 pub use guard::load_or_create_token;
@@ -32,7 +34,7 @@ pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// The gateway's routes, gated by the `Host` check and `token`.
-pub fn app(router: Router, token: Secret) -> axum::Router {
+pub fn app(engine: Engine, token: Secret) -> axum::Router {
     axum::Router::new()
         .route("/v1/models", get(openai::models))
         .route("/v1/chat/completions", post(openai::chat))
@@ -46,7 +48,7 @@ pub fn app(router: Router, token: Secret) -> axum::Router {
         })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(token, guard::gate))
-        .with_state(router)
+        .with_state(engine)
 }
 
 /// Binds `127.0.0.1:port` (0: a free port).
@@ -111,14 +113,14 @@ impl Running {
     }
 }
 
-/// Binds `127.0.0.1:port` and serves `router` with `token` on the current runtime.
-pub async fn start(router: Router, port: u16, token: Secret) -> std::io::Result<Running> {
+/// Binds `127.0.0.1:port` and serves `engine` with `token` on the current runtime.
+pub async fn start(engine: Engine, port: u16, token: Secret) -> std::io::Result<Running> {
     let listener = bind(port).await?;
     let addr = listener.local_addr()?;
     let stop = tokio_util::sync::CancellationToken::new();
     let task = tokio::spawn(serve(
         listener,
-        app(router, token),
+        app(engine, token),
         stop.clone().cancelled_owned(),
     ));
     Ok(Running { addr, stop, task })

@@ -14,11 +14,11 @@ use std::time::Instant;
 
 use rusqlite::params;
 
-use super::model::{
-    ConversationId, Message, MessageId, MessageStatus, Role, RouteAttempt, Timestamp, Usage,
-};
+use super::model::{ConversationId, Message, MessageId, MessageStatus, Role, Timestamp};
 use super::write::touch;
 use super::{Error, HistoryStore, Result};
+use crate::providers::{Timing, Usage};
+use crate::router::RouteAttempt;
 
 /// How an answer ended, for [`AnswerWriter::finish`].
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +29,8 @@ pub struct Finish {
     pub usage: Option<Usage>,
     /// Cost in USD, if known.
     pub cost: Option<f64>,
+    /// How fast it came, if measured.
+    pub timing: Option<Timing>,
     /// Why it failed (for `Failed`).
     pub error: Option<String>,
 }
@@ -40,6 +42,7 @@ impl Finish {
             status,
             usage: None,
             cost: None,
+            timing: None,
             error: None,
         }
     }
@@ -194,6 +197,7 @@ impl AnswerWriter {
             source,
         })?;
         let usage = end.and_then(|e| e.usage);
+        let timing = end.and_then(|e| e.timing);
         let now = Timestamp::now();
         let as_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
         self.store.write(|conn| {
@@ -205,7 +209,8 @@ impl AnswerWriter {
                     "UPDATE messages SET content = ?2, reasoning = ?3, model = ?4,
                          route_attempts = ?5, status = ?6, usage_input = ?7, usage_output = ?8,
                          usage_cache_read = ?9, usage_cache_write = ?10, cost = ?11, error = ?12,
-                         updated_at = ?13
+                         updated_at = ?13, usage_reasoning = ?14, first_token_ms = ?15,
+                         duration_ms = ?16
                      WHERE id = ?1",
                     params![
                         self.id,
@@ -221,6 +226,9 @@ impl AnswerWriter {
                         end.and_then(|e| e.cost),
                         end.and_then(|e| e.error.as_deref()),
                         now.0,
+                        usage.and_then(|u| u.reasoning).map(as_i64),
+                        timing.and_then(|t| t.first_token_ms).map(as_i64),
+                        timing.map(|t| as_i64(t.duration_ms)),
                     ],
                 )
                 .map_err(Error::sqlite("save the answer"))?;
@@ -254,8 +262,9 @@ impl Drop for AnswerWriter {
 mod tests {
     use std::time::Duration;
 
-    use super::super::AttemptOutcome;
     use super::*;
+    use crate::providers::Usage;
+    use crate::router::AttemptOutcome;
 
     fn store(interval: Duration) -> (tempfile::TempDir, HistoryStore) {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -305,12 +314,21 @@ mod tests {
                     output: 40,
                     cache_read: 0,
                     cache_write: 0,
+                    reasoning: Some(30),
                 }),
                 cost: Some(0.25),
+                timing: Some(Timing::new(Some(100), 600, Some(40))),
                 error: None,
             })
             .expect("finishes");
         assert_eq!(done.content, "Hello");
+        assert_eq!(done.usage.and_then(|u| u.reasoning), Some(30));
+        let timing = done.timing.expect("timing saved");
+        assert_eq!(
+            (timing.first_token_ms, timing.duration_ms),
+            (Some(100), 600)
+        );
+        assert_eq!(timing.tokens_per_second, Some(80.0));
         assert_eq!(done.reasoning, "thinking");
         assert_eq!(done.status, MessageStatus::Complete);
         assert_eq!(done.route.len(), 1);

@@ -76,10 +76,7 @@ use rusqlite::Connection;
 pub use answer::{AnswerWriter, Finish};
 pub use error::{Error, ErrorKind, Result};
 pub use export::{ExportFormat, JSON_EXPORT_VERSION};
-pub use model::{
-    AttemptOutcome, Conversation, ConversationId, Message, MessageId, MessageStatus, Role,
-    RouteAttempt, Timestamp, Usage,
-};
+pub use model::{Conversation, ConversationId, Message, MessageId, MessageStatus, Role, Timestamp};
 pub use open::{Opened, Recovered, FILE_NAME};
 pub use read::MessagePage;
 pub use schema::LATEST as SCHEMA_VERSION;

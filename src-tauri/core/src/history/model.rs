@@ -6,6 +6,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::providers::{Timing, Usage};
+use crate::router::RouteAttempt;
+
 /// A conversation's id (SQLite rowid; stable for the life of the conversation).
 pub type ConversationId = i64;
 /// A message's id (SQLite rowid); ids grow, so they order messages within a conversation.
@@ -99,55 +102,6 @@ impl MessageStatus {
     }
 }
 
-/// Token counts of one answer, as the providers report them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Usage {
-    /// Prompt tokens.
-    pub input: u64,
-    /// Completion tokens (reasoning included).
-    pub output: u64,
-    /// Prompt tokens read from the provider's cache.
-    pub cache_read: u64,
-    /// Prompt tokens written to the provider's cache.
-    pub cache_write: u64,
-}
-
-/// What happened to one candidate model while routing a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AttemptOutcome {
-    /// This model answered.
-    Ok,
-    /// It failed; the router moved on (or gave up).
-    Failed,
-    /// It was not tried (cooldown, context too small).
-    Skipped,
-    /// The person cancelled while it was running.
-    Cancelled,
-}
-
-/// One route attempt with its reason, as the router reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RouteAttempt {
-    /// 1 for the first candidate.
-    pub attempt: u32,
-    /// `provider/model`.
-    pub model: String,
-    /// What happened.
-    pub outcome: AttemptOutcome,
-    /// The router's error class (`rate_limit`, `timeout`, …), if it failed or was skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The HTTP status, when there was one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    /// How long the attempt took.
-    #[serde(default)]
-    pub elapsed_ms: u64,
-}
-
 /// A stored message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -170,6 +124,8 @@ pub struct Message {
     pub usage: Option<Usage>,
     /// Cost in USD, when known.
     pub cost: Option<f64>,
+    /// How fast it came, for answers saved since timing was recorded.
+    pub timing: Option<Timing>,
     /// How it ended.
     pub status: MessageStatus,
     /// Why it failed, for failed answers.
@@ -283,23 +239,5 @@ mod tests {
             let json = serde_json::to_string(&status).expect("serializes");
             assert_eq!(json, format!("\"{}\"", status.as_str()));
         }
-    }
-
-    #[test]
-    fn route_attempts_match_the_cli_event_shape() {
-        let attempt = RouteAttempt {
-            attempt: 1,
-            model: "anthropic/claude-sonnet-4-5".into(),
-            outcome: AttemptOutcome::Failed,
-            reason: Some("rate_limit".into()),
-            status: Some(429),
-            elapsed_ms: 120,
-        };
-        let json = serde_json::to_value(&attempt).expect("serializes");
-        assert_eq!(
-            json,
-            serde_json::json!({"attempt": 1, "model": "anthropic/claude-sonnet-4-5",
-                "outcome": "failed", "reason": "rate_limit", "status": 429, "elapsedMs": 120})
-        );
     }
 }

@@ -4,10 +4,11 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::model::{
-    Conversation, ConversationId, Message, MessageId, MessageStatus, Role, RouteAttempt, Timestamp,
-    Usage,
+    Conversation, ConversationId, Message, MessageId, MessageStatus, Role, Timestamp,
 };
 use super::{Error, HistoryStore, Result};
+use crate::providers::{Timing, Usage};
+use crate::router::RouteAttempt;
 
 /// The most messages or conversations one call returns.
 pub(crate) const MAX_PAGE: usize = 500;
@@ -27,7 +28,7 @@ const CONVERSATION_COLUMNS: &str = "c.id, c.title, c.title_is_custom, c.pinned, 
 
 const MESSAGE_COLUMNS: &str = "id, conversation_id, role, content, reasoning, model,
     route_attempts, usage_input, usage_output, usage_cache_read, usage_cache_write, cost,
-    status, error, created_at, updated_at";
+    status, error, created_at, updated_at, usage_reasoning, first_token_ms, duration_ms";
 
 impl HistoryStore {
     /// Conversations, pinned first, then most recently updated first.
@@ -162,6 +163,19 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
     let status: String = row.get(12)?;
     let usage: [Option<i64>; 4] = [row.get(7)?, row.get(8)?, row.get(9)?, row.get(10)?];
     let count = |v: Option<i64>| v.and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
+    let known = |v: Option<i64>| v.and_then(|n| u64::try_from(n).ok());
+    let reasoning = known(row.get(16)?);
+    let first_token_ms = known(row.get(17)?);
+    let usage = usage.iter().any(Option::is_some).then(|| Usage {
+        input: count(usage[0]),
+        output: count(usage[1]),
+        cache_read: count(usage[2]),
+        cache_write: count(usage[3]),
+        reasoning,
+    });
+    let duration: Option<i64> = row.get(18)?;
+    let timing = known(duration)
+        .map(|duration_ms| Timing::new(first_token_ms, duration_ms, usage.map(|u| u.output)));
     Ok(Message {
         id: row.get(0)?,
         conversation_id: row.get(1)?,
@@ -172,13 +186,9 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         route: serde_json::from_str::<Vec<RouteAttempt>>(&route).map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, e.into())
         })?,
-        usage: usage.iter().any(Option::is_some).then(|| Usage {
-            input: count(usage[0]),
-            output: count(usage[1]),
-            cache_read: count(usage[2]),
-            cache_write: count(usage[3]),
-        }),
+        usage,
         cost: row.get(11)?,
+        timing,
         status: MessageStatus::parse(&status).ok_or_else(|| bad(12, "status", status.clone()))?,
         error: row.get(13)?,
         created_at: Timestamp(row.get(14)?),

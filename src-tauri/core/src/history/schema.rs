@@ -114,8 +114,15 @@ INSERT INTO messages_trigrams (rowid, content, reasoning)
     SELECT id, content, reasoning FROM messages WHERE unspaced;
 ";
 
+/// Version 4: reasoning tokens and how fast an answer came.
+const V4_TIMING: &str = "
+ALTER TABLE messages ADD COLUMN usage_reasoning INTEGER;
+ALTER TABLE messages ADD COLUMN first_token_ms INTEGER;
+ALTER TABLE messages ADD COLUMN duration_ms INTEGER;
+";
+
 /// Every migration, oldest first: `MIGRATIONS[i]` moves version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1_TABLES, V2_ANSWER_DETAILS, V3_SEARCH];
+pub(crate) const MIGRATIONS: &[&str] = &[V1_TABLES, V2_ANSWER_DETAILS, V3_SEARCH, V4_TIMING];
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -186,6 +193,16 @@ mod tests {
              VALUES (1, 'user', '서울에서 날씨가 어때요? Tell me about the weather.', 'complete', 1000, 1000);
          INSERT INTO messages (conversation_id, role, content, model, status, created_at, updated_at)
              VALUES (1, 'assistant', 'It is sunny in Seoul.', 'lmstudio/qwen3', 'unfinished', 1500, 2000);",
+        "INSERT INTO conversations (id, title, created_at, updated_at)
+             VALUES (1, 'Weather in Seoul', 1000, 2000);
+         INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at)
+             VALUES (1, 'user', '서울에서 날씨가 어때요? Tell me about the weather.', 'complete', 1000, 1000);
+         INSERT INTO messages (conversation_id, role, content, reasoning, model, route_attempts,
+                               usage_input, usage_output, cost, status, created_at, updated_at)
+             VALUES (1, 'assistant', 'It is sunny in Seoul.', 'They asked about Seoul.',
+                     'lmstudio/qwen3',
+                     '[{\"attempt\":1,\"model\":\"lmstudio/qwen3\",\"outcome\":\"ok\",\"elapsedMs\":5}]',
+                     12, 40, 0.0, 'complete', 1500, 2000);",
         "INSERT INTO conversations (id, title, created_at, updated_at)
              VALUES (1, 'Weather in Seoul', 1000, 2000);
          INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at)

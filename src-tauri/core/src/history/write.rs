@@ -84,6 +84,7 @@ impl HistoryStore {
             route: Vec::new(),
             usage: None,
             cost: None,
+            timing: None,
             status: MessageStatus::Complete,
             error: None,
             created_at: now,

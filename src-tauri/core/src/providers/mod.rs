@@ -78,4 +78,4 @@ pub use error::{ProviderError, ProviderErrorKind};
 pub use secret::{resolve_api_key, Secret};
 pub use target::{resolve_target, resolve_target_with, Api, Target, Timeouts};
 pub use tokio_util::sync::CancellationToken;
-pub use types::{ChatRequest, Completion, Event, Role, StopReason, Turn, Usage};
+pub use types::{ChatRequest, Completion, Event, Role, StopReason, Timing, Turn, Usage};

@@ -1,6 +1,6 @@
 //! The normalized request and the normalized events every wire client produces.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::model::Cost;
 
@@ -58,7 +58,7 @@ pub enum StopReason {
 
 /// Token counts of one answer. `input` excludes cached input: cache reads and writes are
 /// counted apart, so cost is a plain sum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Usage {
     /// Uncached input tokens.
@@ -70,8 +70,39 @@ pub struct Usage {
     /// Input tokens written to the provider's cache.
     pub cache_write: u64,
     /// Of `output`, how many were reasoning, when the provider says.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning: Option<u64>,
+}
+
+/// How fast an answer came: from the request going out to its first token and to its end.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Timing {
+    /// Milliseconds to the first token of text or reasoning; `None` when none came.
+    pub first_token_ms: Option<u64>,
+    /// Milliseconds to the end of the answer.
+    pub duration_ms: u64,
+    /// Output tokens per second after the first token; `None` without usage or time.
+    pub tokens_per_second: Option<f64>,
+}
+
+impl Timing {
+    /// The timing of an answer that took `duration_ms`, whose first token came after
+    /// `first_token_ms`, with `output` tokens when the server reported them.
+    pub fn new(first_token_ms: Option<u64>, duration_ms: u64, output: Option<u64>) -> Timing {
+        let generating_ms = first_token_ms.map(|first| duration_ms.saturating_sub(first));
+        let tokens_per_second = match (output, generating_ms) {
+            (Some(tokens), Some(ms)) if tokens > 0 && ms > 0 => {
+                Some((tokens as f64 * 1000.0 / ms as f64 * 10.0).round() / 10.0)
+            }
+            _ => None,
+        };
+        Timing {
+            first_token_ms,
+            duration_ms,
+            tokens_per_second,
+        }
+    }
 }
 
 impl Usage {
@@ -150,5 +181,19 @@ mod tests {
         let usd = usage.cost(Some(&cost));
         assert!((usd - (3.0 + 7.5 + 0.6 + 0.375)).abs() < 1e-9, "{usd}");
         assert_eq!(usage.cost(None), 0.0);
+    }
+
+    #[test]
+    fn tokens_per_second_count_from_the_first_token() {
+        let timing = Timing::new(Some(200), 1200, Some(50));
+        assert_eq!(timing.tokens_per_second, Some(50.0));
+        assert_eq!(Timing::new(None, 1200, Some(50)).tokens_per_second, None);
+        assert_eq!(Timing::new(Some(200), 1200, None).tokens_per_second, None);
+        assert_eq!(Timing::new(Some(200), 200, Some(5)).tokens_per_second, None);
+        let json = serde_json::to_value(timing).expect("serializes");
+        assert_eq!(
+            json,
+            serde_json::json!({"firstTokenMs": 200, "durationMs": 1200, "tokensPerSecond": 50.0})
+        );
     }
 }

@@ -45,14 +45,45 @@ pub fn resolve_ref(config: &Config, model_ref: &str) -> Result<String, RouteErro
     }
     match wanted.split_once('/') {
         Some((p, m)) if !p.is_empty() && !m.is_empty() => Ok(wanted.to_owned()),
-        _ => Err(RouteError::UnknownModel {
-            model_ref: model_ref.to_owned(),
-            aliases: aliases(config)
-                .into_iter()
-                .map(|(a, _)| a.to_owned())
-                .collect(),
-        }),
+        _ => Err(not_found(
+            config,
+            model_ref,
+            "use provider/model or an alias".to_owned(),
+        )),
     }
+}
+
+fn not_found(config: &Config, model_ref: &str, problem: String) -> RouteError {
+    RouteError::ModelNotFound {
+        model_ref: model_ref.to_owned(),
+        problem,
+        refs: config.model_refs(),
+        aliases: aliases(config)
+            .into_iter()
+            .map(|(a, _)| a.to_owned())
+            .collect(),
+    }
+}
+
+/// Refuses a requested `provider/model` whose provider is neither configured nor a known
+/// built-in, or whose provider lists its models without this one. A built-in provider, or one
+/// that lists no models, takes any model id (the server has the last word).
+fn check_configured(config: &Config, model_ref: &str) -> Result<(), RouteError> {
+    let Some((provider_id, model_id)) = model_ref.split_once('/') else {
+        return Ok(());
+    };
+    let built_in = crate::catalog::find(provider_id).is_some();
+    let problem = match config.provider(provider_id) {
+        None if built_in => return Ok(()),
+        None => format!("no provider \"{provider_id}\" is configured (models.providers)"),
+        Some(provider) => match &provider.models {
+            Some(models) if !built_in && !models.iter().any(|m| m.id == model_id) => {
+                format!("provider \"{provider_id}\" has no model \"{model_id}\"")
+            }
+            _ => return Ok(()),
+        },
+    };
+    Err(not_found(config, model_ref, problem))
 }
 
 /// The candidates for `requested` (`None`: the primary route), in the order they are tried.
@@ -64,7 +95,11 @@ pub fn candidates(config: &Config, requested: Option<&str>) -> Result<Vec<Candid
         .map(|m| m.fallbacks())
         .unwrap_or_default();
     let first = match requested.filter(|r| !r.trim().is_empty()) {
-        Some(r) => resolve_ref(config, r)?,
+        Some(r) => {
+            let resolved = resolve_ref(config, r)?;
+            check_configured(config, &resolved)?;
+            resolved
+        }
         None => resolve_ref(config, primary.ok_or(RouteError::NoPrimary)?)?,
     };
     let mut refs = vec![first];
@@ -150,9 +185,10 @@ mod tests {
             refs(&candidates(&cfg, Some("small")).expect("ok")),
             ["b/n", "a/m"]
         );
+        // A built-in provider takes any model id, even unconfigured.
         assert_eq!(
-            refs(&candidates(&cfg, Some("c/x")).expect("ok")),
-            ["c/x", "b/n", "a/m"]
+            refs(&candidates(&cfg, Some("lmstudio/x")).expect("ok")),
+            ["lmstudio/x", "b/n", "a/m"]
         );
         let first = &candidates(&cfg, None).expect("ok")[0];
         assert_eq!(
@@ -168,6 +204,16 @@ mod tests {
         let err = candidates(&cfg, Some("fast")).expect_err("unknown");
         assert!(err.to_string().contains("\"fast\""), "{err}");
         assert!(err.to_string().contains("big, small"), "{err}");
+        // A provider or model the config lacks is refused, never answered by another model.
+        let err = candidates(&cfg, Some("no-such/model")).expect_err("no provider");
+        assert_eq!(err.kind(), super::super::RouteErrorKind::ModelNotFound);
+        assert!(err.to_string().contains("no provider \"no-such\""), "{err}");
+        assert!(
+            err.to_string().contains("configured models: a/m, b/n"),
+            "{err}"
+        );
+        let err = candidates(&cfg, Some("a/other")).expect_err("no model");
+        assert!(err.to_string().contains("has no model \"other\""), "{err}");
         let err = candidates(&Config::default(), None).expect_err("no primary");
         assert_eq!(err.kind().as_str(), "no_primary");
     }

@@ -18,8 +18,8 @@ pub struct RetryFrom {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RouteErrorKind {
-    /// The requested ref is neither `provider/model` nor a known alias.
-    UnknownModel,
+    /// The requested ref is not an alias, or names a provider or model the config lacks.
+    ModelNotFound,
     /// No model was asked for and the config has no primary.
     NoPrimary,
     /// The provider rejected the request itself (400); another model would too.
@@ -38,7 +38,7 @@ impl RouteErrorKind {
     /// The wire name.
     pub fn as_str(self) -> &'static str {
         match self {
-            RouteErrorKind::UnknownModel => "unknown_model",
+            RouteErrorKind::ModelNotFound => "model_not_found",
             RouteErrorKind::NoPrimary => "no_primary",
             RouteErrorKind::BadRequest => "bad_request",
             RouteErrorKind::ContextOverflow => "context_overflow",
@@ -64,14 +64,15 @@ pub struct WindowSize {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RouteError {
-    /// An unknown model ref or alias.
-    #[error(
-        "unknown model \"{model_ref}\": use provider/model or one of the aliases ({})",
-        known(aliases)
-    )]
-    UnknownModel {
+    /// A requested ref that is not an alias and not a configured `provider/model`.
+    #[error("unknown model \"{model_ref}\": {problem}; {}", known(refs, aliases))]
+    ModelNotFound {
         /// What was asked for.
         model_ref: String,
+        /// What is wrong with it.
+        problem: String,
+        /// The configured `provider/model` refs.
+        refs: Vec<String>,
         /// The aliases the config defines.
         aliases: Vec<String>,
     },
@@ -133,12 +134,19 @@ fn exhausted(attempts: u32, model: &str, last: &ProviderError) -> String {
     }
 }
 
-fn known(aliases: &[String]) -> String {
-    if aliases.is_empty() {
-        "none configured".to_owned()
-    } else {
-        aliases.join(", ")
-    }
+fn known(refs: &[String], aliases: &[String]) -> String {
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "none".to_owned()
+        } else {
+            items.join(", ")
+        }
+    };
+    format!(
+        "configured models: {}; aliases: {}",
+        list(refs),
+        list(aliases)
+    )
 }
 
 fn sizes_text(sizes: &[WindowSize]) -> String {
@@ -164,7 +172,7 @@ impl RouteError {
     /// The kind.
     pub fn kind(&self) -> RouteErrorKind {
         match self {
-            RouteError::UnknownModel { .. } => RouteErrorKind::UnknownModel,
+            RouteError::ModelNotFound { .. } => RouteErrorKind::ModelNotFound,
             RouteError::NoPrimary => RouteErrorKind::NoPrimary,
             RouteError::Rejected { .. } => RouteErrorKind::BadRequest,
             RouteError::ContextTooLarge { .. } => RouteErrorKind::ContextOverflow,
@@ -206,14 +214,18 @@ mod tests {
 
     #[test]
     fn messages_name_the_ref_aliases_and_sizes() {
-        let e = RouteError::UnknownModel {
+        let e = RouteError::ModelNotFound {
             model_ref: "fast".into(),
+            problem: "use provider/model or an alias".into(),
+            refs: vec!["a/m".into()],
             aliases: vec!["local".into(), "smart".into()],
         };
         assert_eq!(
             e.to_string(),
-            "unknown model \"fast\": use provider/model or one of the aliases (local, smart)"
+            "unknown model \"fast\": use provider/model or an alias; \
+             configured models: a/m; aliases: local, smart"
         );
+        assert_eq!(e.kind().as_str(), "model_not_found");
         let e = RouteError::ContextTooLarge {
             estimated: 9000,
             sizes: vec![WindowSize {

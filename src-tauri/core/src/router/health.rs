@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use tokio::time::Instant;
 
-use crate::history::{AttemptOutcome, RouteAttempt};
+use super::attempt::{AttemptOutcome, RouteAttempt};
 use crate::providers::ProviderErrorKind;
 
 use super::cooldown::ModelState;

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use futures_util::{Stream, StreamExt};
 use tokio::time::Instant;
 
-use crate::history::AttemptOutcome;
+use super::attempt::AttemptOutcome;
 use crate::providers::{
     CancellationToken, ChatRequest, Event, EventStream, ProviderError, ProviderErrorKind as Kind,
     StopReason,

@@ -284,10 +284,13 @@ async fn shutdown_lets_a_running_stream_finish() {
 #[tokio::test]
 async fn started_in_the_background_and_stopped() {
     let b = openai::start(Script::reply("from b")).expect("fake");
-    let running =
-        switchboard_core::gateway::start(router(&[("b", b.url())]), 0, Secret::new(TOKEN))
-            .await
-            .expect("start");
+    let running = switchboard_core::gateway::start(
+        switchboard_core::chat::Engine::without_history(router(&[("b", b.url())])),
+        0,
+        Secret::new(TOKEN),
+    )
+    .await
+    .expect("start");
     assert!(running.addr().ip().is_loopback());
     let url = format!("http://{}", running.addr());
     let r = post(&url, Some(TOKEN), None, &body(false, "b")).await;

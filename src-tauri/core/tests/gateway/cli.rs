@@ -51,6 +51,7 @@ async fn serve_creates_the_token_file_and_answers_with_it() {
         let args = ServeArgs {
             port: 0,
             token_file: None,
+            history: false,
         };
         let mut out = Lines(lines, String::new());
         let mut err = Vec::new();

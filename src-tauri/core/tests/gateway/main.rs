@@ -66,7 +66,10 @@ impl Gateway {
         let addr = listener.local_addr().expect("addr");
         assert!(addr.ip().is_loopback());
         let (stop, stopped) = oneshot::channel::<()>();
-        let app = gateway::app(router, Secret::new(TOKEN));
+        let app = gateway::app(
+            switchboard_core::chat::Engine::without_history(router),
+            Secret::new(TOKEN),
+        );
         let done = tokio::spawn(gateway::serve(listener, app, async {
             let _ignored = stopped.await;
         }));

@@ -49,7 +49,7 @@ fn plain_answer_on_stdout_reasoning_on_stderr() {
         assert_eq!(out, "Four.\n");
         assert!(err.starts_with("2+2"), "{err}");
         assert!(
-            err.contains("[local/fake-model: 12 in, 7 out, $0.000026]"),
+            err.contains("[local/fake-model: 12 in, 7 out, $0.000026"),
             "{err}"
         );
     }

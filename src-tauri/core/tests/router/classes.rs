@@ -132,7 +132,7 @@ async fn unknown_refs_and_aliases() {
     let r = router(&[up("a", good.url()), up("b", good.url())]);
     let out = send(&r, Some("fast"), ask("hi", true)).await;
     let error = out.error.as_ref().expect("unknown");
-    assert_eq!(error.kind(), RouteErrorKind::UnknownModel);
+    assert_eq!(error.kind(), RouteErrorKind::ModelNotFound);
     assert!(error.to_string().contains("\"fast\""), "{error}");
     assert!(error.to_string().contains("a, b"), "{error}");
     // An alias: requested b, then the fallbacks (b again, dropped), then the primary a.

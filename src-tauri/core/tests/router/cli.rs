@@ -4,8 +4,9 @@
 use clap::Parser;
 use serde_json::Value;
 use switchboard_core::cli::{chat_cmd, Cli, Command, Exit};
-use switchboard_core::history::{AttemptOutcome, HistoryStore};
+use switchboard_core::history::HistoryStore;
 use switchboard_core::paths::Paths;
+use switchboard_core::router::AttemptOutcome;
 use switchboard_fakes::openai::{self, Fault, Script};
 
 use super::{config_text, up};
@@ -128,10 +129,24 @@ fn plain_output_aliases_and_unknown_refs() {
     let (exit, out, err) = chat(&paths, &["--json", "--model", "fast", "hello"]);
     assert_eq!(exit, Exit::Failure);
     assert!(err.contains("unknown model \"fast\""), "{err}");
-    assert!(err.contains("(a, b)"), "{err}");
+    assert!(err.contains("aliases: a, b"), "{err}");
     let line: Value = serde_json::from_str(out.trim()).expect("json");
     assert_eq!(
         (&line["type"], &line["reason"]),
-        (&Value::from("error"), &Value::from("unknown_model"))
+        (&Value::from("error"), &Value::from("model_not_found"))
+    );
+
+    // A provider the config lacks is refused before any request, never answered by the primary.
+    let (a_before, b_before) = (a.requests().len(), b.requests().len());
+    let (exit, out, err) = chat(&paths, &["--model", "no-such/model", "hello"]);
+    assert_eq!((exit, out.as_str()), (Exit::Failure, ""));
+    assert!(err.contains("no provider \"no-such\""), "{err}");
+    assert!(
+        err.contains("configured models: a/fake-model, b/fake-model"),
+        "{err}"
+    );
+    assert_eq!(
+        (a.requests().len(), b.requests().len()),
+        (a_before, b_before)
     );
 }

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use futures_util::future::join_all;
-use switchboard_core::history::AttemptOutcome;
+use switchboard_core::router::AttemptOutcome;
 use switchboard_core::router::Overall;
 use switchboard_fakes::openai::{self, Fault, Script};
 

@@ -16,10 +16,10 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use switchboard_core::config::model::Config;
-use switchboard_core::history::AttemptOutcome;
 use switchboard_core::providers::{
     resolve_target_with, CancellationToken, ChatRequest, Client, Completion, Turn,
 };
+use switchboard_core::router::AttemptOutcome;
 use switchboard_core::router::{RouteError, RouteEvent, RouteItem, Router};
 use switchboard_core::secrets::MemoryStore;
 

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use switchboard_core::history::AttemptOutcome;
 use switchboard_core::providers::{CancellationToken, StopReason};
+use switchboard_core::router::AttemptOutcome;
 use switchboard_core::router::{RouteError, RouteErrorKind};
 use switchboard_fakes::openai::{self, Fault, Script};
 use switchboard_fakes::SilentServer;

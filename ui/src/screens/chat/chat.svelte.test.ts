@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ChatEvent, ChatModels, ChatStarted } from '../../lib/ipc';
+import type { ChatDoneEvent, ChatEvent, ChatModels, ChatStarted } from '../../lib/ipc';
 import { IpcError } from '../../lib/ipc';
 import { ChatStore } from './chat.svelte';
 
@@ -28,6 +28,18 @@ const MODELS: ChatModels = {
     },
   ],
 };
+
+/** The `done` event of an answer with no usage reported. */
+function done(stop: 'stop' | 'length' | 'cancelled', model = 'lm/qwen'): ChatDoneEvent {
+  return {
+    type: 'done',
+    model,
+    stop,
+    usage: 'unknown',
+    cost: 'unknown',
+    timing: { firstTokenMs: null, durationMs: 1, tokensPerSecond: null },
+  };
+}
 
 function setup() {
   let emit: (e: ChatEvent) => void = () => {};
@@ -90,24 +102,27 @@ describe('ChatStore', () => {
     });
     expect(store.currentId).toBe(3);
     expect(store.busy).toBe(true);
-    emit({ event: 'started', data: { model: 'lm/qwen', messageId: 11 } });
-    emit({ event: 'reasoning', data: { delta: 'hmm' } });
-    emit({ event: 'text', data: { delta: 'Hel' } });
-    emit({ event: 'text', data: { delta: 'lo' } });
+    emit({ type: 'started', conversationId: 3, messageId: 11, model: 'lm/qwen' });
+    emit({ type: 'reasoning', delta: 'hmm' });
+    emit({ type: 'text', delta: 'Hel' });
+    emit({ type: 'text', delta: 'lo' });
     const answer = store.messages[1];
     expect(answer?.content).toBe('');
     frame();
     expect(answer?.content).toBe('Hello');
     expect(answer?.reasoning).toBe('hmm');
-    emit({ event: 'text', data: { delta: '!' } });
+    emit({ type: 'text', delta: '!' });
     emit({
-      event: 'usage',
-      data: { input: 1, output: 2, cacheRead: 0, cacheWrite: 0, reasoning: null, cost: 0 },
+      ...done('stop'),
+      usage: { input: 1, output: 2, cacheRead: 0, cacheWrite: 0 },
+      cost: 0,
+      timing: { firstTokenMs: 5, durationMs: 25, tokensPerSecond: 100 },
     });
-    emit({ event: 'done', data: { stop: 'stop' } });
     expect(answer?.content).toBe('Hello!');
     expect(answer?.status).toBe('complete');
     expect(answer?.id).toBe(11);
+    expect(answer?.usage).toEqual({ input: 1, output: 2 });
+    expect(answer?.timing?.tokensPerSecond).toBe(100);
     expect(store.busy).toBe(false);
   });
 
@@ -115,11 +130,11 @@ describe('ChatStore', () => {
     const { api, store, emit, frame } = setup();
     await store.init();
     await store.send('hi');
-    emit({ event: 'text', data: { delta: 'part' } });
+    emit({ type: 'text', delta: 'part' });
     frame();
     await store.stop();
     expect(api.chatCancel).toHaveBeenCalledWith(7);
-    emit({ event: 'done', data: { stop: 'cancelled' } });
+    emit(done('cancelled'));
     expect(store.messages[1]?.content).toBe('part');
     expect(store.messages[1]?.status).toBe('stopped');
   });
@@ -128,7 +143,7 @@ describe('ChatStore', () => {
     const { api, store, emit } = setup();
     await store.init();
     await store.send('hi');
-    emit({ event: 'error', data: { kind: 'auth', message: 'key rejected', retryNext: false } });
+    emit({ type: 'error', reason: 'auth', message: 'key rejected', retryNext: null });
     const failed = store.messages[1];
     expect(failed?.status).toBe('failed');
     expect(failed?.errorKind).toBe('auth');
@@ -158,30 +173,18 @@ describe('ChatStore', () => {
     const { store, emit } = setup();
     await store.init();
     await store.send('hi');
-    emit({ event: 'started', data: { model: 'anthropic/opus', messageId: 11 } });
+    emit({ type: 'started', conversationId: 3, messageId: 11, model: 'anthropic/opus' });
     emit({
-      event: 'route',
-      data: {
-        attempt: 1,
-        model: 'anthropic/opus',
-        outcome: 'failed',
-        reason: 'rate_limit',
-        status: 429,
-        elapsedMs: 3,
-      },
+      type: 'route',
+      attempt: 1,
+      model: 'anthropic/opus',
+      outcome: 'failed',
+      reason: 'rate_limit',
+      status: 429,
+      elapsedMs: 3,
     });
-    emit({
-      event: 'route',
-      data: {
-        attempt: 2,
-        model: 'lm/qwen',
-        outcome: 'ok',
-        reason: null,
-        status: null,
-        elapsedMs: 5,
-      },
-    });
-    emit({ event: 'done', data: { stop: 'stop' } });
+    emit({ type: 'route', attempt: 2, model: 'lm/qwen', outcome: 'ok', elapsedMs: 5 });
+    emit(done('stop'));
     const answer = store.messages[1];
     expect(answer?.model).toBe('lm/qwen');
     expect(answer?.route.map((a) => [a.model, a.outcome, a.reason])).toEqual([
@@ -194,13 +197,10 @@ describe('ChatStore', () => {
     const { api, store, emit, frame } = setup();
     await store.init();
     await store.send('hi');
-    emit({ event: 'started', data: { model: 'lm/qwen', messageId: 11 } });
-    emit({ event: 'text', data: { delta: 'half an' } });
+    emit({ type: 'started', conversationId: 3, messageId: 11, model: 'lm/qwen' });
+    emit({ type: 'text', delta: 'half an' });
     frame();
-    emit({
-      event: 'error',
-      data: { kind: 'connection', message: 'reset', retryNext: true },
-    });
+    emit({ type: 'error', reason: 'connection', message: 'reset', retryNext: 'lm/other' });
     const failed = store.messages[1];
     expect(failed?.status).toBe('failed');
     expect(failed?.content).toBe('half an');
@@ -209,8 +209,8 @@ describe('ChatStore', () => {
     expect(api.chatRetryNext.mock.calls[0]?.slice(0, 2)).toEqual([3, 11]);
     expect(failed?.retryNext).toBe(false);
     expect(store.messages).toHaveLength(3);
-    emit({ event: 'text', data: { delta: 'whole answer' } });
-    emit({ event: 'done', data: { stop: 'stop' } });
+    emit({ type: 'text', delta: 'whole answer' });
+    emit(done('stop'));
     expect(store.messages[2]?.content).toBe('whole answer');
     expect(store.messages[2]?.status).toBe('complete');
     expect(store.messages[1]?.content).toBe('half an');
@@ -222,14 +222,12 @@ describe('load the model', () => {
     const { api, store, emit, frame } = setup();
     await store.init();
     await store.send('Hi');
-    emit({ event: 'started', data: { model: 'p/m', messageId: 2 } });
+    emit({ type: 'started', conversationId: 3, messageId: 2, model: 'p/m' });
     emit({
-      event: 'error',
-      data: {
-        kind: 'bad_request',
-        message: 'No models loaded. Please load a model.',
-        retryNext: false,
-      },
+      type: 'error',
+      reason: 'bad_request',
+      message: 'No models loaded. Please load a model.',
+      retryNext: null,
     });
     frame();
     const failed = store.messages[store.messages.length - 1]!;
@@ -246,11 +244,8 @@ describe('load the model', () => {
     const { api, store, emit, frame } = setup();
     await store.init();
     await store.send('Hi');
-    emit({ event: 'started', data: { model: 'p/m', messageId: 2 } });
-    emit({
-      event: 'error',
-      data: { kind: 'bad_request', message: 'No models loaded.', retryNext: false },
-    });
+    emit({ type: 'started', conversationId: 3, messageId: 2, model: 'p/m' });
+    emit({ type: 'error', reason: 'bad_request', message: 'No models loaded.', retryNext: null });
     frame();
     api.discoveryLoadRouteModel.mockRejectedValueOnce({
       kind: 'unreachable',

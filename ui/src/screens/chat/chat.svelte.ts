@@ -10,6 +10,7 @@ import * as ipc from '../../lib/ipc';
 import {
   toIpcError,
   type ChatEvent,
+  type ChatTiming,
   type ChatModel,
   type Conversation,
   type IpcError,
@@ -58,6 +59,8 @@ export interface ViewMessage {
   errorKind: string | null;
   usage: { input: number; output: number } | null;
   cost: number | null;
+  /** Time to first token and tokens per second, when measured. */
+  timing: ChatTiming | null;
   streaming: boolean;
   /** The route's attempts: what failed before the model that answered. */
   route: ViewAttempt[];
@@ -80,6 +83,7 @@ function fromMessage(m: Message): ViewMessage {
     errorKind: null,
     usage: m.usage ? { input: m.usage.input, output: m.usage.output } : null,
     cost: m.cost,
+    timing: m.timing,
     streaming: false,
     route: m.route.map((a) => ({
       model: a.model,
@@ -331,6 +335,7 @@ export class ChatStore {
       errorKind: null,
       usage: null,
       cost: null,
+      timing: null,
       streaming: true,
       route: [],
       retryNext: false,
@@ -387,42 +392,47 @@ export class ChatStore {
   #onEvent(event: ChatEvent): void {
     const answer = this.#streaming;
     if (!answer) return;
-    switch (event.event) {
+    switch (event.type) {
       case 'text':
       case 'reasoning':
         this.#batcher.push(event);
         return;
       case 'started':
-        answer.model = event.data.model;
-        answer.id = event.data.messageId;
+        answer.model = event.model;
+        answer.id = event.messageId;
         return;
       case 'route':
         answer.route = [
           ...answer.route,
           {
-            model: event.data.model,
-            outcome: event.data.outcome,
-            reason: event.data.reason,
-            status: event.data.status,
+            model: event.model,
+            outcome: event.outcome,
+            reason: event.reason ?? null,
+            status: event.status ?? null,
           },
         ];
-        if (event.data.outcome === 'ok') answer.model = event.data.model;
-        return;
-      case 'usage':
-        answer.usage = { input: event.data.input, output: event.data.output };
-        answer.cost = event.data.cost;
+        if (event.outcome === 'ok') answer.model = event.model;
         return;
       case 'done':
         this.#batcher.flush();
-        this.#end({ status: event.data.stop === 'cancelled' ? 'stopped' : 'complete' });
+        this.#end({
+          status: event.stop === 'cancelled' ? 'stopped' : 'complete',
+          model: event.model,
+          usage:
+            event.usage === 'unknown'
+              ? null
+              : { input: event.usage.input, output: event.usage.output },
+          cost: event.cost === 'unknown' ? null : event.cost,
+          timing: event.timing,
+        });
         return;
       case 'error':
         this.#batcher.flush();
         this.#end({
           status: 'failed',
-          error: event.data.message,
-          errorKind: event.data.kind,
-          retryNext: event.data.retryNext,
+          error: event.message,
+          errorKind: event.reason,
+          retryNext: event.retryNext !== null,
         });
         return;
     }
@@ -434,8 +444,8 @@ export class ChatStore {
     let text = '';
     let reasoning = '';
     for (const e of events) {
-      if (e.event === 'text') text += e.data.delta;
-      else if (e.event === 'reasoning') reasoning += e.data.delta;
+      if (e.type === 'text') text += e.delta;
+      else if (e.type === 'reasoning') reasoning += e.delta;
     }
     if (text) answer.content += text;
     if (reasoning) answer.reasoning += reasoning;

@@ -31,6 +31,7 @@ function answer(over: Partial<ViewMessage> = {}): ViewMessage {
     errorKind: null,
     usage: null,
     cost: null,
+    timing: null,
     streaming: false,
     route: [limited, answered],
     retryNext: false,

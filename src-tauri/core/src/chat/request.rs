@@ -1,13 +1,15 @@
 //! The request for the next answer, built from a conversation's saved messages.
 //!
-//! A user message whose answer failed (or was stopped before any text) is left out, so a Retry
-//! or an edit-and-resend does not send the failed attempt along; reasoning is never sent back.
+//! A user message whose answer failed (or was stopped before any text) is left out when another
+//! user message follows it, so a Retry or an edit-and-resend does not send the failed attempt
+//! along; a failed answer followed by a retry keeps its question, so "retry on next route" works
+//! for an answer that was itself a retry. Reasoning is never sent back.
 
-use switchboard_core::history::{Message, MessageStatus, Role};
-use switchboard_core::providers::{self, ChatRequest, Turn};
+use crate::history::{Message, MessageStatus, Role};
+use crate::providers::{self, ChatRequest, Turn};
 
-/// The request for an answer to the last message in `messages` (oldest first).
-pub(super) fn request(messages: &[Message]) -> ChatRequest {
+/// The request for an answer to the last user message in `messages` (oldest first).
+pub(crate) fn from_history(messages: &[Message], stream: bool) -> ChatRequest {
     let mut system = None;
     let mut turns = Vec::new();
     let mut pending: Option<&Message> = None;
@@ -21,7 +23,11 @@ pub(super) fn request(messages: &[Message]) -> ChatRequest {
                         message.status,
                         MessageStatus::Complete | MessageStatus::Stopped
                     );
-                if let (Some(user), true) = (pending.take(), answered) {
+                if !answered {
+                    // The question stays pending: a retry asks it again.
+                    continue;
+                }
+                if let Some(user) = pending.take() {
                     turns.push(Turn::user(user.content.clone()));
                     turns.push(Turn {
                         role: providers::Role::Assistant,
@@ -37,14 +43,14 @@ pub(super) fn request(messages: &[Message]) -> ChatRequest {
     ChatRequest {
         system,
         turns,
-        stream: true,
+        stream,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchboard_core::history::Timestamp;
+    use crate::history::Timestamp;
 
     fn message(id: i64, role: Role, content: &str, status: MessageStatus) -> Message {
         Message {
@@ -57,6 +63,7 @@ mod tests {
             route: Vec::new(),
             usage: None,
             cost: None,
+            timing: None,
             status,
             error: None,
             created_at: Timestamp(0),
@@ -77,11 +84,26 @@ mod tests {
             message(7, Role::Assistant, "partial", Stopped),
             message(8, Role::User, "go on", Complete),
         ];
-        let request = request(&messages);
+        let request = from_history(&messages, true);
         assert_eq!(request.system.as_deref(), Some("be brief"));
         let texts: Vec<&str> = request.turns.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(texts, ["hi", "hello", "second try", "partial", "go on"]);
         assert_eq!(request.turns[1].role, providers::Role::Assistant);
         assert!(request.stream);
+    }
+
+    #[test]
+    fn a_retry_of_a_failed_retry_still_has_its_question() {
+        use MessageStatus::*;
+        let messages = [
+            message(1, Role::User, "question", Complete),
+            message(2, Role::Assistant, "cut off", Failed),
+            message(3, Role::Assistant, "cut off again", Failed),
+        ];
+        // Retrying answer 3 asks what came before it.
+        let request = from_history(&messages[..2], false);
+        let texts: Vec<&str> = request.turns.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["question"]);
+        assert!(!request.stream);
     }
 }

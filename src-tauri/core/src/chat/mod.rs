@@ -1,0 +1,305 @@
+//! The one chat engine: a turn end to end, the same for the desktop, the CLI and the gateway.
+//!
+//! [`Engine::send`] saves the user message before any request goes out (a crash never loses
+//! it), builds the request from the conversation, and routes it; the [`Turn`] it returns streams
+//! [`ChatEvent`]s (route attempts, reasoning, text, then one `done` or `error`) while it writes
+//! the answer to the history crash-safely, prices the usage at the model's rates, measures time
+//! to first token and tokens per second, and keeps the retry point of an answer that broke after
+//! its first token. [`Engine::retry_next`] asks the route's next candidate for such an answer,
+//! including one that was itself a retry.
+//!
+//! The faces only adapt: the desktop forwards events to a `Channel`, `switchboard chat` prints
+//! them (plain or `--json`), the gateway maps them to OpenAI's chunks. Without a history store
+//! (`chat --no-history`, `serve` without `--history`) nothing is saved and everything else is
+//! the same.
+
+mod event;
+mod request;
+mod retry;
+mod turn;
+
+use std::time::Duration;
+
+use crate::history::{self, ConversationId, HistoryStore, MessageId, Role};
+use crate::providers::{self, CancellationToken, ChatRequest};
+use crate::router::{RetryFrom, RouteError, Router};
+
+pub use event::{ChatEvent, Reason};
+pub use retry::RetryPoints;
+pub use turn::Turn;
+
+/// Why a turn could not start. Once a [`Turn`] exists, failures are `error` events instead.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChatError {
+    /// The model asked for cannot be used (unknown, no primary).
+    #[error(transparent)]
+    Route(#[from] RouteError),
+    /// The history could not be read or written.
+    #[error(transparent)]
+    History(#[from] history::Error),
+    /// The request itself is unusable (an empty message, no such answer).
+    #[error("{0}")]
+    InvalidInput(String),
+    /// A saving task died.
+    #[error("the chat task failed: {0}")]
+    Task(String),
+}
+
+/// What to ask: a new message in a conversation (or in a new one).
+#[derive(Debug, Clone)]
+pub struct Ask {
+    /// A saved conversation to go on; `None`: a new conversation (saved when there is a history).
+    pub conversation: Option<ConversationId>,
+    /// For a new conversation: the system prompt.
+    pub system: Option<String>,
+    /// For a new conversation: turns the caller already had (the gateway's earlier messages).
+    pub earlier: Vec<providers::Turn>,
+    /// The new user message.
+    pub message: String,
+    /// An alias or `provider/model`; `None`: the primary route.
+    pub model: Option<String>,
+    /// How the answer is delivered.
+    pub options: TurnOptions,
+}
+
+impl Ask {
+    /// A message for a new conversation on the default route, streamed.
+    pub fn new(message: impl Into<String>) -> Ask {
+        Ask {
+            conversation: None,
+            system: None,
+            earlier: Vec::new(),
+            message: message.into(),
+            model: None,
+            options: TurnOptions::default(),
+        }
+    }
+}
+
+/// How a turn delivers its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TurnOptions {
+    /// Ask the provider to stream (else one reply; the same events come out).
+    pub stream: bool,
+    /// Merge text and reasoning deltas so at most one of each goes out per this interval (the
+    /// first after a quiet spell goes at once). `None`: every delta as it comes.
+    pub coalesce: Option<Duration>,
+}
+
+impl Default for TurnOptions {
+    fn default() -> Self {
+        TurnOptions {
+            stream: true,
+            coalesce: None,
+        }
+    }
+}
+
+/// The chat engine: the router, the history (if any) and the retry points. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    router: Router,
+    history: Option<HistoryStore>,
+    retries: RetryPoints,
+}
+
+impl Engine {
+    /// An engine over `router`, saving to `history` when given; `retries` is shared between
+    /// engines built for the same process.
+    pub fn new(router: Router, history: Option<HistoryStore>, retries: RetryPoints) -> Engine {
+        Engine {
+            router,
+            history,
+            retries,
+        }
+    }
+
+    /// An engine that saves nothing (`chat --no-history`, `serve` without `--history`).
+    pub fn without_history(router: Router) -> Engine {
+        Engine::new(router, None, RetryPoints::default())
+    }
+
+    /// The router it routes through.
+    pub fn router(&self) -> &Router {
+        &self.router
+    }
+
+    /// Starts a turn: refuses an unknown model before anything is saved, saves the user
+    /// message, builds the request and starts routing it. Cancel with `cancel`.
+    pub async fn send(&self, ask: Ask, cancel: CancellationToken) -> Result<Turn, ChatError> {
+        if ask.message.trim().is_empty() {
+            return Err(ChatError::InvalidInput("give a message".into()));
+        }
+        let requested = ask
+            .model
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned);
+        let first = self.first_candidate(requested.as_deref())?;
+        let coalesce = ask.options.coalesce;
+        let (conversation, request, answer) = match &self.history {
+            Some(store) => {
+                let store = store.clone();
+                let first = first.clone();
+                let stream = ask.options.stream;
+                blocking(move || {
+                    let conversation = save_question(&store, &ask)?;
+                    let messages = store.all_messages(conversation)?;
+                    let request = request::from_history(&messages, stream);
+                    let answer = store.begin_answer(conversation, Some(&first))?;
+                    Ok((Some(conversation), request, Some(answer)))
+                })
+                .await?
+            }
+            None => {
+                if ask.conversation.is_some() {
+                    return Err(ChatError::InvalidInput(
+                        "a saved conversation needs the history, which is off".into(),
+                    ));
+                }
+                let mut turns = ask.earlier;
+                turns.push(providers::Turn::user(ask.message));
+                let request = ChatRequest {
+                    system: ask.system,
+                    turns,
+                    stream: ask.options.stream,
+                };
+                (None, request, None)
+            }
+        };
+        let stream = self
+            .router
+            .route(requested.as_deref(), request, cancel.clone())?;
+        Ok(Turn::new(
+            self.clone(),
+            conversation,
+            answer,
+            first,
+            stream,
+            cancel,
+            coalesce,
+        ))
+    }
+
+    /// "Retry on next route" for answer `message_id` of `conversation`: the same question
+    /// goes to the candidate after the one that answered (or broke), as a new answer.
+    pub async fn retry_next(
+        &self,
+        conversation: ConversationId,
+        message_id: MessageId,
+        options: TurnOptions,
+        cancel: CancellationToken,
+    ) -> Result<Turn, ChatError> {
+        let Some(store) = self.history.clone() else {
+            return Err(ChatError::InvalidInput(
+                "retry needs the history, which is off".into(),
+            ));
+        };
+        let reading = store.clone();
+        let stream_answer = options.stream;
+        let (answered_by, request) = blocking(move || {
+            let messages = reading.all_messages(conversation)?;
+            let at = messages
+                .iter()
+                .position(|m| m.id == message_id && m.role == Role::Assistant);
+            Ok(at.map(|i| {
+                let request = request::from_history(&messages[..i], stream_answer);
+                (messages[i].model.clone(), request)
+            }))
+        })
+        .await?
+        .ok_or_else(|| ChatError::InvalidInput("no such answer in this conversation".into()))?;
+        if request.turns.is_empty() {
+            return Err(ChatError::InvalidInput(
+                "that answer has no question to ask again".into(),
+            ));
+        }
+        let retry = match self.retries.take(message_id) {
+            Some(retry) => retry,
+            None => RetryFrom {
+                requested: None,
+                after: answered_by.ok_or_else(|| {
+                    ChatError::InvalidInput("that answer has no model to go on from".into())
+                })?,
+            },
+        };
+        let first = self.next_after(&retry).unwrap_or_default();
+        let model = first.clone();
+        let answer = blocking(move || Ok(store.begin_answer(conversation, Some(&model))?)).await?;
+        let stream = self.router.retry_next(&retry, request, cancel.clone())?;
+        Ok(Turn::new(
+            self.clone(),
+            Some(conversation),
+            Some(answer),
+            first,
+            stream,
+            cancel,
+            options.coalesce,
+        ))
+    }
+
+    fn first_candidate(&self, requested: Option<&str>) -> Result<String, RouteError> {
+        let candidates = self.router.candidates(requested)?;
+        Ok(candidates
+            .into_iter()
+            .next()
+            .map(|c| c.model_ref)
+            .unwrap_or_default())
+    }
+
+    /// The candidate after `retry.after`, for the `started` event.
+    fn next_after(&self, retry: &RetryFrom) -> Option<String> {
+        let candidates = self.router.candidates(retry.requested.as_deref()).ok()?;
+        let at = candidates
+            .iter()
+            .position(|c| c.model_ref == retry.after)
+            .map_or(0, |i| i + 1);
+        candidates.get(at).map(|c| c.model_ref.clone())
+    }
+
+    /// The next model "retry on next route" would ask after `retry`, if any.
+    pub fn next_route(&self, retry: &RetryFrom) -> Option<String> {
+        self.next_after(retry)
+    }
+
+    fn retries(&self) -> &RetryPoints {
+        &self.retries
+    }
+}
+
+/// Saves the system prompt (new conversations), the earlier turns and the user message.
+fn save_question(store: &HistoryStore, ask: &Ask) -> history::Result<ConversationId> {
+    let conversation = match ask.conversation {
+        Some(id) => id,
+        None => {
+            let id = store.create_conversation(None)?.id;
+            if let Some(system) = ask.system.as_deref().filter(|s| !s.trim().is_empty()) {
+                store.add_message(id, Role::System, system)?;
+            }
+            for turn in &ask.earlier {
+                let role = match turn.role {
+                    providers::Role::User => Role::User,
+                    providers::Role::Assistant => Role::Assistant,
+                };
+                store.add_message(id, role, &turn.text)?;
+            }
+            id
+        }
+    };
+    store.add_message(conversation, Role::User, &ask.message)?;
+    Ok(conversation)
+}
+
+/// Runs history work on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ChatError> + Send + 'static,
+) -> Result<T, ChatError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ChatError::Task(e.to_string()))?
+}
+
+#[cfg(test)]
+mod tests;

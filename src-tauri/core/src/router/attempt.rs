@@ -1,0 +1,62 @@
+//! The route vocabulary: what happened to each candidate of a routed request. The router makes
+//! these; the history stores them as it is given them.
+
+use serde::{Deserialize, Serialize};
+
+/// What happened to one candidate model while routing a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptOutcome {
+    /// This model answered.
+    Ok,
+    /// It failed; the router moved on (or gave up).
+    Failed,
+    /// It was not tried (cooldown, context too small).
+    Skipped,
+    /// The person cancelled while it was running.
+    Cancelled,
+}
+
+/// One route attempt with its reason, as the router reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteAttempt {
+    /// 1 for the first candidate.
+    pub attempt: u32,
+    /// `provider/model`.
+    pub model: String,
+    /// What happened.
+    pub outcome: AttemptOutcome,
+    /// The router's error class (`rate_limit`, `timeout`, …), if it failed or was skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The HTTP status, when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// How long the attempt took.
+    #[serde(default)]
+    pub elapsed_ms: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn route_attempts_match_the_cli_event_shape() {
+        let attempt = RouteAttempt {
+            attempt: 1,
+            model: "anthropic/claude-sonnet-4-5".into(),
+            outcome: AttemptOutcome::Failed,
+            reason: Some("rate_limit".into()),
+            status: Some(429),
+            elapsed_ms: 120,
+        };
+        let json = serde_json::to_value(&attempt).expect("serializes");
+        assert_eq!(
+            json,
+            serde_json::json!({"attempt": 1, "model": "anthropic/claude-sonnet-4-5",
+                "outcome": "failed", "reason": "rate_limit", "status": 429, "elapsedMs": 120})
+        );
+    }
+}

@@ -1,0 +1,281 @@
+//! The one chat engine through its three faces: the desktop's way (the engine with coalesced
+//! deltas), `switchboard chat` and `switchboard serve --history` leave the same history rows;
+//! "retry on next route" works for an answer that was itself a retry.
+
+use std::time::Duration;
+
+use clap::Parser;
+use futures_util::StreamExt;
+use switchboard_core::chat::{Ask, ChatEvent, Engine, RetryPoints, TurnOptions};
+use switchboard_core::cli::{chat_cmd, Cli, Command, Exit};
+use switchboard_core::config;
+use switchboard_core::gateway;
+use switchboard_core::history::{HistoryStore, Message, MessageStatus, Role};
+use switchboard_core::paths::Paths;
+use switchboard_core::router::Router;
+use switchboard_core::secrets::Secret;
+use switchboard_fakes::openai::{self, Fault, Script};
+
+const TOKEN: &str = "sb-test-token-0123456789";
+
+/// A config with one provider per fake (`a`, `b`, …, the first the primary, the rest its
+/// fallbacks in order), each priced, written to a fresh folder.
+fn setup(fakes: &[&switchboard_fakes::FakeServer]) -> (tempfile::TempDir, Paths) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ids: Vec<String> = (0..fakes.len())
+        .map(|i| char::from(b'a' + i as u8).to_string())
+        .collect();
+    let providers: String = fakes
+        .iter()
+        .zip(&ids)
+        .map(|(fake, id)| {
+            format!(
+                r#"{id}: {{ baseUrl: "{}/v1", models: [{{ id: "fake-model", name: "M",
+                   cost: {{ input: 1, output: 2 }} }}] }},"#,
+                fake.url()
+            )
+        })
+        .collect();
+    let refs: Vec<String> = ids
+        .iter()
+        .map(|id| format!("\"{id}/fake-model\""))
+        .collect();
+    let text = format!(
+        r#"{{ models: {{ providers: {{ {providers} }} }},
+             agents: {{ defaults: {{ model: {{ primary: {}, fallbacks: [{}] }} }} }} }}"#,
+        refs[0],
+        refs[1..].join(", ")
+    );
+    let paths = Paths {
+        config_file: dir.path().join("config.json5"),
+        data_dir: dir.path().join("data"),
+        log_dir: dir.path().join("logs"),
+    };
+    std::fs::write(&paths.config_file, text).expect("writes");
+    (dir, paths)
+}
+
+fn engine(paths: &Paths) -> Engine {
+    let config = config::load(&paths.config_file)
+        .and_then(config::Loaded::into_config)
+        .expect("config");
+    let store = HistoryStore::open(&paths.data_dir).expect("history").store;
+    Engine::new(
+        Router::new(config).expect("router"),
+        Some(store),
+        RetryPoints::default(),
+    )
+}
+
+/// What a row holds, without its ids and clock readings (timing must be there, its values vary).
+fn row(m: &Message) -> serde_json::Value {
+    let route: Vec<_> = m
+        .route
+        .iter()
+        .map(|a| {
+            (
+                a.attempt,
+                a.model.clone(),
+                a.outcome,
+                a.reason.clone(),
+                a.status,
+            )
+        })
+        .collect();
+    serde_json::json!({
+        "role": m.role, "content": m.content, "reasoning": m.reasoning, "model": m.model,
+        "route": format!("{route:?}"), "usage": m.usage, "cost": m.cost, "status": m.status,
+        "error": m.error, "timed": m.timing.is_some(),
+    })
+}
+
+fn conversations(paths: &Paths) -> Vec<Vec<serde_json::Value>> {
+    let store = HistoryStore::open(&paths.data_dir).expect("history").store;
+    let mut list = store.list_conversations(10, 0).expect("lists");
+    list.sort_by_key(|c| c.id);
+    list.iter()
+        .map(|c| {
+            let messages = store.messages(c.id, None, 50).expect("loads").messages;
+            messages.iter().map(row).collect()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn desktop_cli_and_gateway_leave_the_same_history_rows() {
+    let fake = openai::start(
+        Script::reply("Four.")
+            .with_reasoning("2+2")
+            .with_chunk_chars(2),
+    )
+    .expect("fake");
+    let (_dir, paths) = setup(&[&fake]);
+
+    // The desktop: the engine with the window's coalescing.
+    let desktop = engine(&paths);
+    let mut ask = Ask::new("what is 2+2?");
+    ask.options = TurnOptions {
+        stream: true,
+        coalesce: Some(Duration::from_millis(16)),
+    };
+    let turn = desktop.send(ask, Default::default()).await.expect("starts");
+    let events: Vec<ChatEvent> = turn.into_stream().collect().await;
+    let text: String = events
+        .iter()
+        .filter_map(|e| match e {
+            ChatEvent::Text { delta } => Some(delta.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(text, "Four.", "{events:?}");
+    assert!(matches!(events.first(), Some(ChatEvent::Started { .. })));
+    let Some(ChatEvent::Done {
+        usage,
+        cost,
+        timing,
+        ..
+    }) = events.last()
+    else {
+        panic!("ends with done: {events:?}")
+    };
+    assert!(usage.is_some() && cost.is_some());
+    assert!(timing.first_token_ms.is_some(), "{timing:?}");
+
+    // The CLI.
+    let paths_for_cli = paths.clone();
+    let cli = tokio::task::spawn_blocking(move || {
+        let cli = Cli::try_parse_from(["switchboard", "chat", "what is 2+2?"]).expect("parses");
+        let Some(Command::Chat(args)) = cli.command else {
+            panic!("not chat")
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let exit = chat_cmd::run(&args, &paths_for_cli, &mut out, &mut err);
+        (exit, String::from_utf8(out).expect("utf-8"))
+    })
+    .await
+    .expect("cli");
+    assert_eq!(cli, (Exit::Success, "Four.\n".to_owned()));
+
+    // The gateway with --history.
+    let listener = gateway::bind(0).await.expect("binds");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let app = gateway::app(engine(&paths), Secret::new(TOKEN));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(gateway::serve(listener, app, async {
+        let _ignored = stopped.await;
+    }));
+    let body = reqwest::Client::new()
+        .post(format!("{url}/v1/chat/completions"))
+        .bearer_auth(TOKEN)
+        .json(&serde_json::json!({"stream": true,
+            "messages": [{"role": "user", "content": "what is 2+2?"}]}))
+        .send()
+        .await
+        .expect("answered")
+        .text()
+        .await
+        .expect("body");
+    assert!(body.contains("data: [DONE]"), "{body}");
+    let _stopping = stop.send(());
+    server.await.expect("joins").expect("serves");
+
+    let saved = conversations(&paths);
+    assert_eq!(saved.len(), 3, "{saved:#?}");
+    assert_eq!(saved[0].len(), 2);
+    assert_eq!(saved[0][0]["role"], serde_json::json!(Role::User));
+    assert_eq!(saved[0][1]["content"], "Four.");
+    assert_eq!(saved[0][1]["reasoning"], "2+2");
+    assert_eq!(
+        saved[0][1]["status"],
+        serde_json::json!(MessageStatus::Complete)
+    );
+    assert_eq!(saved[0][1]["timed"], true);
+    assert_eq!(saved[0], saved[1], "desktop and CLI differ");
+    assert_eq!(saved[0], saved[2], "desktop and gateway differ");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_on_next_route_works_for_an_answer_that_was_itself_a_retry() {
+    let cut = || {
+        Script::reply("half an answer")
+            .with_chunk_chars(4)
+            .with_fault(Fault::TruncateStream { after_chunks: 2 })
+    };
+    let a = openai::start(cut()).expect("fake a");
+    let b = openai::start(cut()).expect("fake b");
+    let c = openai::start(Script::reply("whole answer")).expect("fake c");
+    let (_dir, paths) = setup(&[&a, &b, &c]);
+    let engine = engine(&paths);
+
+    let turn = engine
+        .send(Ask::new("question"), Default::default())
+        .await
+        .expect("starts");
+    let conversation = turn.conversation_id().expect("saved");
+    let first = turn.message_id().expect("saved");
+    let events: Vec<ChatEvent> = turn.into_stream().collect().await;
+    let Some(ChatEvent::Error { retry_next, .. }) = events.last() else {
+        panic!("a cut answer fails: {events:?}")
+    };
+    assert_eq!(retry_next.as_deref(), Some("b/fake-model"));
+
+    let retry = engine
+        .retry_next(
+            conversation,
+            first,
+            TurnOptions::default(),
+            Default::default(),
+        )
+        .await
+        .expect("retries");
+    let second = retry.message_id().expect("saved");
+    let events: Vec<ChatEvent> = retry.into_stream().collect().await;
+    let Some(ChatEvent::Error { retry_next, .. }) = events.last() else {
+        panic!("b cuts too: {events:?}")
+    };
+    assert_eq!(retry_next.as_deref(), Some("c/fake-model"), "{events:?}");
+
+    // The retry of the retry asks the same question of c.
+    let again = engine
+        .retry_next(
+            conversation,
+            second,
+            TurnOptions::default(),
+            Default::default(),
+        )
+        .await
+        .expect("retries a retry");
+    let events: Vec<ChatEvent> = again.into_stream().collect().await;
+    assert!(
+        matches!(events.last(), Some(ChatEvent::Done { model, .. }) if model == "c/fake-model"),
+        "{events:?}"
+    );
+    let asked = c.requests();
+    assert_eq!(asked.len(), 1);
+    assert!(asked[0].body.contains("question"), "{}", asked[0].body);
+    assert!(
+        !asked[0].body.contains("half an"),
+        "the cut answers are not sent back"
+    );
+
+    // After a restart (no retry points in memory) the saved model is where it goes on from.
+    let restarted = engine_with_fresh_points(&paths);
+    let turn = restarted
+        .retry_next(
+            conversation,
+            second,
+            TurnOptions::default(),
+            Default::default(),
+        )
+        .await
+        .expect("retries after a restart");
+    let events: Vec<ChatEvent> = turn.into_stream().collect().await;
+    assert!(
+        matches!(events.last(), Some(ChatEvent::Done { .. })),
+        "{events:?}"
+    );
+}
+
+fn engine_with_fresh_points(paths: &Paths) -> Engine {
+    engine(paths)
+}

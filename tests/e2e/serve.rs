@@ -1,0 +1,134 @@
+//! The real `switchboard serve` binary: with the seed's plaintext-key provider it keeps
+//! answering concurrent requests (its key warning never blocks on the terminal), and a model
+//! the config lacks is a 404, never another model's answer.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use switchboard_fakes::openai::{self, Script};
+use switchboard_tests::app_binary;
+
+/// Ends the gateway however the test ends.
+struct Serving(Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _gone = self.0.kill();
+        let _reaped = self.0.wait();
+    }
+}
+
+/// Starts `switchboard serve --port 0` over `config`; its base URL and token.
+fn serve(home: &std::path::Path, config: &str, extra: &[&str]) -> (Serving, String, String) {
+    let config_file = home.join("config.json5");
+    std::fs::write(&config_file, config).expect("writes the config");
+    let token_file = home.join("token");
+    let mut child = Command::new(app_binary())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("SWITCHBOARD_DATA_DIR", home.join("data"))
+        .arg("--config")
+        .arg(&config_file)
+        .args(["serve", "--port", "0", "--token-file"])
+        .arg(&token_file)
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        // The plaintext-key warning goes here; nobody reads it, as in a terminal left alone.
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("starts serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let serving = Serving(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("serve printed its address")
+            .expect("reads");
+        if let Some(rest) = line.strip_prefix("listening on ") {
+            break rest.split_whitespace().next().expect("url").to_owned();
+        }
+    };
+    // Keep reading stdout so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _line in lines {});
+    let token = std::fs::read_to_string(&token_file).expect("token file");
+    (serving, url, token.trim().to_owned())
+}
+
+/// The seed's third example: a local provider with a plaintext `apiKey`.
+fn config(url: &str) -> String {
+    format!(
+        r#"{{
+          models: {{ providers: {{ local: {{ baseUrl: "{url}/v1", apiKey: "sk-local",
+            api: "openai-completions", models: [{{ id: "fake-model", name: "Fake" }}] }} }} }},
+          agents: {{ defaults: {{ model: {{ primary: "local/fake-model" }} }} }},
+        }}"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plaintext_key_provider_answers_eight_concurrent_requests() {
+    let fake = openai::start(Script::reply("Hi there.")).expect("fake");
+    let home = tempfile::tempdir().expect("tempdir");
+    let (_serving, url, token) = serve(home.path(), &config(&fake.url()), &[]);
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .expect("client");
+    let asks = (0..8).map(|i| {
+        let client = client.clone();
+        let (url, token) = (url.clone(), token.clone());
+        async move {
+            let body = serde_json::json!({"model": "local/fake-model", "stream": i % 2 == 0,
+                "messages": [{"role": "user", "content": format!("question {i}")}]});
+            let response = client
+                .post(format!("{url}/chat/completions"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .expect("answered");
+            (
+                response.status().as_u16(),
+                response.text().await.expect("body"),
+            )
+        }
+    });
+    let answers = futures_util::future::join_all(asks).await;
+    for (status, body) in &answers {
+        assert_eq!(*status, 200, "{body}");
+        assert!(body.contains("Hi there."), "{body}");
+    }
+    assert_eq!(fake.requests().len(), 8);
+    assert!(
+        fake.requests()
+            .iter()
+            .all(|r| r.header("authorization") == Some("Bearer sk-local")),
+        "the plaintext key went with every request"
+    );
+}
+
+#[tokio::test]
+async fn a_model_the_config_lacks_is_a_404_and_nothing_is_sent() {
+    let fake = openai::start(Script::reply("should not answer")).expect("fake");
+    let home = tempfile::tempdir().expect("tempdir");
+    let (_serving, url, token) = serve(home.path(), &config(&fake.url()), &["--history"]);
+    let response = reqwest::Client::new()
+        .post(format!("{url}/chat/completions"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"model": "no-such/model",
+            "messages": [{"role": "user", "content": "hello"}]}))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status().as_u16(), 404);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "model_not_found");
+    let message = body["error"]["message"].as_str().expect("message");
+    assert!(message.contains("no provider \"no-such\""), "{message}");
+    assert!(message.contains("local/fake-model"), "{message}");
+    assert!(fake.requests().is_empty(), "nothing went upstream");
+}
