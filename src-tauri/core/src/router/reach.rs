@@ -15,7 +15,6 @@ use std::time::{Duration, SystemTime};
 use futures_util::future::join_all;
 
 use crate::config::model::Config;
-use crate::secrets::probe::builtin_endpoint;
 
 /// How long one probe may take before its provider counts as unreachable.
 pub const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -115,7 +114,7 @@ pub fn base_url_of(
     let written = config.provider(provider).and_then(|p| p.base_url.clone());
     match written {
         Some(url) => crate::config::env::expand(&url, lookup, "baseUrl").ok(),
-        None => builtin_endpoint(provider).map(|(url, _)| url.to_owned()),
+        None => crate::catalog::endpoint(provider).map(|(url, _)| url.to_owned()),
     }
 }
 

@@ -19,7 +19,6 @@
 mod error;
 pub mod exec;
 pub mod import;
-pub mod probe;
 pub mod refs;
 mod secret;
 pub mod store;
@@ -82,13 +81,6 @@ impl Resolved {
             .map(Secret::expose)
             .or(self.placeholder)
     }
-}
-
-/// The placeholder of a local server that needs no key (`None`: the provider needs a key): a
-/// forwarder to [`catalog::placeholder`] kept for the desktop chat command until it reads the
-/// catalog itself.
-pub fn local_placeholder(provider_id: &str) -> Option<&'static str> {
-    catalog::placeholder(provider_id)
 }
 
 fn process_env(name: &str) -> Option<String> {
