@@ -123,6 +123,8 @@ async fn an_answer_streams_in_with_reasoning_apart_and_is_saved() {
     assert_eq!(open, Value::Bool(false), "Thinking is missing or open");
     let meta = app.text("[data-testid=message-meta]").await;
     assert!(meta.contains("fake/fake-model"), "{meta}");
+    // The engine's timing reaches the page.
+    assert!(meta.contains("s to first token"), "{meta}");
     // In the list and in the history database.
     app.wait_for("[data-testid^=conversation-]").await;
     let (list, loaded) = newest_conversation(&app).await;
@@ -131,6 +133,10 @@ async fn an_answer_streams_in_with_reasoning_apart_and_is_saved() {
     assert_eq!(messages.len(), 2, "{loaded}");
     assert_eq!(messages[1]["status"], "complete");
     assert_eq!(messages[1]["reasoning"], "Let me think about it.");
+    assert!(
+        messages[1]["timing"]["durationMs"].is_u64(),
+        "the answer's timing is saved: {loaded}"
+    );
     assert!(messages[1]["content"]
         .as_str()
         .unwrap_or_default()

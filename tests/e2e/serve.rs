@@ -71,7 +71,7 @@ fn config(url: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plaintext_key_provider_answers_eight_concurrent_requests() {
-    let fake = openai::start(Script::reply("Hi there.")).expect("fake");
+    let fake = openai::start(Script::reply("Hi there.").with_chunk_chars(64)).expect("fake");
     let home = tempfile::tempdir().expect("tempdir");
     let (_serving, url, token) = serve(home.path(), &config(&fake.url()), &[]);
     let client = reqwest::Client::builder()
