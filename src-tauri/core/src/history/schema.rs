@@ -185,6 +185,18 @@ mod tests {
     use crate::history::{HistoryStore, MessageStatus, Role};
 
     /// Rows as each version could have written them; `FIXTURES[v]` is for version `v`.
+    /// What versions 2 and 3 could hold: an answer with its details.
+    const ANSWER_DETAILS: &str = "INSERT INTO conversations (id, title, created_at, updated_at)
+             VALUES (1, 'Weather in Seoul', 1000, 2000);
+         INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at)
+             VALUES (1, 'user', '서울에서 날씨가 어때요? Tell me about the weather.', 'complete', 1000, 1000);
+         INSERT INTO messages (conversation_id, role, content, reasoning, model, route_attempts,
+                               usage_input, usage_output, cost, status, created_at, updated_at)
+             VALUES (1, 'assistant', 'It is sunny in Seoul.', 'They asked about Seoul.',
+                     'lmstudio/qwen3',
+                     '[{\"attempt\":1,\"model\":\"lmstudio/qwen3\",\"outcome\":\"ok\",\"elapsedMs\":5}]',
+                     12, 40, 0.0, 'complete', 1500, 2000);";
+
     const FIXTURES: &[&str] = &[
         "",
         "INSERT INTO conversations (id, title, created_at, updated_at)
@@ -193,26 +205,8 @@ mod tests {
              VALUES (1, 'user', '서울에서 날씨가 어때요? Tell me about the weather.', 'complete', 1000, 1000);
          INSERT INTO messages (conversation_id, role, content, model, status, created_at, updated_at)
              VALUES (1, 'assistant', 'It is sunny in Seoul.', 'lmstudio/qwen3', 'unfinished', 1500, 2000);",
-        "INSERT INTO conversations (id, title, created_at, updated_at)
-             VALUES (1, 'Weather in Seoul', 1000, 2000);
-         INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at)
-             VALUES (1, 'user', '서울에서 날씨가 어때요? Tell me about the weather.', 'complete', 1000, 1000);
-         INSERT INTO messages (conversation_id, role, content, reasoning, model, route_attempts,
-                               usage_input, usage_output, cost, status, created_at, updated_at)
-             VALUES (1, 'assistant', 'It is sunny in Seoul.', 'They asked about Seoul.',
-                     'lmstudio/qwen3',
-                     '[{\"attempt\":1,\"model\":\"lmstudio/qwen3\",\"outcome\":\"ok\",\"elapsedMs\":5}]',
-                     12, 40, 0.0, 'complete', 1500, 2000);",
-        "INSERT INTO conversations (id, title, created_at, updated_at)
-             VALUES (1, 'Weather in Seoul', 1000, 2000);
-         INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at)
-             VALUES (1, 'user', '서울에서 날씨가 어때요? Tell me about the weather.', 'complete', 1000, 1000);
-         INSERT INTO messages (conversation_id, role, content, reasoning, model, route_attempts,
-                               usage_input, usage_output, cost, status, created_at, updated_at)
-             VALUES (1, 'assistant', 'It is sunny in Seoul.', 'They asked about Seoul.',
-                     'lmstudio/qwen3',
-                     '[{\"attempt\":1,\"model\":\"lmstudio/qwen3\",\"outcome\":\"ok\",\"elapsedMs\":5}]',
-                     12, 40, 0.0, 'complete', 1500, 2000);",
+        ANSWER_DETAILS,
+        ANSWER_DETAILS,
     ];
 
     #[test]

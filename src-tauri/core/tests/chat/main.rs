@@ -219,32 +219,16 @@ async fn retry_on_next_route_works_for_an_answer_that_was_itself_a_retry() {
     };
     assert_eq!(retry_next.as_deref(), Some("b/fake-model"));
 
-    let retry = engine
-        .retry_next(
-            conversation,
-            first,
-            TurnOptions::default(),
-            Default::default(),
-        )
-        .await
-        .expect("retries");
-    let second = retry.message_id().expect("saved");
-    let events: Vec<ChatEvent> = retry.into_stream().collect().await;
+    let retried = retry(&engine, conversation, first, "retries").await;
+    let second = retried.message_id().expect("saved");
+    let events: Vec<ChatEvent> = retried.into_stream().collect().await;
     let Some(ChatEvent::Error { retry_next, .. }) = events.last() else {
         panic!("b cuts too: {events:?}")
     };
     assert_eq!(retry_next.as_deref(), Some("c/fake-model"), "{events:?}");
 
     // The retry of the retry asks the same question of c.
-    let again = engine
-        .retry_next(
-            conversation,
-            second,
-            TurnOptions::default(),
-            Default::default(),
-        )
-        .await
-        .expect("retries a retry");
+    let again = retry(&engine, conversation, second, "retries a retry").await;
     let events: Vec<ChatEvent> = again.into_stream().collect().await;
     assert!(
         matches!(events.last(), Some(ChatEvent::Done { model, .. }) if model == "c/fake-model"),
@@ -260,20 +244,30 @@ async fn retry_on_next_route_works_for_an_answer_that_was_itself_a_retry() {
 
     // After a restart (no retry points in memory) the saved model is where it goes on from.
     let restarted = engine_with_fresh_points(&paths);
-    let turn = restarted
-        .retry_next(
-            conversation,
-            second,
-            TurnOptions::default(),
-            Default::default(),
-        )
-        .await
-        .expect("retries after a restart");
+    let turn = retry(&restarted, conversation, second, "retries after a restart").await;
     let events: Vec<ChatEvent> = turn.into_stream().collect().await;
     assert!(
         matches!(events.last(), Some(ChatEvent::Done { .. })),
         "{events:?}"
     );
+}
+
+/// "Retry on next route" for answer `message`, as the desktop's command asks it.
+async fn retry(
+    engine: &Engine,
+    conversation: i64,
+    message: i64,
+    why: &str,
+) -> switchboard_core::chat::Turn {
+    engine
+        .retry_next(
+            conversation,
+            message,
+            TurnOptions::default(),
+            Default::default(),
+        )
+        .await
+        .expect(why)
 }
 
 fn engine_with_fresh_points(paths: &Paths) -> Engine {
