@@ -131,6 +131,11 @@ impl Engine {
         if ask.message.trim().is_empty() {
             return Err(ChatError::InvalidInput("give a message".into()));
         }
+        if ask.conversation.is_some() && self.history.is_none() {
+            return Err(ChatError::InvalidInput(
+                "a saved conversation needs the history, which is off".into(),
+            ));
+        }
         let requested = ask
             .model
             .as_deref()
@@ -154,11 +159,6 @@ impl Engine {
                 .await?
             }
             None => {
-                if ask.conversation.is_some() {
-                    return Err(ChatError::InvalidInput(
-                        "a saved conversation needs the history, which is off".into(),
-                    ));
-                }
                 let mut turns = ask.earlier;
                 turns.push(providers::Turn::user(ask.message));
                 let request = ChatRequest {
