@@ -4,6 +4,7 @@
 //! crate. Modules own one concern each:
 //!
 //! - [`paths`]: where the config, data and log files live (XDG, overridable by flags and env).
+//! - [`private_files`]: folders 0700 and files 0600 for what only this user may read.
 //! - [`logging`]: the `tracing` setup, log rotation and the redaction point that keeps secrets
 //!   out of every log line.
 //! - [`history`]: the chat history, a crash-safe SQLite store with full-text search and export.
@@ -38,6 +39,7 @@ pub mod gateway;
 pub mod history;
 pub mod logging;
 pub mod paths;
+pub mod private_files;
 pub mod providers;
 pub mod router;
 pub mod secrets;

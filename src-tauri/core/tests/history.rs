@@ -532,3 +532,33 @@ fn export_markdown_and_json() {
         .expect_err("missing");
     assert_eq!(err.kind(), ErrorKind::NotFound);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_history_is_private_to_this_user_and_repaired_at_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+    let root = tempfile::tempdir().expect("tempdir");
+    let data = root.path().join("data");
+    {
+        let store = HistoryStore::open(&data).expect("opens").store;
+        store.create_conversation(None).expect("writes");
+        assert_eq!(mode(&data), 0o700);
+        for entry in std::fs::read_dir(&data).expect("lists") {
+            let path = entry.expect("entry").path();
+            assert_eq!(mode(&path), 0o600, "{}", path.display());
+        }
+    }
+    // An older version's modes are tightened on the next start.
+    let db = store_file(&data);
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let store = HistoryStore::open(&data).expect("opens").store;
+    assert_eq!(store.list_conversations(10, 0).expect("lists").len(), 1);
+    assert_eq!((mode(&data), mode(&db)), (0o700, 0o600));
+}
+
+fn store_file(data: &std::path::Path) -> std::path::PathBuf {
+    data.join(switchboard_core::history::FILE_NAME)
+}

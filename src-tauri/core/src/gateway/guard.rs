@@ -17,13 +17,25 @@ use crate::secrets::Secret;
 /// Returns the token and whether it was created.
 pub fn load_or_create_token(path: &Path) -> std::io::Result<(Secret, bool)> {
     match std::fs::read_to_string(path) {
-        Ok(text) if !text.trim().is_empty() => return Ok((Secret::new(text.trim()), false)),
-        Ok(_) => {}
+        Ok(text) if !text.trim().is_empty() => {
+            if crate::private_files::open_to_others(path)? {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    format!(
+                        "the token file is readable by other users; run `chmod 600 {}` (or \
+                         delete it for a new token)",
+                        path.display()
+                    ),
+                ));
+            }
+            return Ok((Secret::new(text.trim()), false));
+        }
+        Ok(_) => std::fs::remove_file(path)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e),
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+        crate::private_files::private_dir(dir)?;
     }
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -31,19 +43,14 @@ pub fn load_or_create_token(path: &Path) -> std::io::Result<(Secret, bool)> {
         .chain(bytes.iter().map(|b| format!("{b:02x}")))
         .collect();
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    // A file that appears meanwhile (another gateway starting) is an error, never overwritten.
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
     let mut file = options.open(path)?;
-    #[cfg(unix)]
-    {
-        // An empty file left by someone else keeps its mode: tighten it.
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
     writeln!(file, "{token}")?;
     file.sync_all()?;
     Ok((Secret::new(token), true))
@@ -159,5 +166,28 @@ mod tests {
         assert!(!created);
         assert_eq!(again.expose(), token.expose());
         assert!(same(b"abc", b"abc") && !same(b"abc", b"abd") && !same(b"ab", b"abc"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_token_file_others_can_read_is_refused_with_the_fix() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("token");
+        std::fs::write(&path, "sb-leaked\n").expect("writes");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let err = load_or_create_token(&path).err().expect("refused");
+        assert_eq!(err.kind(), std::io::ErrorKind::PermissionDenied);
+        assert!(err.to_string().contains("chmod 600"), "{err}");
+        assert!(
+            !err.to_string().contains("sb-leaked"),
+            "the token is never shown"
+        );
+        // An empty file someone left is replaced by a new private one.
+        std::fs::write(&path, "").expect("writes");
+        let (_, created) = load_or_create_token(&path).expect("creates");
+        assert!(created);
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 }

@@ -51,8 +51,47 @@ impl fmt::Display for Recovered {
 /// Opens `path`, moving it aside first if SQLite finds it damaged.
 pub(super) fn open(path: &Path, flush_interval: Duration) -> Result<Opened> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        if crate::private_files::private_dir(dir).map_err(Error::io(dir))? {
+            tracing::info!("{} was readable by other users; now 0700", dir.display());
+        }
     }
+    create_private(path).map_err(Error::io(path))?;
+    let opened = open_repaired(path, flush_interval)?;
+    // SQLite gives the -wal and -shm files the database's mode, so a private database keeps
+    // them private; files an older version left open are tightened here.
+    let mut tightened = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let file = with_suffix(path, suffix);
+        if crate::private_files::private_file(&file).map_err(Error::io(&file))? {
+            tightened.push(file.display().to_string());
+        }
+    }
+    if !tightened.is_empty() {
+        tracing::info!(
+            "chat history files made private (0600): {}",
+            tightened.join(", ")
+        );
+    }
+    Ok(opened)
+}
+
+/// Creates an empty database file 0600 before SQLite does (SQLite would use the umask's mode).
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+fn open_repaired(path: &Path, flush_interval: Duration) -> Result<Opened> {
     match open_store(path, flush_interval) {
         Ok(store) => Ok(Opened {
             store,
@@ -60,6 +99,7 @@ pub(super) fn open(path: &Path, flush_interval: Duration) -> Result<Opened> {
         }),
         Err(err) if err.is_corruption() => {
             let moved_to = move_aside(path)?;
+            create_private(path).map_err(Error::io(path))?;
             let recovered = Recovered {
                 moved_to,
                 reason: sqlite_reason(&err),

@@ -54,17 +54,17 @@ pub fn init(log_dir: &Path, target: LogTarget) -> LogGuard {
         .with_target(false)
         .with_filter(filter(stderr_level));
 
-    let file = std::fs::create_dir_all(log_dir)
-        .map_err(|e| e.to_string())
-        .and_then(|()| {
-            RollingFileAppender::builder()
-                .rotation(Rotation::DAILY)
-                .filename_prefix("switchboard")
-                .filename_suffix("log")
-                .max_log_files(KEPT_LOG_FILES)
-                .build(log_dir)
-                .map_err(|e| e.to_string())
-        });
+    let private = crate::private_files::private_dir(log_dir);
+    let tightened = matches!(private, Ok(true));
+    let file = private.map_err(|e| e.to_string()).and_then(|_| {
+        RollingFileAppender::builder()
+            .rotation(Rotation::DAILY)
+            .filename_prefix("switchboard")
+            .filename_suffix("log")
+            .max_log_files(KEPT_LOG_FILES)
+            .build(log_dir)
+            .map_err(|e| e.to_string())
+    });
     let (file_layer, guard, file_problem) = match file {
         Ok(appender) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);
@@ -84,6 +84,12 @@ pub fn init(log_dir: &Path, target: LogTarget) -> LogGuard {
         .is_ok();
     if installed {
         install_panic_hook();
+        if tightened {
+            tracing::info!(
+                "{} was readable by other users; now 0700",
+                log_dir.display()
+            );
+        }
         if let Some(problem) = file_problem {
             tracing::warn!(dir = %log_dir.display(), %problem, "cannot write log files; logging to stderr only");
         }
