@@ -176,7 +176,7 @@ mod tests {
         let path = dir.path().join("token");
         std::fs::write(&path, "sb-leaked\n").expect("writes");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-        let err = load_or_create_token(&path).err().expect("refused");
+        let err = load_or_create_token(&path).expect_err("refused");
         assert_eq!(err.kind(), std::io::ErrorKind::PermissionDenied);
         assert!(err.to_string().contains("chmod 600"), "{err}");
         assert!(
