@@ -140,6 +140,11 @@ pub fn placeholder(id: &str) -> Option<&'static str> {
     find(id).and_then(|p| p.placeholder)
 }
 
+/// Whether `value` is one of the catalog's placeholder keys (no secret at all).
+pub fn is_placeholder(value: &str) -> bool {
+    PROVIDERS.iter().any(|p| p.placeholder == Some(value))
+}
+
 /// The default base URL and API of a known provider whose config omits them.
 pub fn endpoint(id: &str) -> Option<(&'static str, Api)> {
     find(id).map(|p| (p.base_url, p.api))

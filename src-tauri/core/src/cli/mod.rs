@@ -145,7 +145,8 @@ pub fn dispatch(command: Command, paths: &Paths, out: &mut dyn Write) -> Result<
                     Error::io(&paths.config_file, e)
                 }
             })?;
-            out.write_all(text.as_bytes()).map_err(stdout_err)
+            out.write_all(mask_plain_keys(&text, &paths.config_file).as_bytes())
+                .map_err(stdout_err)
         }
         Command::Config(ConfigCommand::Action(action)) => config_cmd::dispatch(&action, paths, out),
         Command::History(cmd) => history_cmd::run(cmd, paths, out),
@@ -158,6 +159,33 @@ pub fn dispatch(command: Command, paths: &Paths, out: &mut dyn Write) -> Result<
             Exit::Failure => Err(Error::InvalidInput("the gateway failed to start".into())),
         },
     }
+}
+
+/// `text` (the config file) with each provider's plaintext `apiKey` masked as `sk-…3456`.
+fn mask_plain_keys(text: &str, path: &std::path::Path) -> String {
+    let read = |p: &std::path::Path| std::fs::read_to_string(p);
+    let loaded = crate::config::load_str(text, path, &|_| None, &read);
+    let mut masked = text.to_owned();
+    for provider in &loaded.config.providers {
+        if let Some(crate::config::model::ApiKey::Plain(key)) = &provider.api_key {
+            if !key.is_empty() && !crate::catalog::is_placeholder(key) {
+                masked = masked.replace(&format!("\"{key}\""), &format!("\"{}\"", mask(key)));
+                masked = masked.replace(&format!("'{key}'"), &format!("'{}'", mask(key)));
+            }
+        }
+    }
+    masked
+}
+
+/// `sk-…3456`: the first three and last four characters of a long key, dots for a short one.
+fn mask(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    if chars.len() < 12 {
+        return "…".to_owned();
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 #[cfg(test)]
@@ -222,5 +250,26 @@ mod tests {
         let mut out = Vec::new();
         dispatch(Command::Config(ConfigCommand::Show), &paths, &mut out).expect("runs");
         assert_eq!(out, b"{ models: {} }\n");
+    }
+
+    #[test]
+    fn config_show_masks_plaintext_keys() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let paths = paths_in(dir.path());
+        let text = r#"{ models: { providers: {
+            hosted: { baseUrl: "https://example.com/v1", apiKey: "sk-abcdefghijklmnop3456",
+                      models: [{ id: "m", name: "M" }] },
+            env: { baseUrl: "https://example.org/v1", apiKey: "${HOSTED_KEY}",
+                   models: [{ id: "m", name: "M" }] },
+            local: { baseUrl: "http://127.0.0.1:1234/v1", apiKey: "lmstudio",
+                     models: [{ id: "m", name: "M" }] } } } }
+"#;
+        std::fs::write(&paths.config_file, text).expect("write");
+        let mut out = Vec::new();
+        dispatch(Command::Config(ConfigCommand::Show), &paths, &mut out).expect("runs");
+        let shown = String::from_utf8(out).expect("utf-8");
+        assert!(!shown.contains("sk-abcdefghijklmnop3456"), "{shown}");
+        assert!(shown.contains("\"sk-…3456\""), "{shown}");
+        assert!(shown.contains("${HOSTED_KEY}") && shown.contains("\"lmstudio\""));
     }
 }

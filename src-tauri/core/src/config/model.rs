@@ -30,8 +30,9 @@ pub struct SecretRef {
     pub id: String,
 }
 
-/// An API key or header value as written in the config.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An API key or header value as written in the config. Its `Debug` never prints a plaintext
+/// value.
+#[derive(Clone, PartialEq, Eq)]
 pub enum ApiKey {
     /// A plaintext value. It stays only where the user put it.
     Plain(String),
@@ -39,6 +40,16 @@ pub enum ApiKey {
     Template(String),
     /// A secret reference object.
     Ref(SecretRef),
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApiKey::Plain(_) => f.write_str("Plain([REDACTED])"),
+            ApiKey::Template(t) => f.debug_tuple("Template").field(t).finish(),
+            ApiKey::Ref(r) => f.debug_tuple("Ref").field(r).finish(),
+        }
+    }
 }
 
 impl ApiKey {

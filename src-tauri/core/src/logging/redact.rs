@@ -3,8 +3,8 @@
 //!
 //! Two nets: secrets the process knows (each key registered with [`register_secret`] when it is
 //! loaded from the keychain or the environment) are replaced wherever they appear, and well-known
-//! key shapes (`sk-…`, `Bearer …`, `x-api-key: …`, `"apiKey": "…"`) are replaced even when nobody
-//! registered them.
+//! key shapes (`sk-…`, `Bearer …`, `x-api-key: …`, `"apiKey": "…"`, a URL's query string) are
+//! replaced even when nobody registered them.
 
 use std::borrow::Cow;
 use std::sync::{LazyLock, RwLock};
@@ -15,11 +15,11 @@ use regex::Regex;
 pub const REDACTED: &str = "[REDACTED]";
 
 /// Shorter values are too likely to be ordinary words to be replaced everywhere.
-const MIN_SECRET_LEN: usize = 6;
+const MIN_SECRET_LEN: usize = 8;
 
 static KNOWN_SECRETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
 
-static KEY_SHAPES: LazyLock<[(Regex, &'static str); 3]> = LazyLock::new(|| {
+static KEY_SHAPES: LazyLock<[(Regex, &'static str); 4]> = LazyLock::new(|| {
     let re = |pattern: &str| Regex::new(pattern).unwrap_or_else(|e| panic!("bad pattern: {e}"));
     [
         (
@@ -36,14 +36,20 @@ static KEY_SHAPES: LazyLock<[(Regex, &'static str); 3]> = LazyLock::new(|| {
             ),
             "${1}[REDACTED]",
         ),
+        // A URL's query string can carry a key (`?key=…`, `?sig=…`): it never leaves whole.
+        (
+            re(r#"\b(https?://[^\s?#"'<>]+)\?[^\s#"'<>]+"#),
+            "${1}?[REDACTED]",
+        ),
     ]
 });
 
 /// Remembers `secret` so that it is redacted from every later log line and message.
 ///
-/// Values shorter than six characters are ignored (they would redact ordinary words).
+/// Values shorter than eight characters and the catalog's placeholder keys (`lmstudio`,
+/// `ollama`, …) are ignored: they would redact ordinary words everywhere after.
 pub fn register_secret(secret: &str) {
-    if secret.len() < MIN_SECRET_LEN {
+    if secret.len() < MIN_SECRET_LEN || crate::catalog::is_placeholder(secret) {
         return;
     }
     let mut known = KNOWN_SECRETS
@@ -91,9 +97,25 @@ mod tests {
     }
 
     #[test]
-    fn short_values_are_not_registered() {
+    fn short_values_and_placeholders_are_not_registered() {
         register_secret("abc");
-        assert_eq!(redact("abc abcdef"), "abc abcdef");
+        register_secret("lmstudio");
+        assert_eq!(
+            redact("abc abcdef: lmstudio is up"),
+            "abc abcdef: lmstudio is up"
+        );
+    }
+
+    #[test]
+    fn query_strings_leave_urls() {
+        assert_eq!(
+            redact("GET https://generativelanguage.googleapis.com/v1/models?key=AIzaSyA123 failed"),
+            "GET https://generativelanguage.googleapis.com/v1/models?[REDACTED] failed"
+        );
+        assert_eq!(
+            redact("http://127.0.0.1:1234/v1"),
+            "http://127.0.0.1:1234/v1"
+        );
     }
 
     #[test]
