@@ -151,7 +151,31 @@ impl Router {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The resolved target of `model_ref` (`provider/model`), cached.
+    /// The resolved target of `model_ref`, if it is cached.
+    fn cached_target(&self, model_ref: &str) -> Option<Arc<Target>> {
+        self.targets().get(model_ref).cloned()
+    }
+
+    /// [`Router::target`] off the async workers: resolving reads the keychain, which can wait
+    /// on an unlock prompt, so an uncached target is resolved on the blocking pool.
+    async fn target_async(&self, model_ref: &str) -> Result<Arc<Target>, ProviderError> {
+        if let Some(target) = self.cached_target(model_ref) {
+            return Ok(target);
+        }
+        let router = self.clone();
+        let wanted = model_ref.to_owned();
+        tokio::task::spawn_blocking(move || router.target(&wanted))
+            .await
+            .unwrap_or_else(|e| {
+                Err(ProviderError::new(
+                    crate::providers::ProviderErrorKind::Config,
+                    format!("the key lookup for {model_ref} failed: {e}"),
+                ))
+            })
+    }
+
+    /// The resolved target of `model_ref` (`provider/model`), cached. Blocking: it may read
+    /// the keychain.
     pub fn target(&self, model_ref: &str) -> Result<Arc<Target>, ProviderError> {
         if let Some(t) = self.targets().get(model_ref) {
             return Ok(t.clone());

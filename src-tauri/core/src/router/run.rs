@@ -254,7 +254,7 @@ impl Run {
         self.attempt += 1;
         let attempt = self.attempt;
         let started = Instant::now();
-        let target = match self.router.target(&model) {
+        let target = match self.router.target_async(&model).await {
             Ok(target) => target,
             Err(error) => {
                 // Not usable as configured (no key, unknown provider): skip, no cooldown.
