@@ -5,6 +5,7 @@ mod commands;
 mod desktop_env;
 mod error;
 mod models;
+mod services;
 mod settings;
 mod state;
 mod tray;
@@ -56,7 +57,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             history: state::HistoryState::default(),
             chats: state::ChatRequests::default(),
             router: state::RouterState::default(),
-            route_tests: commands::routes::RouteTests::default(),
+            route_tests: state::RouteTests::default(),
             settings,
         })
         .setup(move |app| {
@@ -67,8 +68,10 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             // app (the config screens show what is wrong).
             let config = state::config_or_empty(&state.paths.config_file);
             let router = state.router.init(config);
-            // After the router, so the "Primary model" menu shows its config.
-            if let Err(e) = tray::create(app.handle()) {
+            // After the router, so the "Primary model" menu shows its config; the menu's
+            // actions go to the app services.
+            let menu_config = services::router_config(app.handle());
+            if let Err(e) = tray::create(app.handle(), &menu_config, services::on_tray_action) {
                 tracing::warn!("no tray icon: {e}");
             }
             if let Ok(router) = router {
@@ -76,13 +79,13 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             }
             // The window is created hidden (tauri.conf.json), themed, then shown unless it
             // starts in the tray; without a tray host it is always shown.
-            settings::apply_theme(app.handle(), state.settings.get().theme);
+            services::apply_theme(app.handle(), state.settings.get().theme);
             if state.settings.start_hidden(tray_host) {
                 tracing::info!("starting hidden in the tray");
             } else {
                 tray::show_main_window(app.handle());
             }
-            settings::restart_detection(app.handle());
+            services::restart_detection(app.handle());
             Ok(())
         })
         .on_window_event(move |window, event| {

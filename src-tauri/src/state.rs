@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use switchboard_core::chat::{Engine, RetryPoints};
 use switchboard_core::config::{self, model::Config};
@@ -13,8 +13,8 @@ use switchboard_core::providers::CancellationToken;
 use switchboard_core::router::Router;
 
 use crate::error::IpcError;
-
 use crate::models::Environment;
+use crate::settings::SettingsState;
 
 /// Managed by Tauri; commands take `State<'_, AppState>`.
 #[derive(Debug)]
@@ -30,9 +30,9 @@ pub(crate) struct AppState {
     /// The one router every chat goes through (created in `setup`).
     pub router: RouterState,
     /// The wizard's route tests running now, by group, so they can be abandoned.
-    pub route_tests: crate::commands::routes::RouteTests,
+    pub route_tests: RouteTests,
     /// The desktop settings in effect (theme, tray behaviour, detection).
-    pub settings: crate::settings::SettingsState,
+    pub settings: SettingsState,
 }
 
 impl AppState {
@@ -170,6 +170,77 @@ impl Drop for ChatRequestGuard {
     }
 }
 
+/// The cancellation tokens of running route tests, by group (one group per "test all routes"
+/// in the page). An entry lives while a test of its group runs, or until cancelled.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RouteTests(Arc<Mutex<HashMap<String, Group>>>);
+
+/// A group's token (shared by its tests; its `Arc` tells one run of a name from the next) and
+/// how many of its tests run.
+type Group = (Arc<CancellationToken>, usize);
+
+impl RouteTests {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Group>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Joins `group` (made on first use); the guard leaves it when dropped.
+    pub(crate) fn join(&self, group: &str) -> RouteTestGuard {
+        let mut groups = self.lock();
+        let entry = groups
+            .entry(group.to_owned())
+            .or_insert_with(|| (Arc::new(CancellationToken::new()), 0));
+        entry.1 += 1;
+        RouteTestGuard {
+            group: group.to_owned(),
+            token: entry.0.clone(),
+            tests: self.clone(),
+        }
+    }
+
+    /// Cancels every running test of `group`; `false` when none runs.
+    pub(crate) fn cancel(&self, group: &str) -> bool {
+        match self.lock().remove(group) {
+            Some((token, _)) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn groups(&self) -> usize {
+        self.lock().len()
+    }
+}
+
+/// One running test's membership in its group.
+#[derive(Debug)]
+pub(crate) struct RouteTestGuard {
+    group: String,
+    /// Fired by `route_test_cancel` for the whole group.
+    pub token: Arc<CancellationToken>,
+    tests: RouteTests,
+}
+
+impl Drop for RouteTestGuard {
+    fn drop(&mut self) {
+        let mut groups = self.tests.lock();
+        let last = match groups.get_mut(&self.group) {
+            // A cancelled group was removed already; a new one of the same name is not ours.
+            Some((token, count)) if Arc::ptr_eq(token, &self.token) => {
+                *count -= 1;
+                *count == 0
+            }
+            _ => false,
+        };
+        if last {
+            groups.remove(&self.group);
+        }
+    }
+}
+
 /// The chat history store, or why it could not be opened. It is opened in `setup`, after the
 /// single-instance guard, so a second launch never touches the database. A store that fails to
 /// open is reported (logged, and by `history_status`) and only the history commands fail.
@@ -286,5 +357,28 @@ mod tests {
         assert!(!requests.cancel(id), "an ended request cannot be cancelled");
         drop(second);
         assert_eq!(requests.running(), 0);
+    }
+
+    #[test]
+    fn a_group_lives_while_its_tests_run_and_cancel_reaches_all_of_them() {
+        let tests = RouteTests::default();
+        let a = tests.join("g1");
+        let b = tests.join("g1");
+        assert_eq!(tests.groups(), 1);
+        drop(a);
+        assert_eq!(tests.groups(), 1, "one test still runs");
+        drop(b);
+        assert_eq!(tests.groups(), 0, "the last test leaves the group");
+        let c = tests.join("g2");
+        let d = tests.join("g2");
+        assert!(tests.cancel("g2"));
+        assert!(c.token.is_cancelled() && d.token.is_cancelled());
+        assert!(!tests.cancel("g2"), "already cancelled");
+        // A new run under the same name is not touched by the old guards leaving.
+        let e = tests.join("g2");
+        drop(c);
+        drop(d);
+        assert_eq!(tests.groups(), 1);
+        assert!(!e.token.is_cancelled());
     }
 }

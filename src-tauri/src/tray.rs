@@ -1,25 +1,23 @@
 //! The tray icon: route health at a glance, and a menu: Open Switchboard, New chat, Primary
 //! model ▸ (one check item per configured model), Re-detect local servers, Quit.
 //!
+//! A leaf of the shell: it builds the icon and the menu and handles the clicks that only touch
+//! the window (open, new chat, quit); the others ("Primary model", "Re-detect") it reports as a
+//! [`TrayAction`] to the handler [`create`] is given (`crate::services` in `lib.rs`).
+//!
 //! Its icon has three states; [`follow_health`] watches the router's health summary, calls
-//! [`set_state`] and emits `route-health` to the windows. The menu is built from the router's
-//! config ([`primary_choices`]) at start and again by [`refresh_menu`] after every config change.
+//! [`set_state`] and emits `route-health` to the windows. The menu is built from a config
+//! ([`primary_choices`]) at start and again by [`set_menu`] after every config change.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use std::path::Path;
-
 use switchboard_core::config::model::Config;
-use switchboard_core::config::view::{self, EditInput};
-use switchboard_core::config::ConfigError;
 use switchboard_core::router::{Health, Overall, Router};
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
-
-use crate::state::AppState;
 
 const TRAY_ID: &str = "main";
 const MENU_OPEN: &str = "open";
@@ -33,8 +31,15 @@ const MENU_QUIT: &str = "quit";
 
 /// The event "New chat" emits to the windows (no payload).
 pub(crate) const NEW_CHAT_EVENT: &str = "tray-new-chat";
-/// The event "Re-detect local servers" emits with the scan report.
-pub(crate) const LOCAL_SERVERS_EVENT: &str = "local-servers";
+
+/// A menu click that needs the app's services, reported to the handler [`create`] is given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TrayAction {
+    /// "Primary model ▸ `provider/model`": make that ref the primary.
+    SetPrimary(String),
+    /// "Re-detect local servers".
+    Redetect,
+}
 
 /// One entry of the "Primary model" submenu.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,21 +128,12 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>, config: &Config) -> tauri::Result<
     )
 }
 
-/// The config the router routes by now (empty before the router exists).
-fn router_config<R: Runtime>(app: &AppHandle<R>) -> Config {
-    match app.state::<AppState>().router.get() {
-        Ok(router) => (*router.config()).clone(),
-        Err(_) => Config::default(),
-    }
-}
-
-/// Rebuilds the tray menu from the router's config (after a config change); a no-op when
-/// there is no tray.
-pub(crate) fn refresh_menu<R: Runtime>(app: &AppHandle<R>) {
+/// Rebuilds the tray menu from `config` (after a config change); a no-op when there is no tray.
+pub(crate) fn set_menu<R: Runtime>(app: &AppHandle<R>, config: &Config) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
-    let menu = build_menu(app, &router_config(app));
+    let menu = build_menu(app, config);
     if let Err(e) = menu.and_then(|menu| tray.set_menu(Some(menu))) {
         tracing::warn!("cannot update the tray menu: {e}");
     }
@@ -188,16 +184,20 @@ impl TrayState {
     }
 }
 
-/// Creates the tray icon with its menu (from the router's config), in the "no route" state
-/// until routes exist.
-pub(crate) fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let menu = build_menu(app, &router_config(app))?;
+/// Creates the tray icon with its menu (from `config`), in the "no route" state until routes
+/// exist; `on_action` gets the clicks that need the app's services.
+pub(crate) fn create<R: Runtime>(
+    app: &AppHandle<R>,
+    config: &Config,
+    on_action: impl Fn(&AppHandle<R>, TrayAction) + Send + Sync + 'static,
+) -> tauri::Result<()> {
+    let menu = build_menu(app, config)?;
     let initial = TrayState::NoRoute;
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(initial.icon()?)
         .tooltip(initial.tooltip())
         .menu(&menu)
-        .on_menu_event(|app, event| match event.id.as_ref() {
+        .on_menu_event(move |app, event| match event.id.as_ref() {
             MENU_OPEN => show_main_window(app),
             MENU_NEW_CHAT => {
                 show_main_window(app);
@@ -205,10 +205,11 @@ pub(crate) fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
                     tracing::warn!("new chat not delivered: {e}");
                 }
             }
-            MENU_REDETECT => redetect(app),
+            MENU_REDETECT => on_action(app, TrayAction::Redetect),
             MENU_QUIT => app.exit(0),
             id if id.starts_with(MENU_PRIMARY_PREFIX) => {
-                set_primary(app, id[MENU_PRIMARY_PREFIX.len()..].to_owned());
+                let model_ref = id[MENU_PRIMARY_PREFIX.len()..].to_owned();
+                on_action(app, TrayAction::SetPrimary(model_ref));
             }
             other => tracing::warn!("unknown tray menu item {other}"),
         })
@@ -261,79 +262,6 @@ pub(crate) fn follow_health<R: Runtime>(app: &AppHandle<R>, router: Arc<Router>)
     });
 }
 
-/// Writes `model_ref` as `agents.defaults.model.primary` in the config at `path` (keeping the
-/// fallbacks, minus the new primary), through the config core's checked, atomic saver.
-fn write_primary(path: &Path, model_ref: &str) -> Result<(), ConfigError> {
-    let env = |name: &str| std::env::var(name).ok();
-    let current = view::load(path, &env)?;
-    if current.primary.as_deref() == Some(model_ref) {
-        return Ok(());
-    }
-    let fallbacks = current
-        .fallbacks
-        .iter()
-        .filter(|f| f.as_str() != model_ref)
-        .cloned()
-        .collect();
-    let edit = EditInput::SetRoutes {
-        primary: model_ref.to_owned(),
-        fallbacks,
-    };
-    view::apply(path, current.revision.as_deref(), edit, &env)?;
-    Ok(())
-}
-
-/// Makes `model_ref` the primary in the background, then routes by the config on disk and
-/// rebuilds the menu, so the check shows what is really configured (also when the write was
-/// refused: a changed or invalid file is logged and left alone).
-fn set_primary<R: Runtime>(app: &AppHandle<R>, model_ref: String) {
-    let app = app.clone();
-    tauri::async_runtime::spawn(async move {
-        let path = app.state::<AppState>().paths.config_file.clone();
-        let written = tauri::async_runtime::spawn_blocking(move || {
-            let result = write_primary(&path, &model_ref);
-            (model_ref, result)
-        })
-        .await;
-        match written {
-            Ok((model_ref, Ok(()))) => tracing::info!("primary model set to {model_ref}"),
-            Ok((model_ref, Err(e))) => {
-                tracing::warn!("the primary model stays as it was (not {model_ref}): {e}");
-            }
-            Err(e) => tracing::warn!("the primary model task failed: {e}"),
-        }
-        crate::commands::config::reload_router(&app).await;
-    });
-}
-
-/// Scans the local servers (and Settings' extra URLs) in the background and emits
-/// `local-servers` with the report; probes the local providers too (the user asked, so also
-/// with background detection off).
-fn redetect<R: Runtime>(app: &AppHandle<R>) {
-    let app = app.clone();
-    tauri::async_runtime::spawn(async move {
-        crate::settings::probe_providers(&app).await;
-        match crate::commands::discovery::scan_local(&app, Default::default()).await {
-            Ok(report) => {
-                let running = report
-                    .servers
-                    .iter()
-                    .filter(|s| s.status == switchboard_core::discovery::Status::Running)
-                    .count();
-                tracing::info!(
-                    running,
-                    scanned = report.servers.len(),
-                    "local servers re-detected"
-                );
-                if let Err(e) = app.emit(LOCAL_SERVERS_EVENT, &report) {
-                    tracing::debug!("local servers not delivered: {e}");
-                }
-            }
-            Err(e) => tracing::warn!("cannot re-detect local servers: {}", e.message),
-        }
-    });
-}
-
 /// Brings the main window back: shown, unminimized and focused.
 pub(crate) fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
     let Some(window) = app.get_webview_window("main") else {
@@ -370,7 +298,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("switchboard.json5");
         std::fs::write(&path, text).expect("write");
-        crate::state::config_or_empty(&path)
+        switchboard_core::config::load(&path)
+            .and_then(switchboard_core::config::Loaded::into_config)
+            .expect("a valid config")
     }
 
     const TWO_PROVIDERS: &str = r#"{
@@ -422,22 +352,6 @@ mod tests {
             ]
             .contains(&choice.id.as_str()));
         }
-    }
-
-    #[test]
-    fn picking_a_primary_rewrites_it_and_keeps_the_other_fallbacks() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("switchboard.json5");
-        std::fs::write(&path, TWO_PROVIDERS).expect("write");
-        write_primary(&path, "local/minimax").expect("written");
-        let config = crate::state::config_or_empty(&path);
-        let model = config.model.expect("routes");
-        assert_eq!(model.primary(), Some("local/minimax"));
-        assert!(model.fallbacks().is_empty());
-        let broken = dir.path().join("broken.json5");
-        std::fs::write(&broken, "{ nope").expect("write");
-        assert!(write_primary(&broken, "local/minimax").is_err());
-        assert_eq!(std::fs::read_to_string(&broken).expect("read"), "{ nope");
     }
 
     #[test]

@@ -10,9 +10,10 @@ use std::path::PathBuf;
 use switchboard_core::config::openclaw::Summary;
 use switchboard_core::config::view::{self, ConfigView, EditInput};
 use switchboard_core::config::ConfigError;
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 
 use crate::error::{ConfigIpcError, IpcError};
+use crate::services;
 use crate::state::AppState;
 
 fn env(name: &str) -> Option<String> {
@@ -61,27 +62,8 @@ pub(crate) async fn config_apply<R: Runtime>(
         kind: "internal",
         message: format!("the config task failed: {e}"),
     })??;
-    reload_router(&app).await;
+    services::reload_router(&app).await;
     Ok(view)
-}
-
-/// Routes by the config on disk from now on (after it was written), rebuilds the tray menu
-/// from it, and probes its local providers when background detection is on.
-pub(crate) async fn reload_router<R: Runtime>(app: &AppHandle<R>) {
-    let state = app.state::<AppState>();
-    let router = state.router.get();
-    let path = state.paths.config_file.clone();
-    if let Ok(router) = router {
-        let reloaded = tauri::async_runtime::spawn_blocking(move || {
-            router.set_config(crate::state::config_or_empty(&path));
-        })
-        .await;
-        if let Err(e) = reloaded {
-            tracing::warn!("the router kept the old config: {e}");
-        }
-    }
-    crate::tray::refresh_menu(app);
-    crate::settings::probe_if_detecting(app);
 }
 
 /// Imports OpenClaw's config (`path`, else its default place) into ours.
@@ -96,7 +78,7 @@ pub(crate) async fn config_import_openclaw<R: Runtime>(
         view::import_openclaw(&ours, path.as_deref(), &env)
     })
     .await?;
-    reload_router(&app).await;
+    services::reload_router(&app).await;
     Ok(summary)
 }
 

@@ -7,86 +7,15 @@
 //! `Secret` at once, skipped by `instrument`, redacted from every message). Provider failures
 //! (auth, connection, timeout, …) are results the page shows per route, not command errors.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use switchboard_core::providers::check::{self, Draft, RouteCheck, TEST_TIMEOUT};
-use switchboard_core::providers::{CancellationToken, Client, ProviderError};
+use switchboard_core::providers::{Client, ProviderError};
 use tauri::State;
 
 use crate::error::IpcError;
 use crate::models::{RouteTestResult, RouteTestTarget, RouteTestUsage};
-use crate::state::AppState;
-
-/// The cancellation tokens of running route tests, by group (one group per "test all routes"
-/// in the page). An entry lives while a test of its group runs, or until cancelled.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct RouteTests(Arc<Mutex<HashMap<String, Group>>>);
-
-/// A group's token (shared by its tests; its `Arc` tells one run of a name from the next) and
-/// how many of its tests run.
-type Group = (Arc<CancellationToken>, usize);
-
-impl RouteTests {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Group>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Joins `group` (made on first use); the guard leaves it when dropped.
-    fn join(&self, group: &str) -> RouteTestGuard {
-        let mut groups = self.lock();
-        let entry = groups
-            .entry(group.to_owned())
-            .or_insert_with(|| (Arc::new(CancellationToken::new()), 0));
-        entry.1 += 1;
-        RouteTestGuard {
-            group: group.to_owned(),
-            token: entry.0.clone(),
-            tests: self.clone(),
-        }
-    }
-
-    /// Cancels every running test of `group`; `false` when none runs.
-    fn cancel(&self, group: &str) -> bool {
-        match self.lock().remove(group) {
-            Some((token, _)) => {
-                token.cancel();
-                true
-            }
-            None => false,
-        }
-    }
-
-    #[cfg(test)]
-    fn groups(&self) -> usize {
-        self.lock().len()
-    }
-}
-
-/// One running test's membership in its group.
-struct RouteTestGuard {
-    group: String,
-    token: Arc<CancellationToken>,
-    tests: RouteTests,
-}
-
-impl Drop for RouteTestGuard {
-    fn drop(&mut self) {
-        let mut groups = self.tests.lock();
-        let last = match groups.get_mut(&self.group) {
-            // A cancelled group was removed already; a new one of the same name is not ours.
-            Some((token, count)) if Arc::ptr_eq(token, &self.token) => {
-                *count -= 1;
-                *count == 0
-            }
-            _ => false,
-        };
-        if last {
-            groups.remove(&self.group);
-        }
-    }
-}
+use crate::state::{self, AppState};
 
 fn joined(e: tauri::Error) -> IpcError {
     IpcError {
@@ -164,7 +93,7 @@ pub(crate) async fn route_test(
     let started = tokio::time::Instant::now();
     // Reading the config and the keychain blocks.
     let resolved = tauri::async_runtime::spawn_blocking(move || {
-        let config = crate::state::config_or_empty(&path);
+        let config = state::config_or_empty(&path);
         check::draft_target(&draft, key, &config)
     })
     .await
@@ -204,29 +133,6 @@ pub(crate) async fn route_test_cancel(
 mod tests {
     use super::*;
     use switchboard_core::providers::{ProviderErrorKind, Secret, StopReason, Usage};
-
-    #[test]
-    fn a_group_lives_while_its_tests_run_and_cancel_reaches_all_of_them() {
-        let tests = RouteTests::default();
-        let a = tests.join("g1");
-        let b = tests.join("g1");
-        assert_eq!(tests.groups(), 1);
-        drop(a);
-        assert_eq!(tests.groups(), 1, "one test still runs");
-        drop(b);
-        assert_eq!(tests.groups(), 0, "the last test leaves the group");
-        let c = tests.join("g2");
-        let d = tests.join("g2");
-        assert!(tests.cancel("g2"));
-        assert!(c.token.is_cancelled() && d.token.is_cancelled());
-        assert!(!tests.cancel("g2"), "already cancelled");
-        // A new run under the same name is not touched by the old guards leaving.
-        let e = tests.join("g2");
-        drop(c);
-        drop(d);
-        assert_eq!(tests.groups(), 1);
-        assert!(!e.token.is_cancelled());
-    }
 
     #[test]
     fn results_carry_the_class_and_never_the_key() {

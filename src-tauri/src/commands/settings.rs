@@ -7,6 +7,7 @@ use tauri::{AppHandle, Runtime, State};
 
 use crate::error::IpcError;
 use crate::models::{Locations, SettingsView};
+use crate::services;
 use crate::state::AppState;
 
 /// Why `settings_set` refused or failed: an [`IpcError`]'s `kind` and `message`, and for a value
@@ -88,7 +89,7 @@ pub(crate) async fn settings_set<R: Runtime>(
             message: format!("the settings task failed: {e}"),
         })??;
     let before = state.settings.replace(saved.clone());
-    crate::settings::apply(&app, &before, &saved);
+    services::settings_changed(&app, &before, &saved);
     Ok(saved)
 }
 

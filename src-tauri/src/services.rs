@@ -1,0 +1,192 @@
+//! The app's services: the one place the commands, the tray's menu actions and the background
+//! detection loop go to for what touches more than one part of the app.
+//!
+//! It owns: routing by the config on disk again ([`reload_router`], which also rebuilds the tray
+//! menu and probes the local providers), rebuilding the tray menu ([`refresh_tray_menu`]), what
+//! a settings change sets in motion ([`settings_changed`]: the window theme, the detection task),
+//! the tray's menu actions ([`on_tray_action`]: set the primary model, re-detect), and, in
+//! [`detection`], scanning the local servers ([`scan_local`], emitted as `local-servers`),
+//! probing the local providers and the background detection loop ([`restart_detection`]).
+//!
+//! Layering (no cycles): the leaves (`error`, `models`, `settings`, `tray`) ← `state` ←
+//! `services` ← `commands` ← `lib.rs`. Services read `AppState` from the app handle; the tray
+//! only draws and reports clicks, so it never calls back in here except through the handler
+//! `lib.rs` gives it.
+
+mod detection;
+
+use std::path::Path;
+
+use switchboard_core::config::model::Config;
+use switchboard_core::config::view::{self, EditInput};
+use switchboard_core::config::ConfigError;
+use switchboard_core::settings::{AppSettings, Theme};
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::state::{self, AppState};
+use crate::tray::{self, TrayAction};
+
+pub(crate) use detection::{
+    discovery_error, invalid_input, restart_detection, scan_local, ScanRequest,
+};
+
+/// Routes by the config on disk from now on (after it was written), rebuilds the tray menu
+/// from it, and probes its local providers when background detection is on.
+pub(crate) async fn reload_router<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let router = state.router.get();
+    let path = state.paths.config_file.clone();
+    if let Ok(router) = router {
+        let reloaded = tauri::async_runtime::spawn_blocking(move || {
+            router.set_config(state::config_or_empty(&path));
+        })
+        .await;
+        if let Err(e) = reloaded {
+            tracing::warn!("the router kept the old config: {e}");
+        }
+    }
+    refresh_tray_menu(app);
+    detection::probe_if_detecting(app);
+}
+
+/// The config the router routes by now (empty before the router exists).
+pub(crate) fn router_config<R: Runtime>(app: &AppHandle<R>) -> Config {
+    match app.state::<AppState>().router.get() {
+        Ok(router) => (*router.config()).clone(),
+        Err(_) => Config::default(),
+    }
+}
+
+/// Rebuilds the tray menu from the router's config; a no-op when there is no tray.
+pub(crate) fn refresh_tray_menu<R: Runtime>(app: &AppHandle<R>) {
+    tray::set_menu(app, &router_config(app));
+}
+
+/// The window theme for a setting (`None`: follow the desktop).
+fn window_theme(theme: Theme) -> Option<tauri::Theme> {
+    match theme {
+        Theme::System => None,
+        Theme::Light => Some(tauri::Theme::Light),
+        Theme::Dark => Some(tauri::Theme::Dark),
+    }
+}
+
+/// Gives the main window (its GTK decorations, and the page's `prefers-color-scheme`) `theme`.
+pub(crate) fn apply_theme<R: Runtime>(app: &AppHandle<R>, theme: Theme) {
+    if let Some(window) = app.get_webview_window("main") {
+        if let Err(e) = window.set_theme(window_theme(theme)) {
+            tracing::warn!("cannot set the window theme: {e}");
+        }
+    }
+}
+
+/// Puts `now` into effect after a save: the theme, and the detection task when its interval
+/// or its URLs changed.
+pub(crate) fn settings_changed<R: Runtime>(
+    app: &AppHandle<R>,
+    before: &AppSettings,
+    now: &AppSettings,
+) {
+    if before.theme != now.theme {
+        apply_theme(app, now.theme);
+    }
+    if before.detect_interval_secs != now.detect_interval_secs
+        || before.extra_server_urls != now.extra_server_urls
+    {
+        restart_detection(app);
+    }
+}
+
+/// Does what a tray menu click asks for (the handler `lib.rs` gives `tray::create`).
+pub(crate) fn on_tray_action<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
+    match action {
+        TrayAction::SetPrimary(model_ref) => set_primary(app, model_ref),
+        TrayAction::Redetect => detection::redetect(app),
+    }
+}
+
+/// Writes `model_ref` as `agents.defaults.model.primary` in the config at `path` (keeping the
+/// fallbacks, minus the new primary), through the config core's checked, atomic saver.
+fn write_primary(path: &Path, model_ref: &str) -> Result<(), ConfigError> {
+    let env = |name: &str| std::env::var(name).ok();
+    let current = view::load(path, &env)?;
+    if current.primary.as_deref() == Some(model_ref) {
+        return Ok(());
+    }
+    let fallbacks = current
+        .fallbacks
+        .iter()
+        .filter(|f| f.as_str() != model_ref)
+        .cloned()
+        .collect();
+    let edit = EditInput::SetRoutes {
+        primary: model_ref.to_owned(),
+        fallbacks,
+    };
+    view::apply(path, current.revision.as_deref(), edit, &env)?;
+    Ok(())
+}
+
+/// Makes `model_ref` the primary in the background, then routes by the config on disk and
+/// rebuilds the menu, so the check shows what is really configured (also when the write was
+/// refused: a changed or invalid file is logged and left alone).
+fn set_primary<R: Runtime>(app: &AppHandle<R>, model_ref: String) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let path = app.state::<AppState>().paths.config_file.clone();
+        let written = tauri::async_runtime::spawn_blocking(move || {
+            let result = write_primary(&path, &model_ref);
+            (model_ref, result)
+        })
+        .await;
+        match written {
+            Ok((model_ref, Ok(()))) => tracing::info!("primary model set to {model_ref}"),
+            Ok((model_ref, Err(e))) => {
+                tracing::warn!("the primary model stays as it was (not {model_ref}): {e}");
+            }
+            Err(e) => tracing::warn!("the primary model task failed: {e}"),
+        }
+        reload_router(&app).await;
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn themes_map_to_the_window_theme() {
+        assert_eq!(window_theme(Theme::System), None);
+        assert_eq!(window_theme(Theme::Light), Some(tauri::Theme::Light));
+        assert_eq!(window_theme(Theme::Dark), Some(tauri::Theme::Dark));
+    }
+
+    const TWO_PROVIDERS: &str = r#"{
+        agents: { defaults: {
+            model: { primary: "OPUS", fallbacks: ["local/minimax"] },
+            models: { "hosted/opus": { alias: "OPUS" } },
+        } },
+        models: { providers: {
+            hosted: { baseUrl: "http://127.0.0.1:9/v1", api: "openai-completions",
+                apiKey: "x", models: [{ id: "opus", name: "Opus" }] },
+            local: { baseUrl: "http://127.0.0.1:9/v1", api: "openai-completions",
+                apiKey: "x", models: [{ id: "minimax", name: "Minimax" }] },
+        } },
+    }"#;
+
+    #[test]
+    fn picking_a_primary_rewrites_it_and_keeps_the_other_fallbacks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("switchboard.json5");
+        std::fs::write(&path, TWO_PROVIDERS).expect("write");
+        write_primary(&path, "local/minimax").expect("written");
+        let config = state::config_or_empty(&path);
+        let model = config.model.expect("routes");
+        assert_eq!(model.primary(), Some("local/minimax"));
+        assert!(model.fallbacks().is_empty());
+        let broken = dir.path().join("broken.json5");
+        std::fs::write(&broken, "{ nope").expect("write");
+        assert!(write_primary(&broken, "local/minimax").is_err());
+        assert_eq!(std::fs::read_to_string(&broken).expect("read"), "{ nope");
+    }
+}
