@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+
+use wait_timeout::ChildExt;
 
 use crate::config::env::Lookup;
 use crate::config::secret_providers::{SecretProvider, SecretProviders};
@@ -249,12 +250,9 @@ pub(crate) fn run_exec(
         }
         buf
     });
-    let deadline = Instant::now() + *timeout;
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(failed)? {
-            break status;
-        }
-        if Instant::now() > deadline {
+    let status = match child.wait_timeout(*timeout).map_err(failed)? {
+        Some(status) => status,
+        None => {
             // Best effort: the command is being abandoned either way.
             let _killed = child.kill();
             let _reaped = child.wait();
@@ -263,7 +261,6 @@ pub(crate) fn run_exec(
                 millis: timeout.as_millis(),
             });
         }
-        std::thread::sleep(Duration::from_millis(10));
     };
     let out = zeroize::Zeroizing::new(reader.join().unwrap_or_default());
     if out.len() as u64 > limit {
