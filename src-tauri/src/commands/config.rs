@@ -12,7 +12,7 @@ use switchboard_core::config::view::{self, ConfigView, EditInput};
 use switchboard_core::config::ConfigError;
 use tauri::{AppHandle, Manager, Runtime, State};
 
-use crate::error::{ConfigIpcError, IpcError};
+use crate::error::{ConfigIpcError, IpcError, IpcErrorKind};
 use crate::state::AppState;
 
 fn env(name: &str) -> Option<String> {
@@ -28,7 +28,7 @@ async fn blocking<T: Send + 'static>(
     tauri::async_runtime::spawn_blocking(move || f(path))
         .await
         .map_err(|e| IpcError {
-            kind: "internal",
+            kind: IpcErrorKind::Internal,
             message: format!("the config task failed: {e}"),
         })?
         .map_err(|e| IpcError::from(switchboard_core::Error::from(e)))
@@ -58,7 +58,7 @@ pub(crate) async fn config_apply<R: Runtime>(
     })
     .await
     .map_err(|e| IpcError {
-        kind: "internal",
+        kind: IpcErrorKind::Internal,
         message: format!("the config task failed: {e}"),
     })??;
     reload_router(&app).await;

@@ -9,13 +9,15 @@
 //! a broken or changed file.
 
 use serde::Deserialize;
+use switchboard_core::chat::Reason;
 use switchboard_core::discovery::{
     self, DiscoveryError, DiscoveryErrorKind, LoadOptions, LoadedModel, ScanOptions, ScanReport,
     Scanner, ServerKind, Target,
 };
+use switchboard_core::ErrorKind;
 use tauri::{AppHandle, Manager, Runtime, State};
 
-use crate::error::IpcError;
+use crate::error::{IpcError, IpcErrorKind};
 use crate::models::AddedProfile;
 use crate::state::AppState;
 
@@ -49,10 +51,10 @@ fn discovery_error(err: DiscoveryError) -> IpcError {
         return IpcError::from(switchboard_core::Error::from(e));
     }
     let kind = match err.kind() {
-        DiscoveryErrorKind::Unreachable => "unreachable",
-        DiscoveryErrorKind::Server => "server",
-        DiscoveryErrorKind::NoChatModels => "no_chat_models",
-        _ => "internal",
+        DiscoveryErrorKind::Unreachable => IpcErrorKind::Unreachable,
+        DiscoveryErrorKind::Server => IpcErrorKind::Server,
+        DiscoveryErrorKind::NoChatModels => IpcErrorKind::NoChatModels,
+        _ => IpcErrorKind::Internal,
     };
     IpcError {
         kind,
@@ -62,7 +64,7 @@ fn discovery_error(err: DiscoveryError) -> IpcError {
 
 fn invalid(message: String) -> IpcError {
     IpcError {
-        kind: "invalid_input",
+        kind: ErrorKind::InvalidInput.into(),
         message,
     }
 }
@@ -161,7 +163,7 @@ pub(crate) async fn discovery_add_profiles<R: Runtime>(
         .find(|s| s.status != discovery::Status::Running)
     {
         return Err(IpcError {
-            kind: "unreachable",
+            kind: IpcErrorKind::Unreachable,
             message: format!(
                 "{} at {} is {}: start it and try again",
                 down.kind.label(),
@@ -187,7 +189,7 @@ pub(crate) async fn discovery_add_profiles<R: Runtime>(
     })
     .await
     .map_err(|e| IpcError {
-        kind: "internal",
+        kind: IpcErrorKind::Internal,
         message: format!("the profile task failed: {e}"),
     })?;
     // Also after a partial failure: what was written is routable.
@@ -223,7 +225,7 @@ pub(crate) async fn discovery_load_route_model(
 ) -> Result<LoadedModel, IpcError> {
     let router = state.router.get()?;
     let target = router.target(&model_ref).map_err(|e| IpcError {
-        kind: e.kind().as_str(),
+        kind: IpcErrorKind::Chat(Reason::Provider(e.kind())),
         message: switchboard_core::logging::redact::redact(&e.to_string()).into_owned(),
     })?;
     if !super::chat::is_loopback(&target.base_url) {

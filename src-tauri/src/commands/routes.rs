@@ -15,7 +15,7 @@ use switchboard_core::providers::check::{self, Draft, RouteCheck, TEST_TIMEOUT};
 use switchboard_core::providers::{CancellationToken, Client, ProviderError};
 use tauri::State;
 
-use crate::error::IpcError;
+use crate::error::{IpcError, IpcErrorKind};
 use crate::models::{RouteTestResult, RouteTestTarget, RouteTestUsage};
 use crate::state::AppState;
 
@@ -90,7 +90,7 @@ impl Drop for RouteTestGuard {
 
 fn joined(e: tauri::Error) -> IpcError {
     IpcError {
-        kind: "internal",
+        kind: IpcErrorKind::Internal,
         message: format!("the route test task failed: {e}"),
     }
 }
