@@ -1,26 +1,110 @@
 //! The error that crosses IPC: `{ "kind": "...", "message": "..." }`, never a bare string.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use switchboard_core::chat::Reason;
 use switchboard_core::config::view::DiagnosticView;
 use switchboard_core::config::ConfigError;
 use switchboard_core::logging::redact::redact;
+use switchboard_core::ErrorKind;
+
+/// Every `kind` an [`IpcError`] can carry, serialized as its `snake_case` wire name. The UI's
+/// `IpcErrorKind` union is pinned to [`IpcErrorKind::wire_names`] by the contract test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpcErrorKind {
+    /// A core error's kind (`io`, `invalid_input`, `not_found`, `invalid_config`, …).
+    Core(ErrorKind),
+    /// Why a chat turn could not start (`model_not_found`, `no_primary`, a provider's class).
+    Chat(Reason),
+    /// A service (the router, the history) is still starting: try again shortly.
+    NotReady,
+    /// A bug or a failed background task; the message says what.
+    Internal,
+    /// A local server did not answer (discovery).
+    Unreachable,
+    /// A local server answered with an error (discovery).
+    Server,
+    /// A local server has no chat models to add (discovery).
+    NoChatModels,
+}
+
+impl IpcErrorKind {
+    /// The shell's own kinds (core's and the chat reasons come from core's lists).
+    const SHELL: [IpcErrorKind; 5] = [
+        IpcErrorKind::NotReady,
+        IpcErrorKind::Internal,
+        IpcErrorKind::Unreachable,
+        IpcErrorKind::Server,
+        IpcErrorKind::NoChatModels,
+    ];
+
+    /// The wire name the UI branches on.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IpcErrorKind::Core(kind) => kind.as_str(),
+            IpcErrorKind::Chat(reason) => reason.as_str(),
+            IpcErrorKind::NotReady => "not_ready",
+            IpcErrorKind::Internal => "internal",
+            IpcErrorKind::Unreachable => "unreachable",
+            IpcErrorKind::Server => "server",
+            IpcErrorKind::NoChatModels => "no_chat_models",
+        }
+    }
+
+    /// Every kind, so a test can list the wire names.
+    pub fn all() -> impl Iterator<Item = IpcErrorKind> {
+        let core = ErrorKind::ALL.iter().copied().map(IpcErrorKind::Core);
+        let chat = Reason::all().map(IpcErrorKind::Chat);
+        core.chain(chat).chain(Self::SHELL)
+    }
+
+    /// The set of wire names (several kinds share one: `not_found`, `server`, …).
+    pub fn wire_names() -> std::collections::BTreeSet<&'static str> {
+        Self::all().map(Self::as_str).collect()
+    }
+}
+
+impl From<ErrorKind> for IpcErrorKind {
+    fn from(kind: ErrorKind) -> Self {
+        IpcErrorKind::Core(kind)
+    }
+}
+
+/// Compares the wire name, so tests read `assert_eq!(err.kind, "not_ready")`.
+impl PartialEq<&str> for IpcErrorKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for IpcErrorKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 
 /// An error as the UI receives it: a stable `kind` to branch on and a message for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct IpcError {
-    /// A `snake_case` kind from core's `ErrorKind` (`io`, `invalid_input`, …).
-    pub kind: &'static str,
+    /// What kind of failure, as a `snake_case` wire name.
+    pub kind: IpcErrorKind,
     /// What went wrong, already redacted.
     pub message: String,
 }
 
+impl IpcError {
+    /// An error of `kind` with `message` (redacted here).
+    pub(crate) fn new(kind: impl Into<IpcErrorKind>, message: impl AsRef<str>) -> Self {
+        IpcError {
+            kind: kind.into(),
+            message: redact(message.as_ref()).into_owned(),
+        }
+    }
+}
+
 impl From<switchboard_core::Error> for IpcError {
     fn from(err: switchboard_core::Error) -> Self {
-        IpcError {
-            kind: err.kind().as_str(),
-            message: redact(&err.to_string()).into_owned(),
-        }
+        IpcError::new(err.kind(), err.to_string())
     }
 }
 
@@ -68,6 +152,25 @@ mod tests {
             json,
             serde_json::json!({"kind": "invalid_input", "message": "bad value"})
         );
+    }
+
+    #[test]
+    fn every_kind_serializes_as_its_wire_name() {
+        for kind in IpcErrorKind::all() {
+            let json = serde_json::to_value(kind).expect("serializes");
+            assert_eq!(json, serde_json::json!(kind.as_str()));
+        }
+        let names = IpcErrorKind::wire_names();
+        for name in [
+            "io",
+            "not_ready",
+            "internal",
+            "rate_limit",
+            "model_not_loaded",
+            "no_route",
+        ] {
+            assert!(names.contains(name), "{name}");
+        }
     }
 
     #[test]

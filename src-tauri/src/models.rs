@@ -258,4 +258,6 @@ pub(crate) struct SettingsView {
 }
 
 #[cfg(test)]
+mod error_kinds;
+#[cfg(test)]
 mod tests;

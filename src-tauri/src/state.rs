@@ -12,7 +12,8 @@ use switchboard_core::paths::Paths;
 use switchboard_core::providers::CancellationToken;
 use switchboard_core::router::Router;
 
-use crate::error::IpcError;
+use crate::error::{IpcError, IpcErrorKind};
+
 use crate::models::Environment;
 use crate::settings::SettingsState;
 
@@ -77,7 +78,7 @@ impl RouterState {
                 Router::new(config).map(Arc::new).map_err(|e| {
                     tracing::error!("no router: {e}");
                     IpcError {
-                        kind: "internal",
+                        kind: IpcErrorKind::Internal,
                         message: format!("the router could not start: {e}"),
                     }
                 })
@@ -90,7 +91,7 @@ impl RouterState {
         match self.router.get() {
             Some(result) => result.clone(),
             None => Err(IpcError {
-                kind: "not_ready",
+                kind: IpcErrorKind::NotReady,
                 message: "the router is still starting".into(),
             }),
         }
@@ -277,7 +278,7 @@ impl HistoryState {
             Some(Ok(store)) => Ok(store.clone()),
             Some(Err(err)) => Err(err.clone()),
             None => Err(IpcError {
-                kind: "not_ready",
+                kind: IpcErrorKind::NotReady,
                 message: "the chat history is still opening".into(),
             }),
         }

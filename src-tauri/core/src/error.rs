@@ -33,22 +33,17 @@ pub enum ErrorKind {
     Keychain,
 }
 
-impl ErrorKind {
-    /// The kind's wire name, as the UI sees it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::Io => "io",
-            ErrorKind::InvalidInput => "invalid_input",
-            ErrorKind::NoLocation => "no_location",
-            ErrorKind::NotFound => "not_found",
-            ErrorKind::Database => "database",
-            ErrorKind::InvalidConfig => "invalid_config",
-            ErrorKind::Conflict => "conflict",
-            ErrorKind::NotWritable => "not_writable",
-            ErrorKind::Keychain => "keychain",
-        }
-    }
-}
+wire_names!(ErrorKind {
+    Io => "io",
+    InvalidInput => "invalid_input",
+    NoLocation => "no_location",
+    NotFound => "not_found",
+    Database => "database",
+    InvalidConfig => "invalid_config",
+    Conflict => "conflict",
+    NotWritable => "not_writable",
+    Keychain => "keychain",
+});
 
 /// The core crate's error.
 #[derive(Debug, thiserror::Error)]
@@ -165,18 +160,7 @@ mod tests {
 
     #[test]
     fn kinds_serialize_as_their_wire_names() {
-        for kind in [
-            ErrorKind::Io,
-            ErrorKind::InvalidInput,
-            ErrorKind::NoLocation,
-            ErrorKind::NotFound,
-            ErrorKind::Database,
-            ErrorKind::InvalidConfig,
-            ErrorKind::Conflict,
-            ErrorKind::NotWritable,
-        ] {
-            let json = serde_json::to_string(&kind).expect("serializes");
-            assert_eq!(json, format!("\"{}\"", kind.as_str()));
-        }
+        crate::wire::tests::assert_wire_names(ErrorKind::ALL, ErrorKind::as_str);
+        assert!(ErrorKind::ALL.contains(&ErrorKind::Keychain));
     }
 }

@@ -29,6 +29,9 @@
 //! - [`error`]: the crate's error type and the kinds the UI and the CLI act on.
 #![deny(missing_docs)]
 
+#[macro_use]
+mod wire;
+
 pub mod catalog;
 pub mod chat;
 pub mod cli;

@@ -12,10 +12,11 @@ use switchboard_core::chat::{Ask, ChatError, ChatEvent, Engine, Turn, TurnOption
 use switchboard_core::config::view;
 use switchboard_core::history::{ConversationId, MessageId};
 use switchboard_core::logging::redact::redact;
+use switchboard_core::ErrorKind;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::error::IpcError;
+use crate::error::{IpcError, IpcErrorKind};
 use crate::models::{ChatModel, ChatModels, ChatStarted};
 use crate::state::{AppState, ChatRequestGuard, RequestId};
 
@@ -32,9 +33,11 @@ const DESKTOP: TurnOptions = TurnOptions {
 fn chat_error(e: ChatError) -> IpcError {
     let kind = match e {
         ChatError::History(h) => return IpcError::from(switchboard_core::Error::from(h)),
-        ChatError::Route(ref route) => switchboard_core::chat::Reason::of(route).as_str(),
-        ChatError::InvalidInput(_) => "invalid_input",
-        _ => "internal",
+        ChatError::Route(ref route) => {
+            IpcErrorKind::Chat(switchboard_core::chat::Reason::of(route))
+        }
+        ChatError::InvalidInput(_) => IpcErrorKind::Core(ErrorKind::InvalidInput),
+        _ => IpcErrorKind::Internal,
     };
     IpcError {
         kind,
@@ -129,7 +132,7 @@ pub(crate) async fn chat_models(state: State<'_, AppState>) -> Result<ChatModels
     })
     .await
     .map_err(|e| IpcError {
-        kind: "internal",
+        kind: IpcErrorKind::Internal,
         message: format!("the models task failed: {e}"),
     })?
 }

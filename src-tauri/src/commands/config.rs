@@ -12,7 +12,7 @@ use switchboard_core::config::view::{self, ConfigView, EditInput};
 use switchboard_core::config::ConfigError;
 use tauri::{AppHandle, Runtime, State};
 
-use crate::error::{ConfigIpcError, IpcError};
+use crate::error::{ConfigIpcError, IpcError, IpcErrorKind};
 use crate::services;
 use crate::state::AppState;
 
@@ -29,7 +29,7 @@ async fn blocking<T: Send + 'static>(
     tauri::async_runtime::spawn_blocking(move || f(path))
         .await
         .map_err(|e| IpcError {
-            kind: "internal",
+            kind: IpcErrorKind::Internal,
             message: format!("the config task failed: {e}"),
         })?
         .map_err(|e| IpcError::from(switchboard_core::Error::from(e)))
@@ -59,7 +59,7 @@ pub(crate) async fn config_apply<R: Runtime>(
     })
     .await
     .map_err(|e| IpcError {
-        kind: "internal",
+        kind: IpcErrorKind::Internal,
         message: format!("the config task failed: {e}"),
     })??;
     services::reload_router(&app).await;

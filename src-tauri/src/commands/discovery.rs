@@ -6,12 +6,13 @@
 //! refuses a broken or changed file.
 
 use serde::Deserialize;
+use switchboard_core::chat::Reason;
 use switchboard_core::discovery::{
     self, LoadOptions, LoadedModel, ScanOptions, ScanReport, Scanner, ServerKind, Target,
 };
 use tauri::{AppHandle, Runtime, State};
 
-use crate::error::IpcError;
+use crate::error::{IpcError, IpcErrorKind};
 use crate::models::AddedProfile;
 use crate::services::{self, discovery_error, invalid_input, ScanRequest};
 use crate::state::AppState;
@@ -79,7 +80,7 @@ pub(crate) async fn discovery_add_profiles<R: Runtime>(
         .find(|s| s.status != discovery::Status::Running)
     {
         return Err(IpcError {
-            kind: "unreachable",
+            kind: IpcErrorKind::Unreachable,
             message: format!(
                 "{} at {} is {}: start it and try again",
                 down.kind.label(),
@@ -105,7 +106,7 @@ pub(crate) async fn discovery_add_profiles<R: Runtime>(
     })
     .await
     .map_err(|e| IpcError {
-        kind: "internal",
+        kind: IpcErrorKind::Internal,
         message: format!("the profile task failed: {e}"),
     })?;
     // Also after a partial failure: what was written is routable.
@@ -141,7 +142,7 @@ pub(crate) async fn discovery_load_route_model(
 ) -> Result<LoadedModel, IpcError> {
     let router = state.router.get()?;
     let target = router.target(&model_ref).map_err(|e| IpcError {
-        kind: e.kind().as_str(),
+        kind: IpcErrorKind::Chat(Reason::Provider(e.kind())),
         message: switchboard_core::logging::redact::redact(&e.to_string()).into_owned(),
     })?;
     if !super::chat::is_loopback(&target.base_url) {

@@ -11,7 +11,7 @@ use switchboard_core::history::{
 };
 use tauri::State;
 
-use crate::error::IpcError;
+use crate::error::{IpcError, IpcErrorKind};
 use crate::state::AppState;
 
 /// Conversations shown per page when the UI does not say.
@@ -47,7 +47,7 @@ async fn blocking<T: Send + 'static>(
     tauri::async_runtime::spawn_blocking(move || f(store))
         .await
         .map_err(|e| IpcError {
-            kind: "internal",
+            kind: IpcErrorKind::Internal,
             message: format!("the history task failed: {e}"),
         })?
         .map_err(|e| IpcError::from(switchboard_core::Error::from(e)))

@@ -10,9 +10,10 @@ use switchboard_core::catalog::{self, Locality};
 use switchboard_core::config::view::{self, ConfigView, KeyKind};
 use switchboard_core::providers::key_test;
 use switchboard_core::secrets::{self, KeyringStore, Resolver, Secret, SecretProviders, Store};
+use switchboard_core::ErrorKind;
 use tauri::State;
 
-use crate::error::IpcError;
+use crate::error::{IpcError, IpcErrorKind};
 use crate::models::{KeyStatus, KeyTestResult, KeysStatus, Probe};
 use crate::state::AppState;
 
@@ -22,7 +23,7 @@ fn core(err: impl Into<switchboard_core::Error>) -> IpcError {
 
 fn joined(e: tauri::Error) -> IpcError {
     IpcError {
-        kind: "internal",
+        kind: IpcErrorKind::Internal,
         message: format!("the keychain task failed: {e}"),
     }
 }
@@ -39,7 +40,7 @@ pub(crate) fn secret_from(mut key: String) -> Result<Secret, IpcError> {
     key.drain(..start);
     if key.is_empty() {
         return Err(IpcError {
-            kind: "invalid_input",
+            kind: ErrorKind::InvalidInput.into(),
             message: "the key is empty; nothing was stored".into(),
         });
     }
@@ -163,7 +164,7 @@ pub(crate) async fn keys_status(state: State<'_, AppState>) -> Result<KeysStatus
 fn check_settable(provider: &str) -> Result<(), IpcError> {
     if catalog::placeholder(provider).is_some() {
         return Err(IpcError {
-            kind: "invalid_input",
+            kind: ErrorKind::InvalidInput.into(),
             message: format!("{provider} is a local server that needs no key"),
         });
     }
@@ -226,7 +227,7 @@ fn test_input(
     let configured = loaded.config.provider(provider).unwrap_or(&fallback);
     let (base, api) =
         key_test::endpoint_for(provider, base_url, api, configured).ok_or_else(|| IpcError {
-            kind: "invalid_input",
+            kind: ErrorKind::InvalidInput.into(),
             message: format!("{provider}: give a base URL (it is not a built-in provider)"),
         })?;
     let key = match key {
@@ -240,7 +241,7 @@ fn test_input(
         ) =>
         {
             return Err(IpcError {
-                kind: "invalid_input",
+                kind: ErrorKind::InvalidInput.into(),
                 message: format!(
                     "{provider}: a stored key is only sent to the provider's own server; type \
                      the key to test it against {base}"
@@ -261,7 +262,7 @@ fn test_input(
                 (None, Some(p)) => Secret::new(p.to_owned()),
                 (None, None) => {
                     return Err(IpcError {
-                        kind: "not_found",
+                        kind: ErrorKind::NotFound.into(),
                         message: format!("{provider}: no key to test"),
                     })
                 }
@@ -369,7 +370,7 @@ mod tests {
         assert_eq!(secret.expose(), "trimmed-test-value");
         assert_eq!(
             secret_from(" \n".into()).err().map(|e| e.kind),
-            Some("invalid_input")
+            Some(IpcErrorKind::Core(ErrorKind::InvalidInput))
         );
         assert!(check_settable("lmstudio").is_err());
         assert!(check_settable("anthropic").is_ok());

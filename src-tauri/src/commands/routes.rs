@@ -13,13 +13,13 @@ use switchboard_core::providers::check::{self, Draft, RouteCheck, TEST_TIMEOUT};
 use switchboard_core::providers::{Client, ProviderError};
 use tauri::State;
 
-use crate::error::IpcError;
+use crate::error::{IpcError, IpcErrorKind};
 use crate::models::{RouteTestResult, RouteTestTarget, RouteTestUsage};
 use crate::state::{self, AppState};
 
 fn joined(e: tauri::Error) -> IpcError {
     IpcError {
-        kind: "internal",
+        kind: IpcErrorKind::Internal,
         message: format!("the route test task failed: {e}"),
     }
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use switchboard_core::settings::{self, AppSettings, SettingsError};
 use tauri::{AppHandle, Runtime, State};
 
-use crate::error::IpcError;
+use crate::error::{IpcError, IpcErrorKind};
 use crate::models::{Locations, SettingsView};
 use crate::services;
 use crate::state::AppState;
@@ -16,7 +16,7 @@ use crate::state::AppState;
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SettingsSetError {
     /// `invalid_input` for a refused value, `io` for a failed write, `internal`.
-    pub kind: &'static str,
+    pub kind: IpcErrorKind,
     /// For people, naming the setting.
     pub message: String,
     /// The setting that is wrong (`detectIntervalSecs`, `extraServerUrls`, …).
@@ -85,7 +85,7 @@ pub(crate) async fn settings_set<R: Runtime>(
     let saved = tauri::async_runtime::spawn_blocking(move || settings::save(&path, settings))
         .await
         .map_err(|e| IpcError {
-            kind: "internal",
+            kind: IpcErrorKind::Internal,
             message: format!("the settings task failed: {e}"),
         })??;
     let before = state.settings.replace(saved.clone());
@@ -96,6 +96,7 @@ pub(crate) async fn settings_set<R: Runtime>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use switchboard_core::ErrorKind;
 
     #[test]
     fn refused_values_carry_their_field_and_item() {
@@ -106,7 +107,7 @@ mod tests {
         .validate()
         .expect_err("refused");
         let err = SettingsSetError::from(err);
-        assert_eq!(err.kind, "invalid_input");
+        assert_eq!(err.kind, IpcErrorKind::Core(ErrorKind::InvalidInput));
         assert_eq!(err.field, Some("extraServerUrls"));
         assert_eq!(err.index, Some(1));
         assert!(
@@ -123,7 +124,7 @@ mod tests {
             .collect();
         assert_eq!(keys, ["field", "index", "kind", "message"].into());
         let plain = SettingsSetError::from(IpcError {
-            kind: "io",
+            kind: ErrorKind::Io.into(),
             message: "m".into(),
         });
         assert_eq!((plain.field, plain.index), (None, None));

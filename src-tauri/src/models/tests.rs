@@ -92,7 +92,7 @@ fn settings_types_match_the_typescript_interfaces() {
         );
     }
     let refused = crate::commands::settings::SettingsSetError {
-        kind: "invalid_input",
+        kind: switchboard_core::ErrorKind::InvalidInput.into(),
         message: String::new(),
         field: Some("extraServerUrls"),
         index: Some(0),

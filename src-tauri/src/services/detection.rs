@@ -23,7 +23,7 @@ use switchboard_core::providers::CancellationToken;
 use switchboard_core::router::reach::PROBE_TIMEOUT;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-use crate::error::IpcError;
+use crate::error::{IpcError, IpcErrorKind};
 use crate::state::AppState;
 
 /// The event every scan but the wizard's emits with its report.
@@ -50,10 +50,10 @@ pub(crate) fn discovery_error(err: DiscoveryError) -> IpcError {
         return IpcError::from(switchboard_core::Error::from(e));
     }
     let kind = match err.kind() {
-        DiscoveryErrorKind::Unreachable => "unreachable",
-        DiscoveryErrorKind::Server => "server",
-        DiscoveryErrorKind::NoChatModels => "no_chat_models",
-        _ => "internal",
+        DiscoveryErrorKind::Unreachable => IpcErrorKind::Unreachable,
+        DiscoveryErrorKind::Server => IpcErrorKind::Server,
+        DiscoveryErrorKind::NoChatModels => IpcErrorKind::NoChatModels,
+        _ => IpcErrorKind::Internal,
     };
     IpcError {
         kind,
@@ -64,7 +64,7 @@ pub(crate) fn discovery_error(err: DiscoveryError) -> IpcError {
 /// An `invalid_input` error saying `message`.
 pub(crate) fn invalid_input(message: String) -> IpcError {
     IpcError {
-        kind: "invalid_input",
+        kind: switchboard_core::ErrorKind::InvalidInput.into(),
         message,
     }
 }

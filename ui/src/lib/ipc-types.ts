@@ -24,6 +24,70 @@ export interface AppStatus {
   environment: EnvironmentProbes;
 }
 
+// Error kinds: the wire names the Rust side sends, pinned by the contract test in
+// `src-tauri/src/models/error_kinds.rs`. Their words for people are in `errorLabels.ts`.
+
+/** A provider's error class (core's `ProviderErrorKind`). */
+export type ProviderErrorKind =
+  | 'auth'
+  | 'billing'
+  | 'forbidden'
+  | 'not_found'
+  | 'model_not_loaded'
+  | 'rate_limit'
+  | 'overloaded'
+  | 'server'
+  | 'timeout'
+  | 'connection'
+  | 'context_overflow'
+  | 'bad_request'
+  | 'protocol'
+  | 'truncated'
+  | 'cancelled'
+  | 'config'
+  | 'unsupported';
+
+/** Why the route gave no (complete) answer (core's `RouteErrorKind`). */
+export type RouteErrorKind =
+  | 'model_not_found'
+  | 'no_primary'
+  | 'bad_request'
+  | 'context_overflow'
+  | 'no_route'
+  | 'cancelled'
+  | 'interrupted';
+
+/** Core's `ErrorKind`: config, history, keychain and file failures. */
+export type CoreErrorKind =
+  | 'io'
+  | 'invalid_input'
+  | 'no_location'
+  | 'not_found'
+  | 'database'
+  | 'invalid_config'
+  | 'conflict'
+  | 'not_writable'
+  | 'keychain';
+
+/**
+ * Every `kind` a command rejects with (the shell's `IpcErrorKind`): core's kinds, a chat turn's
+ * reason, a service still starting, a bug, and discovery's local-server failures.
+ */
+export type IpcErrorKind =
+  | CoreErrorKind
+  | ChatErrorReason
+  | 'not_ready'
+  | 'internal'
+  | 'unreachable'
+  | 'server'
+  | 'no_chat_models';
+
+/** A route attempt's `reason`: the provider's error class, or `cooldown` for a skipped model. */
+export type RouteAttemptReason = ProviderErrorKind | 'cooldown';
+
+/** A provider's health `reason`: its last error class, or `unreachable` after a failed probe. */
+export type HealthReason = ProviderErrorKind | 'unreachable';
+
 /** The default route's state, as the tray icon shows it. */
 export type RouteOverall = 'on_primary' | 'on_fallback' | 'no_route';
 
@@ -35,7 +99,7 @@ export interface ProviderHealth {
   /** Until when (Unix ms), for `cooldown` and `down`. */
   untilMs?: number;
   /** The last error class, for `cooldown` and `down`. */
-  reason?: string;
+  reason?: HealthReason;
   /** Its models that are cooling down. */
   cooling: string[];
   /** Served on this machine or the local network (probed in the background). */
@@ -374,7 +438,7 @@ export interface RouteTestResult {
   ref: string;
   ok: boolean;
   /** `auth`, `connection`, `timeout`, `not_found`, `rate_limit`, `server`, `cancelled`, … */
-  kind: string | null;
+  kind: ProviderErrorKind | null;
   status: number | null;
   /** What failed (never a key); empty when it answered. */
   message: string;
@@ -410,7 +474,7 @@ export interface RouteAttempt {
   attempt: number;
   model: string;
   outcome: 'ok' | 'failed' | 'skipped' | 'cancelled';
-  reason?: string;
+  reason?: RouteAttemptReason;
   status?: number;
   elapsedMs: number;
 }
@@ -487,27 +551,7 @@ export interface ChatModels {
 export type StopReason = 'stop' | 'length' | 'cancelled';
 
 /** Why a chat turn failed: a provider's error class, else the route's. */
-export type ChatErrorReason =
-  | 'auth'
-  | 'billing'
-  | 'forbidden'
-  | 'not_found'
-  | 'rate_limit'
-  | 'overloaded'
-  | 'server'
-  | 'timeout'
-  | 'connection'
-  | 'context_overflow'
-  | 'bad_request'
-  | 'protocol'
-  | 'truncated'
-  | 'cancelled'
-  | 'config'
-  | 'unsupported'
-  | 'model_not_found'
-  | 'no_primary'
-  | 'no_route'
-  | 'interrupted';
+export type ChatErrorReason = RouteErrorKind | ProviderErrorKind;
 
 /** The request went out: where the answer is saved and the model tried first. */
 export interface ChatStartedEvent {
@@ -526,7 +570,7 @@ export interface ChatRouteEvent {
   model: string;
   outcome: RouteAttempt['outcome'];
   /** `rate_limit`, `connection`, … or why it was skipped (`cooldown`, …). */
-  reason?: string;
+  reason?: RouteAttemptReason;
   status?: number;
   elapsedMs: number;
   /** How long the model is now skipped, after a failure that put it in cooldown. */
@@ -614,7 +658,7 @@ export interface SettingsView {
 
 /** How `settings_set` rejects: an IPC error naming the setting (and list item) that is wrong. */
 export interface SettingsSetError {
-  kind: string;
+  kind: IpcErrorKind;
   message: string;
   /** The setting's key, e.g. `extraServerUrls`; null when the error is not about one value. */
   field: keyof AppSettings | null;

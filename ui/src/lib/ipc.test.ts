@@ -66,7 +66,7 @@ describe('toIpcError', () => {
   it('names the kind when there is no message', () => {
     const error = toIpcError({ kind: 'config' });
     expect(error.kind).toBe('config');
-    expect(error.message).toContain('config');
+    expect(error.message).toBe('The app reported an error: not configured.');
   });
 
   it.each([undefined, null, 42, '', '   ', {}, { kind: 7, message: ['x'] }, []])(
@@ -99,7 +99,7 @@ describe('toIpcError', () => {
   });
 
   it('passes an IpcError through unchanged', () => {
-    const original = new IpcError('keyring', 'locked');
+    const original = new IpcError('keychain', 'locked');
     expect(toIpcError(original)).toBe(original);
   });
 });

@@ -7,6 +7,7 @@
  */
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { errorLabel } from './errorLabels';
 import type {
   AppStatus,
   RouteHealth,
@@ -33,11 +34,12 @@ import type {
   ChatEvent,
   AppSettings,
   SettingsView,
+  IpcErrorKind,
 } from './ipc-types';
 
 export type * from './ipc-types';
 
-/** Error kinds produced on the UI side (the Rust side adds its own, e.g. `io`, `config`). */
+/** Error kinds produced on the UI side (the Rust side's are {@link IpcErrorKind}). */
 export const UI_ERROR_KINDS = {
   /** The page is not running inside the Switchboard webview (e.g. a plain browser). */
   notInApp: 'not_in_app',
@@ -45,19 +47,24 @@ export const UI_ERROR_KINDS = {
   unknown: 'unknown',
 } as const;
 
+export type UiErrorKind = (typeof UI_ERROR_KINDS)[keyof typeof UI_ERROR_KINDS];
+
+/** Every `kind` an {@link IpcError} can have: the Rust side's, or the UI's own. */
+export type ErrorKind = IpcErrorKind | UiErrorKind;
+
 /**
  * A failed IPC call. The Rust side rejects with `{ kind, message }` objects; a refused value
  * also names its input (`field`, and `index` in a list) so a form can show the message beside
  * it, and a refused config edit adds `diagnostics`, each with the config path of its field.
  */
 export class IpcError extends Error {
-  readonly kind: string;
+  readonly kind: ErrorKind;
   readonly field: string | undefined;
   readonly index: number | undefined;
   readonly diagnostics: readonly ConfigDiagnostic[];
 
   constructor(
-    kind: string,
+    kind: ErrorKind,
     message: string,
     details: {
       field?: string | undefined;
@@ -91,7 +98,8 @@ export function toIpcError(error: unknown): IpcError {
   if (error instanceof IpcError) return error;
   if (nonEmpty(error)) return new IpcError(UI_ERROR_KINDS.unknown, error);
   if (isRecord(error)) {
-    const kind = nonEmpty(error.kind) ? error.kind : UI_ERROR_KINDS.unknown;
+    // The Rust side's kinds are pinned to `IpcErrorKind` by its contract test.
+    const kind = nonEmpty(error.kind) ? (error.kind as IpcErrorKind) : UI_ERROR_KINDS.unknown;
     if (nonEmpty(error.message)) {
       return new IpcError(kind, error.message, {
         field: nonEmpty(error.field) ? error.field : undefined,
@@ -100,7 +108,9 @@ export function toIpcError(error: unknown): IpcError {
       });
     }
     if (error instanceof Error) return new IpcError(kind, error.name);
-    if (kind !== UI_ERROR_KINDS.unknown) return new IpcError(kind, `The app reported "${kind}".`);
+    if (kind !== UI_ERROR_KINDS.unknown) {
+      return new IpcError(kind, `The app reported an error: ${errorLabel(kind)}.`);
+    }
   }
   return new IpcError(UI_ERROR_KINDS.unknown, 'An unknown error occurred.');
 }
@@ -138,7 +148,7 @@ export const CONFIG_ERROR_KINDS = {
   invalidConfig: 'invalid_config',
   /** The file uses `$include` where Switchboard would write; edit it by hand. */
   notWritable: 'not_writable',
-} as const;
+} as const satisfies Record<string, IpcErrorKind>;
 
 // ---------------------------------------------------------------------------
 // Commands.

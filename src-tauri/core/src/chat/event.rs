@@ -86,6 +86,13 @@ impl Reason {
         }
     }
 
+    /// Every reason: the route's kinds, then the providers'. Some wire names are in both
+    /// (`bad_request`, `context_overflow`, `cancelled`).
+    pub fn all() -> impl Iterator<Item = Reason> {
+        let route = RouteErrorKind::ALL.iter().copied().map(Reason::Route);
+        route.chain(ProviderErrorKind::ALL.iter().copied().map(Reason::Provider))
+    }
+
     /// The wire name (`rate_limit`, `model_not_found`, …).
     pub fn as_str(self) -> &'static str {
         match self {

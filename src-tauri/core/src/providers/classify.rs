@@ -52,7 +52,13 @@ fn status_kind(status: u16, message: &str, code: Option<&str>, kind: Option<&str
         429 => Kind::RateLimit,
         503 | 529 => Kind::Overloaded,
         400..=499 => match by_text {
-            Some(k @ (Kind::ContextOverflow | Kind::NotFound | Kind::Billing | Kind::Auth)) => k,
+            Some(
+                k @ (Kind::ContextOverflow
+                | Kind::NotFound
+                | Kind::ModelNotLoaded
+                | Kind::Billing
+                | Kind::Auth),
+            ) => k,
             _ => Kind::BadRequest,
         },
         500..=599 if by_text == Some(Kind::ContextOverflow) => Kind::ContextOverflow,
@@ -92,9 +98,10 @@ fn text_kind(message: &str, code: Option<&str>, kind: Option<&str>) -> Option<Ki
         "greater than the context",
         "exceeds the model's context",
     ];
+    // LM Studio with just-in-time loading off: "No models loaded. Please load a model …".
+    const NOT_LOADED: &[&str] = &["no models loaded", "no model loaded", "model is not loaded"];
     const NOT_FOUND: &[&str] = &[
         "invalid model identifier",
-        "no models loaded",
         "model not found",
         "unknown model",
         "model_not_found",
@@ -102,6 +109,8 @@ fn text_kind(message: &str, code: Option<&str>, kind: Option<&str>) -> Option<Ki
     ];
     if OVERFLOW.iter().any(|p| lower.contains(p)) {
         Some(Kind::ContextOverflow)
+    } else if NOT_LOADED.iter().any(|p| lower.contains(p)) {
+        Some(Kind::ModelNotLoaded)
     } else if code == Some("model_not_found") || NOT_FOUND.iter().any(|p| lower.contains(p)) {
         Some(Kind::NotFound)
     } else {
@@ -245,16 +254,28 @@ mod tests {
     }
 
     #[test]
-    fn lm_studio_model_errors_are_not_found() {
+    fn lm_studio_model_errors_are_not_found_or_not_loaded() {
         let body = r#"{"error":{"message":"Invalid model identifier \"x\". Please specify a valid downloaded model (e.g., a, b).","type":"invalid_request_error","param":"model","code":"model_not_found"}}"#;
         assert_eq!(kind(400, body), Kind::NotFound);
+        let not_loaded = "No models loaded. Please load a model in the developer page or use the 'lms load' command.";
+        assert_eq!(
+            kind(400, &format!(r#"{{"error":"{not_loaded}"}}"#)),
+            Kind::ModelNotLoaded
+        );
+        // The shape LM Studio 0.3 sends (and the tests' fake LM Studio), with `param: model`.
         assert_eq!(
             kind(
                 400,
-                r#"{"error":"No models loaded. Please load a model in the developer page or use the 'lms load' command."}"#
+                &format!(
+                    r#"{{"error":{{"message":"{not_loaded}","type":"invalid_request_error","param":"model","code":null}}}}"#
+                )
             ),
-            Kind::NotFound
+            Kind::ModelNotLoaded
         );
+        let frame: Value =
+            serde_json::from_str(&format!(r#"{{"error":{{"message":"{not_loaded}"}}}}"#))
+                .expect("json");
+        assert_eq!(frame_error(&frame).kind(), Kind::ModelNotLoaded);
         assert_eq!(
             kind(
                 429,

@@ -20,8 +20,11 @@ pub enum ProviderErrorKind {
     Billing,
     /// 403: the key may not use this model or endpoint.
     Forbidden,
-    /// 404 or "model not loaded / unknown model".
+    /// 404 or "unknown model".
     NotFound,
+    /// A local server (LM Studio) has the model but not loaded, and will not load it itself:
+    /// loading it there fixes this.
+    ModelNotLoaded,
     /// 429; see [`ProviderError::retry_after`].
     RateLimit,
     /// 503 / 529: the provider is overloaded.
@@ -48,30 +51,27 @@ pub enum ProviderErrorKind {
     Unsupported,
 }
 
-impl ProviderErrorKind {
-    /// The wire name (`rate_limit`, …), as `chat --json` prints it in `reason`.
-    pub fn as_str(self) -> &'static str {
-        use ProviderErrorKind::*;
-        match self {
-            Auth => "auth",
-            Billing => "billing",
-            Forbidden => "forbidden",
-            NotFound => "not_found",
-            RateLimit => "rate_limit",
-            Overloaded => "overloaded",
-            Server => "server",
-            Timeout => "timeout",
-            Connection => "connection",
-            ContextOverflow => "context_overflow",
-            BadRequest => "bad_request",
-            Protocol => "protocol",
-            Truncated => "truncated",
-            Cancelled => "cancelled",
-            Config => "config",
-            Unsupported => "unsupported",
-        }
-    }
+wire_names!(ProviderErrorKind {
+    Auth => "auth",
+    Billing => "billing",
+    Forbidden => "forbidden",
+    NotFound => "not_found",
+    ModelNotLoaded => "model_not_loaded",
+    RateLimit => "rate_limit",
+    Overloaded => "overloaded",
+    Server => "server",
+    Timeout => "timeout",
+    Connection => "connection",
+    ContextOverflow => "context_overflow",
+    BadRequest => "bad_request",
+    Protocol => "protocol",
+    Truncated => "truncated",
+    Cancelled => "cancelled",
+    Config => "config",
+    Unsupported => "unsupported",
+});
 
+impl ProviderErrorKind {
     fn describe(self) -> &'static str {
         use ProviderErrorKind::*;
         match self {
@@ -79,6 +79,7 @@ impl ProviderErrorKind {
             Billing => "billing problem",
             Forbidden => "access denied",
             NotFound => "not found",
+            ModelNotLoaded => "model not loaded",
             RateLimit => "rate limited",
             Overloaded => "provider overloaded",
             Server => "provider error",
@@ -297,13 +298,7 @@ mod tests {
 
     #[test]
     fn kinds_serialize_as_wire_names() {
-        for kind in [
-            ProviderErrorKind::RateLimit,
-            ProviderErrorKind::ContextOverflow,
-            ProviderErrorKind::NotFound,
-        ] {
-            let json = serde_json::to_string(&kind).expect("serializes");
-            assert_eq!(json, format!("\"{}\"", kind.as_str()));
-        }
+        crate::wire::tests::assert_wire_names(ProviderErrorKind::ALL, ProviderErrorKind::as_str);
+        assert_eq!(ProviderErrorKind::ALL.len(), 17);
     }
 }

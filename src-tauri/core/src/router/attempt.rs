@@ -17,6 +17,10 @@ pub enum AttemptOutcome {
     Cancelled,
 }
 
+/// The `reason` of a candidate skipped while it cools down; other reasons are a
+/// [`ProviderErrorKind`](crate::providers::ProviderErrorKind)'s wire name.
+pub const COOLDOWN: &str = "cooldown";
+
 /// One route attempt with its reason, as the router reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

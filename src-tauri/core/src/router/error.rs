@@ -34,20 +34,15 @@ pub enum RouteErrorKind {
     Interrupted,
 }
 
-impl RouteErrorKind {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RouteErrorKind::ModelNotFound => "model_not_found",
-            RouteErrorKind::NoPrimary => "no_primary",
-            RouteErrorKind::BadRequest => "bad_request",
-            RouteErrorKind::ContextOverflow => "context_overflow",
-            RouteErrorKind::NoRoute => "no_route",
-            RouteErrorKind::Cancelled => "cancelled",
-            RouteErrorKind::Interrupted => "interrupted",
-        }
-    }
-}
+wire_names!(RouteErrorKind {
+    ModelNotFound => "model_not_found",
+    NoPrimary => "no_primary",
+    BadRequest => "bad_request",
+    ContextOverflow => "context_overflow",
+    NoRoute => "no_route",
+    Cancelled => "cancelled",
+    Interrupted => "interrupted",
+});
 
 /// One candidate's window, for the "does not fit" message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,6 +206,11 @@ impl RouteError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_serialize_as_wire_names() {
+        crate::wire::tests::assert_wire_names(RouteErrorKind::ALL, RouteErrorKind::as_str);
+    }
 
     #[test]
     fn messages_name_the_ref_aliases_and_sizes() {

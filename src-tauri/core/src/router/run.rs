@@ -122,6 +122,7 @@ pub(super) fn fails_over(kind: Kind) -> bool {
             | Kind::Billing
             | Kind::Forbidden
             | Kind::NotFound
+            | Kind::ModelNotLoaded
             | Kind::RateLimit
             | Kind::Overloaded
             | Kind::Server
@@ -328,7 +329,7 @@ impl Run {
                         self.attempt,
                         &c.model_ref,
                         AttemptOutcome::Skipped,
-                        Some("cooldown"),
+                        Some(super::COOLDOWN),
                     )
                 });
                 continue;

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ChatDoneEvent, ChatEvent, ChatModels, ChatStarted } from '../../lib/ipc';
+import type { ChatDoneEvent, ChatEvent, ChatModels, ChatStarted, Message } from '../../lib/ipc';
 import { IpcError } from '../../lib/ipc';
-import { ChatStore } from './chat.svelte';
+import { ChatStore, needsLoading } from './chat.svelte';
 
 const MODELS: ChatModels = {
   primary: 'fast',
@@ -225,13 +225,14 @@ describe('load the model', () => {
     emit({ type: 'started', conversationId: 3, messageId: 2, model: 'p/m' });
     emit({
       type: 'error',
-      reason: 'bad_request',
-      message: 'No models loaded. Please load a model.',
+      reason: 'model_not_loaded',
+      message: 'model not loaded (HTTP 400): No models loaded. Please load a model.',
       retryNext: null,
     });
     frame();
     const failed = store.messages[store.messages.length - 1]!;
     expect(failed.status).toBe('failed');
+    expect(needsLoading(failed)).toBe(true);
     const retried = store.loadModelAndRetry(failed);
     expect(store.loadingModel).toBe('p/m');
     expect(await retried).toBe(true);
@@ -240,12 +241,42 @@ describe('load the model', () => {
     expect(store.loadingModel).toBeNull();
   });
 
+  it('offers it for a saved answer whose last attempt failed as model_not_loaded', async () => {
+    const { api, store } = setup();
+    const saved = (id: number, reason: 'model_not_loaded' | 'bad_request'): Message => ({
+      id,
+      conversationId: 3,
+      role: 'assistant',
+      content: '',
+      reasoning: '',
+      model: 'lm/qwen',
+      route: [{ attempt: 1, model: 'lm/qwen', outcome: 'failed', reason, elapsedMs: 4 }],
+      usage: null,
+      cost: null,
+      timing: null,
+      status: 'failed',
+      // The same words either way: only the reason decides.
+      error: 'No models loaded. Please load a model.',
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
+    });
+    api.historyLoad.mockResolvedValueOnce({
+      conversation: { id: 3 },
+      messages: [saved(1, 'model_not_loaded'), saved(2, 'bad_request')],
+      hasMore: false,
+    });
+    await store.init();
+    await store.open(3);
+    expect(store.messages.map((m) => m.errorKind)).toEqual(['model_not_loaded', 'bad_request']);
+    expect(store.messages.map(needsLoading)).toEqual([true, false]);
+  });
+
   it('shows why a load failed and does not ask again', async () => {
     const { api, store, emit, frame } = setup();
     await store.init();
     await store.send('Hi');
     emit({ type: 'started', conversationId: 3, messageId: 2, model: 'p/m' });
-    emit({ type: 'error', reason: 'bad_request', message: 'No models loaded.', retryNext: null });
+    emit({ type: 'error', reason: 'model_not_loaded', message: 'not loaded', retryNext: null });
     frame();
     api.discoveryLoadRouteModel.mockRejectedValueOnce({
       kind: 'unreachable',

@@ -12,6 +12,8 @@ import {
   type ChatEvent,
   type ChatTiming,
   type ChatModel,
+  type ErrorKind,
+  type RouteAttemptReason,
   type Conversation,
   type IpcError,
   type Message,
@@ -36,12 +38,22 @@ export type ChatBackend = Pick<
   | 'discoveryLoadRouteModel'
 >;
 
-/** LM Studio's answer when its model is not loaded (and just-in-time loading is off). */
-const NOT_LOADED = /no models? (?:is |are )?loaded|model is not loaded|load a model/i;
+/**
+ * Whether "Load the model" can fix this failed answer: its local server (LM Studio with
+ * just-in-time loading off) has the model but did not load it (`model_not_loaded`).
+ */
+export function needsLoading(m: Pick<ViewMessage, 'status' | 'errorKind' | 'model'>): boolean {
+  return m.status === 'failed' && m.model !== null && m.errorKind === 'model_not_loaded';
+}
 
-/** Whether "Load the model" can fix this failed answer. */
-export function needsLoading(m: Pick<ViewMessage, 'status' | 'error' | 'model'>): boolean {
-  return m.status === 'failed' && m.model !== null && NOT_LOADED.test(m.error ?? '');
+/**
+ * A saved failed answer's error class: the reason of its last failed attempt (the history keeps
+ * the route, not the error event).
+ */
+function savedErrorKind(m: Message): RouteAttemptReason | null {
+  if (m.status !== 'failed') return null;
+  const failed = m.route.filter((a) => a.outcome === 'failed');
+  return failed[failed.length - 1]?.reason ?? null;
 }
 
 /** A message as the view shows it (saved, or streaming now). */
@@ -55,8 +67,9 @@ export interface ViewMessage {
   model: string | null;
   status: MessageStatus;
   error: string | null;
-  /** The provider error class, for streaming failures (to pick an action). */
-  errorKind: string | null;
+  /** Why it failed (to pick an action): the `error` event's reason, the command's error kind,
+   * or for a saved answer its last failed attempt's reason. */
+  errorKind: ErrorKind | RouteAttemptReason | null;
   usage: { input: number; output: number } | null;
   cost: number | null;
   /** Time to first token and tokens per second, when measured. */
@@ -80,7 +93,7 @@ function fromMessage(m: Message): ViewMessage {
     model: m.model,
     status: m.status,
     error: m.error,
-    errorKind: null,
+    errorKind: savedErrorKind(m),
     usage: m.usage ? { input: m.usage.input, output: m.usage.output } : null,
     cost: m.cost,
     timing: m.timing,

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import MessageItem from './MessageItem.svelte';
 import type { ViewMessage } from './chat.svelte';
-import { routeSummary, type ViewAttempt } from './route';
+import { providersAction, routeSummary, type ViewAttempt } from './route';
 
 const limited: ViewAttempt = {
   model: 'anthropic/claude-opus-4-6',
@@ -108,8 +108,8 @@ describe('load the model', () => {
       content: '',
       model: 'lmstudio/qwen3-8b',
       error:
-        "lmstudio/qwen3-8b refused the request (HTTP 400): No models loaded. Please load a model in the developer page or use the 'lms load' command.",
-      errorKind: 'bad_request',
+        "lmstudio/qwen3-8b: model not loaded (HTTP 400): No models loaded. Please load a model in the developer page or use the 'lms load' command.",
+      errorKind: 'model_not_loaded',
       route: [],
       ...over,
     });
@@ -130,5 +130,41 @@ describe('load the model', () => {
   it('is not offered for other failures', () => {
     renderItem(notLoaded({ error: 'rate limit reached', errorKind: 'rate_limit' }));
     expect(screen.queryByTestId('message-load-model')).toBeNull();
+  });
+
+  it('goes by the kind, not the message text', () => {
+    // The words alone offer nothing; the kind alone is enough.
+    renderItem(notLoaded({ errorKind: 'bad_request' }));
+    expect(screen.queryByTestId('message-load-model')).toBeNull();
+    render(MessageItem, {
+      message: notLoaded({ error: 'HTTP 400', errorKind: 'model_not_loaded' }),
+      busy: false,
+      onretry: vi.fn(),
+      onretrynext: vi.fn(),
+      onedit: vi.fn(),
+      onproviders: vi.fn(),
+      onloadmodel: vi.fn(),
+      loadingModel: null,
+    });
+    expect(screen.getByTestId('message-load-model')).toBeInTheDocument();
+  });
+});
+
+describe('providers action', () => {
+  it('picks the button from the error kind only', () => {
+    expect(providersAction('auth')).toBe('Set a key in Providers');
+    expect(providersAction('billing')).toBe('Set a key in Providers');
+    expect(providersAction('connection')).toBe('Open Providers');
+    expect(providersAction('config')).toBe('Open Providers');
+    expect(providersAction('rate_limit')).toBeNull();
+    expect(providersAction(null)).toBeNull();
+  });
+
+  it('is shown for a failed answer, whatever its text says about keys', () => {
+    const failed = answer({ status: 'failed', error: 'the key is fine', errorKind: 'server' });
+    renderItem(failed);
+    expect(screen.queryByText('Set a key in Providers')).toBeNull();
+    renderItem(answer({ key: 'm2', status: 'failed', error: 'nope', errorKind: 'forbidden' }));
+    expect(screen.getByText('Set a key in Providers')).toBeInTheDocument();
   });
 });

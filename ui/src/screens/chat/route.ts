@@ -2,39 +2,20 @@
  * The route badge under an answer: which model answered and what failed before it, e.g.
  * "anthropic/claude-opus-4-6: rate-limited → answered by lmstudio/minimax-m2.1-gs32".
  */
-import type { RouteAttempt } from '../../lib/ipc';
+import { errorLabel } from '../../lib/errorLabels';
+import type { ErrorKind, RouteAttempt, RouteAttemptReason } from '../../lib/ipc';
 
 /** One attempt as the view keeps it (from a `route` event or the saved history). */
 export interface ViewAttempt {
   model: string;
   outcome: RouteAttempt['outcome'];
-  reason: string | null;
+  reason: RouteAttemptReason | null;
   status: number | null;
 }
 
-const REASONS: Record<string, string> = {
-  rate_limit: 'rate-limited',
-  cooldown: 'cooling down',
-  connection: 'unreachable',
-  timeout: 'timed out',
-  auth: 'key rejected',
-  billing: 'billing problem',
-  forbidden: 'forbidden',
-  not_found: 'model not found',
-  overloaded: 'overloaded',
-  server: 'server error',
-  context_overflow: 'context too small',
-  bad_request: 'request rejected',
-  config: 'not configured',
-  protocol: 'bad reply',
-  truncated: 'reply cut off',
-  cancelled: 'cancelled',
-};
-
 /** A failure reason for people. */
 export function reasonLabel(a: ViewAttempt): string {
-  const reason = a.reason ?? (a.outcome === 'skipped' ? 'skipped' : 'failed');
-  return REASONS[reason] ?? reason.replaceAll('_', ' ');
+  return errorLabel(a.reason, a.outcome === 'skipped' ? 'skipped' : 'failed');
 }
 
 /** The badge's steps, oldest first. */
@@ -56,4 +37,24 @@ export function routeSteps(route: ViewAttempt[]): string[] {
 /** The whole badge text ('' without attempts). */
 export function routeSummary(route: ViewAttempt[]): string {
   return routeSteps(route).join(' → ');
+}
+
+/** The Providers button a failed answer offers for its error kind, if any. */
+export function providersAction(
+  kind: ErrorKind | RouteAttemptReason | null,
+): 'Set a key in Providers' | 'Open Providers' | null {
+  switch (kind) {
+    case 'auth':
+    case 'billing':
+    case 'forbidden':
+      return 'Set a key in Providers';
+    case 'config':
+    case 'connection':
+    case 'not_found':
+    case 'timeout':
+    case 'unsupported':
+      return 'Open Providers';
+    default:
+      return null;
+  }
 }

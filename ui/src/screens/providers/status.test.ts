@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderHealth } from '../../lib/ipc';
-import { clock, providerStatus, reasonLabel } from './status';
+import { clock, providerStatus } from './status';
 
 /** Unix ms of today's `hours:minutes` in local time. */
 function at(hours: number, minutes: number): number {
@@ -57,10 +57,10 @@ describe('providerStatus', () => {
     });
   });
 
-  it('words error classes, and formats a 24-hour clock', () => {
-    expect(reasonLabel('billing')).toBe('out of credit');
-    expect(reasonLabel('context_overflow')).toBe('context overflow');
-    expect(reasonLabel(undefined)).toBe('failed');
+  it('words the resting reason with the shared labels, and formats a 24-hour clock', () => {
+    const broke = health({ state: 'cooldown', reason: 'connection', untilMs: at(10, 30) });
+    expect(providerStatus(broke).label).toBe('Resting until 10:30 · unreachable');
+    expect(providerStatus(health({ state: 'cooldown' })).label).toBe('Resting · failed');
     expect(clock(at(0, 3))).toBe('00:03');
   });
 });

@@ -3,6 +3,7 @@
  * local servers, successful answers), and whether it is resting after errors. Hosted providers
  * are never probed, so until one answers a request it is "Not checked".
  */
+import { errorLabel } from '../../lib/errorLabels';
 import type { ProviderHealth } from '../../lib/ipc';
 
 export interface ProviderStatus {
@@ -17,25 +18,6 @@ export function clock(ms: number): string {
   return `${two(at.getHours())}:${two(at.getMinutes())}`;
 }
 
-const REASONS: Record<string, string> = {
-  rate_limit: 'rate-limited',
-  overloaded: 'overloaded',
-  server: 'server error',
-  server_error: 'server error',
-  auth: 'key rejected',
-  forbidden: 'access denied',
-  billing: 'out of credit',
-  timeout: 'timed out',
-  connection: 'connection failed',
-  not_found: 'model not found',
-};
-
-/** Words for an error class (`rate_limit` → `rate-limited`). */
-export function reasonLabel(reason: string | undefined): string {
-  if (!reason) return 'failed';
-  return REASONS[reason] ?? reason.replaceAll('_', ' ');
-}
-
 export function providerStatus(health: ProviderHealth | undefined): ProviderStatus {
   if (!health) return { tone: 'unknown', label: 'Not checked' };
   const until = health.untilMs === undefined ? '' : ` until ${clock(health.untilMs)}`;
@@ -47,7 +29,7 @@ export function providerStatus(health: ProviderHealth | undefined): ProviderStat
     return { tone: 'bad', label: `Not reachable · resting${until}` };
   }
   if (health.state === 'cooldown') {
-    return { tone: 'warn', label: `Resting${until} · ${reasonLabel(health.reason)}` };
+    return { tone: 'warn', label: `Resting${until} · ${errorLabel(health.reason)}` };
   }
   if (health.reachable === true) {
     const when = health.checkedMs === undefined ? '' : clock(health.checkedMs);

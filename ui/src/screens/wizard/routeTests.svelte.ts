@@ -6,7 +6,13 @@
  * cancels its requests and late answers of an abandoned run are ignored.
  */
 import * as ipc from '../../lib/ipc';
-import { toIpcError, type RouteTestResult, type RouteTestTarget } from '../../lib/ipc';
+import { errorTitle } from '../../lib/errorLabels';
+import {
+  toIpcError,
+  type ProviderErrorKind,
+  type RouteTestResult,
+  type RouteTestTarget,
+} from '../../lib/ipc';
 
 /** A route to test: its ref, where it goes, and the key typed for it (hosted only). */
 export interface RouteDraft {
@@ -76,8 +82,8 @@ export class RouteTester {
         try {
           result = await this.#api.routeTest(draft.target, draft.key || undefined, group);
         } catch (error) {
-          const e = toIpcError(error);
-          result = failure(draft.ref, e.kind, e.message);
+          // Not a provider's answer (the config, a task): no error class, the message says why.
+          result = failure(draft.ref, toIpcError(error).message);
         }
         if (run !== this.#run) return; // abandoned meanwhile
         this.#states = {
@@ -100,11 +106,11 @@ export class RouteTester {
   }
 }
 
-function failure(ref: string, kind: string, message: string): RouteTestResult {
+function failure(ref: string, message: string): RouteTestResult {
   return {
     ref,
     ok: false,
-    kind,
+    kind: null,
     status: null,
     message,
     firstTokenMs: null,
@@ -122,26 +128,14 @@ export function formatLatency(ms: number | null): string {
 }
 
 /** The error class in a few words, for the row. */
-export function kindLabel(kind: string | null, status: number | null): string {
-  const labels: Record<string, string> = {
-    auth: 'Key rejected',
-    forbidden: 'Access denied',
-    billing: 'Out of credit',
-    connection: 'Unreachable',
-    timeout: 'No answer in time',
-    not_found: 'Model not found',
-    rate_limit: 'Rate-limited',
-    overloaded: 'Overloaded',
-    server: 'Server error',
-    cancelled: 'Cancelled',
-  };
-  const label = labels[kind ?? ''] ?? 'Failed';
+export function kindLabel(kind: ProviderErrorKind | null, status: number | null): string {
+  const label = errorTitle(kind);
   return status ? `${label} (HTTP ${status})` : label;
 }
 
 /** What to do about a failed test of a route to `source` ("LM Studio", "Anthropic", …). */
 export function hintFor(
-  kind: string | null,
+  kind: ProviderErrorKind | null,
   where: 'local' | 'hosted',
   source: string,
 ): TestHint | undefined {
@@ -169,6 +163,8 @@ export function hintFor(
       return local
         ? { text: `The model may still be loading: keep it loaded in ${source}, then test again.` }
         : { text: 'The provider did not answer in time: test again.' };
+    case 'model_not_loaded':
+      return { text: `Load the model in ${source} (or on the first step), then test again.` };
     case 'not_found':
       return local
         ? { text: `Load the model in ${source} (or on the first step), then test again.` }

@@ -1,11 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ConfigEdit, ConfigView, RouteTestResult, RouteTestTarget } from '../../lib/ipc';
+import type {
+  ConfigEdit,
+  ConfigView,
+  ProviderErrorKind,
+  RouteTestResult,
+  RouteTestTarget,
+} from '../../lib/ipc';
 import { sampleReport, sampleView } from '../../test/fixtures';
 import { providerIdOf, formatTokens } from './presets';
 import { Wizard, type WizardBackend } from './wizard.svelte';
 
 /** A route test result: answered, or failed with `kind`. */
-function tested(ref: string, kind?: string, message = ''): RouteTestResult {
+function tested(ref: string, kind?: ProviderErrorKind, message = ''): RouteTestResult {
   return {
     ref,
     ok: kind === undefined,
@@ -24,7 +30,10 @@ function tested(ref: string, kind?: string, message = ''): RouteTestResult {
  * A backend that records every call and answers like the app would; route tests answer unless
  * `failing` names the ref (with the error kind).
  */
-function fakeBackend(overrides: Partial<WizardBackend> = {}, failing: Record<string, string> = {}) {
+function fakeBackend(
+  overrides: Partial<WizardBackend> = {},
+  failing: Record<string, ProviderErrorKind> = {},
+) {
   const edits: ConfigEdit[] = [];
   let revision = 0;
   const view = (): ConfigView =>

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ERROR_LABELS, errorLabel, errorTitle, type LabelledKind } from './errorLabels';
+
+// Every kind, as a type-checked list: adding a kind to `ipc-types.ts` makes `ERROR_LABELS`
+// fail to compile until it is worded, and this list must then name it too.
+const KINDS = {
+  auth: true,
+  billing: true,
+  forbidden: true,
+  not_found: true,
+  model_not_loaded: true,
+  rate_limit: true,
+  overloaded: true,
+  server: true,
+  timeout: true,
+  connection: true,
+  context_overflow: true,
+  bad_request: true,
+  protocol: true,
+  truncated: true,
+  cancelled: true,
+  config: true,
+  unsupported: true,
+  model_not_found: true,
+  no_primary: true,
+  no_route: true,
+  interrupted: true,
+  cooldown: true,
+  io: true,
+  invalid_input: true,
+  no_location: true,
+  database: true,
+  invalid_config: true,
+  conflict: true,
+  not_writable: true,
+  keychain: true,
+  not_ready: true,
+  internal: true,
+  unreachable: true,
+  no_chat_models: true,
+  not_in_app: true,
+  unknown: true,
+} satisfies Record<LabelledKind, true>;
+
+describe('error labels', () => {
+  it('words every kind, and nothing else', () => {
+    expect(Object.keys(ERROR_LABELS).sort()).toEqual(Object.keys(KINDS).sort());
+    for (const label of Object.values(ERROR_LABELS)) {
+      expect(label).toMatch(/^[a-z][a-z -]+$/);
+    }
+  });
+
+  it('says a failed connection the same way everywhere', () => {
+    expect(errorLabel('connection')).toBe('unreachable');
+    expect(errorLabel('unreachable')).toBe('unreachable');
+    expect(errorTitle('connection')).toBe('Unreachable');
+  });
+
+  it('falls back for no kind, and words a kind it does not know', () => {
+    expect(errorLabel(null)).toBe('failed');
+    expect(errorLabel(undefined, 'skipped')).toBe('skipped');
+    expect(errorLabel('server_error')).toBe('server error');
+    expect(errorTitle(null)).toBe('Failed');
+    expect(errorLabel('toString')).toBe('toString');
+  });
+});
