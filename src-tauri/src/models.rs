@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::error::{IpcError, IpcErrorKind};
+
 /// Whether one part of the desktop environment is there, and what to do if it is not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct Probe {
@@ -255,6 +257,45 @@ pub(crate) struct SettingsView {
     pub warning: Option<String>,
     /// Where every file lives.
     pub locations: Locations,
+}
+
+/// Why `settings_set` refused or failed: an [`IpcError`]'s `kind` and `message`, and for a value
+/// that is not allowed the setting it is about (`field`, the JSON key) and, in a list, the item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SettingsSetError {
+    /// `invalid_input` for a refused value, `io` for a failed write, `internal`.
+    pub kind: IpcErrorKind,
+    /// For people, naming the setting.
+    pub message: String,
+    /// The setting that is wrong (`detectIntervalSecs`, `extraServerUrls`, …).
+    pub field: Option<&'static str>,
+    /// The item of a list setting that is wrong.
+    pub index: Option<usize>,
+}
+
+impl From<switchboard_core::settings::SettingsError> for SettingsSetError {
+    fn from(err: switchboard_core::settings::SettingsError) -> Self {
+        let place = err.field();
+        let ipc = IpcError::from(switchboard_core::Error::from(err));
+        SettingsSetError {
+            kind: ipc.kind,
+            message: ipc.message,
+            field: place.map(|(field, _)| field.as_str()),
+            index: place.and_then(|(_, index)| index),
+        }
+    }
+}
+
+impl From<IpcError> for SettingsSetError {
+    fn from(err: IpcError) -> Self {
+        SettingsSetError {
+            kind: err.kind,
+            message: err.message,
+            field: None,
+            index: None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,53 +1,13 @@
 //! Settings commands: read the desktop settings with where every file lives, and save a change
 //! (validated by core, written atomically, then put into effect at once).
 
-use serde::Serialize;
-use switchboard_core::settings::{self, AppSettings, SettingsError};
+use switchboard_core::settings::{self, AppSettings};
 use tauri::{AppHandle, Runtime, State};
 
 use crate::error::{IpcError, IpcErrorKind};
-use crate::models::{Locations, SettingsView};
+use crate::models::{Locations, SettingsSetError, SettingsView};
 use crate::services;
 use crate::state::AppState;
-
-/// Why `settings_set` refused or failed: an [`IpcError`]'s `kind` and `message`, and for a value
-/// that is not allowed the setting it is about (`field`, the JSON key) and, in a list, the item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct SettingsSetError {
-    /// `invalid_input` for a refused value, `io` for a failed write, `internal`.
-    pub kind: IpcErrorKind,
-    /// For people, naming the setting.
-    pub message: String,
-    /// The setting that is wrong (`detectIntervalSecs`, `extraServerUrls`, …).
-    pub field: Option<&'static str>,
-    /// The item of a list setting that is wrong.
-    pub index: Option<usize>,
-}
-
-impl From<SettingsError> for SettingsSetError {
-    fn from(err: SettingsError) -> Self {
-        let place = err.field();
-        let ipc = IpcError::from(switchboard_core::Error::from(err));
-        SettingsSetError {
-            kind: ipc.kind,
-            message: ipc.message,
-            field: place.map(|(field, _)| field.as_str()),
-            index: place.and_then(|(_, index)| index),
-        }
-    }
-}
-
-impl From<IpcError> for SettingsSetError {
-    fn from(err: IpcError) -> Self {
-        SettingsSetError {
-            kind: err.kind,
-            message: err.message,
-            field: None,
-            index: None,
-        }
-    }
-}
 
 fn view(state: &AppState) -> SettingsView {
     let paths = &state.paths;

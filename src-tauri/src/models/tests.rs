@@ -91,7 +91,7 @@ fn settings_types_match_the_typescript_interfaces() {
             "ipc-types.ts has no Theme {name}"
         );
     }
-    let refused = crate::commands::settings::SettingsSetError {
+    let refused = SettingsSetError {
         kind: switchboard_core::ErrorKind::InvalidInput.into(),
         message: String::new(),
         field: Some("extraServerUrls"),
