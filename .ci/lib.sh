@@ -8,7 +8,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 APT_PACKAGES=(
   build-essential pkg-config curl libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
-  xvfb xauth x11-utils openbox wmctrl fonts-dejavu-core dbus gnome-keyring libsecret-tools webkit2gtk-driver imagemagick
+  xvfb xauth x11-utils openbox wmctrl fonts-dejavu-core fonts-noto-cjk dbus gnome-keyring libsecret-tools webkit2gtk-driver imagemagick
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

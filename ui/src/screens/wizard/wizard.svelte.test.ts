@@ -6,6 +6,7 @@ import type {
   RouteTestResult,
   RouteTestTarget,
 } from '../../lib/ipc';
+import { IpcError } from '../../lib/ipc';
 import { sampleReport, sampleView } from '../../test/fixtures';
 import { providerIdOf, formatTokens } from './presets';
 import { Wizard, type WizardBackend } from './wizard.svelte';
@@ -57,6 +58,7 @@ function fakeBackend(
       return Promise.resolve(view());
     }),
     keysSet: vi.fn(() => Promise.resolve()),
+    keysDelete: vi.fn(() => Promise.resolve(true)),
     keysTest: vi.fn(() => Promise.resolve({ outcome: 'ok' as const, status: null, message: 'ok' })),
     routeTest: vi.fn((target: RouteTestTarget) => {
       const ref = `${target.provider}/${target.model}`;
@@ -155,21 +157,70 @@ describe('Wizard', () => {
     await wizard.save();
     expect(backend.keysSet).toHaveBeenCalledWith('openrouter', 'sk-or-test-key-1234');
     expect(wizard.key).toBe('');
-    expect(edits.map((e) => e.op)).toEqual([
-      'upsertProvider',
-      'upsertModel',
-      'setRoutes',
-      'setAlias',
-      'setAlias',
-    ]);
+    expect(edits.map((e) => e.op)).toEqual(['upsertProvider', 'setRoutes', 'setAlias', 'setAlias']);
+    // The provider and its model go in one edit, so a custom provider is never refused.
     expect(edits[0]).toEqual({
       op: 'upsertProvider',
       provider: {
         id: 'openrouter',
         baseUrl: 'https://openrouter.ai/api/v1',
         api: 'openai-completions',
+        models: [{ id: 'minimax/minimax-m2.1', name: 'MiniMax M2.1', contextWindow: 196608 }],
       },
     });
+    // The key went in after the config edit succeeded.
+    const keyAt = vi.mocked(backend.keysSet).mock.invocationCallOrder[0] ?? 0;
+    const editAt = vi.mocked(backend.configApply).mock.invocationCallOrder[0] ?? Infinity;
+    expect(keyAt).toBeGreaterThan(editAt);
+  });
+
+  it('a save that fails after the key was stored takes the key out again', async () => {
+    const { backend } = fakeBackend();
+    let applied = 0;
+    vi.mocked(backend.configApply).mockImplementation(() => {
+      applied += 1;
+      // The provider edit goes through; the routes edit is refused.
+      if (applied > 1) return Promise.reject(new IpcError('io', 'the config changed on disk'));
+      return Promise.resolve(sampleView({ exists: true, revision: 'r1' }));
+    });
+    const wizard = new Wizard(backend);
+    await wizard.scan();
+    wizard.next();
+    wizard.mode = 'hybrid';
+    wizard.next();
+    wizard.choosePreset('openrouter');
+    wizard.key = 'sk-or-test-key-1234';
+    await wizard.testKey();
+    wizard.next();
+    wizard.next();
+    await wizard.whenTested();
+    await wizard.save();
+    expect(wizard.savePhase).toBe('error');
+    expect(backend.keysSet).toHaveBeenCalledWith('openrouter', 'sk-or-test-key-1234');
+    expect(backend.keysDelete).toHaveBeenCalledWith('openrouter');
+    expect(wizard.key).toBe('sk-or-test-key-1234');
+  });
+
+  it('a refused provider edit writes no key at all', async () => {
+    const { backend } = fakeBackend();
+    vi.mocked(backend.configApply).mockRejectedValue(
+      new IpcError('invalid_input', 'models.providers.custom.models: must declare models'),
+    );
+    const wizard = new Wizard(backend);
+    await wizard.scan();
+    wizard.next();
+    wizard.mode = 'hybrid';
+    wizard.next();
+    wizard.choosePreset('openrouter');
+    wizard.key = 'sk-or-test-key-1234';
+    await wizard.testKey();
+    wizard.next();
+    wizard.next();
+    await wizard.whenTested();
+    await wizard.save();
+    expect(wizard.savePhase).toBe('error');
+    expect(backend.keysSet).not.toHaveBeenCalled();
+    expect(backend.keysDelete).not.toHaveBeenCalled();
   });
 
   it('saves only the routes that answered, in order, with their servers and aliases', async () => {

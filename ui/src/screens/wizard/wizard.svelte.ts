@@ -77,6 +77,7 @@ export type WizardBackend = Pick<
   | 'configLoad'
   | 'configApply'
   | 'keysSet'
+  | 'keysDelete'
   | 'keysTest'
   | 'routeTest'
   | 'routeTestCancel'
@@ -427,14 +428,11 @@ export class Wizard {
     this.saveError = undefined;
     const written: string[] = [];
     const plan = this.plan;
+    const hosted = plan.hosted ? this.hostedCandidate : undefined;
+    const provider = this.providerId.trim();
+    // Set once the key is in the keychain, so a later failure can take it out again.
+    let keyWritten = false;
     try {
-      const hosted = plan.hosted ? this.hostedCandidate : undefined;
-      const provider = this.providerId.trim();
-      if (hosted && this.key.trim()) {
-        await this.#api.keysSet(provider, this.key);
-        this.key = '';
-        written.push(`API key for ${provider} in the OS keychain`);
-      }
       const servers = plan.servers;
       if (servers.length > 0) {
         for (const added of await this.#api.discoveryAddProfiles(servers)) {
@@ -443,20 +441,30 @@ export class Wizard {
       }
       let view = await this.#api.configLoad();
       if (hosted) {
+        // The provider and its model in one validated edit: a custom provider must declare
+        // its models, so two edits would be refused at the first.
         view = await this.#api.configApply(view.revision, {
           op: 'upsertProvider',
-          provider: { id: provider, baseUrl: this.baseUrl.trim(), api: this.api },
-        });
-        view = await this.#api.configApply(view.revision, {
-          op: 'upsertModel',
-          provider,
-          model: {
-            id: this.modelId.trim(),
-            name: this.modelName.trim() || this.modelId.trim(),
-            contextWindow: this.contextWindow || null,
+          provider: {
+            id: provider,
+            baseUrl: this.baseUrl.trim(),
+            api: this.api,
+            models: [
+              {
+                id: this.modelId.trim(),
+                name: this.modelName.trim() || this.modelId.trim(),
+                contextWindow: this.contextWindow || null,
+              },
+            ],
           },
         });
         written.push(`Provider ${provider} (${this.modelId.trim()})`);
+        // The key only once the config holds its provider: a refused edit leaves no key behind.
+        if (this.key.trim()) {
+          await this.#api.keysSet(provider, this.key);
+          keyWritten = true;
+          written.push(`API key for ${provider} in the OS keychain`);
+        }
       }
       const [primary, ...fallbacks] = plan.routes.map((r) => r.ref);
       if (primary === undefined) throw new ipc.IpcError('invalid_input', 'No route answered.');
@@ -473,8 +481,13 @@ export class Wizard {
       if (aliased.length > 0)
         written.push(`Aliases: ${aliased.map((r) => `${r.alias.trim()} = ${r.ref}`).join(', ')}`);
       this.saved = { path: view.path, written, dropped: plan.dropped.map((r) => r.ref) };
+      this.key = '';
       this.savePhase = 'done';
     } catch (error) {
+      if (keyWritten) {
+        // The routes were not saved: the key goes again, so nothing is left half-done.
+        await this.#api.keysDelete(provider).catch(() => false);
+      }
       this.saveError = toIpcError(error);
       this.savePhase = 'error';
     }
