@@ -10,6 +10,7 @@ mod providers;
 mod serve;
 mod settings;
 mod setup;
+mod setup_hybrid;
 mod shell;
 mod tray;
 mod window;

@@ -11,7 +11,7 @@ use switchboard_tests::app::{App, UI_TIMEOUT};
 use switchboard_tests::desktop::{Desktop, DesktopOptions};
 
 /// Waits until the element at `css` has `attr` = `value`.
-async fn wait_attr(app: &App, css: &str, attr: &str, value: &str) {
+pub(crate) async fn wait_attr(app: &App, css: &str, attr: &str, value: &str) {
     let deadline = Instant::now() + UI_TIMEOUT;
     let mut last = None;
     loop {
@@ -33,7 +33,7 @@ async fn wait_attr(app: &App, css: &str, attr: &str, value: &str) {
     }
 }
 
-fn point_at(desktop: &mut Desktop, lmstudio_port: Option<u16>) {
+pub(crate) fn point_at(desktop: &mut Desktop, lmstudio_port: Option<u16>) {
     let config = desktop.config_file();
     desktop.set_env("SWITCHBOARD_CONFIG", &config.display().to_string());
     if let Some(port) = lmstudio_port {
@@ -41,7 +41,7 @@ fn point_at(desktop: &mut Desktop, lmstudio_port: Option<u16>) {
     }
 }
 
-const ANSWER: &str = "OK. Hello from the fake LM Studio.";
+pub(crate) const ANSWER: &str = "OK. Hello from the fake LM Studio.";
 
 #[tokio::test]
 async fn wizard_local_only_writes_the_lm_studio_profile() {
