@@ -59,7 +59,11 @@ pub(crate) fn router_config<R: Runtime>(app: &AppHandle<R>) -> Config {
 
 /// Rebuilds the tray menu from the router's config; a no-op when there is no tray.
 pub(crate) fn refresh_tray_menu<R: Runtime>(app: &AppHandle<R>) {
-    tray::set_menu(app, &router_config(app));
+    let status = match app.state::<AppState>().router.get() {
+        Ok(router) => tray::status_line(&router.health().borrow()),
+        Err(_) => tray::status_line(&Default::default()),
+    };
+    tray::set_menu(app, &router_config(app), &status);
 }
 
 /// The window theme for a setting (`None`: follow the desktop).

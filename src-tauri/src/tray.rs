@@ -20,6 +20,11 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 const TRAY_ID: &str = "main";
+mod status;
+
+pub(crate) use status::status_line;
+
+const MENU_STATUS: &str = "status";
 const MENU_OPEN: &str = "open";
 const MENU_NEW_CHAT: &str = "new-chat";
 const MENU_PRIMARY: &str = "primary-model";
@@ -80,8 +85,13 @@ pub(crate) fn primary_choices(config: &Config) -> Vec<PrimaryChoice> {
         .collect()
 }
 
-/// The whole tray menu for `config`.
-fn build_menu<R: Runtime>(app: &AppHandle<R>, config: &Config) -> tauri::Result<Menu<R>> {
+/// The whole tray menu for `config`, under the route health in words (`status`).
+fn build_menu<R: Runtime>(
+    app: &AppHandle<R>,
+    config: &Config,
+    status: &str,
+) -> tauri::Result<Menu<R>> {
+    let status = MenuItem::with_id(app, MENU_STATUS, status, false, None::<&str>)?;
     let open = MenuItem::with_id(app, MENU_OPEN, "Open Switchboard", true, None::<&str>)?;
     let new_chat = MenuItem::with_id(app, MENU_NEW_CHAT, "New chat", true, None::<&str>)?;
     let primary = Submenu::with_id(app, MENU_PRIMARY, "Primary model", true)?;
@@ -118,6 +128,8 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>, config: &Config) -> tauri::Result<
     Menu::with_items(
         app,
         &[
+            &status,
+            &PredefinedMenuItem::separator(app)?,
             &open,
             &new_chat,
             &primary,
@@ -128,12 +140,13 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>, config: &Config) -> tauri::Result<
     )
 }
 
-/// Rebuilds the tray menu from `config` (after a config change); a no-op when there is no tray.
-pub(crate) fn set_menu<R: Runtime>(app: &AppHandle<R>, config: &Config) {
+/// Rebuilds the tray menu from `config` under `status` (after a config or health change); a
+/// no-op when there is no tray.
+pub(crate) fn set_menu<R: Runtime>(app: &AppHandle<R>, config: &Config, status: &str) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
-    let menu = build_menu(app, config);
+    let menu = build_menu(app, config, status);
     if let Err(e) = menu.and_then(|menu| tray.set_menu(Some(menu))) {
         tracing::warn!("cannot update the tray menu: {e}");
     }
@@ -191,7 +204,7 @@ pub(crate) fn create<R: Runtime>(
     config: &Config,
     on_action: impl Fn(&AppHandle<R>, TrayAction) + Send + Sync + 'static,
 ) -> tauri::Result<()> {
-    let menu = build_menu(app, config)?;
+    let menu = build_menu(app, config, &status_line(&Health::default()))?;
     let initial = TrayState::NoRoute;
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(initial.icon()?)
@@ -236,6 +249,7 @@ pub(crate) fn follow_health<R: Runtime>(app: &AppHandle<R>, router: Arc<Router>)
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut shown: Option<Health> = None;
         let mut icon: Option<TrayState> = None;
+        let mut line: Option<String> = None;
         loop {
             // Cloned out, so the watch's lock is never held across an await.
             let now = health.borrow_and_update().clone();
@@ -248,6 +262,11 @@ pub(crate) fn follow_health<R: Runtime>(app: &AppHandle<R>, router: Arc<Router>)
                         Ok(()) => icon = Some(state),
                         Err(e) => tracing::warn!("cannot update the tray: {e}"),
                     }
+                }
+                let words = status_line(&now);
+                if line.as_ref() != Some(&words) {
+                    set_menu(&app, &router.config(), &words);
+                    line = Some(words);
                 }
                 if let Err(e) = app.emit(HEALTH_EVENT, &now) {
                     tracing::debug!("route health not delivered: {e}");

@@ -54,9 +54,25 @@ async fn with_a_tray_host_closing_keeps_the_app_and_the_tray_menu_opens_and_quit
     );
     let item = host.items()[0].clone();
 
-    let menu = host.menu(&item).await.expect("tray menu");
+    // The first line says the route health in words (Linux trays show no tooltip); it follows
+    // the health, so it is read again until the primary's state is in.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let menu = loop {
+        let menu = host.menu(&item).await.expect("tray menu");
+        if menu
+            .first()
+            .is_some_and(|e| e.label == "Ready — hosted/opus")
+            || std::time::Instant::now() > deadline
+        {
+            break menu;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let status = menu.first().expect("a status line");
+    assert_eq!(status.label, "Ready — hosted/opus", "{menu:?}");
     let labels: Vec<&str> = menu
         .iter()
+        .skip(1)
         .map(|e| e.label.as_str())
         .filter(|l| !l.is_empty())
         .collect();
