@@ -55,13 +55,13 @@ async fn with_a_tray_host_closing_keeps_the_app_and_the_tray_menu_opens_and_quit
     let item = host.items()[0].clone();
 
     // The first line says the route health in words (Linux trays show no tooltip); it follows
-    // the health, so it is read again until the primary's state is in.
+    // the health, so it is read again until the probes of the two closed ports are in.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let menu = loop {
         let menu = host.menu(&item).await.expect("tray menu");
         if menu
             .first()
-            .is_some_and(|e| e.label == "Ready — hosted/opus")
+            .is_some_and(|e| e.label.contains("hosted not reachable"))
             || std::time::Instant::now() > deadline
         {
             break menu;
@@ -69,7 +69,10 @@ async fn with_a_tray_host_closing_keeps_the_app_and_the_tray_menu_opens_and_quit
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     let status = menu.first().expect("a status line");
-    assert_eq!(status.label, "Ready — hosted/opus", "{menu:?}");
+    assert_eq!(
+        status.label, "No route — hosted not reachable, local not reachable",
+        "{menu:?}"
+    );
     let labels: Vec<&str> = menu
         .iter()
         .skip(1)

@@ -41,9 +41,9 @@ fn status_line_at(health: &Health, now_ms: u64) -> String {
         (Overall::OnFallback, Some(model)) => {
             format!("On fallback — {model} · {}", resting.join(", "))
         }
-        (_, None) => "No route — open Setup".to_owned(),
-        (_, Some(_)) if resting.is_empty() => "No route — open Setup".to_owned(),
-        (_, Some(_)) => format!("No route — {}", resting.join(", ")),
+        // No route answers: say who is resting or unreachable; with none, nothing is set up.
+        _ if resting.is_empty() => "No route — open Setup".to_owned(),
+        _ => format!("No route — {}", resting.join(", ")),
     }
 }
 
@@ -90,9 +90,18 @@ mod tests {
             status_line_at(&Health::default(), 0),
             "No route — open Setup"
         );
+        let unreachable = Health {
+            overall: Overall::NoRoute,
+            current: None,
+            providers: vec![provider("hosted", ProviderState::Down, None)],
+        };
+        assert_eq!(
+            status_line_at(&unreachable, 0),
+            "No route — hosted not reachable"
+        );
         let resting = Health {
             overall: Overall::NoRoute,
-            current: Some("hosted/m".into()),
+            current: None,
             providers: vec![provider("hosted", ProviderState::Cooldown, Some(30_000))],
         };
         assert_eq!(
