@@ -165,18 +165,7 @@ mod tests {
         assert_eq!(window_theme(Theme::Dark), Some(tauri::Theme::Dark));
     }
 
-    const TWO_PROVIDERS: &str = r#"{
-        agents: { defaults: {
-            model: { primary: "OPUS", fallbacks: ["local/minimax"] },
-            models: { "hosted/opus": { alias: "OPUS" } },
-        } },
-        models: { providers: {
-            hosted: { baseUrl: "http://127.0.0.1:9/v1", api: "openai-completions",
-                apiKey: "x", models: [{ id: "opus", name: "Opus" }] },
-            local: { baseUrl: "http://127.0.0.1:9/v1", api: "openai-completions",
-                apiKey: "x", models: [{ id: "minimax", name: "Minimax" }] },
-        } },
-    }"#;
+    use crate::tray::tests::TWO_PROVIDERS;
 
     #[test]
     fn picking_a_primary_rewrites_it_and_keeps_the_other_fallbacks() {

@@ -299,7 +299,7 @@ pub(crate) fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -322,7 +322,8 @@ mod tests {
             .expect("a valid config")
     }
 
-    const TWO_PROVIDERS: &str = r#"{
+    /// Two providers, `hosted/opus` (alias OPUS, the primary) and `local/minimax`.
+    pub(crate) const TWO_PROVIDERS: &str = r#"{
         agents: { defaults: {
             model: { primary: "OPUS", fallbacks: ["local/minimax"] },
             models: { "hosted/opus": { alias: "OPUS" } },

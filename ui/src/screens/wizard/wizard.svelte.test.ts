@@ -31,6 +31,23 @@ function tested(ref: string, kind?: ProviderErrorKind, message = ''): RouteTestR
  * A backend that records every call and answers like the app would; route tests answer unless
  * `failing` names the ref (with the error kind).
  */
+/** A hybrid setup on OpenRouter with a typed key, tested and saved through `backend`. */
+async function savedHybrid(backend: WizardBackend): Promise<Wizard> {
+  const wizard = new Wizard(backend);
+  await wizard.scan();
+  wizard.next();
+  wizard.mode = 'hybrid';
+  wizard.next();
+  wizard.choosePreset('openrouter');
+  wizard.key = 'sk-or-test-key-1234';
+  await wizard.testKey();
+  wizard.next();
+  wizard.next();
+  await wizard.whenTested();
+  await wizard.save();
+  return wizard;
+}
+
 function fakeBackend(
   overrides: Partial<WizardBackend> = {},
   failing: Record<string, ProviderErrorKind> = {},
@@ -183,18 +200,7 @@ describe('Wizard', () => {
       if (applied > 1) return Promise.reject(new IpcError('io', 'the config changed on disk'));
       return Promise.resolve(sampleView({ exists: true, revision: 'r1' }));
     });
-    const wizard = new Wizard(backend);
-    await wizard.scan();
-    wizard.next();
-    wizard.mode = 'hybrid';
-    wizard.next();
-    wizard.choosePreset('openrouter');
-    wizard.key = 'sk-or-test-key-1234';
-    await wizard.testKey();
-    wizard.next();
-    wizard.next();
-    await wizard.whenTested();
-    await wizard.save();
+    const wizard = await savedHybrid(backend);
     expect(wizard.savePhase).toBe('error');
     expect(backend.keysSet).toHaveBeenCalledWith('openrouter', 'sk-or-test-key-1234');
     expect(backend.keysDelete).toHaveBeenCalledWith('openrouter');
@@ -206,18 +212,7 @@ describe('Wizard', () => {
     vi.mocked(backend.configApply).mockRejectedValue(
       new IpcError('invalid_input', 'models.providers.custom.models: must declare models'),
     );
-    const wizard = new Wizard(backend);
-    await wizard.scan();
-    wizard.next();
-    wizard.mode = 'hybrid';
-    wizard.next();
-    wizard.choosePreset('openrouter');
-    wizard.key = 'sk-or-test-key-1234';
-    await wizard.testKey();
-    wizard.next();
-    wizard.next();
-    await wizard.whenTested();
-    await wizard.save();
+    const wizard = await savedHybrid(backend);
     expect(wizard.savePhase).toBe('error');
     expect(backend.keysSet).not.toHaveBeenCalled();
     expect(backend.keysDelete).not.toHaveBeenCalled();
