@@ -184,6 +184,18 @@ fn chat(
                     );
                 }
             }
+            if let ChatEvent::Done {
+                stop: StopReason::Cancelled,
+                ..
+            } = &event
+            {
+                // Ctrl-C: the partial answer stands (saved as stopped); the run still failed.
+                failure = Some(Failure {
+                    reason: "cancelled",
+                    message: "cancelled".to_owned(),
+                    printed: args.json,
+                });
+            }
             if let Err(e) = printer.event(&event, out, err) {
                 return Err(Failure::other(&Error::io("<stdout>", e)));
             }
