@@ -12,7 +12,7 @@ use switchboard_fakes::{lmstudio, openai, FakeServer};
 use switchboard_tests::app::{App, UI_TIMEOUT};
 use switchboard_tests::desktop::DesktopOptions;
 
-const ANSWER: &str = "OK. Hello from the fake LM Studio.";
+use super::setup::{point_at, wait_attr, ANSWER};
 
 const TAB: char = '\u{E004}';
 const ENTER: char = '\u{E007}';
@@ -32,12 +32,7 @@ async fn launch() -> (App, FakeServer) {
     )
     .expect("fake LM Studio");
     let port = fake.addr().port();
-    let app = App::launch_with(DesktopOptions::default(), |d| {
-        let config = d.config_file();
-        d.set_env("SWITCHBOARD_CONFIG", &config.display().to_string());
-        d.set_env("SWITCHBOARD_LMSTUDIO_PORT", &port.to_string());
-    })
-    .await;
+    let app = App::launch_with(DesktopOptions::default(), |d| point_at(d, Some(port))).await;
     (app, fake)
 }
 
@@ -143,13 +138,6 @@ fn summary(reports: &[Report]) -> String {
         }
     }
     out
-}
-
-async fn wait_attr(app: &App, css: &str, attr: &str, value: &str) {
-    let script =
-        format!("return document.querySelector({css:?})?.getAttribute({attr:?}) === {value:?}");
-    app.wait_js(&script, &format!("{css} getting {attr}={value}"))
-        .await;
 }
 
 #[tokio::test]

@@ -41,6 +41,18 @@ pub(crate) fn point_at(desktop: &mut Desktop, lmstudio_port: Option<u16>) {
     }
 }
 
+/// What `switchboard models --json` says of the config the app uses.
+pub(crate) fn models_json(app: &App) -> Value {
+    let models = app
+        .desktop
+        .command(app.binary())
+        .args(["models", "--json"])
+        .output()
+        .expect("switchboard models");
+    serde_json::from_slice(&models.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&models.stdout)))
+}
+
 pub(crate) const ANSWER: &str = "OK. Hello from the fake LM Studio.";
 
 #[tokio::test]
@@ -202,14 +214,7 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
         assert!(text.contains(needle), "no {needle} in:\n{text}");
     }
     // Only the route that answered, as the CLI reads it back from the same file.
-    let models = app
-        .desktop
-        .command(app.binary())
-        .args(["models", "--json"])
-        .output()
-        .expect("switchboard models");
-    let models: Value = serde_json::from_slice(&models.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&models.stdout)));
+    let models = models_json(&app);
     assert_eq!(models["primary"], "lmstudio/qwen/qwen3-8b", "{models}");
     assert_eq!(models["fallbacks"], serde_json::json!([]), "{models}");
     // An alias only for the saved route.

@@ -2,12 +2,11 @@
 //! its model are saved in one edit, the key reaches the keychain only after that, and the saved
 //! routes are the hosted primary with the local fallback.
 
-use serde_json::Value;
 use switchboard_fakes::{lmstudio, openai};
 use switchboard_tests::app::App;
 use switchboard_tests::desktop::DesktopOptions;
 
-use super::setup::{point_at, wait_attr, ANSWER};
+use super::setup::{models_json, point_at, wait_attr, ANSWER};
 
 const KEY: &str = "sk-e2e-custom-hybrid-9876";
 
@@ -52,14 +51,7 @@ async fn hybrid_with_a_custom_provider_saves_the_provider_its_model_and_its_key(
         "{text}"
     );
     assert!(!text.contains(KEY), "the key reached the config:\n{text}");
-    let models = app
-        .desktop
-        .command(app.binary())
-        .args(["models", "--json"])
-        .output()
-        .expect("switchboard models");
-    let models: Value = serde_json::from_slice(&models.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&models.stdout)));
+    let models = models_json(&app);
     assert_eq!(models["primary"], "custom/fake-model", "{models}");
     assert_eq!(
         models["fallbacks"],

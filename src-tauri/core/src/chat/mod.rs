@@ -225,7 +225,7 @@ impl Engine {
                 })?,
             },
         };
-        let first = self.next_after(&retry).unwrap_or_default();
+        let first = self.next_route(&retry).unwrap_or_default();
         let model = first.clone();
         let answer = blocking(move || Ok(store.begin_answer(conversation, Some(&model))?)).await?;
         let stream = self.router.retry_next(&retry, request, cancel.clone())?;
@@ -249,19 +249,14 @@ impl Engine {
             .unwrap_or_default())
     }
 
-    /// The candidate after `retry.after`, for the `started` event.
-    fn next_after(&self, retry: &RetryFrom) -> Option<String> {
+    /// The next model "retry on next route" would ask after `retry`, if any.
+    pub fn next_route(&self, retry: &RetryFrom) -> Option<String> {
         let candidates = self.router.candidates(retry.requested.as_deref()).ok()?;
         let at = candidates
             .iter()
             .position(|c| c.model_ref == retry.after)
             .map_or(0, |i| i + 1);
         candidates.get(at).map(|c| c.model_ref.clone())
-    }
-
-    /// The next model "retry on next route" would ask after `retry`, if any.
-    pub fn next_route(&self, retry: &RetryFrom) -> Option<String> {
-        self.next_after(retry)
     }
 
     fn retries(&self) -> &RetryPoints {

@@ -197,11 +197,12 @@ fn route_headers(response: &mut Response, routes: &[RouteEvent]) {
     headers.insert("x-switchboard-route", header_value(&trail.join(", ")));
 }
 
-fn error_response(event: &ChatEvent) -> Response {
+/// The answer to a turn that ended with `event` before any text: its error, else a 500.
+fn error_response(event: Option<&ChatEvent>) -> Response {
     match event {
-        ChatEvent::Error {
+        Some(ChatEvent::Error {
             reason, message, ..
-        } => failure(*reason, message),
+        }) => failure(*reason, message),
         _ => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "api_error",
@@ -251,17 +252,13 @@ pub async fn chat(State(engine): State<Engine>, body: Result<Bytes, BytesRejecti
             Some(ChatEvent::Route(r)) => routes.push(r),
             Some(ChatEvent::Started { .. }) => {}
             Some(event @ ChatEvent::Error { .. }) => {
-                let mut response = error_response(&event);
+                let mut response = error_response(Some(&event));
                 route_headers(&mut response, &routes);
                 return response;
             }
             Some(event) => break event,
             None => {
-                let mut response = error_response(&ChatEvent::Started {
-                    conversation_id: None,
-                    message_id: None,
-                    model: String::new(),
-                });
+                let mut response = error_response(None);
                 route_headers(&mut response, &routes);
                 return response;
             }
@@ -278,7 +275,7 @@ pub async fn chat(State(engine): State<Engine>, body: Result<Bytes, BytesRejecti
     } else {
         match stream::whole(events, first, &id, &answering).await {
             Ok(response) => response,
-            Err(event) => error_response(&event),
+            Err(event) => error_response(Some(&event)),
         }
     };
     route_headers(&mut response, &routes);
