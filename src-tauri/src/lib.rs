@@ -68,6 +68,9 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             // app (the config screens show what is wrong).
             let config = state::config_or_empty(&state.paths.config_file);
             let router = state.router.init(config);
+            if let Ok(router) = &router {
+                router.set_policy(state.settings.get().policy());
+            }
             // After the router, so the "Primary model" menu shows its config; the menu's
             // actions go to the app services.
             let menu_config = services::router_config(app.handle());
@@ -127,6 +130,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             commands::keys::keys_delete,
             commands::keys::keys_test,
             commands::chat::chat_send,
+            commands::chat::chat_set_private,
+            commands::chat::spend_report,
             commands::chat::chat_retry_next,
             commands::chat::chat_cancel,
             commands::chat::chat_models,

@@ -248,7 +248,7 @@ pub(crate) struct Locations {
 }
 
 /// What `settings_get` returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SettingsView {
     /// The settings in effect.

@@ -99,6 +99,13 @@ pub(crate) fn settings_changed<R: Runtime>(
     {
         restart_detection(app);
     }
+    let policy = now.policy();
+    if before.policy() != policy {
+        if let Ok(router) = app.state::<AppState>().router.get() {
+            router.set_policy(policy);
+        }
+        refresh_tray_menu(app);
+    }
 }
 
 /// Does what a tray menu click asks for (the handler `lib.rs` gives `tray::create`).

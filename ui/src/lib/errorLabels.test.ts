@@ -40,6 +40,9 @@ const KINDS = {
   no_chat_models: true,
   not_in_app: true,
   unknown: true,
+  private: true,
+  over_budget: true,
+  budget: true,
 } satisfies Record<LabelledKind, true>;
 
 describe('error labels', () => {

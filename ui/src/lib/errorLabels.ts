@@ -33,7 +33,10 @@ export const ERROR_LABELS: Readonly<Record<LabelledKind, string>> = {
   no_primary: 'no primary route',
   no_route: 'no route left',
   interrupted: 'broke off mid-answer',
+  private: 'kept private',
+  over_budget: 'over budget',
   cooldown: 'cooling down',
+  budget: 'over budget',
   // Core's.
   io: 'file error',
   invalid_input: 'invalid input',

@@ -151,6 +151,10 @@ export function sampleSettings(overrides: Partial<AppSettings> = {}): AppSetting
     startHidden: false,
     detectIntervalSecs: 30,
     extraServerUrls: [],
+    offline: false,
+    staysLocal: [],
+    budgets: { overall: { dailyUsd: null, monthlyUsd: null }, providers: {} },
+    fastestLocalFirst: false,
     ...overrides,
   };
 }
@@ -188,6 +192,7 @@ export function sampleCatalog(): KnownProvider[] {
       placeholder: null,
       port: null,
       locality: 'hosted',
+      forwards: false,
     }) satisfies KnownProvider;
   const local = (id: string, name: string, port: number, placeholder: string | null) =>
     ({
@@ -202,6 +207,7 @@ export function sampleCatalog(): KnownProvider[] {
       placeholder,
       port,
       locality: 'local',
+      forwards: false,
     }) satisfies KnownProvider;
   return [
     {

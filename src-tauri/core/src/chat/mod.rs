@@ -16,15 +16,16 @@
 mod event;
 mod request;
 mod retry;
+mod spend;
 mod turn;
 
 use std::time::Duration;
 
 use crate::history::{self, ConversationId, HistoryStore, MessageId, Role};
 use crate::providers::{self, CancellationToken, ChatRequest};
-use crate::router::{RetryFrom, RouteError, Router};
+use crate::router::{RetryFrom, RouteError, RouteOptions, Router};
 
-pub use event::{ChatEvent, Reason};
+pub use event::{ChatEvent, Reason, Trail};
 pub use retry::RetryPoints;
 pub use turn::Turn;
 
@@ -59,6 +60,9 @@ pub struct Ask {
     pub message: String,
     /// An alias or `provider/model`; `None`: the primary route.
     pub model: Option<String>,
+    /// Private: only routes that stay on this machine. A new saved conversation is marked
+    /// private; a saved private conversation stays private whatever this says.
+    pub private: bool,
     /// How the answer is delivered.
     pub options: TurnOptions,
 }
@@ -72,6 +76,7 @@ impl Ask {
             earlier: Vec::new(),
             message: message.into(),
             model: None,
+            private: false,
             options: TurnOptions::default(),
         }
     }
@@ -102,6 +107,7 @@ pub struct Engine {
     router: Router,
     history: Option<HistoryStore>,
     retries: RetryPoints,
+    spend: spend::SpendSync,
 }
 
 impl Engine {
@@ -112,6 +118,7 @@ impl Engine {
             router,
             history,
             retries,
+            spend: spend::SpendSync::default(),
         }
     }
 
@@ -144,17 +151,21 @@ impl Engine {
             .map(str::to_owned);
         let first = self.first_candidate(requested.as_deref())?;
         let coalesce = ask.options.coalesce;
-        let (conversation, request, answer) = match &self.history {
+        let (conversation, request, answer, private) = match &self.history {
             Some(store) => {
                 let store = store.clone();
                 let first = first.clone();
                 let stream = ask.options.stream;
+                let (router, spend) = (self.router.clone(), self.spend.clone());
                 blocking(move || {
-                    let conversation = save_question(&store, &ask)?;
+                    if let Err(e) = spend.refresh(&store, &router) {
+                        tracing::warn!("the spend so far could not be read: {e}");
+                    }
+                    let (conversation, private) = save_question(&store, &ask)?;
                     let messages = store.all_messages(conversation)?;
                     let request = request::from_history(&messages, stream);
                     let answer = store.begin_answer(conversation, Some(&first))?;
-                    Ok((Some(conversation), request, Some(answer)))
+                    Ok((Some(conversation), request, Some(answer), private))
                 })
                 .await?
             }
@@ -166,12 +177,15 @@ impl Engine {
                     turns,
                     stream: ask.options.stream,
                 };
-                (None, request, None)
+                (None, request, None, ask.private)
             }
         };
-        let stream = self
-            .router
-            .route(requested.as_deref(), request, cancel.clone())?;
+        let stream = self.router.route_with(
+            requested.as_deref(),
+            request,
+            RouteOptions { private },
+            cancel.clone(),
+        )?;
         Ok(Turn::new(
             self.clone(),
             conversation,
@@ -199,14 +213,19 @@ impl Engine {
         };
         let reading = store.clone();
         let stream_answer = options.stream;
-        let (answered_by, request) = blocking(move || {
+        let (answered_by, request, private) = blocking(move || {
+            let private = match reading.conversation(conversation) {
+                Ok(found) => found.private,
+                Err(history::Error::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(e.into()),
+            };
             let messages = reading.all_messages(conversation)?;
             let at = messages
                 .iter()
                 .position(|m| m.id == message_id && m.role == Role::Assistant);
             Ok(at.map(|i| {
                 let request = request::from_history(&messages[..i], stream_answer);
-                (messages[i].model.clone(), request)
+                (messages[i].model.clone(), request, private)
             }))
         })
         .await?
@@ -228,7 +247,10 @@ impl Engine {
         let first = self.next_route(&retry).unwrap_or_default();
         let model = first.clone();
         let answer = blocking(move || Ok(store.begin_answer(conversation, Some(&model))?)).await?;
-        let stream = self.router.retry_next(&retry, request, cancel.clone())?;
+        let route = RouteOptions { private };
+        let stream = self
+            .router
+            .retry_next(&retry, request, route, cancel.clone())?;
         Ok(Turn::new(
             self.clone(),
             Some(conversation),
@@ -241,7 +263,7 @@ impl Engine {
     }
 
     fn first_candidate(&self, requested: Option<&str>) -> Result<String, RouteError> {
-        let candidates = self.router.candidates(requested)?;
+        let candidates = self.router.plan(requested)?;
         Ok(candidates
             .into_iter()
             .next()
@@ -251,7 +273,7 @@ impl Engine {
 
     /// The next model "retry on next route" would ask after `retry`, if any.
     pub fn next_route(&self, retry: &RetryFrom) -> Option<String> {
-        let candidates = self.router.candidates(retry.requested.as_deref()).ok()?;
+        let candidates = self.router.plan(retry.requested.as_deref()).ok()?;
         let at = candidates
             .iter()
             .position(|c| c.model_ref == retry.after)
@@ -262,14 +284,46 @@ impl Engine {
     fn retries(&self) -> &RetryPoints {
         &self.retries
     }
+
+    /// Spend so far against the budgets (the history read again when it is stale).
+    pub async fn spend_report(&self) -> Result<crate::policy::Report, ChatError> {
+        if let Some(store) = self.history.clone() {
+            let (router, spend) = (self.router.clone(), self.spend.clone());
+            blocking(move || Ok(spend.refresh(&store, &router)?)).await?;
+        }
+        Ok(self.router.spend_report())
+    }
+
+    /// Marks saved conversation `conversation` private or not.
+    pub async fn set_private(
+        &self,
+        conversation: ConversationId,
+        private: bool,
+    ) -> Result<(), ChatError> {
+        let Some(store) = self.history.clone() else {
+            return Err(ChatError::InvalidInput(
+                "a saved conversation needs the history, which is off".into(),
+            ));
+        };
+        blocking(move || Ok(store.set_private(conversation, private)?)).await
+    }
 }
 
-/// Saves the system prompt (new conversations), the earlier turns and the user message.
-fn save_question(store: &HistoryStore, ask: &Ask) -> history::Result<ConversationId> {
+/// Saves the system prompt (new conversations), the earlier turns and the user message;
+/// returns the conversation and whether it is private.
+fn save_question(store: &HistoryStore, ask: &Ask) -> history::Result<(ConversationId, bool)> {
     let conversation = match ask.conversation {
-        Some(id) => id,
+        Some(id) => {
+            if ask.private && !store.conversation(id)?.private {
+                store.set_private(id, true)?;
+            }
+            id
+        }
         None => {
             let id = store.create_conversation(None)?.id;
+            if ask.private {
+                store.set_private(id, true)?;
+            }
             if let Some(system) = ask.system.as_deref().filter(|s| !s.trim().is_empty()) {
                 store.add_message(id, Role::System, system)?;
             }
@@ -283,8 +337,9 @@ fn save_question(store: &HistoryStore, ask: &Ask) -> history::Result<Conversatio
             id
         }
     };
+    let private = store.conversation(conversation)?.private;
     store.add_message(conversation, Role::User, &ask.message)?;
-    Ok(conversation)
+    Ok((conversation, private))
 }
 
 /// Runs history work on the blocking pool.

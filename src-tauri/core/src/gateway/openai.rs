@@ -129,6 +129,7 @@ fn parse(body: &[u8]) -> Result<(Ask, bool), ParseError> {
         earlier: turns,
         message,
         model,
+        private: false,
         options: TurnOptions {
             stream,
             coalesce: None,
@@ -151,6 +152,11 @@ fn failure(reason: Reason, message: &str) -> Response {
             RouteErrorKind::NoRoute | RouteErrorKind::Cancelled | RouteErrorKind::Interrupted => {
                 (S::SERVICE_UNAVAILABLE, "api_error", kind.as_str())
             }
+            // A policy refused every route; nothing was sent. Retrying will not help.
+            RouteErrorKind::Private => (S::FORBIDDEN, "permission_error", kind.as_str()),
+            RouteErrorKind::OverBudget => {
+                (S::TOO_MANY_REQUESTS, "insufficient_quota", kind.as_str())
+            }
         },
         Reason::Provider(kind) => match kind {
             Kind::BadRequest => (S::BAD_REQUEST, invalid, "bad_request"),
@@ -169,7 +175,8 @@ fn header_value(s: &str) -> HeaderValue {
     HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("invalid"))
 }
 
-/// `x-switchboard-model`, `x-switchboard-attempts` and `x-switchboard-route`.
+/// `x-switchboard-model`, `x-switchboard-attempts`, `x-switchboard-route` and
+/// `x-switchboard-left-machine` (`1` when any attempt sent the text off this machine).
 fn route_headers(response: &mut Response, routes: &[RouteEvent]) {
     let model = routes
         .iter()
@@ -195,6 +202,11 @@ fn route_headers(response: &mut Response, routes: &[RouteEvent]) {
     headers.insert("x-switchboard-model", header_value(model));
     headers.insert("x-switchboard-attempts", header_value(&tried.to_string()));
     headers.insert("x-switchboard-route", header_value(&trail.join(", ")));
+    let left = routes
+        .iter()
+        .any(|r| r.destination.as_ref().is_some_and(|d| d.left_machine));
+    let left = HeaderValue::from_static(if left { "1" } else { "0" });
+    headers.insert("x-switchboard-left-machine", left);
 }
 
 /// The answer to a turn that ended with `event` before any text: its error, else a 500.
@@ -212,8 +224,24 @@ fn error_response(event: Option<&ChatEvent>) -> Response {
     }
 }
 
+/// The request header that makes a request private (`1` or `true`): only routes that stay on
+/// this machine are used.
+pub const PRIVATE_HEADER: &str = "x-switchboard-private";
+
+/// Whether `headers` ask for a private request.
+fn asks_private(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(PRIVATE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+}
+
 /// `POST /v1/chat/completions`.
-pub async fn chat(State(engine): State<Engine>, body: Result<Bytes, BytesRejection>) -> Response {
+pub async fn chat(
+    State(engine): State<Engine>,
+    headers: axum::http::HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let body = match body {
         Ok(body) => body,
         Err(rejection) => {
@@ -226,10 +254,11 @@ pub async fn chat(State(engine): State<Engine>, body: Result<Bytes, BytesRejecti
             );
         }
     };
-    let (ask, include_usage) = match parse(&body) {
+    let (mut ask, include_usage) = match parse(&body) {
         Ok(parsed) => parsed,
         Err(e) => return bad_request(&e.to_string()),
     };
+    ask.private = asks_private(&headers);
     let streaming = ask.options.stream;
     let turn = match engine.send(ask, CancellationToken::new()).await {
         Ok(turn) => turn,

@@ -79,7 +79,9 @@ impl Chunks {
             ChatEvent::Reasoning { delta } => {
                 vec![self.frame(&json!({"reasoning_content": delta}), None)]
             }
-            ChatEvent::Started { .. } | ChatEvent::Route(_) => Vec::new(),
+            ChatEvent::Started { .. } | ChatEvent::Route(_) | ChatEvent::Warning { .. } => {
+                Vec::new()
+            }
             ChatEvent::Done { stop, usage, .. } => {
                 let mut out = vec![self.frame(&json!({}), Some(finish_reason(stop)))];
                 if let (true, Some(u)) = (self.include_usage, usage.as_ref()) {
@@ -150,7 +152,7 @@ pub(super) async fn whole(
         match event {
             ChatEvent::Text { delta } => text.push_str(&delta),
             ChatEvent::Reasoning { delta } => reasoning.push_str(&delta),
-            ChatEvent::Started { .. } | ChatEvent::Route(_) => {}
+            ChatEvent::Started { .. } | ChatEvent::Route(_) | ChatEvent::Warning { .. } => {}
             ChatEvent::Done { stop, usage, .. } => {
                 let mut message = json!({"role": "assistant", "content": text});
                 if !reasoning.is_empty() {
@@ -179,5 +181,6 @@ pub(super) async fn whole(
         message: "the answer ended without a finish".into(),
         status: None,
         retry_next: None,
+        trail: crate::chat::Trail::default(),
     })
 }
