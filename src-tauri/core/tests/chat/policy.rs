@@ -309,7 +309,11 @@ async fn a_budget_crossed_mid_day_skips_the_provider_and_prices_unknown_are_not_
         panic!("{third:?}")
     };
     assert_eq!(model, "lmstudio/fake-model");
-    assert_eq!(hosted.requests().len(), 2, "connections are reused; requests are counted");
+    assert_eq!(
+        hosted.requests().len(),
+        2,
+        "connections are reused; requests are counted"
+    );
     let report = w.engine.spend_report().await.expect("report");
     let cloud = report
         .providers
