@@ -42,6 +42,19 @@ pub enum Theme {
     Dark,
 }
 
+/// The language of the window and the tray menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Follow the system locale (`LANG`, the webview's language).
+    #[default]
+    System,
+    /// English.
+    En,
+    /// Korean.
+    Ko,
+}
+
 /// The desktop app's settings, as stored (camelCase JSON) and as the UI edits them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -56,6 +69,8 @@ pub struct AppSettings {
     pub detect_interval_secs: u32,
     /// OpenAI-compatible base URLs to scan besides the well-known local ports.
     pub extra_server_urls: Vec<String>,
+    /// The language of the window and the tray menu; an unknown one is refused like a bad theme.
+    pub language: Language,
 }
 
 impl Default for AppSettings {
@@ -66,6 +81,7 @@ impl Default for AppSettings {
             start_hidden: false,
             detect_interval_secs: DEFAULT_DETECT_INTERVAL_SECS,
             extra_server_urls: Vec::new(),
+            language: Language::System,
         }
     }
 }
@@ -338,7 +354,7 @@ mod tests {
             json,
             serde_json::json!({
                 "theme": "system", "closeToTray": true, "startHidden": false,
-                "detectIntervalSecs": 30, "extraServerUrls": []
+                "detectIntervalSecs": 30, "extraServerUrls": [], "language": "system"
             })
         );
         // Keys the file leaves out take their defaults.
@@ -350,6 +366,26 @@ mod tests {
                 ..AppSettings::default()
             }
         );
+    }
+
+    #[test]
+    fn the_language_is_system_english_or_korean_and_nothing_else() {
+        for (json, language) in [
+            (r#"{"language":"system"}"#, Language::System),
+            (r#"{"language":"en"}"#, Language::En),
+            (r#"{"language":"ko"}"#, Language::Ko),
+            ("{}", Language::System),
+        ] {
+            let parsed: AppSettings = serde_json::from_str(json).expect(json);
+            assert_eq!(parsed.language, language, "{json}");
+            assert_eq!(parsed.clone().validate().expect("valid"), parsed);
+        }
+        // Anything else is refused (so `load` keeps the defaults and warns, like a bad theme).
+        for bad in [r#"{"language":"fr"}"#, r#"{"language":"ko_KR"}"#] {
+            let err = serde_json::from_str::<AppSettings>(bad).expect_err(bad);
+            assert!(err.to_string().contains("unknown variant"), "{err}");
+        }
+        assert!(serde_json::from_str::<AppSettings>(r#"{"language":1}"#).is_err());
     }
 
     #[test]
@@ -445,12 +481,14 @@ mod tests {
             start_hidden: true,
             detect_interval_secs: 0,
             extra_server_urls: vec!["http://10.0.0.2:8001/v1/".into()],
+            language: Language::Ko,
         };
         let saved = save(&path, wanted).expect("saved");
         assert_eq!(saved.extra_server_urls, ["http://10.0.0.2:8001/v1"]);
         let text = std::fs::read_to_string(&path).expect("written");
         assert!(text.contains(r#""theme": "dark""#), "{text}");
         assert!(text.contains(r#""detectIntervalSecs": 0"#), "{text}");
+        assert!(text.contains(r#""language": "ko""#), "{text}");
         assert_eq!(
             load(&path),
             Loaded {
@@ -467,6 +505,8 @@ mod tests {
         for text in [
             "{ not json",
             r#"{"theme": "purple"}"#,
+            r#"{"language": "fr"}"#,
+            r#"{"language": "KO"}"#,
             r#"{"detectIntervalSecs": 1}"#,
             r#"["a list"]"#,
         ] {

@@ -638,6 +638,8 @@ export interface AppSettings {
   detectIntervalSecs: number;
   /** OpenAI-compatible base URLs scanned besides the well-known local ports. */
   extraServerUrls: string[];
+  /** The window's and the tray's language; `system` follows the desktop's locale. */
+  language: 'system' | 'en' | 'ko';
 }
 
 /** Where Switchboard keeps its files. */

@@ -151,6 +151,7 @@ export function sampleSettings(overrides: Partial<AppSettings> = {}): AppSetting
     startHidden: false,
     detectIntervalSecs: 30,
     extraServerUrls: [],
+    language: 'system',
     ...overrides,
   };
 }
