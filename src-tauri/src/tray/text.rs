@@ -22,18 +22,14 @@ pub(crate) enum Lang {
 }
 
 impl Lang {
-    /// The language for `setting`; for [`Language::System`], the locale in `env` (POSIX order:
-    /// `LC_ALL`, `LC_MESSAGES`, `LANG`; the first one set wins), Korean for `ko…`, else English.
+    /// The language for `setting`; for [`Language::System`], the locale in `env`
+    /// (`crate::settings::system_locale`): Korean for `ko…`, else English.
     pub(crate) fn resolve(setting: Language, env: impl Fn(&str) -> Option<String>) -> Lang {
         match setting {
             Language::En => Lang::En,
             Language::Ko => Lang::Ko,
             Language::System => {
-                let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-                    .into_iter()
-                    .filter_map(&env)
-                    .find(|value| !value.is_empty())
-                    .unwrap_or_default();
+                let locale = crate::settings::system_locale(env).unwrap_or_default();
                 if locale.to_ascii_lowercase().starts_with("ko") {
                     Lang::Ko
                 } else {

@@ -656,6 +656,8 @@ export interface SettingsView {
   /** Why the settings file was not used (defaults in effect until the next save), or null. */
   warning: string | null;
   locations: Locations;
+  /** The desktop's locale (`LC_ALL`, `LC_MESSAGES` or `LANG`, e.g. `ko_KR.UTF-8`), or null. */
+  systemLocale: string | null;
 }
 
 /** How `settings_set` rejects: an IPC error naming the setting (and list item) that is wrong. */

@@ -1,4 +1,4 @@
-import { applyLanguage, rememberLanguage } from './i18n/i18n.svelte';
+import { applyLanguage, rememberLanguage, setSystemLocale } from './i18n/i18n.svelte';
 import { defineContext } from './context';
 import {
   settingsGet,
@@ -124,6 +124,7 @@ export class SettingsStore {
       this.#phase = 'ready';
       applyTheme(view.settings.theme);
       remember(view.settings.theme);
+      setSystemLocale(view.systemLocale);
       applyLanguage(view.settings.language);
       rememberLanguage(view.settings.language);
     } catch (error) {

@@ -164,6 +164,7 @@ export function sampleSettingsView(
   return {
     settings: sampleSettings(settings),
     warning,
+    systemLocale: null,
     locations: {
       configFile: '/home/ada/.config/switchboard/config.json5',
       settingsFile: '/home/ada/.config/switchboard/settings.json',

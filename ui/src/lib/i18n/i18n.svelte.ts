@@ -24,6 +24,8 @@ export const LANGS: readonly Lang[] = ['en', 'ko'];
 
 /** Where the last language setting is remembered, so the next start paints in it at once. */
 export const LANGUAGE_STORAGE_KEY = 'switchboard.language';
+/** Where the desktop's locale, as the app last reported it, is remembered (for the same reason). */
+export const LOCALE_STORAGE_KEY = 'switchboard.systemLocale';
 
 /** Values put into a message: `{{name}}` placeholders, and `count` for plurals. */
 export type MessageValues = Record<string, string | number>;
@@ -46,6 +48,16 @@ void instance.init({
 });
 
 let current = $state<Lang>('en');
+/**
+ * The desktop's locale as the app reports it (`LANG`): a webview does not always know it (WebKit
+ * reads the C library's locale, which is "C" when that locale is not installed).
+ */
+let systemLocale: string | null = null;
+
+/** Takes the desktop's locale (from `settings_get`) into account for the `system` language. */
+export function setSystemLocale(locale: string | null): void {
+  systemLocale = locale;
+}
 
 /** The language the window speaks now. */
 export function language(): Lang {
@@ -74,9 +86,15 @@ export function resolveLanguage(
   return 'en';
 }
 
+/** The desktop's languages, most preferred first: its locale, then the webview's. */
 function systemLanguages(): readonly string[] {
-  if (typeof navigator === 'undefined') return [];
-  return navigator.languages.length > 0 ? navigator.languages : [navigator.language];
+  const webview =
+    typeof navigator === 'undefined'
+      ? []
+      : navigator.languages.length > 0
+        ? navigator.languages
+        : [navigator.language];
+  return systemLocale ? [systemLocale, ...webview] : webview;
 }
 
 /** Speaks `setting`'s language from now on, and says so on `<html lang>` (screen readers). */
@@ -94,10 +112,12 @@ function isSetting(value: unknown): value is LanguageSetting {
   return value === 'system' || LANGS.includes(value as Lang);
 }
 
-/** Remembers `setting` for the next start. */
+/** Remembers `setting` (and the desktop's locale) for the next start. */
 export function rememberLanguage(setting: LanguageSetting): void {
   try {
     localStorage.setItem(LANGUAGE_STORAGE_KEY, setting);
+    if (systemLocale) localStorage.setItem(LOCALE_STORAGE_KEY, systemLocale);
+    else localStorage.removeItem(LOCALE_STORAGE_KEY);
   } catch {
     // Storage can be unavailable; the language then applies once the settings load.
   }
@@ -108,6 +128,7 @@ export function applyRememberedLanguage(root: HTMLElement = document.documentEle
   let stored: string | null = null;
   try {
     stored = localStorage.getItem(LANGUAGE_STORAGE_KEY);
+    systemLocale = localStorage.getItem(LOCALE_STORAGE_KEY);
   } catch {
     // As if nothing was remembered.
   }

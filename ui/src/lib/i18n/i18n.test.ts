@@ -6,11 +6,13 @@ import {
   formatTokens,
   langOf,
   language,
+  rememberLanguage,
   resolveLanguage,
+  setSystemLocale,
   t,
   tIn,
 } from './i18n.svelte';
-import { MESSAGES } from './messages';
+import { AREAS, MESSAGES } from './messages';
 
 /** `{{name}}` placeholders of a message, sorted. */
 function holes(text: string): string[] {
@@ -36,6 +38,17 @@ describe('messages', () => {
         );
       }
     }
+  });
+
+  it('has each key in one area only (merging the areas would hide a second one)', () => {
+    const seen = new Map<string, string>();
+    for (const [area, table] of Object.entries(AREAS)) {
+      for (const key of Object.keys(table)) {
+        expect(seen.get(key), `${key} in ${area}`).toBeUndefined();
+        seen.set(key, area);
+      }
+    }
+    expect(seen.size).toBe(Object.keys(MESSAGES.en).length);
   });
 
   it('writes Korean in Korean: every message that has English words has Hangul too', () => {
@@ -91,6 +104,18 @@ describe('language', () => {
     applyLanguage('en', root);
     expect(t('nav.settings')).toBe('Settings');
     expect(root.lang).toBe('en');
+  });
+
+  it("follows the desktop's locale as the app reports it, before the webview's", () => {
+    setSystemLocale('ko_KR.UTF-8');
+    expect(resolveLanguage('system')).toBe('ko');
+    rememberLanguage('system');
+    setSystemLocale(null);
+    // jsdom's navigator speaks en-US.
+    expect(resolveLanguage('system')).toBe('en');
+    // The next start remembers the locale too, so it paints in Korean at once.
+    expect(applyRememberedLanguage(document.createElement('html'))).toBe('ko');
+    setSystemLocale(null);
   });
 
   it('starts in the remembered language, or the system one', () => {

@@ -12,6 +12,16 @@ import * as wizard from './wizard';
 
 export type Lang = 'en' | 'ko';
 
+/** Each area's English table, for the check that no key is in two areas (a spread would hide it). */
+export const AREAS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  app: app.en,
+  chat: chat.en,
+  errors: errors.en,
+  providers: providers.en,
+  settings: settings.en,
+  wizard: wizard.en,
+};
+
 const en = {
   ...app.en,
   ...chat.en,
