@@ -74,7 +74,14 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             // After the router, so the "Primary model" menu shows its config; the menu's
             // actions go to the app services.
             let menu_config = services::router_config(app.handle());
-            if let Err(e) = tray::create(app.handle(), &menu_config, services::on_tray_action) {
+            let tray_language = services::tray_language(state.settings.get().language);
+            let created = tray::create(
+                app.handle(),
+                &menu_config,
+                tray_language,
+                services::on_tray_action,
+            );
+            if let Err(e) = created {
                 tracing::warn!("no tray icon: {e}");
             }
             if let Ok(router) = router {

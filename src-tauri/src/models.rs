@@ -257,6 +257,9 @@ pub(crate) struct SettingsView {
     pub warning: Option<String>,
     /// Where every file lives.
     pub locations: Locations,
+    /// The desktop's locale (`LC_ALL`, `LC_MESSAGES` or `LANG`), which the `system` language
+    /// follows; `None` when none is set.
+    pub system_locale: Option<String>,
 }
 
 /// Why `settings_set` refused or failed: an [`IpcError`]'s `kind` and `message`, and for a value

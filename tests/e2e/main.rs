@@ -6,6 +6,7 @@ mod chat;
 mod cli;
 mod fakes;
 mod health;
+mod korean;
 mod providers;
 mod serve;
 mod settings;

@@ -43,6 +43,19 @@ pub enum Theme {
     Dark,
 }
 
+/// The language of the window and the tray menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Follow the system locale (`LANG`, the webview's language).
+    #[default]
+    System,
+    /// English.
+    En,
+    /// Korean.
+    Ko,
+}
+
 /// The desktop app's settings, as stored (camelCase JSON) and as the UI edits them. The
 /// router's policies (offline, providers that stay on this machine, budgets, speed order) are
 /// here too: the CLI and `serve` read the same file, so a policy holds in every face.
@@ -68,6 +81,8 @@ pub struct AppSettings {
     pub budgets: Budgets,
     /// Order local routes by their measured median time to first token.
     pub fastest_local_first: bool,
+    /// The language of the window and the tray menu; an unknown one is refused like a bad theme.
+    pub language: Language,
 }
 
 impl AppSettings {
@@ -94,6 +109,7 @@ impl Default for AppSettings {
             stays_local: Vec::new(),
             budgets: Budgets::default(),
             fastest_local_first: false,
+            language: Language::System,
         }
     }
 }
@@ -416,7 +432,8 @@ mod tests {
                 "theme": "system", "closeToTray": true, "startHidden": false,
                 "detectIntervalSecs": 30, "extraServerUrls": [], "offline": false,
                 "staysLocal": [], "fastestLocalFirst": false,
-                "budgets": {"overall": {"dailyUsd": null, "monthlyUsd": null}, "providers": {}}
+                "budgets": {"overall": {"dailyUsd": null, "monthlyUsd": null}, "providers": {}},
+                "language": "system"
             })
         );
         // Keys the file leaves out take their defaults.
@@ -428,6 +445,26 @@ mod tests {
                 ..AppSettings::default()
             }
         );
+    }
+
+    #[test]
+    fn the_language_is_system_english_or_korean_and_nothing_else() {
+        for (json, language) in [
+            (r#"{"language":"system"}"#, Language::System),
+            (r#"{"language":"en"}"#, Language::En),
+            (r#"{"language":"ko"}"#, Language::Ko),
+            ("{}", Language::System),
+        ] {
+            let parsed: AppSettings = serde_json::from_str(json).expect(json);
+            assert_eq!(parsed.language, language, "{json}");
+            assert_eq!(parsed.clone().validate().expect("valid"), parsed);
+        }
+        // Anything else is refused (so `load` keeps the defaults and warns, like a bad theme).
+        for bad in [r#"{"language":"fr"}"#, r#"{"language":"ko_KR"}"#] {
+            let err = serde_json::from_str::<AppSettings>(bad).expect_err(bad);
+            assert!(err.to_string().contains("unknown variant"), "{err}");
+        }
+        assert!(serde_json::from_str::<AppSettings>(r#"{"language":1}"#).is_err());
     }
 
     #[test]
@@ -556,6 +593,7 @@ mod tests {
             start_hidden: true,
             detect_interval_secs: 0,
             extra_server_urls: vec!["http://10.0.0.2:8001/v1/".into()],
+            language: Language::Ko,
             ..AppSettings::default()
         };
         let saved = save(&path, wanted).expect("saved");
@@ -563,6 +601,7 @@ mod tests {
         let text = std::fs::read_to_string(&path).expect("written");
         assert!(text.contains(r#""theme": "dark""#), "{text}");
         assert!(text.contains(r#""detectIntervalSecs": 0"#), "{text}");
+        assert!(text.contains(r#""language": "ko""#), "{text}");
         assert_eq!(
             load(&path),
             Loaded {
@@ -579,6 +618,8 @@ mod tests {
         for text in [
             "{ not json",
             r#"{"theme": "purple"}"#,
+            r#"{"language": "fr"}"#,
+            r#"{"language": "KO"}"#,
             r#"{"detectIntervalSecs": 1}"#,
             r#"["a list"]"#,
         ] {

@@ -69,7 +69,7 @@ fn ipc_types_match_the_typescript_interfaces() {
 
 #[test]
 fn settings_types_match_the_typescript_interfaces() {
-    use switchboard_core::settings::{AppSettings, Theme};
+    use switchboard_core::settings::{AppSettings, Language, Theme};
     let view = SettingsView {
         settings: AppSettings::default(),
         warning: Some("w".into()),
@@ -80,9 +80,15 @@ fn settings_types_match_the_typescript_interfaces() {
             history_file: String::new(),
             log_dir: String::new(),
         },
+        system_locale: Some("ko_KR.UTF-8".into()),
     };
     let json = serde_json::to_value(&view).expect("serializes");
     assert_eq!(json_fields(&json), ts_fields("SettingsView"));
+    for language in [Language::System, Language::En, Language::Ko] {
+        let name = serde_json::to_value(language).expect("language");
+        let name = format!("'{}'", name.as_str().expect("a string"));
+        assert!(TS.contains(&name), "{name} is not a TypeScript language");
+    }
     assert_eq!(json_fields(&json["settings"]), ts_fields("AppSettings"));
     assert_eq!(json_fields(&json["locations"]), ts_fields("Locations"));
     for theme in [Theme::System, Theme::Light, Theme::Dark] {

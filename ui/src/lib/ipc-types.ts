@@ -678,6 +678,8 @@ export interface AppSettings {
   budgets: Budgets;
   /** Order local routes by their measured median time to first token. */
   fastestLocalFirst: boolean;
+  /** The window's and the tray's language; `system` follows the desktop's locale. */
+  language: 'system' | 'en' | 'ko';
 }
 
 /** Where Switchboard keeps its files. */
@@ -694,6 +696,8 @@ export interface SettingsView {
   /** Why the settings file was not used (defaults in effect until the next save), or null. */
   warning: string | null;
   locations: Locations;
+  /** The desktop's locale (`LC_ALL`, `LC_MESSAGES` or `LANG`, e.g. `ko_KR.UTF-8`), or null. */
+  systemLocale: string | null;
 }
 
 /** How `settings_set` rejects: an IPC error naming the setting (and list item) that is wrong. */

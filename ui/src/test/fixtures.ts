@@ -155,6 +155,7 @@ export function sampleSettings(overrides: Partial<AppSettings> = {}): AppSetting
     staysLocal: [],
     budgets: { overall: { dailyUsd: null, monthlyUsd: null }, providers: {} },
     fastestLocalFirst: false,
+    language: 'system',
     ...overrides,
   };
 }
@@ -167,6 +168,7 @@ export function sampleSettingsView(
   return {
     settings: sampleSettings(settings),
     warning,
+    systemLocale: null,
     locations: {
       configFile: '/home/ada/.config/switchboard/config.json5',
       settingsFile: '/home/ada/.config/switchboard/settings.json',
