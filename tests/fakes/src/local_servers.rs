@@ -3,6 +3,17 @@
 //! `/v1/models` with `owned_by: "vllm"` and `max_model_len`), llama.cpp's `llama-server`
 //! (`/health`, `/props`, `/v1/models` with `meta`), the LiteLLM proxy (`/health/liveliness`,
 //! `/health/readiness`, key-protected `/v1/models`) and Jan (`/v1/models`).
+//!
+//! The llama.cpp fake was checked against the real `llama-server` (b11434, see
+//! [`crate::llama`]), and these differences were fixed: while loading, the real server answers
+//! 503 "Loading model" on every route, `/props` included; with `--api-key` every route but
+//! `/health` answers 401 `authentication_error`; `/props`' `default_generation_settings` holds
+//! only `params` and the per-slot `n_ctx`, beside `model_alias`, `model_ftype` and
+//! `is_sleeping`; `/v1/models` entries carry `aliases`, `tags`, `architecture` and `meta.n_ctx`
+//! / `meta.ftype`; replies are `application/json; charset=utf-8`. Kept on purpose: the fake
+//! lists its model under a bare file name, as the real server does when started with
+//! `--alias` (without it the id is the model path as given), and reports a git build
+//! (`b6700-…`) where a build from the PyPI source package says `b0-unknown`.
 
 use std::sync::Arc;
 
@@ -241,7 +252,7 @@ fn llamacpp(
             json!({"default_generation_settings": {"params": {"seed": 4_294_967_295_u32, "temperature": 0.8, "n_predict": -1}, "n_ctx": n_ctx}, "total_slots": 1, "model_alias": model.id, "model_ftype": "Q4_K - Medium", "model_path": format!("/models/{}", model.id), "modalities": {"vision": false, "video": false, "audio": false}, "media_marker": "<__media__>", "endpoint_slots": true, "endpoint_props": false, "endpoint_metrics": false, "ui": false, "chat_template": "{% for message in messages %}…{% endfor %}", "bos_token": "<|endoftext|>", "eos_token": "<|im_end|>", "build_info": "b6700-3df2244d", "is_sleeping": false, "cors_proxy_enabled": false}).to_string(),
         ),
         "/v1/models" | "/models" => {
-            let entry = json!({"id": model.id, "aliases": [], "tags": [], "object": "model", "architecture": {"input_modalities": ["text"], "output_modalities": ["text"]}, "created": 1_759_000_000, "owned_by": "llamacpp", "meta": {"vocab_type": 2, "n_vocab": 151_936, "n_ctx": n_ctx, "n_ctx_train": model.max_context, "n_embd": 4096, "n_params": 8_190_735_360_u64, "size": 5_027_783_488_u64, "ftype": "Q4_K - Medium"}});
+            let entry = json!({"id": model.id, "aliases": [model.id], "tags": [], "object": "model", "architecture": {"input_modalities": ["text"], "output_modalities": ["text"]}, "created": 1_759_000_000, "owned_by": "llamacpp", "meta": {"vocab_type": 2, "n_vocab": 151_936, "n_ctx": n_ctx, "n_ctx_train": model.max_context, "n_embd": 4096, "n_params": 8_190_735_360_u64, "size": 5_027_783_488_u64, "ftype": "Q4_K - Medium"}});
             let mut list = json!({"models": [{"name": model.id, "model": model.id, "modified_at": "", "size": "", "digest": "", "type": "model", "description": "", "tags": [""], "capabilities": ["completion"], "parameters": "", "details": {"parent_model": "", "format": "gguf", "family": "", "families": [""], "parameter_size": "", "quantization_level": ""}}]});
             list["object"] = json!("list");
             list["data"] = json!([entry]);
