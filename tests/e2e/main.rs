@@ -12,6 +12,7 @@ mod serve;
 mod settings;
 mod setup;
 mod setup_hybrid;
+mod setup_llamacpp;
 mod shell;
 mod tray;
 mod window;
