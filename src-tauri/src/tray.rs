@@ -9,7 +9,7 @@
 //! [`set_state`] and emits `route-health` to the windows. The menu is built from a config
 //! ([`primary_choices`]) at start and again by [`set_menu`] after every config change.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
 use switchboard_core::config::model::Config;
@@ -24,8 +24,7 @@ mod status;
 mod text;
 
 pub(crate) use status::status_line;
-use text::Msg;
-pub(crate) use text::{language, set_language, Lang};
+pub(crate) use text::{language, set_language, Lang, Msg};
 
 const MENU_STATUS: &str = "status";
 const MENU_OPEN: &str = "open";
@@ -35,6 +34,8 @@ const MENU_PRIMARY: &str = "primary-model";
 const MENU_PRIMARY_PREFIX: &str = "primary:";
 const MENU_PRIMARY_NONE: &str = "primary-none";
 const MENU_REDETECT: &str = "redetect";
+const MENU_OFFLINE: &str = "offline";
+const MENU_SPEND: &str = "spend";
 const MENU_QUIT: &str = "quit";
 
 /// The event "New chat" emits to the windows (no payload).
@@ -47,6 +48,42 @@ pub(crate) enum TrayAction {
     SetPrimary(String),
     /// "Re-detect local servers".
     Redetect,
+    /// "Offline": turn the offline switch on or off.
+    ToggleOffline,
+}
+
+/// The extras the menu shows now, kept in the app's state (set by the services).
+struct TrayExtras(std::sync::Mutex<MenuExtras>);
+
+/// Shows `extras` from the next menu rebuild on.
+pub(crate) fn set_extras<R: Runtime>(app: &AppHandle<R>, extras: MenuExtras) {
+    match app.try_state::<TrayExtras>() {
+        Some(state) => *state.0.lock().unwrap_or_else(PoisonError::into_inner) = extras,
+        None => {
+            app.manage(TrayExtras(std::sync::Mutex::new(extras)));
+        }
+    }
+}
+
+fn extras<R: Runtime>(app: &AppHandle<R>) -> MenuExtras {
+    app.try_state::<TrayExtras>()
+        .map(|state| {
+            state
+                .0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone()
+        })
+        .unwrap_or_default()
+}
+
+/// What the menu shows besides the routes: the offline switch and the spend so far.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct MenuExtras {
+    /// The offline switch is on.
+    pub offline: bool,
+    /// The spend line ("Spent today … · this month …"), when anything was spent.
+    pub spend: Option<String>,
 }
 
 /// One entry of the "Primary model" submenu.
@@ -93,9 +130,28 @@ fn build_menu<R: Runtime>(
     app: &AppHandle<R>,
     config: &Config,
     status: &str,
+    extras: &MenuExtras,
 ) -> tauri::Result<Menu<R>> {
     let lang = language(app);
     let status = MenuItem::with_id(app, MENU_STATUS, status, false, None::<&str>)?;
+    let spend = match &extras.spend {
+        Some(line) => Some(MenuItem::with_id(
+            app,
+            MENU_SPEND,
+            line,
+            false,
+            None::<&str>,
+        )?),
+        None => None,
+    };
+    let offline = CheckMenuItem::with_id(
+        app,
+        MENU_OFFLINE,
+        Msg::Offline.text(lang),
+        true,
+        extras.offline,
+        None::<&str>,
+    )?;
     let open = MenuItem::with_id(
         app,
         MENU_OPEN,
@@ -141,19 +197,23 @@ fn build_menu<R: Runtime>(
         None::<&str>,
     )?;
     let quit = MenuItem::with_id(app, MENU_QUIT, Msg::Quit.text(lang), true, None::<&str>)?;
-    Menu::with_items(
-        app,
-        &[
-            &status,
-            &PredefinedMenuItem::separator(app)?,
-            &open,
-            &new_chat,
-            &primary,
-            &redetect,
-            &PredefinedMenuItem::separator(app)?,
-            &quit,
-        ],
-    )
+    let separator = PredefinedMenuItem::separator(app)?;
+    let closing = PredefinedMenuItem::separator(app)?;
+    let mut items: Vec<&dyn tauri::menu::IsMenuItem<R>> = vec![&status];
+    if let Some(spend) = &spend {
+        items.push(spend);
+    }
+    items.extend([
+        &separator as &dyn tauri::menu::IsMenuItem<R>,
+        &open,
+        &new_chat,
+        &primary,
+        &offline,
+        &redetect,
+        &closing,
+        &quit,
+    ]);
+    Menu::with_items(app, &items)
 }
 
 /// Rebuilds the tray menu from `config` under `status` (after a config or health change); a
@@ -162,7 +222,12 @@ pub(crate) fn set_menu<R: Runtime>(app: &AppHandle<R>, config: &Config, status: 
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
-    let menu = build_menu(app, config, status);
+    let extras = extras(app);
+    let status = match extras.offline {
+        true => format!("{} · {status}", Msg::OfflineShort.text(language(app))),
+        false => status.to_owned(),
+    };
+    let menu = build_menu(app, config, &status, &extras);
     if let Err(e) = menu.and_then(|menu| tray.set_menu(Some(menu))) {
         tracing::warn!("cannot update the tray menu: {e}");
     }
@@ -223,7 +288,8 @@ pub(crate) fn create<R: Runtime>(
     on_action: impl Fn(&AppHandle<R>, TrayAction) + Send + Sync + 'static,
 ) -> tauri::Result<()> {
     set_language(app, lang);
-    let menu = build_menu(app, config, &status_line(&Health::default(), lang))?;
+    let status = status_line(&Health::default(), lang);
+    let menu = build_menu(app, config, &status, &MenuExtras::default())?;
     let initial = TrayState::NoRoute;
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(initial.icon()?)
@@ -238,6 +304,7 @@ pub(crate) fn create<R: Runtime>(
                 }
             }
             MENU_REDETECT => on_action(app, TrayAction::Redetect),
+            MENU_OFFLINE => on_action(app, TrayAction::ToggleOffline),
             MENU_QUIT => app.exit(0),
             id if id.starts_with(MENU_PRIMARY_PREFIX) => {
                 let model_ref = id[MENU_PRIMARY_PREFIX.len()..].to_owned();
