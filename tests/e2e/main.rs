@@ -7,6 +7,7 @@ mod cli;
 mod fakes;
 mod health;
 mod korean;
+mod privacy;
 mod providers;
 mod serve;
 mod settings;
