@@ -47,6 +47,16 @@ async fn open_screen(app: &App, id: &str) {
     app.settle().await;
 }
 
+/// Fails on any serious or critical axe-core finding on the page as it is (in Korean).
+async fn assert_accessible(app: &App, what: &str) {
+    let serious: Vec<Value> = crate::a11y::axe_violations(app)
+        .await
+        .into_iter()
+        .filter(|v| v["impact"] == "serious" || v["impact"] == "critical")
+        .collect();
+    assert!(serious.is_empty(), "{what}: {}", Value::Array(serious));
+}
+
 /// The heading of the open screen.
 async fn heading(app: &App, id: &str) -> String {
     app.text_content(&format!("[data-testid=screen-{id}] h1"))
@@ -232,6 +242,7 @@ async fn with_a_korean_locale_every_screen_speaks_korean_and_hangul_renders() {
             "{id} shows no Korean: {page}"
         );
         app.screenshot(&format!("screen-{id}-ko")).await;
+        assert_accessible(&app, id).await;
     }
     // The parts of Providers and Setup that open on demand, for the screenshots.
     open_screen(&app, "providers").await;
@@ -379,6 +390,7 @@ async fn a_broken_config_shows_on_every_screen_and_chat_keeps_its_history() {
             assert!(answer.contains("Saved before the file broke."), "{answer}");
             app.wait_for("[data-testid=chat-no-route]").await;
             app.screenshot("chat-broken-config-ko").await;
+            assert_accessible(&app, "Chat with a broken config").await;
         }
         if id == "settings" {
             app.screenshot("settings-broken-config-ko").await;
