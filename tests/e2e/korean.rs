@@ -2,12 +2,14 @@
 //! screen speaks Korean and a Korean answer renders as Hangul glyphs, not blank boxes (a pixel
 //! check on the screenshot, which also proves on a string of characters no font has that it
 //! fails on boxes); a config file with errors is shown on every screen with `file:line:col`,
-//! Chat keeps its history and says why there is no route, and the sidebar says so.
+//! Chat keeps its history and says why there is no route, and the sidebar says so. The tray
+//! menu speaks the same language, and follows the override in Settings.
 
 use serde_json::{json, Value};
 use switchboard_fakes::openai::{self, Script};
 use switchboard_tests::app::App;
 use switchboard_tests::desktop::{Desktop, DesktopOptions};
+use switchboard_tests::tray_host::{MenuEntry, TrayHost};
 
 /// What the fake model answers: Hangul with many different syllables.
 const KOREAN_ANSWER: &str = "안녕하세요! 로컬 모델이 답변합니다. 무엇을 도와드릴까요?";
@@ -406,5 +408,83 @@ async fn a_broken_config_shows_on_every_screen_and_chat_keeps_its_history() {
         .await
         .expect("history_list");
     assert_eq!(history.as_array().map(Vec::len), Some(1), "{history}");
+    app.close().await;
+}
+
+/// The tray menu's labels (separators left out) once its first line starts with `status`.
+async fn tray_labels(host: &TrayHost, status: &str) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let item = host.items().first().cloned();
+        let menu: Vec<MenuEntry> = match &item {
+            Some(item) => host.menu(item).await.unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let labels: Vec<String> = menu
+            .into_iter()
+            .map(|e| e.label)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if labels.first().is_some_and(|l| l.starts_with(status)) {
+            return labels;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the tray never said {status:?}: {labels:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_tray_menu_speaks_korean_until_english_is_chosen_in_settings() {
+    let fake = openai::start(Script::reply("네").with_models(["fake-model"])).expect("fake OpenAI");
+    let url = fake.url();
+    let options = DesktopOptions {
+        tray_host: true,
+        ..DesktopOptions::default()
+    };
+    let app = App::launch_with(options, |d| {
+        korean(d);
+        write_config(d, &url);
+    })
+    .await;
+    let host = app.tray_host().expect("tray host");
+    let labels = tray_labels(host, "준비됨 — ").await;
+    assert_eq!(
+        labels,
+        [
+            "준비됨 — fake/fake-model",
+            "Switchboard 열기",
+            "새 채팅",
+            "주 모델",
+            "로컬 서버 다시 찾기",
+            "종료"
+        ]
+    );
+    // The override in Settings: English for the window and the tray at once.
+    open_screen(&app, "settings").await;
+    app.click("[data-testid=language-en]").await;
+    app.wait_js(
+        "return document.documentElement.lang === 'en'",
+        "<html lang=en>",
+    )
+    .await;
+    assert_eq!(heading(&app, "settings").await, "Settings");
+    let labels = tray_labels(host, "Ready — ").await;
+    assert_eq!(
+        labels,
+        [
+            "Ready — fake/fake-model",
+            "Open Switchboard",
+            "New chat",
+            "Primary model",
+            "Re-detect local servers",
+            "Quit"
+        ]
+    );
+    let saved = std::fs::read_to_string(app.desktop.config_file().with_file_name("settings.json"))
+        .expect("settings saved");
+    assert!(saved.contains("\"language\": \"en\""), "{saved}");
     app.close().await;
 }
