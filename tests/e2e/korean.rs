@@ -1,7 +1,7 @@
 //! The app in Korean and a broken config in the real window: with `LANG=ko_KR.UTF-8` every
 //! screen speaks Korean and a Korean answer renders as Hangul glyphs, not blank boxes (a pixel
-//! check on the screenshot, which also proves on a string of characters no font has that it
-//! fails on boxes); a config file with errors is shown on every screen with `file:line:col`,
+//! check on the screenshot, shown to fail on characters no font has and on the same answer on a
+//! desktop without a CJK font); a config file with errors is shown on every screen with `file:line:col`,
 //! Chat keeps its history and says why there is no route, and the sidebar says so. The tray
 //! menu speaks the same language, and follows the override in Settings.
 
@@ -266,6 +266,54 @@ async fn a_broken_config_shows_on_every_screen_and_chat_keeps_its_history() {
         .await
         .expect("history_list");
     assert_eq!(history.as_array().map(Vec::len), Some(1), "{history}");
+    app.close().await;
+}
+
+/// Shows the desktop only the DejaVu fonts (no CJK font), as on a machine without
+/// `fonts-noto-cjk`: a fontconfig file of its own in the desktop's home.
+fn without_cjk_fonts(desktop: &mut Desktop) {
+    let dir = desktop.home().join("fontconfig");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let file = dir.join("fonts.conf");
+    let text = format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"fonts.dtd\">\n<fontconfig>\n\
+         <dir>/usr/share/fonts/truetype/dejavu</dir>\n<cachedir>{}</cachedir>\n</fontconfig>\n",
+        dir.join("cache").display()
+    );
+    std::fs::write(&file, text).expect("write fonts.conf");
+    desktop.set_env("FONTCONFIG_FILE", &file.display().to_string());
+}
+
+#[tokio::test]
+async fn without_a_cjk_font_the_pixel_check_sees_no_hangul() {
+    let fake = openai::start(Script::reply(KOREAN_ANSWER).with_models(["fake-model"]))
+        .expect("fake OpenAI");
+    let url = fake.url();
+    let app = App::launch_with(DesktopOptions::default(), |d| {
+        korean(d);
+        write_config(d, &url);
+        without_cjk_fonts(d);
+    })
+    .await;
+    app.wait_for("[data-testid=chat-model-badge]").await;
+    let input = app.wait_for("[data-testid=chat-input]").await;
+    input.send_keys("안녕하세요").await.expect("type");
+    app.click("[data-testid=chat-send]").await;
+    app.wait_js(
+        "return document.querySelector('[data-testid=message-assistant]')?.dataset.status === 'complete'",
+        "the answer completing",
+    )
+    .await;
+    app.screenshot("chat-answer-ko-no-cjk-font").await;
+    let (shapes, blank, glyphs) =
+        distinct_glyphs(&app, "[data-testid=message-answer]", "\\p{Script=Hangul}").await;
+    eprintln!(
+        "Hangul without a CJK font: {glyphs} glyphs, {shapes} distinct shapes, {blank} blank"
+    );
+    assert!(
+        !looks_like_text(shapes, blank, glyphs),
+        "the check passed without a CJK font: {shapes} shapes, {blank} blank of {glyphs}"
+    );
     app.close().await;
 }
 
