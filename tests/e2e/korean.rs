@@ -3,11 +3,14 @@
 //! check on the screenshot, shown to fail on characters no font has and on the same answer on a
 //! desktop without a CJK font); a config file with errors is shown on every screen with `file:line:col`,
 //! Chat keeps its history and says why there is no route, and the sidebar says so. The tray
-//! menu speaks the same language, and follows the override in Settings.
+//! menu speaks the same language, and follows the override in Settings; the Setup wizard tests
+//! and saves a local route in Korean.
 
 use serde_json::{json, Value};
 
 use crate::glyphs::{distinct_glyphs, looks_like_text};
+use crate::setup::{point_at, wait_attr};
+use switchboard_fakes::lmstudio;
 use switchboard_fakes::openai::{self, Script};
 use switchboard_tests::app::App;
 use switchboard_tests::desktop::{Desktop, DesktopOptions};
@@ -266,6 +269,62 @@ async fn a_broken_config_shows_on_every_screen_and_chat_keeps_its_history() {
         .await
         .expect("history_list");
     assert_eq!(history.as_array().map(Vec::len), Some(1), "{history}");
+    app.close().await;
+}
+
+#[tokio::test]
+async fn the_wizard_in_korean_tests_and_saves_a_local_route() {
+    // Gemma crashes when asked, so one route fails its test and is left out.
+    let fake = lmstudio::start(
+        lmstudio::Script::v1()
+            .answer(openai::Script::reply(KOREAN_ANSWER))
+            .chat_fails("google/gemma-3-27b", 500, "Model crashed while generating"),
+    )
+    .expect("fake LM Studio");
+    let port = fake.addr().port();
+    let app = App::launch_with(DesktopOptions::default(), |d| {
+        korean(d);
+        point_at(d, Some(port));
+    })
+    .await;
+    open_screen(&app, "setup").await;
+    let qwen = app.text("[data-testid='model-qwen/qwen3-8b']").await;
+    assert!(
+        qwen.contains("로드됨") && qwen.contains("컨텍스트 33K"),
+        "{qwen}"
+    );
+    app.screenshot("wizard-1-find-ko").await;
+    app.click("[data-testid=wizard-next]").await;
+    app.wait_for("[data-testid=wizard-step-mode]").await;
+    app.click("[data-testid=wizard-next]").await;
+    app.wait_for("[data-testid=wizard-step-routes]").await;
+    let add = app.wait_for("[data-testid=route-add-select]").await;
+    add.select_by_value("lmstudio/google/gemma-3-27b")
+        .await
+        .expect("choose a fallback");
+    app.click(".add button").await;
+    app.wait_for("[data-testid=route-1]").await;
+    assert!(app.text("[data-testid=route-1]").await.contains("폴백 1"));
+    app.screenshot("wizard-4-routes-ko").await;
+    app.click("[data-testid=wizard-next]").await;
+    app.wait_for("[data-testid=wizard-step-save]").await;
+    wait_attr(&app, "[data-testid=route-test-1]", "data-phase", "failed").await;
+    wait_attr(&app, "[data-testid=route-test-0]", "data-phase", "ok").await;
+    let failed = app.text("[data-testid=route-test-1]").await;
+    assert!(failed.contains("서버 오류 (HTTP 500)"), "{failed}");
+    assert!(app
+        .text("[data-testid=route-test-0]")
+        .await
+        .contains("응답 시간"));
+    app.screenshot("wizard-5-tested-ko").await;
+    app.click("[data-testid=wizard-save]").await;
+    app.wait_for("[data-testid=wizard-finish]").await;
+    let saved = app.text("[data-testid=wizard-saved]").await;
+    assert!(
+        saved.contains("저장했습니다") && saved.contains("경로: "),
+        "{saved}"
+    );
+    app.screenshot("wizard-5-saved-ko").await;
     app.close().await;
 }
 
