@@ -5,6 +5,7 @@ mod a11y;
 mod chat;
 mod cli;
 mod fakes;
+mod glyphs;
 mod health;
 mod korean;
 mod privacy;

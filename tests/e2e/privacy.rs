@@ -75,7 +75,11 @@ async fn answer_ended(app: &App, n: usize) -> String {
         n - 1
     );
     app.wait_js(&script, "the answer ending").await;
-    app.js(&script).await.as_str().unwrap_or_default().to_owned()
+    app.js(&script)
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The text of `testid` inside the `n`th answer (1-based).
@@ -85,12 +89,15 @@ async fn in_answer(app: &App, n: usize, testid: &str) -> String {
          return a?.querySelector('[data-testid={testid}]')?.textContent ?? ''",
         n - 1
     );
-    app.js(&script).await.as_str().unwrap_or_default().to_owned()
+    app.js(&script)
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[tokio::test]
-async fn a_private_chat_stays_on_this_machine_and_the_tray_offline_switch_keeps_every_chat_here()
-{
+async fn a_private_chat_stays_on_this_machine_and_the_tray_offline_switch_keeps_every_chat_here() {
     let (cloud, local) = fakes();
     let (cloud_url, local_url) = (cloud.url(), local.url());
     let options = DesktopOptions {
@@ -109,12 +116,17 @@ async fn a_private_chat_stays_on_this_machine_and_the_tray_offline_switch_keeps_
     assert!(badge.contains("never leaves this machine"), "{badge}");
     send(&app, "Keep this between us.").await;
     assert_eq!(answer_ended(&app, 1).await, "complete");
-    assert!(in_answer(&app, 1, "message-answer").await.contains(LOCAL_REPLY));
+    assert!(in_answer(&app, 1, "message-answer")
+        .await
+        .contains(LOCAL_REPLY));
     let trail = in_answer(&app, 1, "message-trail-summary").await;
     assert!(trail.contains("Stayed on this machine"), "{trail}");
     let route = in_answer(&app, 1, "message-route").await;
     assert!(route.contains("cloud/opus: kept private"), "{route}");
-    assert!(cloud.requests().is_empty(), "the private chat reached the cloud route");
+    assert!(
+        cloud.requests().is_empty(),
+        "the private chat reached the cloud route"
+    );
     app.screenshot("privacy-private-chat").await;
 
     // A new chat is not private: the primary answers, and the trail says where it went.
@@ -128,10 +140,7 @@ async fn a_private_chat_stays_on_this_machine_and_the_tray_offline_switch_keeps_
     assert_eq!(answer_ended(&app, 1).await, "complete");
     let trail = in_answer(&app, 1, "message-trail-summary").await;
     let cloud_host = format!("127.0.0.1:{}", cloud.addr().port());
-    assert!(
-        trail.contains(&format!("Sent to {cloud_host}")),
-        "{trail}"
-    );
+    assert!(trail.contains(&format!("Sent to {cloud_host}")), "{trail}");
     assert_eq!(cloud.requests().len(), 1);
     app.screenshot("privacy-trail-sent").await;
 
@@ -159,7 +168,9 @@ async fn a_private_chat_stays_on_this_machine_and_the_tray_offline_switch_keeps_
     app.click("[data-testid=chat-new]").await;
     send(&app, "Offline now.").await;
     assert_eq!(answer_ended(&app, 1).await, "complete");
-    assert!(in_answer(&app, 1, "message-answer").await.contains(LOCAL_REPLY));
+    assert!(in_answer(&app, 1, "message-answer")
+        .await
+        .contains(LOCAL_REPLY));
     assert_eq!(cloud.requests().len(), 1, "offline reached the cloud route");
     app.close().await;
 }
@@ -179,7 +190,10 @@ async fn a_private_chat_with_no_route_that_stays_here_is_refused_and_nothing_is_
     let error = in_answer(&app, 1, "message-error").await;
     assert!(error.contains("nothing was sent"), "{error}");
     assert!(error.contains("may forward"), "{error}");
-    assert!(cloud.requests().is_empty(), "the refused chat reached the cloud");
+    assert!(
+        cloud.requests().is_empty(),
+        "the refused chat reached the cloud"
+    );
     app.screenshot("privacy-refused").await;
     app.close().await;
 }
@@ -197,18 +211,30 @@ async fn a_spent_budget_skips_its_provider_and_providers_shows_the_spend() {
     app.wait_for("[data-testid=chat-model-badge]").await;
     send(&app, "First.").await;
     assert_eq!(answer_ended(&app, 1).await, "complete");
-    assert!(in_answer(&app, 1, "message-answer").await.contains(CLOUD_REPLY));
+    assert!(in_answer(&app, 1, "message-answer")
+        .await
+        .contains(CLOUD_REPLY));
     app.click("[data-testid=chat-new]").await;
     send(&app, "Second.").await;
     assert_eq!(answer_ended(&app, 1).await, "complete");
-    assert!(in_answer(&app, 1, "message-answer").await.contains(LOCAL_REPLY));
+    assert!(in_answer(&app, 1, "message-answer")
+        .await
+        .contains(LOCAL_REPLY));
     let route = in_answer(&app, 1, "message-route").await;
     assert!(route.contains("cloud/opus: over budget"), "{route}");
-    assert_eq!(cloud.requests().len(), 1, "the spent budget still sent to the cloud");
+    assert_eq!(
+        cloud.requests().len(),
+        1,
+        "the spent budget still sent to the cloud"
+    );
 
     app.click("[data-testid=nav-providers]").await;
     let line = app
-        .wait_text("[data-testid=spend-cloud]", "Over budget", Duration::from_secs(10))
+        .wait_text(
+            "[data-testid=spend-cloud]",
+            "Over budget",
+            Duration::from_secs(10),
+        )
         .await;
     assert!(line.contains("$0.0007"), "{line}");
     app.screenshot("privacy-spend").await;
