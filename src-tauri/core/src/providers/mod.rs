@@ -28,6 +28,7 @@
 
 mod anthropic;
 mod auth;
+mod body;
 pub mod check;
 pub mod classify;
 pub mod client;

@@ -1,0 +1,175 @@
+//! The gateway's time limits on tokio's paused clock (the gateway runs on the test's runtime, so
+//! its timers and the clients' waits share one virtual clock): a client that sends nothing, one
+//! byte a second, or half a body is cut, an idle keep-alive connection is closed, and the next
+//! good request is answered.
+
+use std::time::Duration;
+
+use switchboard_core::gateway::{BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use super::{router, Gateway, TOKEN};
+
+/// Longer than any of the gateway's limits: a client still connected after it was never cut.
+const NEVER: Duration = Duration::from_secs(3600);
+
+async fn connect(gw: &Gateway) -> TcpStream {
+    TcpStream::connect(gw.url.trim_start_matches("http://"))
+        .await
+        .expect("connect")
+}
+
+fn head(gw: &Gateway, method: &str, path: &str, extra: &str) -> String {
+    let host = gw.url.trim_start_matches("http://");
+    format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {TOKEN}\r\n{extra}\r\n"
+    )
+}
+
+/// Reads one response: its status and body, or `None` if the server closed first.
+async fn response(socket: &mut TcpStream) -> Option<(u16, String)> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map_or(0, |v| v.trim().parse().expect("length"));
+            if buf.len() >= end + 4 + length {
+                let status = head[9..12].parse().expect("status");
+                let body = String::from_utf8_lossy(&buf[end + 4..end + 4 + length]).into_owned();
+                return Some((status, body));
+            }
+        }
+        match socket.read(&mut chunk).await {
+            Ok(0) | Err(_) if buf.is_empty() => return None,
+            Ok(0) | Err(_) => panic!("the response broke off: {buf:?}"),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+/// Waits until the server closes `socket` (reading and dropping whatever it sends first).
+async fn closed_by_server(socket: &mut TcpStream) {
+    let mut chunk = [0u8; 1024];
+    let wait = async {
+        while let Ok(n) = socket.read(&mut chunk).await {
+            if n == 0 {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(NEVER, wait)
+        .await
+        .expect("the gateway never closed the connection");
+}
+
+/// A fresh connection's `GET /v1/models` is answered.
+async fn answers(gw: &Gateway) {
+    let mut socket = connect(gw).await;
+    let request = head(gw, "GET", "/v1/models", "");
+    socket.write_all(request.as_bytes()).await.expect("write");
+    let (status, body) = response(&mut socket).await.expect("an answer");
+    assert_eq!(status, 200, "{body}");
+}
+
+async fn gateway() -> Gateway {
+    Gateway::start(router(&[("a", "http://127.0.0.1:9".to_owned())])).await
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_client_that_never_finishes_its_head_is_cut() {
+    let gw = gateway().await;
+    let mut socket = connect(&gw).await;
+    socket
+        .write_all(b"GET /v1/models HTTP/1.1\r\nHost: 127")
+        .await
+        .expect("write");
+    let started = tokio::time::Instant::now();
+    closed_by_server(&mut socket).await;
+    assert!(
+        started.elapsed() >= HEADER_READ_TIMEOUT,
+        "not before its time"
+    );
+    answers(&gw).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_client_sending_one_byte_a_second_is_cut() {
+    let gw = gateway().await;
+    let socket = connect(&gw).await;
+    let (mut read, mut write) = socket.into_split();
+    let trickle = tokio::spawn(async move {
+        let mut sent = 0usize;
+        let start = b"GET /v1/models HTTP/1.1\r\nX-Slow: ";
+        for byte in start.iter().chain(std::iter::repeat(&b'a')) {
+            if write.write_all(std::slice::from_ref(byte)).await.is_err() {
+                break;
+            }
+            sent += 1;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        sent
+    });
+    let mut chunk = [0u8; 1024];
+    let cut = tokio::time::timeout(NEVER, async {
+        while let Ok(n) = read.read(&mut chunk).await {
+            if n == 0 {
+                break;
+            }
+        }
+    });
+    cut.await
+        .expect("the gateway never cut the trickling client");
+    drop(read);
+    let sent = trickle.await.expect("join");
+    assert!(
+        sent < 3 * HEADER_READ_TIMEOUT.as_secs() as usize,
+        "{sent} bytes"
+    );
+    answers(&gw).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_idle_keep_alive_connection_is_closed() {
+    let gw = gateway().await;
+    let mut socket = connect(&gw).await;
+    let request = head(&gw, "GET", "/v1/models", "");
+    socket.write_all(request.as_bytes()).await.expect("write");
+    assert_eq!(response(&mut socket).await.expect("answer").0, 200);
+    // Kept alive after the answer, then closed when nothing more comes.
+    closed_by_server(&mut socket).await;
+    answers(&gw).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_body_that_stops_half_way_gets_a_408() {
+    let gw = gateway().await;
+    let mut socket = connect(&gw).await;
+    let request = head(
+        &gw,
+        "POST",
+        "/v1/chat/completions",
+        "Content-Type: application/json\r\nContent-Length: 1000\r\n",
+    );
+    socket.write_all(request.as_bytes()).await.expect("write");
+    socket
+        .write_all(b"{\"model\": \"a\",")
+        .await
+        .expect("write");
+    let started = tokio::time::Instant::now();
+    let (status, body) = tokio::time::timeout(NEVER, response(&mut socket))
+        .await
+        .expect("the gateway waited for the body forever")
+        .expect("an answer");
+    assert_eq!(status, 408, "{body}");
+    assert!(body.contains("\"invalid_request_error\""), "{body}");
+    assert!(
+        started.elapsed() >= BODY_READ_TIMEOUT,
+        "not before its time"
+    );
+    answers(&gw).await;
+}
