@@ -12,6 +12,7 @@ pub mod litellm;
 pub mod lmstudio;
 pub mod local_servers;
 pub mod openai;
+pub mod peer;
 pub mod responses;
 mod server;
 mod stream;
