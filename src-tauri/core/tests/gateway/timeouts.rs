@@ -1,11 +1,11 @@
 //! The gateway's time limits on tokio's paused clock (the gateway runs on the test's runtime, so
 //! its timers and the clients' waits share one virtual clock): a client that sends nothing, one
 //! byte a second, or half a body is cut, an idle keep-alive connection is closed, and the next
-//! good request is answered.
+//! good request is answered; a shutdown lets a running stream finish and ends when it does.
 
 use std::time::Duration;
 
-use switchboard_core::gateway::{BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT};
+use switchboard_core::gateway::{BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, SHUTDOWN_GRACE};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -172,4 +172,82 @@ async fn a_body_that_stops_half_way_gets_a_408() {
         "not before its time"
     );
     answers(&gw).await;
+}
+
+/// An upstream on the test's runtime (so on the paused clock too): answers one chat request
+/// with `words` stream frames `every` apart, then the end of the stream.
+async fn slow_upstream(words: usize, every: Duration) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.expect("accept");
+        let mut request = Vec::new();
+        let mut chunk = [0u8; 4096];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut chunk).await.expect("read");
+            assert!(n > 0, "the gateway closed before its request");
+            request.extend_from_slice(&chunk[..n]);
+        }
+        let head =
+            "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
+        socket.write_all(head.as_bytes()).await.expect("head");
+        for _ in 0..words {
+            let frame = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"w \"},\"finish_reason\":null}]}\n\n";
+            socket.write_all(frame.as_bytes()).await.expect("frame");
+            tokio::time::sleep(every).await;
+        }
+        let end = "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+        socket.write_all(end.as_bytes()).await.expect("end");
+    });
+    url
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_lets_a_running_stream_finish_and_ends_when_it_does() {
+    // Three seconds of stream, under the five-second grace.
+    let every = Duration::from_millis(500);
+    let upstream = slow_upstream(6, every).await;
+    let gw = Gateway::start(router(&[("a", upstream)])).await;
+    let mut socket = connect(&gw).await;
+    let body = r#"{"model": "a", "stream": true, "messages": [{"role": "user", "content": "hi"}]}"#;
+    let request = head(
+        &gw,
+        "POST",
+        "/v1/chat/completions",
+        &format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ),
+    );
+    socket.write_all(request.as_bytes()).await.expect("write");
+    socket.write_all(body.as_bytes()).await.expect("write");
+    let mut seen = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains("\"w \"") {
+        let n = socket.read(&mut chunk).await.expect("read");
+        assert!(n > 0, "closed before the first word");
+        seen.extend_from_slice(&chunk[..n]);
+    }
+    assert!(
+        seen.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&seen)
+    );
+    let started = tokio::time::Instant::now();
+    let stopping = tokio::spawn(gw.shutdown());
+    loop {
+        match socket.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => seen.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&seen);
+    assert!(text.contains("data: [DONE]"), "the stream was cut: {text}");
+    stopping.await.expect("join").expect("clean shutdown");
+    // On the paused clock: the shutdown ended with the stream, not when the grace ran out.
+    let took = started.elapsed();
+    assert!(took < SHUTDOWN_GRACE, "{took:?}");
+    assert!(took >= every * 4, "it did wait for the stream: {took:?}");
 }
