@@ -251,3 +251,129 @@ async fn shutdown_lets_a_running_stream_finish_and_ends_when_it_does() {
     assert!(took < SHUTDOWN_GRACE, "{took:?}");
     assert!(took >= every * 4, "it did wait for the stream: {took:?}");
 }
+
+/// Sends `request` on a fresh connection (writing `body_bytes` of filler after it, if any, as
+/// long as the gateway reads) and returns the status, or `None` if the gateway closed.
+async fn abuse(gw: &Gateway, request: String, body_bytes: usize) -> Option<u16> {
+    let socket = connect(gw).await;
+    let (mut read, mut write) = socket.into_split();
+    let writer = tokio::spawn(async move {
+        if write.write_all(request.as_bytes()).await.is_err() {
+            return;
+        }
+        let filler = vec![b'x'; 64 * 1024];
+        let mut sent = 0;
+        while sent < body_bytes {
+            if write.write_all(&filler).await.is_err() {
+                return;
+            }
+            sent += filler.len();
+        }
+    });
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let read_status = async {
+        loop {
+            if buf.len() >= 12 {
+                return std::str::from_utf8(&buf[9..12]).ok()?.parse().ok();
+            }
+            match read.read(&mut chunk).await {
+                Ok(0) | Err(_) => return None,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+    };
+    let status = tokio::time::timeout(NEVER, read_status)
+        .await
+        .expect("neither answered nor cut");
+    writer.abort();
+    status
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_abuse_list_is_refused_or_cut_and_the_next_request_answered() {
+    let gw = gateway().await;
+    let host = gw.url.trim_start_matches("http://").to_owned();
+    let plain =
+        |path: &str, headers: &str| format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{headers}\r\n");
+    let many_headers: String = (0..10_000).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let big = 100 * 1024 * 1024;
+    let post_big = |auth: &str| {
+        format!(
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: {host}\r\n{auth}Content-Type: application/json\r\nContent-Length: {big}\r\n\r\n"
+        )
+    };
+    let bearer = format!("Authorization: Bearer {TOKEN}\r\n");
+    let cases: Vec<(&str, String, usize, Option<u16>)> = vec![
+        ("no token", plain("/v1/models", ""), 0, Some(401)),
+        (
+            "wrong token",
+            plain("/v1/models", "Authorization: Bearer sb-wrong\r\n"),
+            0,
+            Some(401),
+        ),
+        (
+            "token in the query string",
+            plain(&format!("/v1/models?api_key={TOKEN}&token={TOKEN}"), ""),
+            0,
+            Some(401),
+        ),
+        (
+            "foreign Host",
+            format!("GET /v1/models HTTP/1.1\r\nHost: evil.example:4141\r\n{bearer}\r\n"),
+            0,
+            Some(403),
+        ),
+        (
+            "Origin from a web page",
+            plain(
+                "/v1/models",
+                &format!("{bearer}Origin: https://evil.example\r\n"),
+            ),
+            0,
+            Some(403),
+        ),
+        ("100 MB body without a token", post_big(""), big, Some(401)),
+        ("100 MB body", post_big(&bearer), big, Some(413)),
+        (
+            "10,000 headers",
+            plain("/v1/models", &format!("{bearer}{many_headers}")),
+            0,
+            Some(431),
+        ),
+    ];
+    let mut refused = 0;
+    for (name, request, body, want) in &cases {
+        let got = abuse(&gw, request.clone(), *body).await;
+        eprintln!("abuse: {name}: {got:?}");
+        // A server may also just close on a request it will not read (10,000 headers).
+        assert!(
+            got == *want || (got.is_none() && *name == "10,000 headers"),
+            "{name}: {got:?}, want {want:?}"
+        );
+        refused += 1;
+        answers(&gw).await;
+    }
+    // And the client that sends one byte a second, cut by the header-read timeout.
+    let mut socket = connect(&gw).await;
+    let trickle = async {
+        for byte in b"GET /v1/models HTTP/1.1\r\nX-Slow: "
+            .iter()
+            .chain(std::iter::repeat(&b'a'))
+        {
+            if socket.write_all(std::slice::from_ref(byte)).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    };
+    tokio::time::timeout(NEVER, trickle)
+        .await
+        .expect("never cut");
+    refused += 1;
+    answers(&gw).await;
+    eprintln!(
+        "FIGURE abuse list: {refused}/{} refused or cut, the next good request answered after each",
+        cases.len() + 1
+    );
+}
