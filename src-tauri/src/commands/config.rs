@@ -4,9 +4,9 @@
 //! The logic is in `switchboard_core::config::view`; file I/O runs on the blocking pool. Views
 //! carry each provider's key only as its kind (`none`, `env:VAR`, `secretRef`, `plaintext`),
 //! never a value, so no key reaches the webview. The page is not trusted with keys either: its
-//! edits go through `view::apply_from_window` (a new origin parks the stored key; the page
-//! cannot choose which secret a provider sends), and import and export use OpenClaw's own file,
-//! never a path the page names.
+//! edits go through `providers::key_guard::apply_from_window` (a new origin parks the stored
+//! key; the page cannot choose which secret a provider sends), and import and export use
+//! OpenClaw's own file, never a path the page names.
 
 use std::path::PathBuf;
 
@@ -60,7 +60,7 @@ pub(crate) async fn config_apply<R: Runtime>(
 ) -> Result<ConfigView, ConfigIpcError> {
     let path = state.paths.config_file.clone();
     let view = tauri::async_runtime::spawn_blocking(move || {
-        view::apply_from_window(
+        switchboard_core::providers::key_guard::apply_from_window(
             &path,
             revision.as_deref(),
             edit,

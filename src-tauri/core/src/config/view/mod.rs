@@ -462,12 +462,10 @@ pub fn export_openclaw(
 }
 
 mod edit;
-mod guard;
 mod headers;
 mod source;
 
 pub use edit::{CostInput, EditInput, KeyInput, ModelInput, ProviderInput};
-pub use guard::{apply_from_window, parked_entry};
 pub use headers::{is_secret_header, HeaderInput, HeaderValueInput, HeaderView};
 
 #[cfg(test)]

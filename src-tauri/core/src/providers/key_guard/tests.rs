@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::config::view::{load, ProviderInput};
+use crate::config::view::{load, HeaderInput, HeaderValueInput, ProviderInput};
 use crate::secrets::MemoryStore;
 
 const KEY: &str = "sk-stored-in-the-keychain-7731";
@@ -150,9 +150,9 @@ fn the_window_cannot_choose_which_secret_a_provider_sends() {
     else {
         unreachable!()
     };
-    provider.headers = Some(vec![super::super::HeaderInput {
+    provider.headers = Some(vec![HeaderInput {
         name: "X-Trace".to_owned(),
-        value: super::super::HeaderValueInput::Text {
+        value: HeaderValueInput::Text {
             value: "${GUARD_TEST_SECRET}".to_owned(),
         },
     }]);

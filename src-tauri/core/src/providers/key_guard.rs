@@ -1,4 +1,6 @@
-//! Edits from the window. A page (even one running injected script) must never be able to send
+//! Config edits from the window, guarded so stored keys stay with their servers (here, beside
+//! [`super::key_test::stored_key_may_go_to`], because the config module does not use secrets).
+//! A page (even one running injected script) must never be able to send
 //! a key the person stored to a server they did not choose for it:
 //!
 //! - Changing a provider's origin (scheme, host and port of its base URL, or of its catalog
@@ -17,17 +19,17 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::edit::{EditInput, KeyInput};
-use super::{apply, load_revision, ConfigView};
 use crate::catalog;
 use crate::config::diag::ConfigPath;
 use crate::config::env::{referenced_names, Lookup};
 use crate::config::json5::Node;
 use crate::config::model::{ApiKey, Provider};
 use crate::config::profile::Edit;
+use crate::config::view::{apply, is_secret_header, ConfigView, EditInput, KeyInput};
 use crate::config::ConfigError;
-use crate::providers::key_test::origin_of;
 use crate::secrets::{ErrorKind, Secret, Store};
+
+use super::key_test::origin_of;
 
 /// The keychain entry a provider's key is parked under while its origin is `origin`.
 pub fn parked_entry(provider_id: &str, origin: Option<&str>) -> String {
@@ -55,7 +57,7 @@ pub fn apply_from_window(
              secret ref): enter the key itself, or set apiKey in the config file",
         ));
     }
-    let (loaded, _) = load_revision(path, env)?;
+    let loaded = crate::config::load_with(path, env)?;
     let before = loaded.config.provider(&id).cloned();
     let Edit::UpsertProvider(after) = edit.clone().into_edit(&loaded.config)? else {
         return apply(path, revision, edit, env);
@@ -140,7 +142,7 @@ fn unparkable_key(id: &str, provider: &Provider, env: Lookup<'_>) -> Option<Stri
     }
     if let Some(headers) = provider.headers.as_ref().and_then(Node::members) {
         let secret = headers.iter().find(|m| {
-            super::is_secret_header(&m.key)
+            is_secret_header(&m.key)
                 || m.value
                     .as_str()
                     .is_none_or(|text| !referenced_names(text).is_empty())
