@@ -12,11 +12,10 @@
 //!   park: the config file's `apiKey`, a header that reads an environment variable or holds a
 //!   hidden value, or the provider's conventional variable (`OPENAI_API_KEY`, …). Those move
 //!   to a new host only by editing the file.
-//! - The window cannot point `apiKey` at an environment variable or a secret ref, nor make a
-//!   header read an environment variable it did not read before: the page would be choosing
-//!   which secret to send.
+//! - The window cannot point `apiKey` at an environment variable or a secret ref: the page would
+//!   be choosing which secret to send. (A header may still read `${VAR}` from the window: that
+//!   is how the editor keeps header credentials out of the file.)
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::catalog;
@@ -62,17 +61,6 @@ pub fn apply_from_window(
     let Edit::UpsertProvider(after) = edit.clone().into_edit(&loaded.config)? else {
         return apply(path, revision, edit, env);
     };
-    let new_vars = env_names(after.headers.as_ref());
-    let old_vars = env_names(before.as_ref().and_then(|p| p.headers.as_ref()));
-    if let Some(var) = new_vars.difference(&old_vars).next() {
-        return Err(ConfigError::rejected(
-            &here.key("headers").to_string(),
-            format!(
-                "the window cannot make a header read the environment variable {var}; set that \
-                 header in the config file"
-            ),
-        ));
-    }
     let old_origin = provider_origin(&id, before.as_ref());
     let new_origin = provider_origin(&id, Some(&after));
     if old_origin == new_origin {
@@ -154,22 +142,6 @@ fn unparkable_key(id: &str, provider: &Provider, env: Lookup<'_>) -> Option<Stri
     catalog::env_var(id)
         .filter(|var| env(var).is_some_and(|v| !v.is_empty()))
         .map(|var| format!("the key in the environment variable {var}"))
-}
-
-/// Every environment variable the strings in `node` reference.
-fn env_names(node: Option<&Node>) -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
-    let mut stack: Vec<&Node> = node.into_iter().collect();
-    while let Some(n) = stack.pop() {
-        if let Some(text) = n.as_str() {
-            names.extend(referenced_names(text));
-        } else if let Some(members) = n.members() {
-            stack.extend(members.iter().map(|m| &m.value));
-        } else if let Some(items) = n.items() {
-            stack.extend(items.iter());
-        }
-    }
-    names
 }
 
 /// Moves the keychain entry `from` to `to`; `false` when `from` holds nothing (or there is no
