@@ -178,14 +178,14 @@ export function configApply(revision: string | null, edit: ConfigEdit): Promise<
   return call<ConfigView>('config_apply', { revision, edit });
 }
 
-/** `config_import_openclaw`: imports OpenClaw's config (default: its usual place). */
-export function configImportOpenclaw(path?: string): Promise<ImportSummary> {
-  return call<ImportSummary>('config_import_openclaw', { path: path ?? null });
+/** `config_import_openclaw`: imports OpenClaw's config from its own place (the page names no file). */
+export function configImportOpenclaw(): Promise<ImportSummary> {
+  return call<ImportSummary>('config_import_openclaw');
 }
 
-/** `config_export_openclaw`: writes our providers and routes into OpenClaw's config. */
-export function configExportOpenclaw(path?: string): Promise<ImportSummary> {
-  return call<ImportSummary>('config_export_openclaw', { path: path ?? null });
+/** `config_export_openclaw`: writes our providers and routes into OpenClaw's own config file. */
+export function configExportOpenclaw(): Promise<ImportSummary> {
+  return call<ImportSummary>('config_export_openclaw');
 }
 
 /** `discovery_scan`: probes LM Studio, Ollama, vLLM, llama.cpp, LiteLLM, Jan and extra URLs. */

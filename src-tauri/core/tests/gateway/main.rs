@@ -4,6 +4,7 @@
 
 mod chat;
 mod cli;
+mod timeouts;
 
 use std::sync::Arc;
 use std::time::Duration;
