@@ -164,6 +164,7 @@ async fn a_private_chat_stays_on_this_machine_and_the_tray_offline_switch_keeps_
         Duration::from_secs(10),
     )
     .await;
+    app.wait_for("[data-testid=sidebar-offline]").await;
     let settings = app
         .invoke("settings_get", json!({}))
         .await

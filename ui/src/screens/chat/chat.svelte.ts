@@ -147,6 +147,7 @@ export class ChatStore {
   #model = $state<string>('');
   #primary = $state<string | null>(null);
   #query = $state('');
+  #leftOnly = $state(false);
   #hits = $state<SearchHit[] | null>(null);
   #error = $state<IpcError | null>(null);
   #loaded = $state(false);
@@ -320,16 +321,26 @@ export class ChatStore {
     }
   }
 
-  /** Searches messages; an empty query shows the list again. */
+  /** Only answers that left this machine (the privacy trail's filter). */
+  get leftOnly(): boolean {
+    return this.#leftOnly;
+  }
+  set leftOnly(on: boolean) {
+    this.#leftOnly = on;
+    void this.search(this.#query);
+  }
+
+  /** Searches messages; an empty query (without the filter) shows the list again. */
   async search(query: string): Promise<void> {
     this.#query = query;
-    if (!query.trim()) {
+    const leftOnly = this.#leftOnly;
+    if (!query.trim() && !leftOnly) {
       this.#hits = null;
       return;
     }
     try {
-      const hits = await this.#api.historySearch(query);
-      if (this.#query === query) this.#hits = hits;
+      const hits = await this.#api.historySearch(query, undefined, leftOnly);
+      if (this.#query === query && this.#leftOnly === leftOnly) this.#hits = hits;
     } catch (e) {
       this.#error = toIpcError(e);
     }
