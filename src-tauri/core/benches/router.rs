@@ -203,6 +203,7 @@ async fn failover(fast: &str) {
         system: None,
         turns: vec![Turn::user("Say ok.")],
         stream: true,
+        ..ChatRequest::default()
     };
     let (mut direct, mut routed) = (Vec::new(), Vec::new());
     for i in 0..520 {
