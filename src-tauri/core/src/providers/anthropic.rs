@@ -220,17 +220,18 @@ impl Messages {
         }
     }
 
-    fn block(&mut self, at: u64, block: &Value, out: &mut Vec<Event>) {
+    /// A content block, whole (`streamed`: only its start; the rest comes in deltas).
+    fn block(&mut self, at: u64, block: &Value, streamed: bool, out: &mut Vec<Event>) {
         match block.get("type").and_then(Value::as_str) {
             Some("tool_use") => {
                 let index = self.calls.len() as u32;
                 self.calls.push(at);
                 let field = |k: &str| block.get(k).and_then(Value::as_str).unwrap_or_default();
                 // Streamed, the input comes in `input_json_delta`s after an empty `{}`.
-                let input = block
-                    .get("input")
-                    .filter(|i| !i.as_object().is_some_and(serde_json::Map::is_empty));
-                let arguments = input.map(Value::to_string).unwrap_or_default();
+                let arguments = match block.get("input") {
+                    Some(input) if !streamed => input.to_string(),
+                    _ => String::new(),
+                };
                 self.answer
                     .tool_call_start(index, field("id"), field("name"), &arguments, out);
             }
@@ -269,7 +270,7 @@ impl Decoder for Messages {
             "content_block_start" => {
                 if let Some(block) = value.get("content_block") {
                     let at = count(&value, "index").unwrap_or(0);
-                    self.block(at, block, out);
+                    self.block(at, block, true, out);
                 }
             }
             "content_block_delta" => {
@@ -317,7 +318,7 @@ impl Decoder for Messages {
             ));
         };
         for (at, block) in content.iter().enumerate() {
-            self.block(at as u64, block, out);
+            self.block(at as u64, block, false, out);
         }
         if let Some(stop) = body.get("stop_reason").and_then(stop_reason) {
             self.answer.stop = Some(stop);
