@@ -101,7 +101,7 @@ impl Streamer {
             ChatEvent::Reasoning { delta } => {
                 self.ensure(
                     Block::Thinking,
-                    || json!({"type": "thinking", "thinking": ""}),
+                    || json!({"type": "thinking", "thinking": "", "signature": ""}),
                 );
                 self.delta(json!({"type": "thinking_delta", "thinking": delta}));
             }
