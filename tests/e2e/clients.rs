@@ -1,9 +1,11 @@
 //! Real clients against the real `switchboard serve` over the fakes: the OpenAI Python SDK
 //! (chat completions with tools streamed and not, a tool result sent back, `responses.create`
 //! streamed and not) and the Anthropic Python SDK (`messages.stream` and `messages.create` with
-//! tools). The SDKs live in a venv outside the repo (`.ci/lib.sh` `install_sdk_clients`,
-//! `SWITCHBOARD_SDK_PYTHON`); without them the tests say so and pass, except under `CI=true`,
-//! where a missing SDK fails them.
+//! tools), and OpenClaw itself running one headless agent turn (`openclaw agent exec`) that
+//! calls a tool and answers after its result. The SDKs live in a venv outside the repo
+//! (`.ci/lib.sh` `install_sdk_clients`, `SWITCHBOARD_SDK_PYTHON`), OpenClaw in its cache folder
+//! (`install_openclaw`, `SWITCHBOARD_OPENCLAW_HOME`); without them the tests say so and pass,
+//! except under `CI=true`, where a missing client fails them.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -13,6 +15,12 @@ use switchboard_fakes::openai::{self, Script};
 use switchboard_fakes::{anthropic, FakeServer};
 
 use super::serve::serve;
+
+/// Says why a client is missing: a failure under `CI=true`, else a note (the test passes).
+fn missing(why: &str) {
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
+    eprintln!("skipped: {why}");
+}
 
 /// The Python with both SDKs, or `None` (after saying why) when a local run lacks it.
 fn sdk_python(module: &str) -> Option<PathBuf> {
@@ -29,12 +37,10 @@ fn sdk_python(module: &str) -> Option<PathBuf> {
     if works {
         return Some(python);
     }
-    let why = format!(
+    missing(&format!(
         "the {module} SDK is not installed at {} (run .ci/lib.sh install_sdk_clients)",
         python.display()
-    );
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
-    eprintln!("skipped: {why}");
+    ));
     None
 }
 
@@ -178,4 +184,105 @@ fn the_anthropic_python_sdk_streams_tool_use_through_the_gateway() {
         json!({"role": "system", "content": "Be brief."})
     );
     assert_eq!(first["tools"][0]["function"]["name"], "weather");
+}
+
+/// OpenClaw's node and entry script, or `None` (after saying why) when a local run lacks them.
+fn openclaw() -> Option<(PathBuf, PathBuf)> {
+    let home = std::env::var_os("SWITCHBOARD_OPENCLAW_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let home = std::env::var_os("HOME").unwrap_or_default();
+            PathBuf::from(home).join(".cache/switchboard-openclaw")
+        });
+    let node = home.join("node/node_modules/.bin/node");
+    let entry = home.join("openclaw/node_modules/openclaw/openclaw.mjs");
+    if node.exists() && entry.exists() {
+        return Some((node, entry));
+    }
+    missing(&format!(
+        "OpenClaw is not installed under {} (run .ci/lib.sh install_openclaw)",
+        home.display()
+    ));
+    None
+}
+
+#[test]
+fn openclaw_runs_an_agent_turn_with_a_tool_through_the_gateway() {
+    let Some((node, entry)) = openclaw() else {
+        return;
+    };
+    let fake = openai::start(
+        // OpenClaw keeps only letters and digits of a call id.
+        Script::reply("There is one file: hello.txt.").with_tool_call(
+            "callls7",
+            "ls",
+            r#"{"path":"."}"#,
+        ),
+    )
+    .expect("fake");
+    let home = tempfile::tempdir().expect("tempdir");
+    let serve_config = format!(
+        r#"{{ models: {{ providers: {{ local: {{ baseUrl: "{}/v1", apiKey: "sk-local",
+              api: "openai-completions", models: [{{ id: "fake-model", name: "Fake",
+              contextWindow: 128000, maxTokens: 4096 }}] }} }} }},
+             agents: {{ defaults: {{ model: {{ primary: "local/fake-model" }} }} }} }}"#,
+        fake.url()
+    );
+    let (_serving, url, token) = serve(home.path(), &serve_config, &[]);
+    // OpenClaw's own config: one provider whose baseUrl is the gateway.
+    let openclaw_config = home.path().join("openclaw.json");
+    let provider = json!({"baseUrl": url, "apiKey": token, "api": "openai-completions",
+        "models": [{"id": "local/fake-model", "name": "Through Switchboard",
+                    "contextWindow": 128000, "maxTokens": 4096}]});
+    let config = json!({"models": {"providers": {"switchboard": provider}},
+        "agents": {"defaults": {"model": {"primary": "switchboard/local/fake-model"}}}});
+    std::fs::write(&openclaw_config, config.to_string()).expect("writes");
+    let work = home.path().join("work");
+    std::fs::create_dir_all(&work).expect("workspace");
+    std::fs::write(work.join("hello.txt"), "hi").expect("writes");
+    let output = Command::new(node)
+        .arg(entry)
+        .args(["agent", "exec", "--json", "--timeout", "120", "--config"])
+        .arg(&openclaw_config)
+        .args(["--model", "switchboard/local/fake-model", "--cwd"])
+        .arg(&work)
+        .arg("List the files here.")
+        .env("HOME", home.path().join("openclaw-home"))
+        .output()
+        .expect("runs openclaw");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "openclaw failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: Value = serde_json::from_str(&stdout).expect("json envelope");
+    assert_eq!(result["final"], "There is one file: hello.txt.", "{result}");
+    assert_eq!(result["provider"], "switchboard");
+    let sent: Vec<Value> = fake
+        .requests()
+        .iter()
+        .map(|r| serde_json::from_str(&r.body).expect("json"))
+        .collect();
+    assert_eq!(sent.len(), 2, "a tool call, then the answer");
+    let tools: Vec<&str> = sent[0]["tools"]
+        .as_array()
+        .expect("OpenClaw's tools went upstream")
+        .iter()
+        .filter_map(|t| t["function"]["name"].as_str())
+        .collect();
+    assert!(tools.contains(&"ls"), "{tools:?}");
+    let result_message = sent[1]["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .find(|m| m["role"] == "tool")
+        .expect("the tool's result went upstream");
+    assert_eq!(result_message["tool_call_id"], "callls7");
+    assert!(
+        result_message["content"]
+            .as_str()
+            .is_some_and(|c| c.contains("hello.txt")),
+        "{result_message}"
+    );
 }

@@ -126,6 +126,7 @@ async fn messages(
         return error(400, "max_tokens: Field required");
     }
     let model = request["model"].as_str().unwrap_or_default().to_owned();
+    let script = &script.for_request(&request);
     if let Err(message) = check_tool_results(&request) {
         return error(400, &message);
     }

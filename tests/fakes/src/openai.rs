@@ -106,7 +106,9 @@ pub struct Script {
     pub reasoning_field: String,
     /// When set, a streamed reply is exactly these bytes (a recorded transcript), one write.
     pub raw_stream: Option<Bytes>,
-    /// Tool calls the model makes after its reply text (the answer then ends for them).
+    /// Tool calls the model makes after its reply text (the answer then ends for them), until
+    /// a request carries the result of one of them: then it answers with the text alone, as an
+    /// agent's model does once its tool ran.
     pub tool_calls: Vec<ToolCall>,
 }
 
@@ -139,6 +141,37 @@ impl Script {
             raw_stream: None,
             tool_calls: Vec::new(),
         }
+    }
+
+    /// This script as it answers `request`: without its tool calls once the request carries a
+    /// result for one (`tool_call_id`, `tool_use_id`, a `function_call_output`'s `call_id`).
+    pub(crate) fn for_request(&self, request: &Value) -> Script {
+        fn results<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+            match value {
+                Value::Object(map) => {
+                    for key in ["tool_call_id", "tool_use_id"] {
+                        out.extend(map.get(key).and_then(Value::as_str));
+                    }
+                    if map.get("type").and_then(Value::as_str) == Some("function_call_output") {
+                        out.extend(map.get("call_id").and_then(Value::as_str));
+                    }
+                    map.values().for_each(|v| results(v, out));
+                }
+                Value::Array(items) => items.iter().for_each(|v| results(v, out)),
+                _ => {}
+            }
+        }
+        let mut seen = Vec::new();
+        results(request, &mut seen);
+        let mut script = self.clone();
+        if script
+            .tool_calls
+            .iter()
+            .any(|c| seen.contains(&c.id.as_str()))
+        {
+            script.tool_calls.clear();
+        }
+        script
     }
 
     /// Makes a tool call after the reply text.
@@ -317,6 +350,7 @@ async fn chat_completions(
         }
     };
     let model = request["model"].as_str().unwrap_or_default().to_owned();
+    let script = &script.for_request(&request);
     if let Err(message) = check_tool_messages(&request) {
         return error_response(400, &message, "invalid_request_error", None);
     }

@@ -101,7 +101,12 @@ async fn responses(
             Some("model_not_found"),
         );
     }
-    answer(script, &model, &request, shared.disconnects.clone())
+    answer(
+        &script.for_request(&request),
+        &model,
+        &request,
+        shared.disconnects.clone(),
+    )
 }
 
 /// The answer to a Responses request for a known `model` (after the key and model checks):
