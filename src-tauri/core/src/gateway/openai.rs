@@ -21,8 +21,9 @@ use crate::providers::{Image, RequestOptions, ResponseFormat, Role, ToolCall, Tu
 const DIALECT: Dialect = Dialect::OpenAi;
 
 /// `GET /v1/models`: the aliases, then every configured `provider/model`, with the context
-/// window and output limit of the model each names, when the config gives them.
-pub async fn models(State(engine): State<Engine>) -> Response {
+/// window, output limit and input kinds of the model each names, when the config lists it. An
+/// Anthropic client (it sends `anthropic-version`) gets Anthropic's list shape.
+pub async fn models(State(engine): State<Engine>, headers: HeaderMap) -> Response {
     let config = engine.router().config();
     let mut entries: Vec<(String, String)> = crate::router::aliases(&config)
         .into_iter()
@@ -56,7 +57,22 @@ pub async fn models(State(engine): State<Engine>) -> Response {
             entry
         })
         .collect();
-    let body = json!({"object": "list", "data": data});
+    let body = if headers.contains_key("anthropic-version") {
+        let data: Vec<Value> = data
+            .into_iter()
+            .map(|mut m| {
+                m["type"] = json!("model");
+                m["display_name"] = m["id"].clone();
+                m["created_at"] = json!("1970-01-01T00:00:00Z");
+                m
+            })
+            .collect();
+        let first = data.first().map(|m| m["id"].clone());
+        let last = data.last().map(|m| m["id"].clone());
+        json!({"data": data, "has_more": false, "first_id": first, "last_id": last})
+    } else {
+        json!({"object": "list", "data": data})
+    };
     (
         [(header::CONTENT_TYPE, "application/json")],
         body.to_string(),

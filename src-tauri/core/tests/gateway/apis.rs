@@ -275,4 +275,17 @@ async fn responses_errors_are_openai_shaped_and_models_list_windows() {
     );
     assert_eq!(main["input"], json!(["text", "image"]));
     assert_eq!(models["data"][1]["id"], "a/fake-model");
+    let anthropic_models: Value = http()
+        .get(format!("{}/v1/models", gw.url))
+        .header("x-api-key", TOKEN)
+        .header("anthropic-version", "2023-06-01")
+        .send()
+        .await
+        .expect("models")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(anthropic_models["data"][0]["type"], "model");
+    assert_eq!(anthropic_models["first_id"], "main");
+    assert_eq!(anthropic_models["has_more"], false);
 }
