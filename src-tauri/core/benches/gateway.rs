@@ -170,13 +170,30 @@ fn body(api: Api, model: &str, stream: bool) -> (&'static str, Value) {
     }
 }
 
-async fn one(http: &reqwest::Client, t: &Target, api: Api, stream: bool) -> Duration {
+/// One prepared request: its URL and body bytes, built once (the load generator shares the
+/// machine with what it measures).
+#[derive(Clone)]
+struct Prepared {
+    url: String,
+    body: bytes::Bytes,
+}
+
+fn prepare(t: &Target, api: Api, stream: bool) -> Prepared {
     let (path, body) = body(api, &t.model, stream);
+    Prepared {
+        url: format!("{}{path}", t.url),
+        body: body.to_string().into(),
+    }
+}
+
+async fn send(http: &reqwest::Client, t: &Target, p: &Prepared) -> Duration {
+    let path = &p.url;
     let started = Instant::now();
     let mut req = http
-        .post(format!("{}{path}", t.url))
+        .post(&p.url)
         .header("anthropic-version", "2023-06-01")
-        .json(&body);
+        .header("content-type", "application/json")
+        .body(p.body.clone());
     if let Some(k) = t.key {
         req = req.bearer_auth(k).header("x-api-key", k);
     }
@@ -195,17 +212,18 @@ async fn one(http: &reqwest::Client, t: &Target, api: Api, stream: bool) -> Dura
 /// Interleaved rounds of sequential requests, so drift hits every target alike.
 async fn compare(targets: &[Target], api: Api, stream: bool) -> Vec<Vec<Duration>> {
     let http = reqwest::Client::new();
-    for t in targets {
+    let prepared: Vec<Prepared> = targets.iter().map(|t| prepare(t, api, stream)).collect();
+    for (t, p) in targets.iter().zip(&prepared) {
         for _ in 0..20 {
-            one(&http, t, api, stream).await;
+            send(&http, t, p).await;
         }
     }
     let mut all = vec![Vec::new(); targets.len()];
     for _ in 0..10 {
-        for (i, t) in targets.iter().enumerate() {
+        for (i, (t, p)) in targets.iter().zip(&prepared).enumerate() {
             let n = if t.name.contains("LiteLLM") { 20 } else { 100 };
             for _ in 0..n {
-                all[i].push(one(&http, t, api, stream).await);
+                all[i].push(send(&http, t, p).await);
             }
         }
     }
@@ -221,13 +239,14 @@ async fn open_loop(t: &Target, rate: u32, seconds: f64) -> Vec<Duration> {
     let n = (f64::from(rate) * seconds) as u32;
     let interval = Duration::from_secs_f64(1.0 / f64::from(rate));
     let start = tokio::time::Instant::now() + Duration::from_millis(20);
+    let prepared = prepare(t, Api::Chat, false);
     let tasks: Vec<_> = (0..n)
         .map(|i| {
-            let (http, t) = (http.clone(), t.clone());
+            let (http, t, p) = (http.clone(), t.clone(), prepared.clone());
             let at = start + interval * i;
             tokio::spawn(async move {
                 tokio::time::sleep_until(at).await;
-                one(&http, &t, Api::Chat, false).await;
+                send(&http, &t, &p).await;
                 at.elapsed()
             })
         })
