@@ -15,6 +15,7 @@ pub mod openai;
 pub mod responses;
 mod server;
 mod stream;
+mod tools;
 
 pub use server::{FakeServer, RecordedRequest};
 pub use stream::{refused_addr, SilentServer};
