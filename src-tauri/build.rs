@@ -26,6 +26,8 @@ const COMMANDS: &[&str] = &[
     "keys_delete",
     "keys_test",
     "chat_send",
+    "chat_set_private",
+    "spend_report",
     "chat_retry_next",
     "chat_cancel",
     "chat_models",

@@ -68,10 +68,20 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             // app (the config screens show what is wrong).
             let config = state::config_or_empty(&state.paths.config_file);
             let router = state.router.init(config);
+            if let Ok(router) = &router {
+                router.set_policy(state.settings.get().policy());
+            }
             // After the router, so the "Primary model" menu shows its config; the menu's
             // actions go to the app services.
             let menu_config = services::router_config(app.handle());
-            if let Err(e) = tray::create(app.handle(), &menu_config, services::on_tray_action) {
+            let tray_language = services::tray_language(state.settings.get().language);
+            let created = tray::create(
+                app.handle(),
+                &menu_config,
+                tray_language,
+                services::on_tray_action,
+            );
+            if let Err(e) = created {
                 tracing::warn!("no tray icon: {e}");
             }
             if let Ok(router) = router {
@@ -127,6 +137,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             commands::keys::keys_delete,
             commands::keys::keys_test,
             commands::chat::chat_send,
+            commands::chat::chat_set_private,
+            commands::chat::spend_report,
             commands::chat::chat_retry_next,
             commands::chat::chat_cancel,
             commands::chat::chat_models,

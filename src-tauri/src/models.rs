@@ -248,7 +248,7 @@ pub(crate) struct Locations {
 }
 
 /// What `settings_get` returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SettingsView {
     /// The settings in effect.
@@ -257,6 +257,9 @@ pub(crate) struct SettingsView {
     pub warning: Option<String>,
     /// Where every file lives.
     pub locations: Locations,
+    /// The desktop's locale (`LC_ALL`, `LC_MESSAGES` or `LANG`), which the `system` language
+    /// follows; `None` when none is set.
+    pub system_locale: Option<String>,
 }
 
 /// Why `settings_set` refused or failed: an [`IpcError`]'s `kind` and `message`, and for a value

@@ -20,7 +20,7 @@ use std::path::Path;
 use switchboard_core::config::model::Config;
 use switchboard_core::config::view::{self, EditInput};
 use switchboard_core::config::ConfigError;
-use switchboard_core::settings::{AppSettings, Theme};
+use switchboard_core::settings::{AppSettings, Language, Theme};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::state::{self, AppState};
@@ -59,11 +59,17 @@ pub(crate) fn router_config<R: Runtime>(app: &AppHandle<R>) -> Config {
 
 /// Rebuilds the tray menu from the router's config; a no-op when there is no tray.
 pub(crate) fn refresh_tray_menu<R: Runtime>(app: &AppHandle<R>) {
+    let lang = tray::language(app);
     let status = match app.state::<AppState>().router.get() {
-        Ok(router) => tray::status_line(&router.health().borrow()),
-        Err(_) => tray::status_line(&Default::default()),
+        Ok(router) => tray::status_line(&router.health().borrow(), lang),
+        Err(_) => tray::status_line(&Default::default(), lang),
     };
     tray::set_menu(app, &router_config(app), &status);
+}
+
+/// The tray's language for the `language` setting (the system's: this process's locale).
+pub(crate) fn tray_language(setting: Language) -> tray::Lang {
+    tray::Lang::resolve(setting, |name| std::env::var(name).ok())
 }
 
 /// The window theme for a setting (`None`: follow the desktop).
@@ -94,10 +100,21 @@ pub(crate) fn settings_changed<R: Runtime>(
     if before.theme != now.theme {
         apply_theme(app, now.theme);
     }
+    if before.language != now.language {
+        tray::set_language(app, tray_language(now.language));
+        refresh_tray_menu(app);
+    }
     if before.detect_interval_secs != now.detect_interval_secs
         || before.extra_server_urls != now.extra_server_urls
     {
         restart_detection(app);
+    }
+    let policy = now.policy();
+    if before.policy() != policy {
+        if let Ok(router) = app.state::<AppState>().router.get() {
+            router.set_policy(policy);
+        }
+        refresh_tray_menu(app);
     }
 }
 

@@ -13,6 +13,16 @@ use std::sync::Mutex;
 use switchboard_core::providers::CancellationToken;
 use switchboard_core::settings::{self, AppSettings};
 
+/// The desktop's locale as `env` has it: `LC_ALL`, `LC_MESSAGES` or `LANG`, the first one set
+/// (POSIX order), e.g. `ko_KR.UTF-8`. The `system` language follows it, in the tray and (passed
+/// to the window, whose webview may not know a locale that is not installed) in the UI.
+pub(crate) fn system_locale(env: impl Fn(&str) -> Option<String>) -> Option<String> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .into_iter()
+        .filter_map(env)
+        .find(|value| !value.is_empty())
+}
+
 /// The settings in effect, the load warning (until the next save), and the detection task.
 #[derive(Debug)]
 pub(crate) struct SettingsState {

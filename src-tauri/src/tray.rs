@@ -21,8 +21,11 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 const TRAY_ID: &str = "main";
 mod status;
+mod text;
 
 pub(crate) use status::status_line;
+use text::Msg;
+pub(crate) use text::{language, set_language, Lang};
 
 const MENU_STATUS: &str = "status";
 const MENU_OPEN: &str = "open";
@@ -91,16 +94,29 @@ fn build_menu<R: Runtime>(
     config: &Config,
     status: &str,
 ) -> tauri::Result<Menu<R>> {
+    let lang = language(app);
     let status = MenuItem::with_id(app, MENU_STATUS, status, false, None::<&str>)?;
-    let open = MenuItem::with_id(app, MENU_OPEN, "Open Switchboard", true, None::<&str>)?;
-    let new_chat = MenuItem::with_id(app, MENU_NEW_CHAT, "New chat", true, None::<&str>)?;
-    let primary = Submenu::with_id(app, MENU_PRIMARY, "Primary model", true)?;
+    let open = MenuItem::with_id(
+        app,
+        MENU_OPEN,
+        Msg::OpenSwitchboard.text(lang),
+        true,
+        None::<&str>,
+    )?;
+    let new_chat = MenuItem::with_id(
+        app,
+        MENU_NEW_CHAT,
+        Msg::NewChat.text(lang),
+        true,
+        None::<&str>,
+    )?;
+    let primary = Submenu::with_id(app, MENU_PRIMARY, Msg::PrimaryModel.text(lang), true)?;
     let choices = primary_choices(config);
     if choices.is_empty() {
         let none = MenuItem::with_id(
             app,
             MENU_PRIMARY_NONE,
-            "No models configured",
+            Msg::NoModelsConfigured.text(lang),
             false,
             None::<&str>,
         )?;
@@ -120,11 +136,11 @@ fn build_menu<R: Runtime>(
     let redetect = MenuItem::with_id(
         app,
         MENU_REDETECT,
-        "Re-detect local servers",
+        Msg::Redetect.text(lang),
         true,
         None::<&str>,
     )?;
-    let quit = MenuItem::with_id(app, MENU_QUIT, "Quit", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, MENU_QUIT, Msg::Quit.text(lang), true, None::<&str>)?;
     Menu::with_items(
         app,
         &[
@@ -188,27 +204,30 @@ impl TrayState {
         Image::from_bytes(png)
     }
 
-    fn tooltip(self) -> &'static str {
+    fn tooltip(self, lang: Lang) -> &'static str {
         match self {
-            TrayState::Ready => "Switchboard — on the primary route",
-            TrayState::OnFallback => "Switchboard — on a fallback route",
-            TrayState::NoRoute => "Switchboard — no route yet: open Setup",
+            TrayState::Ready => Msg::TooltipReady,
+            TrayState::OnFallback => Msg::TooltipFallback,
+            TrayState::NoRoute => Msg::TooltipNoRoute,
         }
+        .text(lang)
     }
 }
 
-/// Creates the tray icon with its menu (from `config`), in the "no route" state until routes
-/// exist; `on_action` gets the clicks that need the app's services.
+/// Creates the tray icon with its menu (from `config`, in `lang`), in the "no route" state until
+/// routes exist; `on_action` gets the clicks that need the app's services.
 pub(crate) fn create<R: Runtime>(
     app: &AppHandle<R>,
     config: &Config,
+    lang: Lang,
     on_action: impl Fn(&AppHandle<R>, TrayAction) + Send + Sync + 'static,
 ) -> tauri::Result<()> {
-    let menu = build_menu(app, config, &status_line(&Health::default()))?;
+    set_language(app, lang);
+    let menu = build_menu(app, config, &status_line(&Health::default(), lang))?;
     let initial = TrayState::NoRoute;
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(initial.icon()?)
-        .tooltip(initial.tooltip())
+        .tooltip(initial.tooltip(lang))
         .menu(&menu)
         .on_menu_event(move |app, event| match event.id.as_ref() {
             MENU_OPEN => show_main_window(app),
@@ -234,7 +253,7 @@ pub(crate) fn create<R: Runtime>(
 pub(crate) fn set_state<R: Runtime>(app: &AppHandle<R>, state: TrayState) -> tauri::Result<()> {
     if let Some(tray) = app.tray_by_id(TRAY_ID) {
         tray.set_icon(Some(state.icon()?))?;
-        tray.set_tooltip(Some(state.tooltip()))?;
+        tray.set_tooltip(Some(state.tooltip(language(app))))?;
     }
     Ok(())
 }
@@ -263,7 +282,7 @@ pub(crate) fn follow_health<R: Runtime>(app: &AppHandle<R>, router: Arc<Router>)
                         Err(e) => tracing::warn!("cannot update the tray: {e}"),
                     }
                 }
-                let words = status_line(&now);
+                let words = status_line(&now, language(&app));
                 if line.as_ref() != Some(&words) {
                     set_menu(&app, &router.config(), &words);
                     line = Some(words);
@@ -309,8 +328,11 @@ pub(crate) mod tests {
             let icon = state.icon().expect("icon decodes");
             assert_eq!((icon.width(), icon.height()), (64, 64));
         }
-        let tooltips: std::collections::HashSet<_> = states.iter().map(|s| s.tooltip()).collect();
-        assert_eq!(tooltips.len(), states.len());
+        for lang in [Lang::En, Lang::Ko] {
+            let tooltips: std::collections::HashSet<_> =
+                states.iter().map(|s| s.tooltip(lang)).collect();
+            assert_eq!(tooltips.len(), states.len());
+        }
     }
 
     fn config(text: &str) -> Config {

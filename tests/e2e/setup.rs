@@ -79,7 +79,7 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
     // Step 1: the fake's models, with their facts and warnings; load the one that is not loaded.
     let qwen = app.text("[data-testid='model-qwen/qwen3-8b']").await;
     assert!(
-        qwen.contains("Loaded") && qwen.contains("32K context"),
+        qwen.contains("Loaded") && qwen.contains("33K context"),
         "{qwen}"
     );
     let gemma = "[data-testid='model-google/gemma-3-27b']";

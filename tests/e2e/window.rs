@@ -88,7 +88,7 @@ async fn the_app_stays_usable_without_a_session_bus() {
     // The environment section sits below the preferences: bring it into view.
     app.client()
         .execute(
-            "const main = document.querySelector('main');\n\
+            "const main = document.querySelector('main .screen-area');\n\
              const heading = document.getElementById('environment-heading');\n\
              main.scrollTop += heading.getBoundingClientRect().top - main.getBoundingClientRect().top - 24;",
             vec![],

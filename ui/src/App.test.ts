@@ -209,6 +209,73 @@ describe('empty states', () => {
     expect(source.textContent).toContain('3 │ \tmodels: [ 1 2 ]');
     expect(source.querySelector('.caret')?.textContent).toBe('\t            ^');
   });
+
+  it('a broken config shows on every screen; Chat keeps its history and says why', async () => {
+    const user = userEvent.setup();
+    let broken = true;
+    mockBackend({
+      handlers: {
+        config_load: () =>
+          broken
+            ? sampleView({
+                exists: true,
+                valid: false,
+                revision: 'r1',
+                diagnostics: [
+                  {
+                    severity: 'error',
+                    file: '/home/ada/.config/switchboard/config.json5',
+                    line: 3,
+                    column: 7,
+                    path: 'models',
+                    message: 'expected a value',
+                    sourceLine: null,
+                    sourceColumn: 0,
+                  },
+                ],
+              })
+            : sampleView({ exists: true }),
+        keys_status: () => ({ keychain: { available: true, detail: '' }, providers: [] }),
+        route_health: () => ({ overall: 'no_route', current: null, providers: [] }),
+        history_list: () => [
+          {
+            id: 1,
+            title: 'Earlier chat',
+            titleIsCustom: false,
+            pinned: false,
+            createdAt: '2026-12-01T10:00:00Z',
+            updatedAt: '2026-12-01T10:00:00Z',
+            messageCount: 2,
+          },
+        ],
+        chat_models: () => ({ models: [], primary: null }),
+      },
+    });
+    render(App);
+    await screen.findByTestId('config-recovery');
+    for (const id of ['settings', 'setup', 'chat'] as const) {
+      await user.click(nav(id));
+      expectScreen(id);
+      const banner = await screen.findByTestId('config-banner');
+      expect(banner).toHaveTextContent('/home/ada/.config/switchboard/config.json5:3:7');
+      expect(banner).toHaveTextContent('expected a value');
+    }
+    // Chat: the old conversations stay; it says why there is no route, not "Open Setup".
+    expect(await screen.findByTestId('conversation-1')).toHaveTextContent('Earlier chat');
+    expect(screen.getByTestId('chat-broken')).toHaveTextContent('the config file has errors');
+    expect(screen.queryByTestId('chat-open-setup')).not.toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getByTestId('route-detail')).toHaveTextContent('The config file has errors'),
+    );
+    // The banner's link opens the recovery view (where it offers no link to itself).
+    await user.click(screen.getByTestId('config-banner-open'));
+    expectScreen('providers');
+    expect(screen.queryByTestId('config-banner-open')).not.toBeInTheDocument();
+    // Fixed in an editor: the next navigation clears it.
+    broken = false;
+    await user.click(nav('settings'));
+    await waitFor(() => expect(screen.queryByTestId('config-banner')).not.toBeInTheDocument());
+  });
 });
 
 describe('app events', () => {

@@ -7,6 +7,10 @@
 //!    not; reported as (b)−(a) and (c)−(a).
 //! 2. Failover latency: the primary answers 429 at once → time to the fallback's first token
 //!    through the router, minus the direct time to that first token.
+//! 3. The policies' cost (issue 21): time to first token through the router with no policy,
+//!    and with a private request plus budgets where a hosted primary is refused before the
+//!    local fallback answers (two policy checks and one extra route event), interleaved in the
+//!    same run; and one policy check on its own (host, place, budget), per call.
 //!
 //! Run: `cargo bench -p switchboard-core --bench router`.
 
@@ -17,10 +21,11 @@ use futures_util::StreamExt;
 use serde_json::json;
 use switchboard_core::config::model::Config;
 use switchboard_core::gateway;
+use switchboard_core::policy::{Budget, Ledger, Policy};
 use switchboard_core::providers::{
     resolve_target_with, CancellationToken, ChatRequest, Client, Event, Turn,
 };
-use switchboard_core::router::{RouteItem, Router};
+use switchboard_core::router::{reach, RouteItem, RouteOptions, Router};
 use switchboard_core::secrets::{MemoryStore, Secret};
 use switchboard_fakes::litellm::LitellmProxy;
 use switchboard_fakes::openai::{self, Fault, Script};
@@ -338,5 +343,101 @@ fn main() {
         }
         drop(litellm);
         failover(&fake.url()).await;
+        policies(&fake.url()).await;
     });
+}
+
+/// Time to first token through `router` for one request.
+async fn routed_first_token(router: &Router, private: bool) -> Duration {
+    let request = ChatRequest {
+        system: None,
+        turns: vec![Turn::user("Say ok.")],
+        stream: true,
+        ..ChatRequest::default()
+    };
+    let options = RouteOptions { private };
+    let started = Instant::now();
+    let s = router
+        .route_with(None, request, options, CancellationToken::new())
+        .expect("route");
+    first_token(
+        started,
+        s.map(|i| match i {
+            Ok(RouteItem::Event(e)) => Some(e),
+            _ => None,
+        }),
+    )
+    .await
+}
+
+async fn policies(local: &str) {
+    let plain = router(&[("lmstudio", local.to_owned())]);
+    // A hosted primary the private request refuses (never contacted), then the local server.
+    let guarded = router(&[
+        ("openai", "https://api.openai.com".to_owned()),
+        ("lmstudio", local.to_owned()),
+    ]);
+    let mut policy = Policy::default();
+    let budget = Budget {
+        daily_usd: Some(5.0),
+        monthly_usd: Some(50.0),
+    };
+    policy.budgets.overall = budget;
+    policy.budgets.providers.insert("lmstudio".into(), budget);
+    policy.budgets.providers.insert("openai".into(), budget);
+    guarded.set_policy(policy.clone());
+    let (mut off, mut on) = (Vec::new(), Vec::new());
+    for i in 0..2020 {
+        let a = routed_first_token(&plain, false).await;
+        let b = routed_first_token(&guarded, true).await;
+        if i >= 20 {
+            off.push(a);
+            on.push(b);
+        }
+    }
+    let (o50, o99) = (pct(&mut off, 0.5), pct(&mut off, 0.99));
+    let (p50, p99) = (pct(&mut on, 0.5), pct(&mut on, 0.99));
+    println!("\npolicies (first token through the router), 2000 interleaved runs each:");
+    println!(
+        "  no policy                       p50 {:7.3} ms  p99 {:7.3} ms",
+        ms(o50),
+        ms(o99)
+    );
+    println!(
+        "  private + budgets, 1 refused    p50 {:7.3} ms  p99 {:7.3} ms",
+        ms(p50),
+        ms(p99)
+    );
+    println!(
+        "  added                           p50 {:7.1} µs  p99 {:7.1} µs   (goal ≤ 10 µs)",
+        (p50.as_secs_f64() - o50.as_secs_f64()) * 1e6,
+        (p99.as_secs_f64() - o99.as_secs_f64()) * 1e6
+    );
+    // One check on its own, as the router makes it per candidate.
+    let config = guarded.config();
+    let ledger = Ledger::new(chrono_today());
+    let lookup = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let n = 200_000;
+    let started = Instant::now();
+    let mut refused = 0usize;
+    for i in 0..n {
+        let (provider, model) = if i % 2 == 0 {
+            ("openai", "openai/fake-model")
+        } else {
+            ("lmstudio", "lmstudio/fake-model")
+        };
+        let url = reach::base_url_of(&config, provider, &lookup);
+        refused += usize::from(
+            policy
+                .refuses(true, model, provider, url.as_deref(), &ledger)
+                .is_some(),
+        );
+    }
+    let per = started.elapsed().as_secs_f64() * 1e9 / n as f64;
+    assert_eq!(refused, n / 2);
+    println!("  one check (host, place, budget)  {per:7.0} ns per candidate");
+}
+
+fn chrono_today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
 }

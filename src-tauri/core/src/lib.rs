@@ -20,6 +20,8 @@
 //!   SSE, reasoning kept apart, usage and cost, typed errors, key tests.
 //! - [`router`]: aliases, the candidate list, failover by error class, cooldowns, route events
 //!   and the health summary.
+//! - [`policy`]: the router's policies: private conversations and the offline switch (where a
+//!   base URL sends the text, the privacy trail), budgets and spend, fastest-local-first.
 //! - [`chat`]: the one chat engine: a turn end to end (save, route, stream, record, price,
 //!   time, retry points); the desktop, the CLI and the gateway only adapt it.
 //! - [`gateway`]: `switchboard serve`, a local OpenAI-compatible server over the router.
@@ -42,6 +44,7 @@ pub mod gateway;
 pub mod history;
 pub mod logging;
 pub mod paths;
+pub mod policy;
 pub mod private_files;
 pub mod providers;
 pub mod router;

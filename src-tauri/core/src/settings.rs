@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::save::{write_atomic, Fingerprint};
 use crate::config::ConfigError;
+use crate::policy::{Budgets, Policy};
 
 /// The settings file's name, beside the config file.
 pub const FILE_NAME: &str = "settings.json";
@@ -42,8 +43,23 @@ pub enum Theme {
     Dark,
 }
 
-/// The desktop app's settings, as stored (camelCase JSON) and as the UI edits them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The language of the window and the tray menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Follow the system locale (`LANG`, the webview's language).
+    #[default]
+    System,
+    /// English.
+    En,
+    /// Korean.
+    Ko,
+}
+
+/// The desktop app's settings, as stored (camelCase JSON) and as the UI edits them. The
+/// router's policies (offline, providers that stay on this machine, budgets, speed order) are
+/// here too: the CLI and `serve` read the same file, so a policy holds in every face.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct AppSettings {
     /// The window's colours.
@@ -56,6 +72,29 @@ pub struct AppSettings {
     pub detect_interval_secs: u32,
     /// OpenAI-compatible base URLs to scan besides the well-known local ports.
     pub extra_server_urls: Vec<String>,
+    /// Offline: every chat is private, nothing leaves this machine.
+    pub offline: bool,
+    /// Providers on this machine marked "stays on this machine" (a local proxy or gateway the
+    /// person knows does not forward), allowed in private chats.
+    pub stays_local: Vec<String>,
+    /// Spending limits, overall and per provider.
+    pub budgets: Budgets,
+    /// Order local routes by their measured median time to first token.
+    pub fastest_local_first: bool,
+    /// The language of the window and the tray menu; an unknown one is refused like a bad theme.
+    pub language: Language,
+}
+
+impl AppSettings {
+    /// The router's policy these settings ask for.
+    pub fn policy(&self) -> Policy {
+        Policy {
+            offline: self.offline,
+            stays_local: self.stays_local.iter().cloned().collect(),
+            budgets: self.budgets.clone(),
+            fastest_local_first: self.fastest_local_first,
+        }
+    }
 }
 
 impl Default for AppSettings {
@@ -66,6 +105,11 @@ impl Default for AppSettings {
             start_hidden: false,
             detect_interval_secs: DEFAULT_DETECT_INTERVAL_SECS,
             extra_server_urls: Vec::new(),
+            offline: false,
+            stays_local: Vec::new(),
+            budgets: Budgets::default(),
+            fastest_local_first: false,
+            language: Language::System,
         }
     }
 }
@@ -85,6 +129,10 @@ pub enum Field {
     DetectIntervalSecs,
     /// [`AppSettings::extra_server_urls`].
     ExtraServerUrls,
+    /// [`AppSettings::stays_local`].
+    StaysLocal,
+    /// [`AppSettings::budgets`].
+    Budgets,
 }
 
 impl Field {
@@ -96,6 +144,8 @@ impl Field {
             Field::StartHidden => "startHidden",
             Field::DetectIntervalSecs => "detectIntervalSecs",
             Field::ExtraServerUrls => "extraServerUrls",
+            Field::StaysLocal => "staysLocal",
+            Field::Budgets => "budgets",
         }
     }
 
@@ -107,6 +157,8 @@ impl Field {
             Field::StartHidden => "Start hidden",
             Field::DetectIntervalSecs => "Detection interval",
             Field::ExtraServerUrls => "Extra server URL",
+            Field::StaysLocal => "Stays on this machine",
+            Field::Budgets => "Budget",
         }
     }
 }
@@ -198,6 +250,40 @@ impl AppSettings {
             ));
         }
         self.extra_server_urls = urls;
+        let mut ids: Vec<String> = Vec::with_capacity(self.stays_local.len());
+        for (index, id) in self.stays_local.iter().enumerate() {
+            let id = id.trim();
+            if id.is_empty() {
+                let message = "give a provider id";
+                return Err(SettingsError::invalid(
+                    Field::StaysLocal,
+                    Some(index),
+                    message,
+                ));
+            }
+            if !ids.iter().any(|known| known == id) {
+                ids.push(id.to_owned());
+            }
+        }
+        self.stays_local = ids;
+        let budgets = std::iter::once(("overall", &self.budgets.overall)).chain(
+            self.budgets
+                .providers
+                .iter()
+                .map(|(id, b)| (id.as_str(), b)),
+        );
+        for (whose, budget) in budgets {
+            for limit in [budget.daily_usd, budget.monthly_usd].into_iter().flatten() {
+                if !limit.is_finite() || limit < 0.0 {
+                    return Err(SettingsError::invalid(
+                        Field::Budgets,
+                        None,
+                        format!("the {whose} budget must be 0 or more US dollars, not {limit}"),
+                    ));
+                }
+            }
+        }
+        self.budgets.providers.retain(|_, b| !b.is_empty());
         Ok(self)
     }
 }
@@ -240,7 +326,7 @@ fn normalize_url(text: &str, index: usize) -> Result<String, SettingsError> {
 }
 
 /// Settings as loaded, and why the defaults are used instead of the file, if they are.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
     /// The settings in effect.
     pub settings: AppSettings,
@@ -306,6 +392,12 @@ pub fn save(path: &Path, settings: AppSettings) -> Result<AppSettings, SettingsE
     Ok(settings)
 }
 
+/// The router policy of the settings in `paths` (the defaults when the file is missing or
+/// unusable; its warning is logged by [`load`]).
+pub fn policy_for(paths: &crate::paths::Paths) -> Policy {
+    load(&paths.settings_file()).settings.policy()
+}
+
 /// The settings file for the config file `config_file`: [`FILE_NAME`] in the same directory.
 pub fn file_beside(config_file: &Path) -> PathBuf {
     match config_file.parent() {
@@ -338,7 +430,10 @@ mod tests {
             json,
             serde_json::json!({
                 "theme": "system", "closeToTray": true, "startHidden": false,
-                "detectIntervalSecs": 30, "extraServerUrls": []
+                "detectIntervalSecs": 30, "extraServerUrls": [], "offline": false,
+                "staysLocal": [], "fastestLocalFirst": false,
+                "budgets": {"overall": {"dailyUsd": null, "monthlyUsd": null}, "providers": {}},
+                "language": "system"
             })
         );
         // Keys the file leaves out take their defaults.
@@ -350,6 +445,26 @@ mod tests {
                 ..AppSettings::default()
             }
         );
+    }
+
+    #[test]
+    fn the_language_is_system_english_or_korean_and_nothing_else() {
+        for (json, language) in [
+            (r#"{"language":"system"}"#, Language::System),
+            (r#"{"language":"en"}"#, Language::En),
+            (r#"{"language":"ko"}"#, Language::Ko),
+            ("{}", Language::System),
+        ] {
+            let parsed: AppSettings = serde_json::from_str(json).expect(json);
+            assert_eq!(parsed.language, language, "{json}");
+            assert_eq!(parsed.clone().validate().expect("valid"), parsed);
+        }
+        // Anything else is refused (so `load` keeps the defaults and warns, like a bad theme).
+        for bad in [r#"{"language":"fr"}"#, r#"{"language":"ko_KR"}"#] {
+            let err = serde_json::from_str::<AppSettings>(bad).expect_err(bad);
+            assert!(err.to_string().contains("unknown variant"), "{err}");
+        }
+        assert!(serde_json::from_str::<AppSettings>(r#"{"language":1}"#).is_err());
     }
 
     #[test]
@@ -428,6 +543,39 @@ mod tests {
     }
 
     #[test]
+    fn policies_are_validated_and_become_the_router_policy() {
+        let mut settings = AppSettings {
+            offline: true,
+            stays_local: vec![" gw ".into(), "gw".into()],
+            ..AppSettings::default()
+        };
+        settings.budgets.providers.insert(
+            "openai".into(),
+            crate::policy::Budget {
+                daily_usd: Some(2.5),
+                monthly_usd: None,
+            },
+        );
+        settings
+            .budgets
+            .providers
+            .insert("empty".into(), crate::policy::Budget::default());
+        let valid = settings.clone().validate().expect("valid");
+        assert_eq!(valid.stays_local, ["gw"]);
+        assert!(!valid.budgets.providers.contains_key("empty"));
+        let policy = valid.policy();
+        assert!(policy.offline && policy.stays_local.contains("gw"));
+        assert_eq!(policy.budgets.providers["openai"].daily_usd, Some(2.5));
+        settings.budgets.overall.monthly_usd = Some(-1.0);
+        let err = settings.validate().expect_err("negative");
+        assert_eq!(err.field(), Some((Field::Budgets, None)));
+        assert!(err.to_string().contains("overall budget"), "{err}");
+        let json: AppSettings =
+            serde_json::from_str(r#"{"budgets":{"overall":{"dailyUsd":1}}}"#).expect("parses");
+        assert_eq!(json.budgets.overall.daily_usd, Some(1.0));
+    }
+
+    #[test]
     fn a_missing_file_gives_the_defaults_without_a_warning() {
         let dir = tempfile::tempdir().expect("tempdir");
         let loaded = load(&dir.path().join(FILE_NAME));
@@ -445,12 +593,15 @@ mod tests {
             start_hidden: true,
             detect_interval_secs: 0,
             extra_server_urls: vec!["http://10.0.0.2:8001/v1/".into()],
+            language: Language::Ko,
+            ..AppSettings::default()
         };
         let saved = save(&path, wanted).expect("saved");
         assert_eq!(saved.extra_server_urls, ["http://10.0.0.2:8001/v1"]);
         let text = std::fs::read_to_string(&path).expect("written");
         assert!(text.contains(r#""theme": "dark""#), "{text}");
         assert!(text.contains(r#""detectIntervalSecs": 0"#), "{text}");
+        assert!(text.contains(r#""language": "ko""#), "{text}");
         assert_eq!(
             load(&path),
             Loaded {
@@ -467,6 +618,8 @@ mod tests {
         for text in [
             "{ not json",
             r#"{"theme": "purple"}"#,
+            r#"{"language": "fr"}"#,
+            r#"{"language": "KO"}"#,
             r#"{"detectIntervalSecs": 1}"#,
             r#"["a list"]"#,
         ] {

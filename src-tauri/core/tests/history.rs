@@ -456,6 +456,7 @@ fn export_markdown_and_json() {
             reason: Some("rate_limit".into()),
             status: Some(429),
             elapsed_ms: 80,
+            destination: None,
         })
         .expect("records");
     answer
@@ -466,6 +467,7 @@ fn export_markdown_and_json() {
             reason: None,
             status: None,
             elapsed_ms: 900,
+            destination: None,
         })
         .expect("records");
     answer.set_model("lmstudio/qwen3-8b").expect("sets");

@@ -47,6 +47,7 @@ fn chat_error(e: ChatError) -> IpcError {
 
 /// Sends `text` to `model` (an alias or `provider/model`; none or empty: the primary route) in
 /// `conversation_id` (a new conversation without one) and streams the answer on `channel`.
+/// `private` makes a new conversation private (only routes that stay on this machine).
 /// Returns once the user message is saved; an unknown model fails before anything is saved.
 #[tauri::command]
 #[tracing::instrument(skip(state, text, channel), err)]
@@ -55,6 +56,7 @@ pub(crate) async fn chat_send(
     conversation_id: Option<ConversationId>,
     model: Option<String>,
     text: String,
+    private: Option<bool>,
     channel: Channel<ChatEvent>,
 ) -> Result<ChatStarted, IpcError> {
     let engine = state.engine()?;
@@ -62,12 +64,37 @@ pub(crate) async fn chat_send(
     let mut ask = Ask::new(text);
     ask.conversation = conversation_id;
     ask.model = model;
+    ask.private = private.unwrap_or(false);
     ask.options = DESKTOP;
     let turn = engine
         .send(ask, guard.token.clone())
         .await
         .map_err(chat_error)?;
     Ok(forward(turn, channel, guard))
+}
+
+/// Makes a saved conversation private (the router keeps it on this machine) or not.
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub(crate) async fn chat_set_private(
+    state: State<'_, AppState>,
+    conversation_id: ConversationId,
+    private: bool,
+) -> Result<(), IpcError> {
+    state
+        .engine()?
+        .set_private(conversation_id, private)
+        .await
+        .map_err(chat_error)
+}
+
+/// Spend today and this month by provider, against the budgets in the settings.
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub(crate) async fn spend_report(
+    state: State<'_, AppState>,
+) -> Result<switchboard_core::policy::Report, IpcError> {
+    state.engine()?.spend_report().await.map_err(chat_error)
 }
 
 /// "Retry on next route" for answer `message_id` of `conversation_id`: asks the route's next

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use switchboard_core::history::{
     self, Conversation, ConversationId, ExportFormat, HistoryStore, Message, MessageId, Recovered,
-    SearchHit,
+    SearchFilter, SearchHit,
 };
 use tauri::State;
 
@@ -88,16 +88,21 @@ pub(crate) async fn history_load(
     .await
 }
 
-/// Messages matching `query`, best first, with highlighted snippets.
+/// Messages matching `query`, best first, with highlighted snippets; with `leftMachine`, only
+/// answers that sent the text off this machine (then `query` may be empty).
 #[tauri::command]
 #[tracing::instrument(skip(state, query), err)]
 pub(crate) async fn history_search(
     state: State<'_, AppState>,
     query: String,
     limit: Option<usize>,
+    left_machine: Option<bool>,
 ) -> Result<Vec<SearchHit>, IpcError> {
+    let filter = SearchFilter {
+        left_machine: left_machine.unwrap_or(false),
+    };
     blocking(&state, move |store| {
-        store.search(&query, limit.unwrap_or(DEFAULT_PAGE))
+        store.search_filtered(&query, limit.unwrap_or(DEFAULT_PAGE), filter)
     })
     .await
 }

@@ -21,6 +21,7 @@ fn view(state: &AppState) -> SettingsView {
             history_file: paths.history_file().display().to_string(),
             log_dir: paths.log_dir.display().to_string(),
         },
+        system_locale: crate::settings::system_locale(|name| std::env::var(name).ok()),
     }
 }
 

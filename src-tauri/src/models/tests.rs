@@ -10,6 +10,8 @@ const TS: &str = concat!(
     include_str!("../../../ui/src/lib/ipc.ts"),
     "\n",
     include_str!("../../../ui/src/lib/ipc-types.ts"),
+    "\n",
+    include_str!("../../../ui/src/lib/policy-types.ts"),
 );
 
 /// Field names of `export interface NAME { … }` in `ui/src/lib/ipc.ts` (or `ipc-types.ts`).
@@ -67,7 +69,7 @@ fn ipc_types_match_the_typescript_interfaces() {
 
 #[test]
 fn settings_types_match_the_typescript_interfaces() {
-    use switchboard_core::settings::{AppSettings, Theme};
+    use switchboard_core::settings::{AppSettings, Language, Theme};
     let view = SettingsView {
         settings: AppSettings::default(),
         warning: Some("w".into()),
@@ -78,9 +80,15 @@ fn settings_types_match_the_typescript_interfaces() {
             history_file: String::new(),
             log_dir: String::new(),
         },
+        system_locale: Some("ko_KR.UTF-8".into()),
     };
     let json = serde_json::to_value(&view).expect("serializes");
     assert_eq!(json_fields(&json), ts_fields("SettingsView"));
+    for language in [Language::System, Language::En, Language::Ko] {
+        let name = serde_json::to_value(language).expect("language");
+        let name = format!("'{}'", name.as_str().expect("a string"));
+        assert!(TS.contains(&name), "{name} is not a TypeScript language");
+    }
     assert_eq!(json_fields(&json["settings"]), ts_fields("AppSettings"));
     assert_eq!(json_fields(&json["locations"]), ts_fields("Locations"));
     for theme in [Theme::System, Theme::Light, Theme::Dark] {
@@ -351,8 +359,15 @@ fn chat_types_match_the_typescript_interfaces() {
                 usage: Some(usage),
                 cost: Some(0.0),
                 timing: Timing::new(Some(1), 2, Some(2)),
+                trail: trail(),
             },
             "ChatDoneEvent",
+        ),
+        (
+            ChatEvent::Warning {
+                message: "80 %".into(),
+            },
+            "ChatWarningEvent",
         ),
         (
             ChatEvent::Error {
@@ -360,6 +375,7 @@ fn chat_types_match_the_typescript_interfaces() {
                 message: "m".into(),
                 status: Some(401),
                 retry_next: Some("p/n".into()),
+                trail: trail(),
             },
             "ChatErrorEvent",
         ),
@@ -372,6 +388,7 @@ fn chat_types_match_the_typescript_interfaces() {
                 status: Some(429),
                 elapsed_ms: 3,
                 cooldown_ms: Some(30_000),
+                destination: Some(destination()),
             }),
             "ChatRouteEvent",
         ),
@@ -391,9 +408,32 @@ fn chat_types_match_the_typescript_interfaces() {
         usage: Some(usage),
         cost: None,
         timing: Timing::default(),
+        trail: trail(),
     })
     .expect("serializes");
     assert_eq!(json_fields(&done["usage"]), ts_fields("ChatUsage"));
     assert_eq!(json_fields(&done["timing"]), ts_fields("ChatTiming"));
+    assert_eq!(json_fields(&done["trail"]), ts_fields("ChatTrail"));
+    assert_eq!(
+        json_fields(&done["trail"]["destinations"][0]),
+        ts_fields("Destination")
+    );
     assert_eq!(done["cost"], "unknown");
+}
+
+fn destination() -> switchboard_core::policy::Destination {
+    switchboard_core::policy::Destination {
+        host: "api.example.com".into(),
+        place: switchboard_core::policy::Place::Leaves,
+        left_machine: true,
+        region: Some("eu".into()),
+        key_sent: true,
+    }
+}
+
+fn trail() -> switchboard_core::chat::Trail {
+    switchboard_core::chat::Trail {
+        left_machine: true,
+        destinations: vec![destination()],
+    }
 }

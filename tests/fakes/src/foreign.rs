@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
@@ -25,6 +25,36 @@ pub enum Foreign {
     SpaCatchAll,
     /// A JSON API answering `{"status":"ok"}` to everything.
     JsonOk,
+    /// A JSON reply of [`OVERSIZED_BYTES`] to everything (a port serving a big file), with a
+    /// `Content-Length`, or streamed in chunks without one.
+    Oversized {
+        /// Streamed without `Content-Length`.
+        chunked: bool,
+    },
+}
+
+/// The size of a [`Foreign::Oversized`] reply: 2 MiB, twice what discovery reads.
+pub const OVERSIZED_BYTES: usize = 2 << 20;
+
+fn oversized(chunked: bool) -> Response {
+    // A valid JSON document: {"status":"ok","pad":"xxxx…"}
+    let head = "{\"status\":\"ok\",\"pad\":\"";
+    let pad = OVERSIZED_BYTES - head.len() - 2;
+    let builder = Response::builder()
+        .status(200)
+        .header(axum::http::header::CONTENT_TYPE, "application/json");
+    let body = if chunked {
+        let chunks = std::iter::once(head.to_owned())
+            .chain((0..pad / 4096).map(|_| "x".repeat(4096)))
+            .chain(std::iter::once(format!("{}\"}}", "x".repeat(pad % 4096))))
+            .map(|c| Ok::<_, std::convert::Infallible>(Bytes::from(c)));
+        Body::from_stream(futures_util::stream::iter(chunks))
+    } else {
+        Body::from(format!("{head}{}\"}}", "x".repeat(pad)))
+    };
+    builder
+        .body(body)
+        .unwrap_or_else(|_| Response::new(Body::empty()))
 }
 
 /// Starts a foreign server on a free loopback port.
@@ -48,6 +78,7 @@ async fn handle(
         Foreign::Nginx => reply(404, html, "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.26.2</center>\r\n</body>\r\n</html>\r\n".to_owned()),
         Foreign::SpaCatchAll => reply(200, html, "<!doctype html>\n<html lang=\"en\"><head><script type=\"module\" src=\"/@vite/client\"></script></head><body><div id=\"app\"></div></body></html>\n".to_owned()),
         Foreign::JsonOk => reply(200, "application/json", "{\"status\":\"ok\"}".to_owned()),
+        Foreign::Oversized { chunked } => oversized(chunked),
     }
 }
 

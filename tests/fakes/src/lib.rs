@@ -9,6 +9,7 @@
 pub mod anthropic;
 pub mod foreign;
 pub mod litellm;
+pub mod llama;
 pub mod lmstudio;
 pub mod local_servers;
 pub mod openai;

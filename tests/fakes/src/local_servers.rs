@@ -3,6 +3,17 @@
 //! `/v1/models` with `owned_by: "vllm"` and `max_model_len`), llama.cpp's `llama-server`
 //! (`/health`, `/props`, `/v1/models` with `meta`), the LiteLLM proxy (`/health/liveliness`,
 //! `/health/readiness`, key-protected `/v1/models`) and Jan (`/v1/models`).
+//!
+//! The llama.cpp fake was checked against the real `llama-server` (b11434, see
+//! [`crate::llama`]), and these differences were fixed: while loading, the real server answers
+//! 503 "Loading model" on every route, `/props` included; with `--api-key` every route but
+//! `/health` answers 401 `authentication_error`; `/props`' `default_generation_settings` holds
+//! only `params` and the per-slot `n_ctx`, beside `model_alias`, `model_ftype` and
+//! `is_sleeping`; `/v1/models` entries carry `aliases`, `tags`, `architecture` and `meta.n_ctx`
+//! / `meta.ftype`; replies are `application/json; charset=utf-8`. Kept on purpose: the fake
+//! lists its model under a bare file name, as the real server does when started with
+//! `--alias` (without it the id is the model path as given), and reports a git build
+//! (`b6700-…`) where a build from the PyPI source package says `b0-unknown`.
 
 use std::sync::Arc;
 
@@ -82,8 +93,10 @@ pub enum Server {
     LlamaCpp {
         /// The model (`loaded_context` is `n_ctx`).
         model: Model,
-        /// `/health` answers 503 "Loading model".
+        /// Every route answers 503 "Loading model".
         loading: bool,
+        /// `--api-key`: every route but `/health` wants it.
+        api_key: Option<String>,
     },
     /// The LiteLLM proxy with a master key.
     LiteLlm {
@@ -130,7 +143,11 @@ async fn handle(
     match &shared.server {
         Server::Ollama { version, models } => ollama(&method, path, &text, version, models),
         Server::Vllm { model, api_key } => vllm(path, model, api_key.as_deref(), auth.as_deref()),
-        Server::LlamaCpp { model, loading } => llamacpp(path, model, *loading),
+        Server::LlamaCpp {
+            model,
+            loading,
+            api_key,
+        } => llamacpp(path, model, *loading, api_key.as_deref(), auth.as_deref()),
         Server::LiteLlm { models, master_key } => litellm(path, models, master_key, auth.as_deref()),
         Server::Jan { models } => match path {
             "/v1/models" => json_reply(200, &openai_list(models.iter().map(|m| json!({"id": m, "object": "model", "created": 1_754_000_000, "owned_by": "user"})))),
@@ -201,29 +218,50 @@ fn vllm(path: &str, model: &Model, api_key: Option<&str>, auth: Option<&str>) ->
     }
 }
 
-fn llamacpp(path: &str, model: &Model, loading: bool) -> Response {
-    if loading && path != "/props" {
-        return json_reply(
+fn llamacpp(
+    path: &str,
+    model: &Model,
+    loading: bool,
+    api_key: Option<&str>,
+    auth: Option<&str>,
+) -> Response {
+    let json = "application/json; charset=utf-8";
+    if loading {
+        return reply(
             503,
-            &json!({"error": {"code": 503, "message": "Loading model", "type": "unavailable_error"}}),
+            json,
+            json!({"error": {"message": "Loading model", "type": "unavailable_error", "code": 503}}).to_string(),
         );
+    }
+    if let Some(key) = api_key {
+        let public = matches!(path, "/health" | "/v1/health");
+        if !public && auth != Some(format!("Bearer {key}").as_str()) {
+            return reply(
+                401,
+                json,
+                json!({"error": {"message": "Invalid API Key", "type": "authentication_error", "code": 401}}).to_string(),
+            );
+        }
     }
     let n_ctx = model.loaded_context.unwrap_or(4096);
     match path {
-        "/health" => json_reply(200, &json!({"status": "ok"})),
-        "/props" => json_reply(
+        "/health" | "/v1/health" => reply(200, json, json!({"status": "ok"}).to_string()),
+        "/props" => reply(
             200,
-            &json!({"default_generation_settings": {"id": 0, "n_ctx": n_ctx, "speculative": false, "is_processing": false, "params": {"n_predict": -1, "temperature": 0.8}}, "total_slots": 1, "model_path": format!("/models/{}", model.id), "chat_template": "{% for message in messages %}…{% endfor %}", "modalities": {"vision": false, "audio": false}, "build_info": "b6700-3df2244d"}),
+            json,
+            json!({"default_generation_settings": {"params": {"seed": 4_294_967_295_u32, "temperature": 0.8, "n_predict": -1}, "n_ctx": n_ctx}, "total_slots": 1, "model_alias": model.id, "model_ftype": "Q4_K - Medium", "model_path": format!("/models/{}", model.id), "modalities": {"vision": false, "video": false, "audio": false}, "media_marker": "<__media__>", "endpoint_slots": true, "endpoint_props": false, "endpoint_metrics": false, "ui": false, "chat_template": "{% for message in messages %}…{% endfor %}", "bos_token": "<|endoftext|>", "eos_token": "<|im_end|>", "build_info": "b6700-3df2244d", "is_sleeping": false, "cors_proxy_enabled": false}).to_string(),
         ),
-        "/v1/models" => {
-            let entry = json!({"id": model.id, "object": "model", "created": 1_759_000_000, "owned_by": "llamacpp", "meta": {"vocab_type": 2, "n_vocab": 151_936, "n_ctx_train": model.max_context, "n_embd": 4096, "n_params": 8_190_735_360_u64, "size": 5_027_783_488_u64}});
-            let mut list = openai_list(std::iter::once(entry));
-            list["models"] = json!([{"name": model.id, "model": model.id, "modified_at": "", "size": "", "digest": "", "type": "model", "description": "", "tags": [""], "capabilities": ["completion"], "parameters": "", "details": {"parent_model": "", "format": "gguf", "family": "", "families": [""], "parameter_size": "", "quantization_level": ""}}]);
-            json_reply(200, &list)
+        "/v1/models" | "/models" => {
+            let entry = json!({"id": model.id, "aliases": [model.id], "tags": [], "object": "model", "architecture": {"input_modalities": ["text"], "output_modalities": ["text"]}, "created": 1_759_000_000, "owned_by": "llamacpp", "meta": {"vocab_type": 2, "n_vocab": 151_936, "n_ctx": n_ctx, "n_ctx_train": model.max_context, "n_embd": 4096, "n_params": 8_190_735_360_u64, "size": 5_027_783_488_u64, "ftype": "Q4_K - Medium"}});
+            let mut list = json!({"models": [{"name": model.id, "model": model.id, "modified_at": "", "size": "", "digest": "", "type": "model", "description": "", "tags": [""], "capabilities": ["completion"], "parameters": "", "details": {"parent_model": "", "format": "gguf", "family": "", "families": [""], "parameter_size": "", "quantization_level": ""}}]});
+            list["object"] = json!("list");
+            list["data"] = json!([entry]);
+            reply(200, json, list.to_string())
         }
-        _ => json_reply(
+        _ => reply(
             404,
-            &json!({"error": {"code": 404, "message": "File Not Found", "type": "not_found_error"}}),
+            json,
+            json!({"error": {"code": 404, "message": "File Not Found", "type": "not_found_error"}}).to_string(),
         ),
     }
 }

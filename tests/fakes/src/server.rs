@@ -45,6 +45,7 @@ pub struct FakeServer {
     addr: SocketAddr,
     requests: RequestLog,
     disconnects: Arc<AtomicUsize>,
+    connections: Arc<AtomicUsize>,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -77,6 +78,8 @@ impl FakeServer {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let (shutdown, stop) = oneshot::channel::<()>();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let accepted = connections.clone();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
@@ -89,7 +92,8 @@ impl FakeServer {
                         Err(e) => return eprintln!("fake server on {addr} cannot listen: {e}"),
                     };
                     // Like real servers, write stream frames at once (no Nagle delay).
-                    let listener = listener.tap_io(|tcp| {
+                    let listener = listener.tap_io(move |tcp| {
+                        accepted.fetch_add(1, Ordering::SeqCst);
                         let _ignored = tcp.set_nodelay(true);
                     });
                     let serve = axum::serve(listener, router).with_graceful_shutdown(async {
@@ -104,6 +108,7 @@ impl FakeServer {
             addr,
             requests,
             disconnects,
+            connections,
             shutdown: Some(shutdown),
             thread: Some(thread),
         })
@@ -123,6 +128,11 @@ impl FakeServer {
     /// connection).
     pub fn disconnects(&self) -> usize {
         self.disconnects.load(Ordering::SeqCst)
+    }
+
+    /// How many TCP connections it accepted (a request that never connected is not one).
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 
     /// Every request received so far, oldest first.

@@ -59,6 +59,7 @@ describe('catalog', () => {
       placeholder: null,
       port: null,
       locality: 'hosted',
+      forwards: false,
     };
     setCatalog([xai]);
     expect(knownProvider(' XAI ')?.id).toBe('xai');

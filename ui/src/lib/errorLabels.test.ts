@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_LABELS, errorLabel, errorTitle, type LabelledKind } from './errorLabels';
+import { tIn } from './i18n/i18n.svelte';
 
 // Every kind, as a type-checked list: adding a kind to `ipc-types.ts` makes `ERROR_LABELS`
 // fail to compile until it is worded, and this list must then name it too.
@@ -40,13 +41,18 @@ const KINDS = {
   no_chat_models: true,
   not_in_app: true,
   unknown: true,
+  private: true,
+  over_budget: true,
+  budget: true,
 } satisfies Record<LabelledKind, true>;
 
 describe('error labels', () => {
   it('words every kind, and nothing else', () => {
     expect(Object.keys(ERROR_LABELS).sort()).toEqual(Object.keys(KINDS).sort());
-    for (const label of Object.values(ERROR_LABELS)) {
-      expect(label).toMatch(/^[a-z][a-z -]+$/);
+    for (const key of Object.values(ERROR_LABELS)) {
+      expect(tIn('en', key)).toMatch(/^[a-z][a-z -]+$/);
+      // Korean words, not the English ones or the key.
+      expect(tIn('ko', key)).toMatch(/^[\p{Script=Hangul}][\p{Script=Hangul} ]*$/u);
     }
   });
 

@@ -3,6 +3,10 @@
  * re-exported by `ipc.ts`, which stays the only module that talks to the Tauri bridge.
  */
 
+import type { Budgets, ChatTrail, Destination } from './policy-types';
+
+export type * from './policy-types';
+
 /** The result of one environment check. */
 export interface Probe {
   available: boolean;
@@ -55,7 +59,9 @@ export type RouteErrorKind =
   | 'context_overflow'
   | 'no_route'
   | 'cancelled'
-  | 'interrupted';
+  | 'interrupted'
+  | 'private'
+  | 'over_budget';
 
 /** Core's `ErrorKind`: config, history, keychain and file failures. */
 export type CoreErrorKind =
@@ -82,8 +88,11 @@ export type IpcErrorKind =
   | 'server'
   | 'no_chat_models';
 
-/** A route attempt's `reason`: the provider's error class, or `cooldown` for a skipped model. */
-export type RouteAttemptReason = ProviderErrorKind | 'cooldown';
+/**
+ * A route attempt's `reason`: the provider's error class, or why a model was skipped
+ * (`cooldown`, or a policy: `private`, `budget`).
+ */
+export type RouteAttemptReason = ProviderErrorKind | 'cooldown' | 'private' | 'budget';
 
 /** A provider's health `reason`: its last error class, or `unreachable` after a failed probe. */
 export type HealthReason = ProviderErrorKind | 'unreachable';
@@ -305,6 +314,8 @@ export interface KnownProvider {
   /** The port a local server listens on out of the box. */
   port: number | null;
   locality: 'local' | 'hosted';
+  /** A proxy that may pass requests on (LiteLLM): not private unless marked. */
+  forwards: boolean;
 }
 
 // Discovery (`discovery_*` commands).
@@ -466,6 +477,8 @@ export interface Conversation {
   createdAt: string;
   updatedAt: string;
   messageCount: number;
+  /** Private: the router never sends it off this machine. */
+  private: boolean;
 }
 
 export type MessageUsage = ChatUsage;
@@ -477,6 +490,8 @@ export interface RouteAttempt {
   reason?: RouteAttemptReason;
   status?: number;
   elapsedMs: number;
+  /** Where it was sent (the privacy trail), for an attempt that was sent. */
+  destination?: Destination;
 }
 
 export interface Message {
@@ -575,6 +590,8 @@ export interface ChatRouteEvent {
   elapsedMs: number;
   /** How long the model is now skipped, after a failure that put it in cooldown. */
   cooldownMs?: number;
+  /** Where it was sent (the privacy trail), for an attempt that was sent. */
+  destination?: Destination;
 }
 
 export interface ChatDeltaEvent {
@@ -607,6 +624,14 @@ export interface ChatDoneEvent {
   /** USD at the configured rates. */
   cost: number | 'unknown';
   timing: ChatTiming;
+  /** Where the text went. */
+  trail: ChatTrail;
+}
+
+/** Something to know that does not stop the turn (a budget at 80 %). */
+export interface ChatWarningEvent {
+  type: 'warning';
+  message: string;
 }
 
 export interface ChatErrorEvent {
@@ -616,11 +641,18 @@ export interface ChatErrorEvent {
   status?: number;
   /** It broke after its first token: the model "retry on next route" asks next. */
   retryNext: string | null;
+  /** Where the text went before it failed (nowhere when nothing was sent). */
+  trail: ChatTrail;
 }
 
 /** One event of a chat turn, the core engine's vocabulary; each ends with `done` or `error`. */
 export type ChatEvent =
-  ChatStartedEvent | ChatRouteEvent | ChatDeltaEvent | ChatDoneEvent | ChatErrorEvent;
+  | ChatStartedEvent
+  | ChatRouteEvent
+  | ChatDeltaEvent
+  | ChatDoneEvent
+  | ChatWarningEvent
+  | ChatErrorEvent;
 
 // Settings (`settings_*` commands).
 
@@ -638,6 +670,16 @@ export interface AppSettings {
   detectIntervalSecs: number;
   /** OpenAI-compatible base URLs scanned besides the well-known local ports. */
   extraServerUrls: string[];
+  /** Every chat is private: nothing leaves this machine. */
+  offline: boolean;
+  /** Local providers marked "stays on this machine" (allowed in private chats). */
+  staysLocal: string[];
+  /** Spending limits; over one, its routes are skipped. */
+  budgets: Budgets;
+  /** Order local routes by their measured median time to first token. */
+  fastestLocalFirst: boolean;
+  /** The window's and the tray's language; `system` follows the desktop's locale. */
+  language: 'system' | 'en' | 'ko';
 }
 
 /** Where Switchboard keeps its files. */
@@ -654,6 +696,8 @@ export interface SettingsView {
   /** Why the settings file was not used (defaults in effect until the next save), or null. */
   warning: string | null;
   locations: Locations;
+  /** The desktop's locale (`LC_ALL`, `LC_MESSAGES` or `LANG`, e.g. `ko_KR.UTF-8`), or null. */
+  systemLocale: string | null;
 }
 
 /** How `settings_set` rejects: an IPC error naming the setting (and list item) that is wrong. */

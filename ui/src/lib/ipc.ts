@@ -5,6 +5,7 @@
  * typed function here, and every rejection is normalised into an {@link IpcError}, so the
  * rest of the UI can branch on `kind` instead of parsing message text.
  */
+import { t } from './i18n/i18n.svelte';
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { errorLabel } from './errorLabels';
@@ -109,10 +110,10 @@ export function toIpcError(error: unknown): IpcError {
     }
     if (error instanceof Error) return new IpcError(kind, error.name);
     if (kind !== UI_ERROR_KINDS.unknown) {
-      return new IpcError(kind, `The app reported an error: ${errorLabel(kind)}.`);
+      return new IpcError(kind, t('app.reportedError', { label: errorLabel(kind) }));
     }
   }
-  return new IpcError(UI_ERROR_KINDS.unknown, 'An unknown error occurred.');
+  return new IpcError(UI_ERROR_KINDS.unknown, t('app.unknownError'));
 }
 
 /** True when the Tauri IPC bridge (or a test mock of it) is present. */

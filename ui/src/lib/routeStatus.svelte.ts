@@ -3,6 +3,7 @@
  * health (the same state the tray icon follows, so a desktop without a tray host sees it too)
  * and the last scan of the local servers (tray "Re-detect" or the background watch).
  */
+import { t } from './i18n/i18n.svelte';
 import { defineContext } from './context';
 import * as ipc from './ipc';
 import type { ProviderHealth, RouteHealth, ScanReport } from './ipc';
@@ -82,11 +83,11 @@ export class RouteStatusStore {
 
   get summary(): RouteSummary {
     const health = this.#health;
-    if (!health) return { tone: 'unknown', label: 'Route: checking…', detail: '' };
+    if (!health) return { tone: 'unknown', label: t('route.checking'), detail: '' };
     const current = health.current ?? '';
     switch (health.overall) {
       case 'on_primary':
-        return { tone: 'ok', label: 'Ready', detail: current };
+        return { tone: 'ok', label: t('route.ready'), detail: current };
       case 'on_fallback': {
         const names = (unreachable: boolean) =>
           health.providers
@@ -96,18 +97,15 @@ export class RouteStatusStore {
         const parts = [current];
         const down = names(true);
         const resting = names(false);
-        if (down) parts.push(`${down} not reachable`);
-        if (resting) parts.push(`${resting} resting`);
-        return { tone: 'warn', label: 'On fallback', detail: parts.join(' · ') };
+        if (down) parts.push(t('route.notReachable', { names: down }));
+        if (resting) parts.push(t('route.resting', { names: resting }));
+        return { tone: 'warn', label: t('route.onFallback'), detail: parts.join(' · ') };
       }
       case 'no_route':
         return {
           tone: 'bad',
-          label: 'No route',
-          detail:
-            health.providers.length === 0
-              ? 'Run Setup to add a model'
-              : 'Every model is resting or not reachable',
+          label: t('route.noRoute'),
+          detail: health.providers.length === 0 ? t('route.runSetup') : t('route.allResting'),
         };
     }
   }
@@ -117,8 +115,10 @@ export class RouteStatusStore {
     const report = this.#servers;
     if (!report) return undefined;
     const running = report.servers.filter((s) => s.status === 'running');
-    if (running.length === 0) return 'No server on the usual ports';
-    return running.map((s) => `${serverName(s)} (${s.models.length})`).join(', ');
+    if (running.length === 0) return t('route.noServer');
+    return running
+      .map((s) => t('route.serverModels', { name: serverName(s), count: s.models.length }))
+      .join(', ');
   }
 }
 

@@ -1,10 +1,14 @@
-/** The four top-level screens, in navigation order (Ctrl/Cmd+1..4 follow this order). */
+import type { MessageId } from './i18n/i18n.svelte';
+/**
+ * The four top-level screens, in navigation order (Ctrl/Cmd+1..4 follow this order), each with
+ * the message key of its name.
+ */
 export const SCREENS = [
-  { id: 'chat', label: 'Chat' },
-  { id: 'providers', label: 'Providers' },
-  { id: 'setup', label: 'Setup' },
-  { id: 'settings', label: 'Settings' },
-] as const;
+  { id: 'chat', label: 'nav.chat' },
+  { id: 'providers', label: 'nav.providers' },
+  { id: 'setup', label: 'nav.setup' },
+  { id: 'settings', label: 'nav.settings' },
+] as const satisfies readonly { id: string; label: MessageId }[];
 
 export type ScreenId = (typeof SCREENS)[number]['id'];
 

@@ -1,9 +1,10 @@
+import { t } from './i18n/i18n.svelte';
 import { knownProvider } from './catalog';
 import type { DetectedServer, ServerKind } from './ipc';
 
 /** What people call a kind of local server: the catalog's name (a user-added URL is not in it). */
 export function serverKindName(kind: ServerKind): string {
-  if (kind === 'openai-compatible') return 'OpenAI-compatible';
+  if (kind === 'openai-compatible') return t('server.openaiCompatible');
   return knownProvider(kind)?.name ?? kind;
 }
 

@@ -1,3 +1,4 @@
+import { applyLanguage, rememberLanguage, setSystemLocale } from './i18n/i18n.svelte';
 import { defineContext } from './context';
 import {
   settingsGet,
@@ -123,6 +124,9 @@ export class SettingsStore {
       this.#phase = 'ready';
       applyTheme(view.settings.theme);
       remember(view.settings.theme);
+      setSystemLocale(view.systemLocale);
+      applyLanguage(view.settings.language);
+      rememberLanguage(view.settings.language);
     } catch (error) {
       this.#loadError = toIpcError(error);
       this.#phase = 'error';
@@ -153,6 +157,8 @@ export class SettingsStore {
       this.#saveStatus = 'saved';
       remember(saved.theme);
       applyTheme(saved.theme);
+      applyLanguage(saved.language);
+      rememberLanguage(saved.language);
       return true;
     } catch (error) {
       this.#saveError = toIpcError(error);

@@ -151,6 +151,11 @@ export function sampleSettings(overrides: Partial<AppSettings> = {}): AppSetting
     startHidden: false,
     detectIntervalSecs: 30,
     extraServerUrls: [],
+    offline: false,
+    staysLocal: [],
+    budgets: { overall: { dailyUsd: null, monthlyUsd: null }, providers: {} },
+    fastestLocalFirst: false,
+    language: 'system',
     ...overrides,
   };
 }
@@ -163,6 +168,7 @@ export function sampleSettingsView(
   return {
     settings: sampleSettings(settings),
     warning,
+    systemLocale: null,
     locations: {
       configFile: '/home/ada/.config/switchboard/config.json5',
       settingsFile: '/home/ada/.config/switchboard/settings.json',
@@ -188,6 +194,7 @@ export function sampleCatalog(): KnownProvider[] {
       placeholder: null,
       port: null,
       locality: 'hosted',
+      forwards: false,
     }) satisfies KnownProvider;
   const local = (id: string, name: string, port: number, placeholder: string | null) =>
     ({
@@ -202,6 +209,7 @@ export function sampleCatalog(): KnownProvider[] {
       placeholder,
       port,
       locality: 'local',
+      forwards: false,
     }) satisfies KnownProvider;
   return [
     {

@@ -110,6 +110,16 @@ pub struct KnownProvider {
     pub port: Option<u16>,
     /// On this machine or hosted.
     pub locality: Locality,
+    /// A proxy that may pass requests on to other servers (LiteLLM): even on this machine it
+    /// is not private unless the person says it stays here.
+    pub forwards: bool,
+}
+
+impl KnownProvider {
+    /// Whether it answers on this machine itself (a local inference server, not a proxy).
+    pub fn serves_models_here(&self) -> bool {
+        self.locality == Locality::Local && !self.forwards
+    }
 }
 
 mod table;

@@ -22,6 +22,7 @@ const fn hosted(
         placeholder: None,
         port: None,
         locality: Locality::Hosted,
+        forwards: false,
     }
 }
 
@@ -46,6 +47,7 @@ const fn local(
         placeholder,
         port: Some(port),
         locality: Locality::Local,
+        forwards: false,
     }
 }
 
@@ -184,15 +186,18 @@ pub static PROVIDERS: &[KnownProvider] = &[
             Some("llamacpp"),
         )
     },
-    local(
-        "litellm",
-        "LiteLLM",
-        "The LiteLLM proxy (needs its key)",
-        "http://127.0.0.1:4000/v1",
-        4000,
-        Some("LITELLM_API_KEY"),
-        None,
-    ),
+    KnownProvider {
+        forwards: true,
+        ..local(
+            "litellm",
+            "LiteLLM",
+            "The LiteLLM proxy (needs its key)",
+            "http://127.0.0.1:4000/v1",
+            4000,
+            Some("LITELLM_API_KEY"),
+            None,
+        )
+    },
     local(
         "jan",
         "Jan",

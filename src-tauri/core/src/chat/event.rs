@@ -5,6 +5,7 @@
 use serde::{Serialize, Serializer};
 
 use crate::history::{ConversationId, MessageId};
+use crate::policy::Destination;
 use crate::providers::{ProviderErrorKind, StopReason, Timing, Usage};
 use crate::router::{RouteError, RouteErrorKind, RouteEvent};
 
@@ -65,6 +66,14 @@ pub enum ChatEvent {
         cost: Option<f64>,
         /// Time to first token, total time, tokens per second.
         timing: Timing,
+        /// Where the text went.
+        trail: Trail,
+    },
+    /// Something to know that does not stop the turn (a budget at 80 %); comes just before
+    /// the terminal event.
+    Warning {
+        /// For people.
+        message: String,
     },
     /// The turn failed.
     Error {
@@ -78,7 +87,30 @@ pub enum ChatEvent {
         status: Option<u16>,
         /// It broke after its first token: the model "retry on next route" would ask next.
         retry_next: Option<String>,
+        /// Where the text went before it failed (nowhere, when nothing was sent).
+        trail: Trail,
     },
+}
+
+/// The privacy trail of a turn: whether the text left this machine and every place it was
+/// sent, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Trail {
+    /// Whether any attempt sent the text off this machine.
+    pub left_machine: bool,
+    /// Each distinct place an attempt was sent to.
+    pub destinations: Vec<Destination>,
+}
+
+impl Trail {
+    /// Adds the place an attempt was sent to.
+    pub fn add(&mut self, destination: &Destination) {
+        self.left_machine |= destination.left_machine;
+        if !self.destinations.contains(destination) {
+            self.destinations.push(destination.clone());
+        }
+    }
 }
 
 /// Why a turn failed: the provider's error class when a provider failed, else the route's.
@@ -152,6 +184,7 @@ mod tests {
             status: None,
             elapsed_ms: 3,
             cooldown_ms: None,
+            destination: None,
         });
         assert_eq!(
             serde_json::to_value(&route).expect("json"),
@@ -164,23 +197,27 @@ mod tests {
             usage: None,
             cost: None,
             timing: Timing::new(Some(5), 10, None),
+            trail: Trail::default(),
         };
         assert_eq!(
             serde_json::to_value(&done).expect("json"),
             serde_json::json!({"type": "done", "model": "a/b", "stop": "stop",
                 "usage": "unknown", "cost": "unknown",
-                "timing": {"firstTokenMs": 5, "durationMs": 10, "tokensPerSecond": null}})
+                "timing": {"firstTokenMs": 5, "durationMs": 10, "tokensPerSecond": null},
+                "trail": {"leftMachine": false, "destinations": []}})
         );
         let error = ChatEvent::Error {
             reason: Reason::Provider(ProviderErrorKind::RateLimit),
             message: "slow".into(),
             status: Some(429),
             retry_next: None,
+            trail: Trail::default(),
         };
         assert_eq!(
             serde_json::to_value(&error).expect("json"),
             serde_json::json!({"type": "error", "reason": "rate_limit", "message": "slow",
-                               "status": 429, "retryNext": null})
+                               "status": 429, "retryNext": null,
+                               "trail": {"leftMachine": false, "destinations": []}})
         );
         assert!(error.is_terminal() && done.is_terminal() && !route.is_terminal());
     }

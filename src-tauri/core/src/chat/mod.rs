@@ -16,15 +16,16 @@
 mod event;
 mod request;
 mod retry;
+mod spend;
 mod turn;
 
 use std::time::Duration;
 
 use crate::history::{self, ConversationId, HistoryStore, MessageId, Role};
 use crate::providers::{self, CancellationToken, ChatRequest, RequestOptions};
-use crate::router::{capability, RetryFrom, RouteError, Router};
+use crate::router::{capability, RetryFrom, RouteError, RouteOptions, Router};
 
-pub use event::{ChatEvent, Reason};
+pub use event::{ChatEvent, Reason, Trail};
 pub use retry::RetryPoints;
 pub use turn::Turn;
 
@@ -59,6 +60,9 @@ pub struct Ask {
     pub message: String,
     /// An alias or `provider/model`; `None`: the primary route.
     pub model: Option<String>,
+    /// Private: only routes that stay on this machine. A new saved conversation is marked
+    /// private; a saved private conversation stays private whatever this says.
+    pub private: bool,
     /// How the answer is delivered.
     pub options: TurnOptions,
     /// What an API client adds (the gateway's): parameters, tools, rich newest turns.
@@ -85,6 +89,7 @@ impl Ask {
             earlier: Vec::new(),
             message: message.into(),
             model: None,
+            private: false,
             options: TurnOptions::default(),
             request: AskRequest::default(),
         }
@@ -132,6 +137,7 @@ pub struct Engine {
     router: Router,
     history: Option<HistoryStore>,
     retries: RetryPoints,
+    spend: spend::SpendSync,
 }
 
 impl Engine {
@@ -142,6 +148,7 @@ impl Engine {
             router,
             history,
             retries,
+            spend: spend::SpendSync::default(),
         }
     }
 
@@ -183,13 +190,17 @@ impl Engine {
             return Err(ChatError::InvalidInput(format!("{first} {missing}")));
         }
         let coalesce = ask.options.coalesce;
-        let (conversation, request, answer) = match &self.history {
+        let (conversation, request, answer, private) = match &self.history {
             Some(store) => {
                 let store = store.clone();
                 let first = first.clone();
                 let stream = ask.options.stream;
+                let (router, spend) = (self.router.clone(), self.spend.clone());
                 blocking(move || {
-                    let conversation = save_question(&store, &ask)?;
+                    if let Err(e) = spend.refresh(&store, &router) {
+                        tracing::warn!("the spend so far could not be read: {e}");
+                    }
+                    let (conversation, private) = save_question(&store, &ask)?;
                     let request = match direct {
                         Some(direct) => direct,
                         None => {
@@ -198,15 +209,23 @@ impl Engine {
                         }
                     };
                     let answer = store.begin_answer(conversation, Some(&first))?;
-                    Ok((Some(conversation), request, Some(answer)))
+                    Ok((Some(conversation), request, Some(answer), private))
                 })
                 .await?
             }
-            None => (None, direct.unwrap_or_else(|| ask.direct_request()), None),
+            None => (
+                None,
+                direct.unwrap_or_else(|| ask.direct_request()),
+                None,
+                ask.private,
+            ),
         };
-        let stream = self
-            .router
-            .route(requested.as_deref(), request, cancel.clone())?;
+        let stream = self.router.route_with(
+            requested.as_deref(),
+            request,
+            RouteOptions { private },
+            cancel.clone(),
+        )?;
         Ok(Turn::new(
             self.clone(),
             conversation,
@@ -234,14 +253,19 @@ impl Engine {
         };
         let reading = store.clone();
         let stream_answer = options.stream;
-        let (answered_by, request) = blocking(move || {
+        let (answered_by, request, private) = blocking(move || {
+            let private = match reading.conversation(conversation) {
+                Ok(found) => found.private,
+                Err(history::Error::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(e.into()),
+            };
             let messages = reading.all_messages(conversation)?;
             let at = messages
                 .iter()
                 .position(|m| m.id == message_id && m.role == Role::Assistant);
             Ok(at.map(|i| {
                 let request = request::from_history(&messages[..i], stream_answer);
-                (messages[i].model.clone(), request)
+                (messages[i].model.clone(), request, private)
             }))
         })
         .await?
@@ -263,7 +287,10 @@ impl Engine {
         let first = self.next_route(&retry).unwrap_or_default();
         let model = first.clone();
         let answer = blocking(move || Ok(store.begin_answer(conversation, Some(&model))?)).await?;
-        let stream = self.router.retry_next(&retry, request, cancel.clone())?;
+        let route = RouteOptions { private };
+        let stream = self
+            .router
+            .retry_next(&retry, request, route, cancel.clone())?;
         Ok(Turn::new(
             self.clone(),
             Some(conversation),
@@ -276,7 +303,7 @@ impl Engine {
     }
 
     fn first_candidate(&self, requested: Option<&str>) -> Result<String, RouteError> {
-        let candidates = self.router.candidates(requested)?;
+        let candidates = self.router.plan(requested)?;
         Ok(candidates
             .into_iter()
             .next()
@@ -286,7 +313,7 @@ impl Engine {
 
     /// The next model "retry on next route" would ask after `retry`, if any.
     pub fn next_route(&self, retry: &RetryFrom) -> Option<String> {
-        let candidates = self.router.candidates(retry.requested.as_deref()).ok()?;
+        let candidates = self.router.plan(retry.requested.as_deref()).ok()?;
         let at = candidates
             .iter()
             .position(|c| c.model_ref == retry.after)
@@ -297,15 +324,47 @@ impl Engine {
     fn retries(&self) -> &RetryPoints {
         &self.retries
     }
+
+    /// Spend so far against the budgets (the history read again when it is stale).
+    pub async fn spend_report(&self) -> Result<crate::policy::Report, ChatError> {
+        if let Some(store) = self.history.clone() {
+            let (router, spend) = (self.router.clone(), self.spend.clone());
+            blocking(move || Ok(spend.refresh(&store, &router)?)).await?;
+        }
+        Ok(self.router.spend_report())
+    }
+
+    /// Marks saved conversation `conversation` private or not.
+    pub async fn set_private(
+        &self,
+        conversation: ConversationId,
+        private: bool,
+    ) -> Result<(), ChatError> {
+        let Some(store) = self.history.clone() else {
+            return Err(ChatError::InvalidInput(
+                "a saved conversation needs the history, which is off".into(),
+            ));
+        };
+        blocking(move || Ok(store.set_private(conversation, private)?)).await
+    }
 }
 
 /// Saves the system prompt (new conversations), the earlier turns and the user message (or the
-/// text of the newest turns). Tool results and calls are not kept in the history.
-fn save_question(store: &HistoryStore, ask: &Ask) -> history::Result<ConversationId> {
+/// text of the newest turns); returns the conversation and whether it is private. Tool results
+/// and calls are not kept in the history.
+fn save_question(store: &HistoryStore, ask: &Ask) -> history::Result<(ConversationId, bool)> {
     let conversation = match ask.conversation {
-        Some(id) => id,
+        Some(id) => {
+            if ask.private && !store.conversation(id)?.private {
+                store.set_private(id, true)?;
+            }
+            id
+        }
         None => {
             let id = store.create_conversation(None)?.id;
+            if ask.private {
+                store.set_private(id, true)?;
+            }
             if let Some(system) = ask.system.as_deref().filter(|s| !s.trim().is_empty()) {
                 store.add_message(id, Role::System, system)?;
             }
@@ -315,13 +374,14 @@ fn save_question(store: &HistoryStore, ask: &Ask) -> history::Result<Conversatio
             id
         }
     };
+    let private = store.conversation(conversation)?.private;
     if ask.request.latest.is_empty() {
         store.add_message(conversation, Role::User, &ask.message)?;
     }
     for turn in &ask.request.latest {
         save_turn(store, conversation, turn)?;
     }
-    Ok(conversation)
+    Ok((conversation, private))
 }
 
 /// Saves a user or assistant turn's text (a tool result is no message of the history).

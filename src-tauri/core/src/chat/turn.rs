@@ -14,7 +14,7 @@ use crate::logging::redact::redact;
 use crate::providers::{CancellationToken, Event, ProviderErrorKind, StopReason, Timing, Usage};
 use crate::router::{AttemptOutcome, RouteError, RouteItem, RouteStream};
 
-use super::{ChatEvent, Engine, Reason};
+use super::{ChatEvent, Engine, Reason, Trail};
 
 /// A running turn; read its events with [`Turn::next`] or [`Turn::into_stream`].
 pub struct Turn {
@@ -30,6 +30,10 @@ pub struct Turn {
     started_at: Instant,
     first_token: Option<Instant>,
     usage: Option<Usage>,
+    /// Where the attempts were sent.
+    trail: Trail,
+    /// Whether the answering attempt left this machine.
+    answer_left: bool,
     outbox: Outbox,
     queue: VecDeque<ChatEvent>,
     ended: bool,
@@ -100,6 +104,8 @@ impl Turn {
             started_at: Instant::now(),
             first_token: None,
             usage: None,
+            trail: Trail::default(),
+            answer_left: false,
             outbox: Outbox::default(),
             queue: VecDeque::from([started]),
             ended: false,
@@ -181,7 +187,11 @@ impl Turn {
             Some(Err(e)) => Some(Outcome::Failed(e)),
             Some(Ok(RouteItem::Route(event))) => {
                 self.save(|a| a.record_attempt(event.to_attempt()));
+                if let Some(destination) = &event.destination {
+                    self.trail.add(destination);
+                }
                 if event.outcome == AttemptOutcome::Ok {
+                    self.answer_left = event.destination.as_ref().is_some_and(|d| d.left_machine);
                     self.model.clone_from(&event.model);
                     self.save(|a| a.set_model(&event.model));
                 }
@@ -275,8 +285,13 @@ impl Turn {
             other => other,
         };
         let usage = self.usage;
-        let cost =
-            usage.map(|u| u.cost(rates(&self.engine.router().config(), &self.model).as_ref()));
+        let rates = rates(&self.engine.router().config(), &self.model);
+        let cost = usage.and_then(|u| match &rates {
+            Some(rates) => Some(u.cost(Some(rates))),
+            // Without rates a local model costs nothing; a hosted one has an unknown price.
+            None => (!self.answer_left).then_some(0.0),
+        });
+        let trail = self.trail.clone();
         let elapsed_ms = |at: Instant| at.duration_since(self.started_at).as_millis() as u64;
         let timing = Timing::new(
             self.first_token.map(elapsed_ms),
@@ -297,7 +312,20 @@ impl Turn {
                     usage,
                     cost,
                     timing,
+                    trail,
                 };
+                let router = self.engine.router();
+                router.record_spend(&self.model, super::spend::usd(cost, self.answer_left));
+                if let (Some(first), StopReason::Stop | StopReason::Length) =
+                    (timing.first_token_ms, stop)
+                {
+                    router.record_speed(&self.model, first, timing.tokens_per_second);
+                }
+                let provider = self.model.split_once('/').map_or("", |(p, _)| p);
+                let warning = router.ledger().warning(&router.policy().budgets, provider);
+                if let Some(message) = warning {
+                    self.queue.push_back(ChatEvent::Warning { message });
+                }
                 (Finish::new(status), done)
             }
             Outcome::Failed(error) => {
@@ -317,6 +345,7 @@ impl Turn {
                     message,
                     status: error.status(),
                     retry_next,
+                    trail,
                 };
                 (end, failed)
             }
@@ -329,6 +358,7 @@ impl Turn {
                     message,
                     status: None,
                     retry_next: None,
+                    trail,
                 };
                 (end, failed)
             }

@@ -1,5 +1,5 @@
 //! `switchboard chat [--model REF] [--json] [--no-stream] [--no-history] [--system TEXT]
-//! MESSAGE`: one question through the chat engine (default: the primary route; `REF` is
+//! [--private] MESSAGE`: one question through the chat engine (default: the primary route; `REF` is
 //! `provider/model` or an alias). Plain: the answer on stdout, reasoning and route notes on
 //! stderr. `--json`: the engine's events, one JSON object per line (DESIGN.md's `chat --json`
 //! events; `started`, whose ids are the desktop's, is not printed). Ctrl-C cancels (never fails
@@ -38,6 +38,9 @@ pub struct ChatArgs {
     /// A system prompt.
     #[arg(long, value_name = "TEXT")]
     pub system: Option<String>,
+    /// Private: only routes that stay on this machine; refused (nothing sent) when none do.
+    #[arg(long)]
+    pub private: bool,
     /// The message (several words are joined with spaces).
     #[arg(required = true, num_args = 1.., value_name = "MESSAGE")]
     pub message: Vec<String>,
@@ -134,8 +137,10 @@ fn chat(
         message: e.to_string(),
         printed: false,
     })?;
+    router.set_policy(crate::settings::policy_for(paths));
     let engine = Engine::new(router, history(args, paths, err), RetryPoints::default());
     let mut ask = Ask::new(args.message.join(" "));
+    ask.private = args.private;
     ask.model.clone_from(&args.model);
     ask.system.clone_from(&args.system);
     ask.options = TurnOptions {
@@ -252,6 +257,7 @@ impl Printer {
                 usage,
                 cost,
                 timing,
+                trail,
             } => {
                 self.newline(out);
                 let usage = match (usage, cost) {
@@ -271,14 +277,33 @@ impl Printer {
                     StopReason::ToolCalls => ", waiting for tool results",
                     StopReason::Cancelled => ", cancelled",
                 };
-                writeln!(err, "[{model}: {usage}{speed}{ended}]")
+                writeln!(err, "[{model}: {usage}{speed}{ended}]")?;
+                writeln!(err, "[{}]", trail_line(trail))
             }
+            ChatEvent::Warning { message } => writeln!(err, "[budget: {message}]"),
             ChatEvent::Error { .. } => {
                 self.newline(out);
                 Ok(())
             }
         }
     }
+}
+
+/// The privacy trail in one line: "stayed on this machine" or where the text was sent.
+fn trail_line(trail: &crate::chat::Trail) -> String {
+    if !trail.left_machine {
+        return "stayed on this machine".to_owned();
+    }
+    let places: Vec<String> = trail
+        .destinations
+        .iter()
+        .filter(|d| d.left_machine)
+        .map(|d| match &d.region {
+            Some(region) => format!("{} ({region})", d.host),
+            None => d.host.clone(),
+        })
+        .collect();
+    format!("sent to {}", places.join(", "))
 }
 
 /// A failed, skipped or cancelled attempt as one note on stderr (an `ok` one says nothing).

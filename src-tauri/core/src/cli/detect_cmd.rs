@@ -119,11 +119,15 @@ fn write_server(s: &DetectedServer, out: &mut dyn Write) -> std::io::Result<()> 
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
+        let facts: Vec<&str> = [m.params.as_deref(), m.quantization.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
         writeln!(
             out,
             "  - {} [{kind}] {loaded} {context} {}",
             m.id,
-            m.quantization.as_deref().unwrap_or(""),
+            facts.join(" "),
         )?;
         for w in &m.warnings {
             writeln!(out, "      ! {}", w.message())?;

@@ -1,4 +1,4 @@
-//! `switchboard history list | search QUERY | export ID [--format md|json] | export --all`.
+//! `switchboard history list | search QUERY [--left-machine] | export ID [--format md|json] | export --all`.
 //!
 //! Output is for people on stdout; a damaged database that was moved aside is reported on
 //! stderr (through the log's stderr layer) and the command goes on with a fresh one.
@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Write};
 
 use clap::{Subcommand, ValueEnum};
 
-use crate::history::{ExportFormat, HistoryStore, SearchHit};
+use crate::history::{ExportFormat, HistoryStore, SearchFilter, SearchHit};
 use crate::paths::Paths;
 use crate::{Error, Result};
 
@@ -22,9 +22,12 @@ pub enum HistoryCommand {
     },
     /// Search messages (every word must match; "quotes" for a phrase).
     Search {
-        /// What to look for.
-        #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+        /// What to look for (may be empty with --left-machine).
+        #[arg(required_unless_present = "left_machine", num_args = 0.., value_name = "QUERY")]
         query: Vec<String>,
+        /// Only answers that sent the text off this machine.
+        #[arg(long)]
+        left_machine: bool,
         /// How many hits to show.
         #[arg(long, default_value_t = 20, value_name = "N")]
         limit: usize,
@@ -91,9 +94,17 @@ pub(crate) fn run(command: HistoryCommand, paths: &Paths, out: &mut dyn Write) -
             }
             Ok(())
         }
-        HistoryCommand::Search { query, limit } => {
+        HistoryCommand::Search {
+            query,
+            limit,
+            left_machine,
+        } => {
             let query = query.join(" ");
-            let hits = store.search(&query, limit)?;
+            let filter = SearchFilter { left_machine };
+            let hits = store.search_filtered(&query, limit, filter)?;
+            if hits.is_empty() && left_machine && query.is_empty() {
+                return writeln!(out, "No answer left this machine.").map_err(stdout_err);
+            }
             if hits.is_empty() {
                 return writeln!(out, "No messages match {query:?}.").map_err(stdout_err);
             }

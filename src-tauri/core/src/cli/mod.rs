@@ -11,6 +11,7 @@ pub mod history_cmd;
 pub mod keys_cmd;
 pub mod models_cmd;
 pub mod serve_cmd;
+pub mod spend_cmd;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -57,6 +58,8 @@ pub enum Command {
     Models(models_cmd::ModelsArgs),
     /// Serve an OpenAI-compatible API on 127.0.0.1 over the routes (bearer token required).
     Serve(serve_cmd::ServeArgs),
+    /// Show spend today and this month by provider, against the budgets.
+    Spend(spend_cmd::SpendArgs),
 }
 
 /// `switchboard config …`
@@ -154,6 +157,7 @@ pub fn dispatch(command: Command, paths: &Paths, out: &mut dyn Write) -> Result<
         Command::Detect(args) => detect_cmd::run(&args, out),
         Command::Keys(cmd) => keys_cmd::run(cmd, paths, out),
         Command::Models(args) => models_cmd::dispatch(&args, paths, out),
+        Command::Spend(args) => spend_cmd::run(&args, paths, out),
         Command::Serve(args) => match serve_cmd::run(&args, paths, out, &mut std::io::sink()) {
             Exit::Success => Ok(()),
             Exit::Failure => Err(Error::InvalidInput("the gateway failed to start".into())),

@@ -1,5 +1,7 @@
 //! The probe client: one GET or POST with a response deadline, failures classified as refused,
-//! timed out or other.
+//! timed out, too large or other. Every body is read through [`read_body`], which stops at
+//! [`MAX_BODY`]: a model list or a status reply is a few kilobytes, and a port that streams more
+//! is not a model server worth holding in memory.
 
 use std::time::Duration;
 
@@ -14,8 +16,58 @@ pub(crate) enum ProbeError {
     Refused,
     /// Connected (or tried to) but no answer in time.
     Timeout,
+    /// The reply body is larger than [`MAX_BODY`].
+    TooLarge,
     /// Anything else (reset, broken HTTP).
     Other(String),
+}
+
+/// The most a discovery reply body may hold: 1 MiB.
+pub(crate) const MAX_BODY: usize = 1 << 20;
+
+/// Why a body could not be read.
+#[derive(Debug)]
+pub(crate) enum BodyError {
+    /// More than [`MAX_BODY`] bytes (by `Content-Length`, or as they arrived).
+    TooLarge,
+    /// The connection failed while reading.
+    Read(reqwest::Error),
+}
+
+impl BodyError {
+    /// The text for an error message.
+    pub(crate) fn describe(self) -> String {
+        match self {
+            BodyError::TooLarge => too_large(),
+            BodyError::Read(e) => e.without_url().to_string(),
+        }
+    }
+}
+
+fn too_large() -> String {
+    format!(
+        "the reply is larger than {} MiB, more than any model server sends: not read",
+        MAX_BODY >> 20
+    )
+}
+
+/// Reads `response`'s body as text, refusing one larger than [`MAX_BODY`] before reading it
+/// (when `Content-Length` says so) or as soon as it grows past the limit.
+pub(crate) async fn read_body(mut response: reqwest::Response) -> Result<String, BodyError> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY as u64)
+    {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
 }
 
 /// A reply: status and body.
@@ -101,7 +153,10 @@ impl Http {
     ) -> Result<Reply, ProbeError> {
         let response = request.timeout(timeout).send().await.map_err(classify)?;
         let status = response.status().as_u16();
-        let body = response.text().await.map_err(classify)?;
+        let body = read_body(response).await.map_err(|e| match e {
+            BodyError::TooLarge => ProbeError::TooLarge,
+            BodyError::Read(e) => classify(e),
+        })?;
         Ok(Reply { status, body })
     }
 }
@@ -131,6 +186,7 @@ impl ProbeError {
                 "accepted the connection but did not answer within {} ms",
                 timeout.as_millis()
             ),
+            ProbeError::TooLarge => too_large(),
             ProbeError::Other(text) => text.clone(),
         }
     }

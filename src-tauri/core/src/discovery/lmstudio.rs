@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::http::{Http, ProbeError, Reply};
+use super::http::{self, Http, ProbeError, Reply};
 use super::types::{DetectedModel, DetectedServer, ModelType, ServerKind, Status};
 use super::{warnings, DiscoveryError};
 
@@ -335,10 +335,15 @@ async fn send_load(
     };
     let response = request.send().await.map_err(unreachable)?;
     let status = response.status().as_u16();
-    let reply = Reply {
-        status,
-        body: response.text().await.map_err(unreachable)?,
-    };
+    let body = http::read_body(response).await.map_err(|e| match e {
+        http::BodyError::Read(e) => unreachable(e),
+        too_large => DiscoveryError::Server {
+            url: url.to_owned(),
+            status,
+            message: too_large.describe(),
+        },
+    })?;
+    let reply = Reply { status, body };
     let value = reply.json().unwrap_or(Value::Null);
     let error = match &value["error"] {
         Value::String(s) => Some(s.clone()),

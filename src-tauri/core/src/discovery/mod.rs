@@ -7,8 +7,11 @@
 //! and its richest model list is read (`/api/v1/models`, else `/api/v0/models`, else
 //! `/v1/models`). A port that answers but is not the expected server is reported as
 //! [`Status::OtherService`] ("port in use by another service"), never as that server. Ollama,
-//! vLLM, llama.cpp, LiteLLM and Jan are recognised by their own fingerprints; user-added base URLs
-//! are scanned as generic OpenAI-compatible servers.
+//! vLLM, llama.cpp (also on 9931, its announced next default), LiteLLM and Jan are recognised by
+//! their own fingerprints. A user-added base URL, and a default port where another server
+//! answers, are identified by the same fingerprints, with the same facts as on the server's own
+//! port; a URL none of them matches is scanned as a generic OpenAI-compatible server. Every
+//! reply body is read up to 1 MiB, no more.
 //!
 //! Each model carries the seed's [`Warning`]s (small context, aggressive quantization or a small
 //! checkpoint, not loaded, no tool use). [`profile`] writes a detected server into the config
@@ -37,7 +40,9 @@ pub mod watch;
 
 pub use error::{DiscoveryError, DiscoveryErrorKind};
 pub use lmstudio::{load_model, LoadOptions, LoadState, LoadedModel, KEEP_LOADED_ADVICE};
-pub use scan::{ScanOptions, Scanner, Target, DEFAULT_TIMEOUT};
+pub use scan::{
+    ScanOptions, Scanner, Target, DEFAULT_TIMEOUT, EXTRA_PORTS, FINGERPRINTED, FINGERPRINTED_LAST,
+};
 pub use types::{
     DetectedModel, DetectedServer, ModelType, ScanReport, ServerKind, Status, Warning, MIN_CONTEXT,
 };

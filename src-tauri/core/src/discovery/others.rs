@@ -219,7 +219,8 @@ pub(crate) async fn vllm(http: &Http, origin: &str) -> DetectedServer {
     finish(server)
 }
 
-/// llama.cpp's `llama-server`: `GET /health`, `GET /props` (`n_ctx`), `/v1/models` (`meta`).
+/// llama.cpp's `llama-server`: `GET /health`, `GET /props` (the per-slot `n_ctx`, the build,
+/// `is_sleeping`: the model unloaded after `--sleep-idle-seconds`), `/v1/models` (`meta`).
 pub(crate) async fn llamacpp(http: &Http, origin: &str) -> DetectedServer {
     let kind = ServerKind::LlamaCpp;
     let base = format!("{origin}/v1");
@@ -241,27 +242,38 @@ pub(crate) async fn llamacpp(http: &Http, origin: &str) -> DetectedServer {
         http.get(format!("{origin}/props")),
         http.get(format!("{base}/models")),
     );
-    let props = props
-        .ok()
-        .filter(Reply::ok)
-        .and_then(|r| r.json())
+    let props_reply = props.ok();
+    // `--api-key` guards everything but /health, with llama.cpp's own error type.
+    let locked = props_reply.as_ref().is_some_and(|r| {
+        r.status == 401
+            && r.json()
+                .is_some_and(|v| v["error"]["type"] == "authentication_error")
+    });
+    if locked && !loading {
+        let mut server = running(kind, &base, "llama-server serves OpenAI chat completions");
+        needs_key(&mut server, "the --api-key llama-server was started with");
+        return server;
+    }
+    let props = props_reply
+        .as_ref()
+        .filter(|r| r.ok())
+        .and_then(Reply::json)
         .unwrap_or(Value::Null);
     let settings = &props["default_generation_settings"];
     if !loading && !settings.is_object() {
-        return other(
-            kind,
-            &base,
-            "GET /props",
-            &Reply {
-                status: 200,
-                body: props.to_string(),
-            },
-        );
+        let shown = props_reply.unwrap_or(Reply {
+            status: 0,
+            body: String::new(),
+        });
+        return other(kind, &base, "GET /props", &shown);
     }
     let mut server = running(kind, &base, "llama-server serves OpenAI chat completions");
     server.version = text(&props["build_info"]);
+    let sleeping = props["is_sleeping"] == true;
     if loading {
         server.detail = Some("loading a model".to_owned());
+    } else if sleeping {
+        server.detail = Some("sleeping: the model is unloaded until the next request".to_owned());
     }
     let n_ctx = settings["n_ctx"]
         .as_u64()
@@ -271,11 +283,12 @@ pub(crate) async fn llamacpp(http: &Http, origin: &str) -> DetectedServer {
         .iter()
         .filter_map(|m| {
             let mut model = DetectedModel::bare(text(&m["id"])?);
-            model.loaded = Some(!loading);
+            model.loaded = Some(!loading && !sleeping);
+            let n_ctx = n_ctx.or_else(|| m["meta"]["n_ctx"].as_u64());
             model.loaded_context_window = n_ctx;
             model.max_context_window = m["meta"]["n_ctx_train"].as_u64();
             model.context_window = n_ctx.or(model.max_context_window);
-            model.params = m["meta"]["n_params"].as_u64().map(|n| n.to_string());
+            model.params = m["meta"]["n_params"].as_u64().map(warnings::params_label);
             model.quantization = model_quant(&model.id)
                 .or_else(|| text(&props["model_path"]).and_then(|p| model_quant(&p)));
             model.format = Some("gguf".to_owned());

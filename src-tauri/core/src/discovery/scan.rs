@@ -1,9 +1,16 @@
-//! The scan: which targets to probe, with which deadlines, all in parallel.
+//! The scan: which targets to probe, with which deadlines, all in parallel; and identifying a
+//! server by its own endpoints wherever it listens.
+//!
+//! A known server is first asked what its default port promises. A user-added URL, and a
+//! default port where something else answers, are then tried against every fingerprint that
+//! is a server's own ([`FINGERPRINTED`], then [`FINGERPRINTED_LAST`]), so llama.cpp on port
+//! 9000 is reported as llama.cpp with its version, context and loaded state, not as a bare
+//! OpenAI-compatible list.
 
 use std::time::{Duration, Instant};
 
 use super::http::Http;
-use super::types::{DetectedServer, ScanReport, ServerKind};
+use super::types::{DetectedServer, ScanReport, ServerKind, Status};
 use super::{lmstudio, others, DiscoveryError};
 
 /// One place to probe.
@@ -54,16 +61,35 @@ pub struct ScanOptions {
     pub connect_timeout: Duration,
 }
 
+/// The kinds recognised by endpoints of their own, asked together; when several answer, the
+/// first in this order wins (vLLM's `/version` is the least specific). Jan is not here: its
+/// API is a bare OpenAI model list, found only on its own port.
+pub const FINGERPRINTED: [ServerKind; 4] = [
+    ServerKind::LmStudio,
+    ServerKind::Ollama,
+    ServerKind::LiteLlm,
+    ServerKind::Vllm,
+];
+
+/// Asked only after the [`FINGERPRINTED`] kinds did not answer: llama.cpp's probe is
+/// `GET /health`, which the LiteLLM proxy answers by calling every model it routes to.
+pub const FINGERPRINTED_LAST: ServerKind = ServerKind::LlamaCpp;
+
+/// Ports scanned besides a kind's catalog port: `llama-server` announces that its default port
+/// moves from 8080 to 9931 in a future release.
+pub const EXTRA_PORTS: &[(ServerKind, u16)] = &[(ServerKind::LlamaCpp, 9931)];
+
 /// The default response deadline (the LM Studio SDK uses 500 ms for its greeting).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(500);
 
 impl ScanOptions {
-    /// Every known server at its default port on `127.0.0.1`.
+    /// Every known server at its default port on `127.0.0.1`, then the [`EXTRA_PORTS`].
     pub fn loopback() -> Self {
         Self::ports(
             ServerKind::KNOWN
                 .iter()
-                .filter_map(|k| Some((*k, k.default_port()?))),
+                .filter_map(|k| Some((*k, k.default_port()?)))
+                .chain(EXTRA_PORTS.iter().copied()),
         )
     }
 
@@ -130,22 +156,19 @@ impl Scanner {
         }
     }
 
-    /// Probes one target.
+    /// Probes one target: as what it promises, else by every fingerprint.
     pub async fn probe(&self, target: &Target) -> DetectedServer {
         let started = Instant::now();
-        let http = &self.http;
         let url = target.url.trim_end_matches('/');
         let mut server = match target.kind {
-            ServerKind::LmStudio => lmstudio::probe(http, url).await,
-            ServerKind::Ollama => others::ollama(http, url).await,
-            ServerKind::Vllm => others::vllm(http, url).await,
-            ServerKind::LlamaCpp => others::llamacpp(http, url).await,
-            ServerKind::LiteLlm => others::litellm(http, url).await,
-            ServerKind::Jan => {
-                others::openai_compatible(http, ServerKind::Jan, &format!("{url}/v1")).await
-            }
-            ServerKind::OpenAiCompatible => {
-                others::openai_compatible(http, ServerKind::OpenAiCompatible, url).await
+            ServerKind::OpenAiCompatible => self.probe_url(url).await,
+            kind => {
+                let expected = self.probe_as(kind, url).await;
+                if expected.status == Status::OtherService {
+                    self.identify(url, Some(kind)).await.unwrap_or(expected)
+                } else {
+                    expected
+                }
             }
         };
         server.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -158,6 +181,78 @@ impl Scanner {
         );
         server
     }
+}
+
+impl Scanner {
+    /// Asks `origin` (`http://host:port`) whether it is a `kind` server.
+    async fn probe_as(&self, kind: ServerKind, origin: &str) -> DetectedServer {
+        let http = &self.http;
+        match kind {
+            ServerKind::LmStudio => lmstudio::probe(http, origin).await,
+            ServerKind::Ollama => others::ollama(http, origin).await,
+            ServerKind::Vllm => others::vllm(http, origin).await,
+            ServerKind::LlamaCpp => others::llamacpp(http, origin).await,
+            ServerKind::LiteLlm => others::litellm(http, origin).await,
+            ServerKind::Jan => {
+                others::openai_compatible(http, ServerKind::Jan, &format!("{origin}/v1")).await
+            }
+            ServerKind::OpenAiCompatible => {
+                others::openai_compatible(http, kind, &format!("{origin}/v1")).await
+            }
+        }
+    }
+
+    /// What `origin` is among the [`FINGERPRINTED`] kinds and [`FINGERPRINTED_LAST`], but
+    /// `tried`: the running server, else every answer of the first round.
+    async fn identify(
+        &self,
+        origin: &str,
+        tried: Option<ServerKind>,
+    ) -> Result<DetectedServer, Vec<DetectedServer>> {
+        let kinds = FINGERPRINTED.into_iter().filter(|k| Some(*k) != tried);
+        let found = futures_util::future::join_all(kinds.map(|k| self.probe_as(k, origin))).await;
+        if let Some(server) = found.iter().find(|s| s.status == Status::Running) {
+            return Ok(server.clone());
+        }
+        let refused_or_silent = found
+            .first()
+            .is_some_and(|s| matches!(s.status, Status::NotRunning | Status::Error));
+        if Some(FINGERPRINTED_LAST) != tried && !refused_or_silent {
+            let last = self.probe_as(FINGERPRINTED_LAST, origin).await;
+            if last.status == Status::Running {
+                return Ok(last);
+            }
+        }
+        Err(found)
+    }
+
+    /// A user-added base URL: a known server when one answers at its origin (the URL is the
+    /// origin, with or without `/v1`), else any OpenAI-compatible model list.
+    async fn probe_url(&self, base: &str) -> DetectedServer {
+        let origin = base.strip_suffix("/v1").unwrap_or(base);
+        if !is_origin(origin) {
+            return others::openai_compatible(&self.http, ServerKind::OpenAiCompatible, base).await;
+        }
+        let found = match self.identify(origin, None).await {
+            Ok(server) => return server,
+            Err(found) => found,
+        };
+        // Refused or silent for one probe is refused or silent for all: no need to ask again.
+        match found.into_iter().next() {
+            Some(s) if matches!(s.status, Status::NotRunning | Status::Error) => {
+                let mut server = DetectedServer::new(ServerKind::OpenAiCompatible, base, s.status);
+                server.detail = s.detail;
+                server
+            }
+            _ => others::openai_compatible(&self.http, ServerKind::OpenAiCompatible, base).await,
+        }
+    }
+}
+
+/// Whether `url` is `scheme://host[:port]` with no path.
+fn is_origin(url: &str) -> bool {
+    url.split_once("://")
+        .is_some_and(|(_, rest)| !rest.is_empty() && !rest.contains('/'))
 }
 
 #[cfg(test)]
@@ -179,11 +274,23 @@ mod tests {
     #[test]
     fn the_default_scan_puts_lm_studio_first_on_1234() {
         let options = ScanOptions::loopback().with_port(ServerKind::LmStudio, 4321);
-        assert_eq!(options.targets.len(), 6);
+        assert_eq!(options.targets.len(), 7);
         assert_eq!(
             options.targets[0],
             Target::loopback(ServerKind::LmStudio, 4321)
         );
         assert_eq!(options.targets[5].url, "http://127.0.0.1:1337");
+        assert_eq!(
+            options.targets[6],
+            Target::loopback(ServerKind::LlamaCpp, 9931)
+        );
+    }
+
+    #[test]
+    fn only_bare_origins_are_fingerprinted() {
+        assert!(is_origin("http://127.0.0.1:9000"));
+        assert!(is_origin("https://gpu-box"));
+        assert!(!is_origin("http://10.0.0.2:8001/openai"));
+        assert!(!is_origin("not a url"));
     }
 }

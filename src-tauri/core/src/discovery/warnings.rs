@@ -1,5 +1,6 @@
 //! The seed's advice as per-model warnings, and the name parsing it needs: bits per weight from a
-//! quantization name, parameter counts from `7B`-style strings and model ids.
+//! quantization name, parameter counts from `7B`-style strings and model ids, and raw counts
+//! written the way model cards write them (`116K`, `8B`).
 
 use super::types::{DetectedModel, ModelType, Warning, MIN_CONTEXT};
 
@@ -95,17 +96,32 @@ pub fn bits_from_name(name: &str) -> Option<f64> {
     None
 }
 
-/// Billions of parameters from `7B`, `0.6B`, `30B-A3B`, `270M`, or a raw count.
+/// Billions of parameters from `7B`, `0.6B`, `30B-A3B`, `270M`, `116K`, `1T`, or a raw count.
 pub fn params_billions(text: &str) -> Option<f64> {
     let t = text.trim().to_ascii_lowercase();
     let head = t.split(['-', ' ', '_']).next()?;
-    if let Some(n) = head.strip_suffix('b') {
-        return n.parse().ok();
-    }
-    if let Some(n) = head.strip_suffix('m') {
-        return n.parse::<f64>().ok().map(|m| m / 1000.0);
+    for (suffix, billions) in [('t', 1e3), ('b', 1.0), ('m', 1e-3), ('k', 1e-6)] {
+        if let Some(n) = head.strip_suffix(suffix) {
+            return n.parse::<f64>().ok().map(|n| n * billions);
+        }
     }
     head.parse::<f64>().ok().map(|n| n / 1e9)
+}
+
+/// A raw parameter count as model cards write it: `116K`, `137M`, `1.5B`, `8B`, `32B`: one
+/// decimal under 10 of a unit (dropped when it is 0), whole units above.
+pub fn params_label(count: u64) -> String {
+    let n = count as f64;
+    let (value, unit) = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
+        .into_iter()
+        .find(|(size, _)| n >= *size)
+        .map_or((n, ""), |(size, unit)| (n / size, unit));
+    let rounded = (value * 10.0).round() / 10.0;
+    if rounded >= 10.0 || rounded.fract() == 0.0 {
+        format!("{}{unit}", value.round())
+    } else {
+        format!("{rounded:.1}{unit}")
+    }
 }
 
 /// The size token of an id such as `qwen3-4b-instruct` or `Llama-3.2-1B` (not MoE active-size
@@ -170,6 +186,26 @@ mod tests {
         assert_eq!(params_billions("30B-A3B"), Some(30.0));
         assert_eq!(params_billions("270M"), Some(0.27));
         assert!(params_billions("8030261248").is_some_and(|b| (b - 8.03).abs() < 0.01));
+        assert!(params_billions("116K").is_some_and(|b| (b - 0.000_116).abs() < 1e-9));
+        assert_eq!(params_billions("1T"), Some(1000.0));
+    }
+
+    #[test]
+    fn raw_counts_are_written_like_model_cards() {
+        for (count, label) in [
+            (115_776, "116K"),
+            (999, "999"),
+            (137_000_000, "137M"),
+            (1_543_714_304, "1.5B"),
+            (8_030_261_248, "8B"),
+            (8_190_735_360, "8.2B"),
+            (9_960_000_000, "10B"),
+            (32_763_876_352, "33B"),
+            (1_000_000_000_000, "1T"),
+        ] {
+            assert_eq!(params_label(count), label, "{count}");
+            assert!(params_billions(label).is_some(), "{label} parses back");
+        }
     }
 
     #[test]

@@ -69,11 +69,17 @@ pub(super) fn bad_request(dialect: Dialect, message: &str) -> Response {
     )
 }
 
-/// Reads the gateway's own request headers into `ask`.
-///
-/// `x-switchboard-private: 1` (the privacy policy's "local models only") is read here once the
-/// engine's `Ask` carries that flag.
-pub(super) fn apply_headers(_headers: &HeaderMap, _ask: &mut Ask) {}
+/// The request header that makes a request private (`1` or `true`): only routes that stay on
+/// this machine are used.
+pub const PRIVATE_HEADER: &str = "x-switchboard-private";
+
+/// Reads the gateway's own request headers into `ask`: [`PRIVATE_HEADER`].
+pub(super) fn apply_headers(headers: &HeaderMap, ask: &mut Ask) {
+    ask.private = headers
+        .get(PRIVATE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"));
+}
 
 /// Starts `ask` and waits for the answer's first event; a turn that fails before it is the
 /// error response (with the route headers).
@@ -142,6 +148,11 @@ pub(super) fn failure(dialect: Dialect, reason: Reason, message: &str) -> Respon
             RouteErrorKind::NoRoute | RouteErrorKind::Cancelled | RouteErrorKind::Interrupted => {
                 (S::SERVICE_UNAVAILABLE, "api_error", kind.as_str())
             }
+            // A policy refused every route; nothing was sent. Retrying will not help.
+            RouteErrorKind::Private => (S::FORBIDDEN, "permission_error", kind.as_str()),
+            RouteErrorKind::OverBudget => {
+                (S::TOO_MANY_REQUESTS, "insufficient_quota", kind.as_str())
+            }
         },
         Reason::Provider(kind) => match kind {
             Kind::BadRequest => (S::BAD_REQUEST, invalid, "bad_request"),
@@ -175,7 +186,8 @@ fn header_value(s: &str) -> HeaderValue {
     HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("invalid"))
 }
 
-/// `x-switchboard-model`, `x-switchboard-attempts` and `x-switchboard-route`.
+/// `x-switchboard-model`, `x-switchboard-attempts`, `x-switchboard-route` and
+/// `x-switchboard-left-machine` (`1` when any attempt sent the text off this machine).
 pub(super) fn route_headers(response: &mut Response, routes: &[RouteEvent]) {
     let model = routes
         .iter()
@@ -201,6 +213,11 @@ pub(super) fn route_headers(response: &mut Response, routes: &[RouteEvent]) {
     headers.insert("x-switchboard-model", header_value(model));
     headers.insert("x-switchboard-attempts", header_value(&tried.to_string()));
     headers.insert("x-switchboard-route", header_value(&trail.join(", ")));
+    let left = routes
+        .iter()
+        .any(|r| r.destination.as_ref().is_some_and(|d| d.left_machine));
+    let left = HeaderValue::from_static(if left { "1" } else { "0" });
+    headers.insert("x-switchboard-left-machine", left);
 }
 
 /// A whole answer.
@@ -235,7 +252,7 @@ pub(super) async fn collect(mut events: Events, first: ChatEvent) -> Result<Whol
                     arguments,
                 },
             ),
-            ChatEvent::Started { .. } | ChatEvent::Route(_) => {}
+            ChatEvent::Started { .. } | ChatEvent::Route(_) | ChatEvent::Warning { .. } => {}
             ChatEvent::Done { stop, usage, .. } => {
                 whole.stop = Some(stop);
                 whole.usage = usage;
@@ -250,5 +267,6 @@ pub(super) async fn collect(mut events: Events, first: ChatEvent) -> Result<Whol
         message: "the answer ended without a finish".into(),
         status: None,
         retry_next: None,
+        trail: crate::chat::Trail::default(),
     })
 }

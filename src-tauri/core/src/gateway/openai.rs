@@ -18,6 +18,8 @@ use super::stream::{self, Chunks};
 use crate::chat::{Ask, Engine};
 use crate::providers::{Image, RequestOptions, ResponseFormat, Role, ToolCall, Turn};
 
+pub use super::answer::PRIVATE_HEADER;
+
 const DIALECT: Dialect = Dialect::OpenAi;
 
 /// `GET /v1/models`: the aliases, then every configured `provider/model`, with the context

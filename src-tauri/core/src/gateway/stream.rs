@@ -90,7 +90,9 @@ impl Chunks {
                 }
                 vec![self.frame(&json!({"tool_calls": [call]}), None)]
             }
-            ChatEvent::Started { .. } | ChatEvent::Route(_) => Vec::new(),
+            ChatEvent::Started { .. } | ChatEvent::Route(_) | ChatEvent::Warning { .. } => {
+                Vec::new()
+            }
             ChatEvent::Done { stop, usage, .. } => {
                 let mut out = vec![self.frame(&json!({}), Some(finish_reason(stop)))];
                 if let (true, Some(u)) = (self.include_usage, usage.as_ref()) {

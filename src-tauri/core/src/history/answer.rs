@@ -210,7 +210,7 @@ impl AnswerWriter {
                          route_attempts = ?5, status = ?6, usage_input = ?7, usage_output = ?8,
                          usage_cache_read = ?9, usage_cache_write = ?10, cost = ?11, error = ?12,
                          updated_at = ?13, usage_reasoning = ?14, first_token_ms = ?15,
-                         duration_ms = ?16
+                         duration_ms = ?16, left_machine = ?17
                      WHERE id = ?1",
                     params![
                         self.id,
@@ -229,6 +229,7 @@ impl AnswerWriter {
                         usage.and_then(|u| u.reasoning).map(as_i64),
                         timing.and_then(|t| t.first_token_ms).map(as_i64),
                         timing.map(|t| as_i64(t.duration_ms)),
+                        self.route.iter().any(RouteAttempt::left_machine),
                     ],
                 )
                 .map_err(Error::sqlite("save the answer"))?;
@@ -304,6 +305,7 @@ mod tests {
                 reason: None,
                 status: None,
                 elapsed_ms: 3,
+                destination: None,
             })
             .expect("records");
         let done = answer

@@ -64,6 +64,7 @@ mod open;
 mod read;
 mod schema;
 mod search;
+mod trail;
 mod write;
 
 use std::fmt;
@@ -81,6 +82,7 @@ pub use open::{Opened, Recovered, FILE_NAME};
 pub use read::MessagePage;
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use search::{SearchHit, SnippetPart};
+pub use trail::{SearchFilter, SpendRow};
 
 /// How often a streaming answer is saved, at the most.
 pub const FLUSH_INTERVAL: Duration = Duration::from_secs(1);

@@ -32,6 +32,8 @@ pub struct Conversation {
     pub updated_at: Timestamp,
     /// How many messages it holds.
     pub message_count: u64,
+    /// Private: the router never sends it off this machine.
+    pub private: bool,
 }
 
 /// Who wrote a message.

@@ -24,7 +24,7 @@ pub struct MessagePage {
 }
 
 const CONVERSATION_COLUMNS: &str = "c.id, c.title, c.title_is_custom, c.pinned, c.created_at,
-    c.updated_at, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)";
+    c.updated_at, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.private";
 
 const MESSAGE_COLUMNS: &str = "id, conversation_id, role, content, reasoning, model,
     route_attempts, usage_input, usage_output, usage_cache_read, usage_cache_write, cost,
@@ -147,6 +147,7 @@ fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
         created_at: Timestamp(row.get(4)?),
         updated_at: Timestamp(row.get(5)?),
         message_count: row.get::<_, i64>(6)?.try_into().unwrap_or(0),
+        private: row.get(7)?,
     })
 }
 

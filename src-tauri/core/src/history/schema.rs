@@ -121,8 +121,22 @@ ALTER TABLE messages ADD COLUMN first_token_ms INTEGER;
 ALTER TABLE messages ADD COLUMN duration_ms INTEGER;
 ";
 
+/// Version 5: private conversations (the router keeps them on this machine) and, per answer,
+/// whether any attempt sent the text off this machine (the privacy trail's search filter;
+/// NULL for answers saved before the trail existed).
+const V5_PRIVACY: &str = "
+ALTER TABLE conversations ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN left_machine INTEGER;
+";
+
 /// Every migration, oldest first: `MIGRATIONS[i]` moves version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1_TABLES, V2_ANSWER_DETAILS, V3_SEARCH, V4_TIMING];
+pub(crate) const MIGRATIONS: &[&str] = &[
+    V1_TABLES,
+    V2_ANSWER_DETAILS,
+    V3_SEARCH,
+    V4_TIMING,
+    V5_PRIVACY,
+];
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -205,6 +219,7 @@ mod tests {
              VALUES (1, 'user', '서울에서 날씨가 어때요? Tell me about the weather.', 'complete', 1000, 1000);
          INSERT INTO messages (conversation_id, role, content, model, status, created_at, updated_at)
              VALUES (1, 'assistant', 'It is sunny in Seoul.', 'lmstudio/qwen3', 'unfinished', 1500, 2000);",
+        ANSWER_DETAILS,
         ANSWER_DETAILS,
         ANSWER_DETAILS,
     ];

@@ -32,7 +32,26 @@ impl HistoryStore {
             created_at: now,
             updated_at: now,
             message_count: 0,
+            private: false,
         })
+    }
+
+    /// Makes conversation `id` private (the router keeps it on this machine) or not.
+    pub fn set_private(&self, id: ConversationId, private: bool) -> Result<()> {
+        let changed = self.write(|conn| {
+            conn.execute(
+                "UPDATE conversations SET private = ?2 WHERE id = ?1",
+                params![id, private],
+            )
+            .map_err(Error::sqlite("mark the conversation private"))
+        })?;
+        if changed == 0 {
+            return Err(Error::NotFound {
+                what: "conversation",
+                id,
+            });
+        }
+        Ok(())
     }
 
     /// Saves a finished message (a user message or a system prompt) in one transaction.

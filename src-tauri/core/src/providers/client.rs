@@ -55,10 +55,23 @@ fn same_origin_redirects() -> Policy {
 impl Client {
     /// A client whose connections time out after `connect` (TCP and TLS).
     pub fn new(connect: Duration) -> Result<Client, ProviderError> {
-        let http = reqwest::Client::builder()
+        Client::with_hosts(connect, &[])
+    }
+
+    /// [`Client::new`] with names resolved to fixed addresses instead of through DNS, as a
+    /// hosts file would (tests give a hosted name to a fake server on this machine).
+    pub fn with_hosts(
+        connect: Duration,
+        hosts: &[(&str, std::net::SocketAddr)],
+    ) -> Result<Client, ProviderError> {
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(connect)
             .redirect(same_origin_redirects())
-            .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")));
+        for (name, addr) in hosts {
+            builder = builder.resolve(name, *addr);
+        }
+        let http = builder
             .build()
             .map_err(|e| ProviderError::from_reqwest(e, "cannot set up the HTTP client"))?;
         Ok(Client { http })

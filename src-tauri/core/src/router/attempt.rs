@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::policy::Destination;
+
 /// What happened to one candidate model while routing a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -11,7 +13,7 @@ pub enum AttemptOutcome {
     Ok,
     /// It failed; the router moved on (or gave up).
     Failed,
-    /// It was not tried (cooldown, context too small).
+    /// It was not tried (cooldown, context too small, private, budget).
     Skipped,
     /// The person cancelled while it was running.
     Cancelled,
@@ -40,6 +42,16 @@ pub struct RouteAttempt {
     /// How long the attempt took.
     #[serde(default)]
     pub elapsed_ms: u64,
+    /// Where the request went (the privacy trail), for an attempt that was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<Destination>,
+}
+
+impl RouteAttempt {
+    /// Whether this attempt sent the text off this machine.
+    pub fn left_machine(&self) -> bool {
+        self.destination.as_ref().is_some_and(|d| d.left_machine)
+    }
 }
 
 #[cfg(test)]
@@ -55,6 +67,7 @@ mod tests {
             reason: Some("rate_limit".into()),
             status: Some(429),
             elapsed_ms: 120,
+            destination: None,
         };
         let json = serde_json::to_value(&attempt).expect("serializes");
         assert_eq!(

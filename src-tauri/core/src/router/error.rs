@@ -1,6 +1,7 @@
 //! The router's error: why a request got no (complete) answer, with a small [`RouteErrorKind`]
 //! the CLI, the gateway and the UI branch on.
 
+use crate::policy::{Refusal, RefusalReason};
 use crate::providers::ProviderError;
 
 /// Where a "retry on next route" call starts: the candidates after `after`, for the same
@@ -32,6 +33,11 @@ pub enum RouteErrorKind {
     Cancelled,
     /// The answer failed after its first token; the partial text stands.
     Interrupted,
+    /// The conversation is private (or the app offline) and every route would leave this
+    /// machine; nothing was sent.
+    Private,
+    /// Every usable route's budget is spent; nothing was sent.
+    OverBudget,
 }
 
 wire_names!(RouteErrorKind {
@@ -42,6 +48,8 @@ wire_names!(RouteErrorKind {
     NoRoute => "no_route",
     Cancelled => "cancelled",
     Interrupted => "interrupted",
+    Private => "private",
+    OverBudget => "over_budget",
 });
 
 /// One candidate's window, for the "does not fit" message.
@@ -103,6 +111,12 @@ pub enum RouteError {
         /// Its error.
         last: ProviderError,
     },
+    /// A policy refused every usable candidate (private, budget); nothing was sent.
+    #[error("{}", refused_text(refusals))]
+    Refused {
+        /// Each refused candidate, in route order.
+        refusals: Vec<Refusal>,
+    },
     /// Nothing could be tried (every candidate unusable or skipped).
     #[error("no route: {0}")]
     NoRoute(String),
@@ -127,6 +141,20 @@ fn exhausted(attempts: u32, model: &str, last: &ProviderError) -> String {
     } else {
         format!("no route answered ({attempts} tried); last: {model}: {last}")
     }
+}
+
+fn refused_text(refusals: &[Refusal]) -> String {
+    let private = refusals.iter().any(|r| r.reason == RefusalReason::Private);
+    let head = if private {
+        "private: nothing was sent, every route would leave this machine"
+    } else {
+        "over budget: nothing was sent, every route's budget is spent"
+    };
+    let each: Vec<String> = refusals
+        .iter()
+        .map(|r| format!("{} ({}: {})", r.model, r.reason.as_str(), r.detail))
+        .collect();
+    format!("{head}: {}", each.join("; "))
 }
 
 fn known(refs: &[String], aliases: &[String]) -> String {
@@ -174,6 +202,13 @@ impl RouteError {
             RouteError::Exhausted { .. } | RouteError::NoRoute(_) => RouteErrorKind::NoRoute,
             RouteError::Cancelled => RouteErrorKind::Cancelled,
             RouteError::Interrupted { .. } => RouteErrorKind::Interrupted,
+            RouteError::Refused { refusals } => {
+                if refusals.iter().any(|r| r.reason == RefusalReason::Private) {
+                    RouteErrorKind::Private
+                } else {
+                    RouteErrorKind::OverBudget
+                }
+            }
         }
     }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 use tokio::time::Instant;
 
 use super::attempt::{AttemptOutcome, RouteAttempt};
+use crate::policy::Destination;
 use crate::providers::ProviderErrorKind;
 
 use super::cooldown::ModelState;
@@ -35,6 +36,9 @@ pub struct RouteEvent {
     /// How long the model is now skipped, after a failure that put it in cooldown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cooldown_ms: Option<u64>,
+    /// Where the request went (the privacy trail), for an attempt that was sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<Destination>,
 }
 
 impl RouteEvent {
@@ -47,6 +51,7 @@ impl RouteEvent {
             reason: self.reason.clone(),
             status: self.status,
             elapsed_ms: self.elapsed_ms,
+            destination: self.destination.clone(),
         }
     }
 }

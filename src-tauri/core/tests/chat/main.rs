@@ -2,6 +2,8 @@
 //! deltas), `switchboard chat` and `switchboard serve --history` leave the same history rows;
 //! "retry on next route" works for an answer that was itself a retry.
 
+mod policy;
+
 use std::time::Duration;
 
 use clap::Parser;

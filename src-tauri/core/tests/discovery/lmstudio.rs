@@ -187,7 +187,10 @@ async fn a_foreign_server_on_the_lm_studio_port_is_never_lm_studio() {
             .as_deref()
             .is_some_and(|d| d.starts_with("port in use by another service")));
         assert!(s.models.is_empty() && s.api.is_none());
-        assert_eq!(fake.requests().len(), 1, "only the greeting");
+        // The greeting, then only the other servers' fingerprints: nothing is posted.
+        let asked = fake.requests();
+        assert_eq!(asked[0].path, "/lmstudio-greeting");
+        assert!(asked.iter().all(|r| r.method == "GET"), "{asked:?}");
     }
 }
 

@@ -82,6 +82,7 @@ async fn llamacpp_reads_n_ctx_and_the_quantization_from_the_file_name() {
     let fake = local_servers::start(Server::LlamaCpp {
         model: m.clone(),
         loading: false,
+        api_key: None,
     })
     .expect("fake");
     let s = probe(ServerKind::LlamaCpp, port(&fake)).await;
@@ -95,14 +96,31 @@ async fn llamacpp_reads_n_ctx_and_the_quantization_from_the_file_name() {
     assert_eq!(got.quantization.as_deref(), Some("Q4_K_M"));
     assert!(got.warnings.is_empty(), "{:?}", got.warnings);
 
+    assert_eq!(got.params.as_deref(), Some("8.2B"));
+
     let loading = local_servers::start(Server::LlamaCpp {
-        model: m,
+        model: m.clone(),
         loading: true,
+        api_key: None,
     })
     .expect("fake");
     let s = probe(ServerKind::LlamaCpp, port(&loading)).await;
     assert_eq!(s.status, Status::Running);
     assert_eq!(s.detail.as_deref(), Some("loading a model"));
+
+    let locked = local_servers::start(Server::LlamaCpp {
+        model: m,
+        loading: false,
+        api_key: Some("sk-llama".into()),
+    })
+    .expect("fake");
+    let s = probe(ServerKind::LlamaCpp, port(&locked)).await;
+    assert_eq!(
+        (s.kind, s.status),
+        (ServerKind::LlamaCpp, Status::Running),
+        "{s:?}"
+    );
+    assert!(s.needs_key && s.models.is_empty(), "{s:?}");
 }
 
 #[tokio::test]
@@ -149,29 +167,121 @@ async fn jan_and_user_base_urls_are_openai_compatible_model_lists() {
 }
 
 #[tokio::test]
-async fn each_fingerprint_rejects_the_other_servers() {
+async fn a_port_where_another_known_server_answers_names_that_server() {
     let lm = lmstudio::start(lmstudio::Script::v1()).expect("fake");
     let ollama = ollama_fake();
     let llama = local_servers::start(Server::LlamaCpp {
         model: Model::new("m.gguf", "8B", "Q4_K_M", 8_192),
         loading: false,
+        api_key: None,
+    })
+    .expect("fake");
+    let litellm = local_servers::start(Server::LiteLlm {
+        models: vec!["gpt-local".into()],
+        master_key: "sk-test-1234".into(),
     })
     .expect("fake");
     let json_ok = foreign::start(foreign::Foreign::JsonOk).expect("fake");
-    for (kind, fake) in [
-        (ServerKind::Ollama, &lm),
-        (ServerKind::Vllm, &ollama),
-        (ServerKind::LlamaCpp, &json_ok),
-        (ServerKind::LiteLlm, &llama),
-        (ServerKind::LmStudio, &ollama),
-        (ServerKind::Vllm, &lm),
+    for (kind, fake, found) in [
+        (ServerKind::Ollama, &lm, ServerKind::LmStudio),
+        (ServerKind::Vllm, &ollama, ServerKind::Ollama),
+        (ServerKind::LiteLlm, &llama, ServerKind::LlamaCpp),
+        (ServerKind::LmStudio, &ollama, ServerKind::Ollama),
+        (ServerKind::Vllm, &lm, ServerKind::LmStudio),
+        (ServerKind::LlamaCpp, &litellm, ServerKind::LiteLlm),
     ] {
         let s = probe(kind, port(fake)).await;
         assert_eq!(
-            s.status,
-            Status::OtherService,
+            (s.kind, s.status),
+            (found, Status::Running),
             "{kind:?} on {}: {s:?}",
             fake.url()
+        );
+        assert_eq!(s.base_url, format!("{}/v1", fake.url()));
+    }
+    let s = probe(ServerKind::LlamaCpp, port(&json_ok)).await;
+    assert_eq!(
+        (s.kind, s.status),
+        (ServerKind::LlamaCpp, Status::OtherService),
+        "{s:?}"
+    );
+    let asked: Vec<String> = litellm.requests().into_iter().map(|r| r.path).collect();
+    assert!(
+        asked.iter().filter(|p| *p == "/health").count() <= 1,
+        "LiteLLM's expensive /health asked only by the llama.cpp probe of its own port: {asked:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_extra_url_is_fingerprinted_with_the_same_facts_as_its_own_port() {
+    let llama = local_servers::start(Server::LlamaCpp {
+        model: Model::new("Qwen3-8B-Q4_K_M.gguf", "8B", "Q4_K_M", 40_960).loaded(16_384),
+        loading: false,
+        api_key: None,
+    })
+    .expect("fake");
+    let ollama = ollama_fake();
+    let litellm = local_servers::start(Server::LiteLlm {
+        models: vec!["gpt-local".into()],
+        master_key: "sk-test-1234".into(),
+    })
+    .expect("fake");
+    for (fake, kind) in [
+        (&llama, ServerKind::LlamaCpp),
+        (&ollama, ServerKind::Ollama),
+        (&litellm, ServerKind::LiteLlm),
+    ] {
+        let at_port = probe(kind, port(fake)).await;
+        for url in [fake.url(), format!("{}/v1/", fake.url())] {
+            let options = ScanOptions::ports([]).with_url(&url);
+            let report = Scanner::new(options).expect("client").scan().await;
+            let mut found = report.servers[0].clone();
+            found.elapsed_ms = at_port.elapsed_ms;
+            assert_eq!(found, at_port, "{url}");
+        }
+    }
+    let asked: Vec<String> = litellm.requests().into_iter().map(|r| r.path).collect();
+    assert!(
+        !asked.iter().any(|p| p == "/health"),
+        "never LiteLLM's expensive /health: {asked:?}"
+    );
+    // A URL with a path of its own is a proxy route: asked only for its model list.
+    let routed = format!("{}/openai/v1", llama.url());
+    let report = Scanner::new(ScanOptions::ports([]).with_url(&routed))
+        .expect("client")
+        .scan()
+        .await;
+    assert_eq!(report.servers[0].kind, ServerKind::OpenAiCompatible);
+}
+
+#[tokio::test]
+async fn a_reply_over_one_mib_is_refused_with_a_clear_error() {
+    for chunked in [false, true] {
+        let big = foreign::start(foreign::Foreign::Oversized { chunked }).expect("fake");
+        for kind in [ServerKind::LlamaCpp, ServerKind::Vllm] {
+            let s = probe(kind, port(&big)).await;
+            assert_eq!(s.status, Status::Error, "chunked={chunked} {kind:?}: {s:?}");
+            let detail = s.detail.unwrap_or_default();
+            assert!(
+                detail.contains("larger than 1 MiB"),
+                "chunked={chunked} {kind:?}: {detail}"
+            );
+        }
+        let report = Scanner::new(ScanOptions::ports([]).with_url(&big.url()))
+            .expect("client")
+            .scan()
+            .await;
+        let s = &report.servers[0];
+        assert_eq!(
+            (s.kind, s.status),
+            (ServerKind::OpenAiCompatible, Status::Error)
+        );
+        assert!(
+            s.detail
+                .as_deref()
+                .unwrap_or_default()
+                .contains("larger than 1 MiB"),
+            "{s:?}"
         );
     }
 }

@@ -115,6 +115,7 @@ async fn small_windows_cap_max_tokens() {
     let fake = local_servers::start(Server::LlamaCpp {
         model: m,
         loading: false,
+        api_key: None,
     })
     .expect("fake");
     let server = probe(ServerKind::LlamaCpp, port(&fake)).await;

@@ -38,7 +38,12 @@ async fn failure_after_the_first_token_keeps_the_text_and_offers_the_next_route(
         assert!(r.cooldown("a/fake-model").is_some());
 
         let mut next = r
-            .retry_next(retry, ask("hi", true), CancellationToken::new())
+            .retry_next(
+                retry,
+                ask("hi", true),
+                Default::default(),
+                CancellationToken::new(),
+            )
             .expect("next route");
         let mut retried = Outcome {
             routes: Vec::new(),

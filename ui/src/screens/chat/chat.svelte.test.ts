@@ -29,6 +29,9 @@ const MODELS: ChatModels = {
   ],
 };
 
+/** The trail of an answer that was never sent. */
+const NO_TRAIL = { leftMachine: false, destinations: [] };
+
 /** The `done` event of an answer with no usage reported. */
 function done(stop: 'stop' | 'length' | 'cancelled', model = 'lm/qwen'): ChatDoneEvent {
   return {
@@ -38,6 +41,7 @@ function done(stop: 'stop' | 'length' | 'cancelled', model = 'lm/qwen'): ChatDon
     usage: 'unknown',
     cost: 'unknown',
     timing: { firstTokenMs: null, durationMs: 1, tokensPerSecond: null },
+    trail: { leftMachine: false, destinations: [] },
   };
 }
 
@@ -143,7 +147,13 @@ describe('ChatStore', () => {
     const { api, store, emit } = setup();
     await store.init();
     await store.send('hi');
-    emit({ type: 'error', reason: 'auth', message: 'key rejected', retryNext: null });
+    emit({
+      type: 'error',
+      reason: 'auth',
+      message: 'key rejected',
+      retryNext: null,
+      trail: NO_TRAIL,
+    });
     const failed = store.messages[1];
     expect(failed?.status).toBe('failed');
     expect(failed?.errorKind).toBe('auth');
@@ -200,7 +210,13 @@ describe('ChatStore', () => {
     emit({ type: 'started', conversationId: 3, messageId: 11, model: 'lm/qwen' });
     emit({ type: 'text', delta: 'half an' });
     frame();
-    emit({ type: 'error', reason: 'connection', message: 'reset', retryNext: 'lm/other' });
+    emit({
+      type: 'error',
+      reason: 'connection',
+      message: 'reset',
+      retryNext: 'lm/other',
+      trail: NO_TRAIL,
+    });
     const failed = store.messages[1];
     expect(failed?.status).toBe('failed');
     expect(failed?.content).toBe('half an');
@@ -228,6 +244,7 @@ describe('load the model', () => {
       reason: 'model_not_loaded',
       message: 'model not loaded (HTTP 400): No models loaded. Please load a model.',
       retryNext: null,
+      trail: NO_TRAIL,
     });
     frame();
     const failed = store.messages[store.messages.length - 1]!;
@@ -276,7 +293,13 @@ describe('load the model', () => {
     await store.init();
     await store.send('Hi');
     emit({ type: 'started', conversationId: 3, messageId: 2, model: 'p/m' });
-    emit({ type: 'error', reason: 'model_not_loaded', message: 'not loaded', retryNext: null });
+    emit({
+      type: 'error',
+      reason: 'model_not_loaded',
+      message: 'not loaded',
+      retryNext: null,
+      trail: NO_TRAIL,
+    });
     frame();
     api.discoveryLoadRouteModel.mockRejectedValueOnce({
       kind: 'unreachable',

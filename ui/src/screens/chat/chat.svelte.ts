@@ -182,14 +182,20 @@ export class ChatStore {
     return this.#streaming !== null;
   }
 
-  /** Loads the list and the models; picks the primary (else the first) model. */
+  /**
+   * Loads the list and the models; picks the primary (else the first) model. The history does
+   * not depend on the config: when the models cannot be read, the conversations still load.
+   */
   async init(): Promise<void> {
     try {
-      const [conversations, models] = await Promise.all([
+      const [conversations, listed] = await Promise.allSettled([
         this.#api.historyList(),
         this.#api.chatModels(),
       ]);
-      this.#conversations = conversations;
+      if (conversations.status === 'fulfilled') this.#conversations = conversations.value;
+      if (listed.status === 'rejected') throw listed.reason;
+      if (conversations.status === 'rejected') throw conversations.reason;
+      const models = listed.value;
       this.#models = models.models;
       this.#primary = models.primary;
       // The default route when there is a primary, else the first model.

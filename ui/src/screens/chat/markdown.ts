@@ -4,6 +4,7 @@
  * copy button (handled by `copyFromClick`, no inline handlers: the CSP forbids them) and syntax
  * colours from highlight.js (the languages answers use most; classes only, styled in app.css).
  */
+import { t } from '../../lib/i18n/i18n.svelte';
 import DOMPurify from 'dompurify';
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
@@ -65,7 +66,7 @@ md.renderer.rules.fence = (tokens, idx, options, env, self) => {
   const lang = md.utils.escapeHtml((tokens[idx]?.info ?? '').trim().split(/\s+/)[0] ?? '');
   return (
     `<div class="code-block"><div class="code-bar"><span class="code-lang">${lang}</span>` +
-    `<button type="button" class="code-copy" data-copy-code>Copy</button></div>${inner}</div>`
+    `<button type="button" class="code-copy" data-copy-code>${t('chat.copy')}</button></div>${inner}</div>`
   );
 };
 
@@ -148,12 +149,12 @@ export async function copyFromClick(event: MouseEvent): Promise<string | undefin
   if (!button || code == null) return undefined;
   try {
     await navigator.clipboard.writeText(code);
-    button.textContent = 'Copied';
+    button.textContent = t('chat.copied');
   } catch {
-    button.textContent = 'Copy failed';
+    button.textContent = t('chat.copyFailed');
   }
   setTimeout(() => {
-    button.textContent = 'Copy';
+    button.textContent = t('chat.copy');
   }, 1500);
   return code;
 }

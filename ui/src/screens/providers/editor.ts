@@ -6,6 +6,7 @@
  * the authority; the form only checks what would make the paths meaningless (the provider id)
  * or the row unusable (an empty model id or name, an empty header name).
  */
+import { t } from '../../lib/i18n/i18n.svelte';
 import type { ConfigProvider, HeaderInput, ModelInput, ProviderInput } from '../../lib/ipc';
 import { isProviderId, type HostedPreset } from '../wizard/presets';
 import type { FieldProblem } from './providers.svelte';
@@ -193,18 +194,22 @@ export function clientProblems(
   if (adding && !isProviderId(id))
     out.push({
       path: p.id,
-      message: 'An id is letters, digits and . _ - (starting with a letter or digit).',
+      message: t('editor.badId'),
     });
   else if (adding && existing.includes(id))
-    out.push({ path: p.id, message: `A provider "${id}" exists already: edit it instead.` });
+    out.push({ path: p.id, message: t('editor.idExists', { id }) });
   draft.headers.forEach((h) => {
     if (h.name.trim() === '')
-      out.push({ path: `${p.headers}[${draft.headers.indexOf(h)}]`, message: 'Name the header.' });
+      out.push({
+        path: `${p.headers}[${draft.headers.indexOf(h)}]`,
+        message: t('editor.nameHeader'),
+      });
   });
   draft.models.forEach((m, i) => {
-    if (m.id.trim() === '') out.push({ path: `${p.model(i)}.id`, message: 'Enter the model id.' });
+    if (m.id.trim() === '')
+      out.push({ path: `${p.model(i)}.id`, message: t('editor.enterModelId') });
     if (m.name.trim() === '')
-      out.push({ path: `${p.model(i)}.name`, message: 'Enter a display name.' });
+      out.push({ path: `${p.model(i)}.name`, message: t('editor.enterName') });
   });
   return out;
 }

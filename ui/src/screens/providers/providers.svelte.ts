@@ -4,6 +4,7 @@
  * Keys go to `keys_set` and are never read back; the status says only where a key comes from.
  * Edits go through `config_apply` with the revision last loaded; a `conflict` reloads the file.
  */
+import { t } from '../../lib/i18n/i18n.svelte';
 import * as ipc from '../../lib/ipc';
 import {
   toIpcError,
@@ -171,7 +172,7 @@ export class ProvidersStore {
   async setKey(provider: string, key: string): Promise<IpcError | undefined> {
     try {
       await this.#api.keysSet(provider, key);
-      this.notice = `Stored the key for ${provider} in the OS keychain.`;
+      this.notice = t('providers.noticeKeyStored', { provider });
       await this.refreshKeys();
       return undefined;
     } catch (error) {
@@ -183,8 +184,8 @@ export class ProvidersStore {
     try {
       const existed = await this.#api.keysDelete(provider);
       this.notice = existed
-        ? `Deleted the key for ${provider} from the keychain.`
-        : `There was no key for ${provider} in the keychain.`;
+        ? t('providers.noticeKeyDeleted', { provider })
+        : t('providers.noticeNoKey', { provider });
       await this.refreshKeys();
       return undefined;
     } catch (error) {
@@ -206,7 +207,9 @@ export class ProvidersStore {
   async addServer(server: DetectedServer): Promise<IpcError | undefined> {
     try {
       const added = await this.#api.discoveryAddProfiles([server]);
-      this.notice = `Added ${added.map((a) => a.provider).join(', ') || 'nothing'}.`;
+      this.notice = t('providers.noticeAdded', {
+        what: added.map((a) => a.provider).join(', ') || t('providers.nothing'),
+      });
       await this.load();
       return undefined;
     } catch (error) {
@@ -217,7 +220,7 @@ export class ProvidersStore {
   async importOpenclaw(): Promise<IpcError | undefined> {
     try {
       const summary = await this.#api.configImportOpenclaw();
-      this.notice = summaryText('Imported', summary);
+      this.notice = summaryText('providers.noticeImported', summary);
       await this.load();
       return undefined;
     } catch (error) {
@@ -228,7 +231,7 @@ export class ProvidersStore {
   async exportOpenclaw(): Promise<IpcError | undefined> {
     try {
       const summary = await this.#api.configExportOpenclaw();
-      this.notice = summaryText('Exported', summary);
+      this.notice = summaryText('providers.noticeExported', summary);
       return undefined;
     } catch (error) {
       return toIpcError(error);
@@ -236,8 +239,12 @@ export class ProvidersStore {
   }
 }
 
-function summaryText(verb: string, summary: ipc.ImportSummary): string {
-  const what = summary.imported.length > 0 ? summary.imported.join(', ') : 'nothing';
-  const skipped = summary.skipped.length > 0 ? ` (skipped: ${summary.skipped.join(', ')})` : '';
-  return `${verb} ${what}${skipped}.`;
+function summaryText(
+  message: 'providers.noticeImported' | 'providers.noticeExported',
+  summary: ipc.ImportSummary,
+): string {
+  const what = summary.imported.length > 0 ? summary.imported.join(', ') : t('providers.nothing');
+  const skipped =
+    summary.skipped.length > 0 ? t('providers.skipped', { names: summary.skipped.join(', ') }) : '';
+  return t(message, { what, skipped });
 }

@@ -3,6 +3,7 @@
  * local servers, successful answers), and whether it is resting after errors. Hosted providers
  * are never probed, so until one answers a request it is "Not checked".
  */
+import { formatClock, t } from '../../lib/i18n/i18n.svelte';
 import { errorLabel } from '../../lib/errorLabels';
 import type { ProviderHealth } from '../../lib/ipc';
 
@@ -12,29 +13,38 @@ export interface ProviderStatus {
 }
 
 /** `HH:MM` (24-hour, local time) of Unix ms `ms`. */
-export function clock(ms: number): string {
-  const at = new Date(ms);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(at.getHours())}:${two(at.getMinutes())}`;
-}
+export const clock = formatClock;
 
 export function providerStatus(health: ProviderHealth | undefined): ProviderStatus {
-  if (!health) return { tone: 'unknown', label: 'Not checked' };
-  const until = health.untilMs === undefined ? '' : ` until ${clock(health.untilMs)}`;
+  if (!health) return { tone: 'unknown', label: t('status.notChecked') };
+  const until = health.untilMs === undefined ? undefined : clock(health.untilMs);
   if (health.state === 'down' && health.reason === 'unreachable') {
-    const checked = health.checkedMs === undefined ? '' : ` (checked ${clock(health.checkedMs)})`;
-    return { tone: 'bad', label: `Not reachable${checked}` };
+    const label =
+      health.checkedMs === undefined
+        ? t('status.notReachable')
+        : t('status.notReachableChecked', { time: clock(health.checkedMs) });
+    return { tone: 'bad', label };
   }
   if (health.state === 'down') {
-    return { tone: 'bad', label: `Not reachable · resting${until}` };
+    const label =
+      until === undefined ? t('status.downResting') : t('status.downRestingUntil', { time: until });
+    return { tone: 'bad', label };
   }
   if (health.state === 'cooldown') {
-    return { tone: 'warn', label: `Resting${until} · ${errorLabel(health.reason)}` };
+    const reason = errorLabel(health.reason);
+    const label =
+      until === undefined
+        ? t('status.resting', { reason })
+        : t('status.restingUntil', { time: until, reason });
+    return { tone: 'warn', label };
   }
   if (health.reachable === true) {
-    const when = health.checkedMs === undefined ? '' : clock(health.checkedMs);
-    const suffix = when === '' ? '' : health.local ? ` · checked ${when}` : ` · answered ${when}`;
-    return { tone: 'ok', label: `Reachable${suffix}` };
+    if (health.checkedMs === undefined) return { tone: 'ok', label: t('status.reachable') };
+    const time = clock(health.checkedMs);
+    const label = health.local
+      ? t('status.reachableChecked', { time })
+      : t('status.reachableAnswered', { time });
+    return { tone: 'ok', label };
   }
-  return { tone: 'unknown', label: 'Not checked' };
+  return { tone: 'unknown', label: t('status.notChecked') };
 }

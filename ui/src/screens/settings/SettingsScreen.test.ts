@@ -152,6 +152,26 @@ describe('SettingsScreen: preferences', () => {
     expect(document.documentElement.dataset.theme).toBe('light');
   });
 
+  it('switches the language at once, saves it and says it on <html lang>', async () => {
+    const user = userEvent.setup();
+    const { saves, handlers } = settingsBackend();
+    mockBackend({ handlers });
+    renderSettings();
+    const korean = await screen.findByRole('radio', { name: '한국어' });
+    expect(screen.getByRole('radio', { name: 'System language' })).toBeChecked();
+    await user.click(korean);
+    await waitFor(() => expect(saves.at(-1)?.language).toBe('ko'));
+    // The screen speaks Korean now, the picker included.
+    expect(await screen.findByRole('heading', { level: 1, name: '설정' })).toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: '시스템 언어' })).not.toBeChecked();
+    expect(document.documentElement.lang).toBe('ko');
+    expect(localStorage.getItem('switchboard.language')).toBe('ko');
+    await user.click(screen.getByRole('radio', { name: 'English' }));
+    await waitFor(() => expect(saves.at(-1)?.language).toBe('en'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
+    expect(document.documentElement.lang).toBe('en');
+  });
+
   it('disables the tray settings with the reason when there is no tray host', async () => {
     mockBackend({ handlers: settingsBackend().handlers });
     renderSettings();

@@ -1,24 +1,25 @@
+import type { MessageId } from '../../lib/i18n/i18n.svelte';
 import type { EnvironmentProbes } from '../../lib/ipc';
 
 /** How each environment probe is presented, in display order. */
 export const PROBE_INFO: readonly {
   key: keyof EnvironmentProbes;
-  label: string;
-  why: string;
+  label: MessageId;
+  why: MessageId;
 }[] = [
   {
     key: 'keyring',
-    label: 'OS keychain',
-    why: 'Stores provider API keys securely, outside the config file.',
+    label: 'settings.keyring',
+    why: 'settings.keyringWhy',
   },
   {
     key: 'trayHost',
-    label: 'System tray',
-    why: 'Shows the route status icon and keeps Switchboard running when the window is closed.',
+    label: 'settings.trayHost',
+    why: 'settings.trayHostWhy',
   },
   {
     key: 'dbusSession',
-    label: 'D-Bus session bus',
-    why: 'Lets a second launch focus the open window; the tray and keychain use it on Linux.',
+    label: 'settings.dbus',
+    why: 'settings.dbusWhy',
   },
 ];

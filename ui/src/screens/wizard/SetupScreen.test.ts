@@ -41,9 +41,10 @@ describe('SetupScreen', () => {
     render(App);
     const gemma = await screen.findByTestId('model-google/gemma-3-27b');
     expect(gemma).toHaveTextContent('Not loaded');
-    expect(gemma).toHaveTextContent('128K context');
+    // Decimal K, as LM Studio shows it: 131072 tokens is 131K.
+    expect(gemma).toHaveTextContent('131K context');
     expect(gemma).toHaveTextContent(/first answer waits/);
-    expect(screen.getByTestId('model-qwen/qwen3-8b')).toHaveTextContent('32K context (max 128K)');
+    expect(screen.getByTestId('model-qwen/qwen3-8b')).toHaveTextContent('33K context (max 131K)');
     await user.click(screen.getByTestId('wizard-next'));
     expect(screen.getByTestId('wizard-step-mode')).toBeInTheDocument();
     // The new step's heading takes focus (the button pressed may be replaced or disabled).

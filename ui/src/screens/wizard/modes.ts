@@ -1,13 +1,14 @@
+import type { MessageId } from '../../lib/i18n/i18n.svelte';
 import type { IconName } from '../../lib/components/icons';
 
 export type RouteStep = 'local' | 'hosted';
 
-/** The three setups offered by the wizard. */
+/** The three setups offered by the wizard (their words as message keys). */
 export interface SetupMode {
   id: 'local-only' | 'hybrid' | 'local-first';
-  title: string;
-  tagline: string;
-  description: string;
+  title: MessageId;
+  tagline: MessageId;
+  description: MessageId;
   icon: IconName;
   /** Primary first, then fallbacks. */
   route: readonly RouteStep[];
@@ -16,31 +17,25 @@ export interface SetupMode {
 export const SETUP_MODES: readonly SetupMode[] = [
   {
     id: 'local-only',
-    title: 'Local only',
-    tagline: 'Strongest privacy',
-    description:
-      'Every request stays on this computer and needs no API key, but answers are only as ' +
-      'good as the model your hardware can run.',
+    title: 'mode.localOnly',
+    tagline: 'mode.localOnlyTagline',
+    description: 'mode.localOnlyDescription',
     icon: 'shield',
     route: ['local'],
   },
   {
     id: 'hybrid',
-    title: 'Hybrid',
-    tagline: 'Hosted primary, local fallback',
-    description:
-      'A hosted model answers first and your local model takes over when it is down, ' +
-      'rate-limited or out of credit: the best answers, but your prompts leave this computer.',
+    title: 'mode.hybrid',
+    tagline: 'mode.hybridTagline',
+    description: 'mode.hybridDescription',
     icon: 'cloud',
     route: ['hosted', 'local'],
   },
   {
     id: 'local-first',
-    title: 'Local first',
-    tagline: 'Local primary, hosted fallback',
-    description:
-      'Your local model answers first and a hosted one takes over when it is not running or ' +
-      'the chat outgrows its context: private by default, with a safety net that goes online.',
+    title: 'mode.localFirst',
+    tagline: 'mode.localFirstTagline',
+    description: 'mode.localFirstDescription',
     icon: 'laptop',
     route: ['local', 'hosted'],
   },

@@ -5,6 +5,7 @@
  * ({@link knownProvider}); this file only adds what people see: a first model to try, where to
  * get a key, and a note.
  */
+import { t, type MessageId } from '../../lib/i18n/i18n.svelte';
 import type { DetectedServer } from '../../lib/ipc';
 import { knownProvider } from '../../lib/catalog';
 
@@ -27,42 +28,43 @@ export interface HostedPreset {
   note?: string;
 }
 
-/** What the UI adds to a catalog entry: presentation only. */
+/** What the UI adds to a catalog entry: presentation only (words as message keys). */
 interface Presentation {
   model: HostedPreset['model'];
-  keyHint: string;
-  note?: string;
+  keyHint: MessageId;
+  note?: MessageId;
 }
 
 const HOSTED: Record<Exclude<PresetId, 'custom'>, Presentation> = {
   anthropic: {
     model: { id: 'claude-sonnet-4-5', name: 'Claude Sonnet 4.5', contextWindow: 200000 },
-    keyHint: 'Create a key at console.anthropic.com → API keys.',
+    keyHint: 'preset.keyAnthropic',
   },
   openai: {
     model: { id: 'gpt-5', name: 'GPT-5', contextWindow: 400000 },
-    keyHint: 'Create a key at platform.openai.com → API keys.',
+    keyHint: 'preset.keyOpenai',
   },
   openrouter: {
     model: { id: 'minimax/minimax-m2.1', name: 'MiniMax M2.1', contextWindow: 196608 },
-    keyHint: 'Create a key at openrouter.ai → Keys.',
-    note:
-      'OpenRouter can pin a model to regional endpoints (for example US-hosted), keeping your ' +
-      'traffic in the jurisdiction you choose.',
+    keyHint: 'preset.keyOpenrouter',
+    note: 'preset.noteOpenrouter',
   },
 };
 
-const CUSTOM: HostedPreset = {
-  id: 'custom',
-  label: 'Custom',
-  blurb: 'Any OpenAI-compatible API',
-  provider: 'custom',
-  baseUrl: '',
-  api: 'openai-completions',
-  envVar: null,
-  model: { id: '', name: '', contextWindow: 128000 },
-  keyHint: 'Use the key your provider gave you.',
-};
+/** The Custom preset, in the current language. */
+function custom(): HostedPreset {
+  return {
+    id: 'custom',
+    label: t('preset.custom'),
+    blurb: t('preset.customBlurb'),
+    provider: 'custom',
+    baseUrl: '',
+    api: 'openai-completions',
+    envVar: null,
+    model: { id: '', name: '', contextWindow: 128000 },
+    keyHint: t('preset.keyCustom'),
+  };
+}
 
 function hosted(id: Exclude<PresetId, 'custom'>): HostedPreset | undefined {
   const known = knownProvider(id);
@@ -77,20 +79,20 @@ function hosted(id: Exclude<PresetId, 'custom'>): HostedPreset | undefined {
     api: known.api,
     envVar: known.envVar,
     model: shown.model,
-    keyHint: shown.keyHint,
-    ...(shown.note === undefined ? {} : { note: shown.note }),
+    keyHint: t(shown.keyHint),
+    ...(shown.note === undefined ? {} : { note: t(shown.note) }),
   };
 }
 
 /** The presets, hosted ones from the catalog (those it has), then Custom. */
 export function hostedPresets(): readonly HostedPreset[] {
   const ids = Object.keys(HOSTED) as Exclude<PresetId, 'custom'>[];
-  return [...ids.map(hosted).filter((p) => p !== undefined), CUSTOM];
+  return [...ids.map(hosted).filter((p) => p !== undefined), custom()];
 }
 
 /** The preset `id`; a hosted one missing from the catalog (it failed to load) falls back to Custom. */
 export function presetById(id: PresetId): HostedPreset {
-  return (id === 'custom' ? undefined : hosted(id)) ?? CUSTOM;
+  return (id === 'custom' ? undefined : hosted(id)) ?? custom();
 }
 
 /** The provider id a detected server's profile gets (mirrors core's `profile::provider_id`). */
@@ -105,11 +107,5 @@ export function isProviderId(id: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(id);
 }
 
-/** `32768` → `32K`, `131072` → `128K`, `196608` → `192K`, `1000000` → `1M`. */
-export function formatTokens(tokens: number | null | undefined): string {
-  if (tokens === null || tokens === undefined) return 'unknown';
-  if (tokens >= 1_000_000 && tokens % 1_000_000 === 0) return `${tokens / 1_000_000}M`;
-  if (tokens >= 1024 && tokens % 1024 === 0) return `${tokens / 1024}K`;
-  if (tokens >= 1000) return `${Math.round(tokens / 1000)}K`;
-  return String(tokens);
-}
+/** Token counts as the UI shows them (decimal K, as LM Studio does). */
+export { formatTokens } from '../../lib/i18n/i18n.svelte';

@@ -5,6 +5,7 @@
  * A run's tests share a group id, so Back, Cancel or "Test again" abandon the run: the core
  * cancels its requests and late answers of an abandoned run are ignored.
  */
+import { t } from '../../lib/i18n/i18n.svelte';
 import * as ipc from '../../lib/ipc';
 import { errorTitle } from '../../lib/errorLabels';
 import {
@@ -124,13 +125,15 @@ function failure(ref: string, message: string): RouteTestResult {
 /** "0.4 s", "35 ms". */
 export function formatLatency(ms: number | null): string {
   if (ms === null) return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000
+    ? t('tests.ms', { n: Math.round(ms) })
+    : t('tests.s', { n: (ms / 1000).toFixed(1) });
 }
 
 /** The error class in a few words, for the row. */
 export function kindLabel(kind: ProviderErrorKind | null, status: number | null): string {
   const label = errorTitle(kind);
-  return status ? `${label} (HTTP ${status})` : label;
+  return status ? t('tests.http', { label, status }) : label;
 }
 
 /** What to do about a failed test of a route to `source` ("LM Studio", "Anthropic", …). */
@@ -146,36 +149,28 @@ export function hintFor(
     case 'forbidden':
       return local
         ? {
-            text: lmstudio
-              ? 'LM Studio wants an API token: set LM_API_TOKEN, or turn authentication off.'
-              : `${source} wants an API key: set it, or turn authentication off.`,
+            text: lmstudio ? t('hint.lmstudioToken') : t('hint.localKey', { source }),
           }
-        : { text: 'Check the key on the Hosted provider step.', action: 'hosted' };
+        : { text: t('hint.checkKey'), action: 'hosted' };
     case 'billing':
-      return { text: 'The account is out of credit: top it up, or leave this route out.' };
+      return { text: t('hint.billing') };
     case 'connection':
       return local
-        ? {
-            text: `Is ${source} running? Start its server${lmstudio ? ' (port 1234)' : ''}, then test again.`,
-          }
-        : { text: 'Check the base URL and your network, then test again.' };
+        ? { text: t(lmstudio ? 'hint.runningLmstudio' : 'hint.running', { source }) }
+        : { text: t('hint.network') };
     case 'timeout':
-      return local
-        ? { text: `The model may still be loading: keep it loaded in ${source}, then test again.` }
-        : { text: 'The provider did not answer in time: test again.' };
+      return local ? { text: t('hint.stillLoading', { source }) } : { text: t('hint.slow') };
     case 'model_not_loaded':
-      return { text: `Load the model in ${source} (or on the first step), then test again.` };
+      return { text: t('hint.loadModel', { source }) };
     case 'not_found':
       return local
-        ? { text: `Load the model in ${source} (or on the first step), then test again.` }
-        : { text: 'Check the model id on the Hosted provider step.', action: 'hosted' };
+        ? { text: t('hint.loadModel', { source }) }
+        : { text: t('hint.checkModel'), action: 'hosted' };
     case 'rate_limit':
     case 'overloaded':
-      return { text: 'Wait a moment, then test again.' };
+      return { text: t('hint.wait') };
     case 'server':
-      return local
-        ? { text: `The model failed to answer: check that it loads in ${source} (enough memory?).` }
-        : { text: 'The provider had a problem: test again later.' };
+      return local ? { text: t('hint.localServer', { source }) } : { text: t('hint.hostedServer') };
     default:
       return undefined;
   }

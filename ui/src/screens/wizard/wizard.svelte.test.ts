@@ -374,7 +374,7 @@ describe('presets', () => {
     expect(providerIdOf({ kind: 'openai-compatible', baseUrl: 'http://10.0.0.2:8001/v1' })).toBe(
       'local-8001',
     );
-    expect(formatTokens(32768)).toBe('32K');
+    expect(formatTokens(32768)).toBe('33K');
     expect(formatTokens(1_000_000)).toBe('1M');
     expect(formatTokens(null)).toBe('unknown');
   });

@@ -6,6 +6,7 @@
  * both drop it. The last step tests every route first (`routeTests.svelte.ts`, which sends the
  * typed key with the hosted route's test only) and Save writes only what answered.
  */
+import { t, type MessageId } from '../../lib/i18n/i18n.svelte';
 import * as ipc from '../../lib/ipc';
 import {
   toIpcError,
@@ -25,12 +26,13 @@ export const LOAD_CONTEXT = 32768;
 export type StepId = 'find' | 'mode' | 'hosted' | 'routes' | 'save';
 export type ModeId = SetupMode['id'];
 
-export const STEP_TITLES: Record<StepId, string> = {
-  find: 'Find local models',
-  mode: 'Choose a setup',
-  hosted: 'Hosted provider',
-  routes: 'Routes',
-  save: 'Test and save',
+/** The message key of each step's title. */
+export const STEP_TITLES: Record<StepId, MessageId> = {
+  find: 'step.find',
+  mode: 'step.mode',
+  hosted: 'step.hosted',
+  routes: 'step.routes',
+  save: 'step.save',
 };
 
 /** One model a route can use. */
@@ -203,11 +205,9 @@ export class Wizard {
   /** Problems with the hosted step's fields, by field. */
   get hostedErrors(): Partial<Record<'providerId' | 'baseUrl' | 'modelId', string>> {
     const errors: Partial<Record<'providerId' | 'baseUrl' | 'modelId', string>> = {};
-    if (!isProviderId(this.providerId.trim()))
-      errors.providerId = 'Letters, digits, dot, dash and underscore; start with a letter.';
-    if (!/^https?:\/\/\S+$/.test(this.baseUrl.trim()))
-      errors.baseUrl = 'A URL starting with https:// (or http:// for a local gateway).';
-    if (!this.modelId.trim()) errors.modelId = 'The model id the provider expects.';
+    if (!isProviderId(this.providerId.trim())) errors.providerId = t('hosted.badId');
+    if (!/^https?:\/\/\S+$/.test(this.baseUrl.trim())) errors.baseUrl = t('hosted.badUrl');
+    if (!this.modelId.trim()) errors.modelId = t('hosted.noModel');
     return errors;
   }
 
@@ -215,20 +215,18 @@ export class Wizard {
   get blocked(): string | undefined {
     switch (this.#step) {
       case 'find':
-        return this.scanPhase === 'busy' ? 'Still looking for local servers.' : undefined;
+        return this.scanPhase === 'busy' ? t('blocked.scanning') : undefined;
       case 'mode':
         return this.mode !== 'hybrid' && this.localCandidates.length === 0
-          ? 'This setup needs a local model: start LM Studio or Ollama, or choose Hybrid.'
+          ? t('blocked.needsLocal')
           : undefined;
       case 'hosted':
         return Object.values(this.hostedErrors)[0];
       case 'routes':
-        return this.routes.length === 0 ? 'Choose at least a primary model.' : undefined;
+        return this.routes.length === 0 ? t('blocked.noPrimary') : undefined;
       case 'save':
-        if (this.tests.busy) return 'Testing the routes…';
-        return this.plan.routes.length === 0
-          ? 'No route answered its test: fix the problems below and test again, or go back.'
-          : undefined;
+        if (this.tests.busy) return t('blocked.testing');
+        return this.plan.routes.length === 0 ? t('blocked.noneAnswered') : undefined;
       default:
         return undefined;
     }
@@ -436,7 +434,9 @@ export class Wizard {
       const servers = plan.servers;
       if (servers.length > 0) {
         for (const added of await this.#api.discoveryAddProfiles(servers)) {
-          written.push(`Provider ${added.provider} (${added.models.length} models)`);
+          written.push(
+            t('save.writtenProvider', { provider: added.provider, count: added.models.length }),
+          );
         }
       }
       let view = await this.#api.configLoad();
@@ -458,18 +458,20 @@ export class Wizard {
             ],
           },
         });
-        written.push(`Provider ${provider} (${this.modelId.trim()})`);
+        written.push(t('save.writtenHosted', { provider, model: this.modelId.trim() }));
         // The key only once the config holds its provider: a refused edit leaves no key behind.
         if (this.key.trim()) {
           await this.#api.keysSet(provider, this.key);
           keyWritten = true;
-          written.push(`API key for ${provider} in the OS keychain`);
+          written.push(t('save.writtenKey', { provider }));
         }
       }
       const [primary, ...fallbacks] = plan.routes.map((r) => r.ref);
-      if (primary === undefined) throw new ipc.IpcError('invalid_input', 'No route answered.');
+      if (primary === undefined) {
+        throw new ipc.IpcError('invalid_input', t('save.noRouteAnswered'));
+      }
       view = await this.#api.configApply(view.revision, { op: 'setRoutes', primary, fallbacks });
-      written.push(`Routes: ${[primary, ...fallbacks].join(' → ')}`);
+      written.push(t('save.writtenRoutes', { routes: [primary, ...fallbacks].join(' → ') }));
       const aliased = plan.routes.filter((r) => r.alias.trim());
       for (const route of aliased) {
         view = await this.#api.configApply(view.revision, {
@@ -479,7 +481,11 @@ export class Wizard {
         });
       }
       if (aliased.length > 0)
-        written.push(`Aliases: ${aliased.map((r) => `${r.alias.trim()} = ${r.ref}`).join(', ')}`);
+        written.push(
+          t('save.writtenAliases', {
+            aliases: aliased.map((r) => `${r.alias.trim()} = ${r.ref}`).join(', '),
+          }),
+        );
       this.saved = { path: view.path, written, dropped: plan.dropped.map((r) => r.ref) };
       this.key = '';
       this.savePhase = 'done';

@@ -127,7 +127,7 @@ impl Streamer {
                     self.delta(json!({"type": "input_json_delta", "partial_json": arguments}));
                 }
             }
-            ChatEvent::Started { .. } | ChatEvent::Route(_) => {}
+            ChatEvent::Started { .. } | ChatEvent::Route(_) | ChatEvent::Warning { .. } => {}
             ChatEvent::Done { stop, usage, .. } => {
                 self.close();
                 let output = usage.map_or(0, |u| u.output);

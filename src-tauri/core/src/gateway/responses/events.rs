@@ -254,7 +254,7 @@ impl Streamer {
                     );
                 }
             }
-            ChatEvent::Started { .. } | ChatEvent::Route(_) => {}
+            ChatEvent::Started { .. } | ChatEvent::Route(_) | ChatEvent::Warning { .. } => {}
             ChatEvent::Done { stop, usage, .. } => {
                 self.close_open();
                 for at in 0..self.items.len() {

@@ -10,6 +10,7 @@ use futures_util::{Stream, StreamExt};
 use tokio::time::Instant;
 
 use super::attempt::AttemptOutcome;
+use crate::policy::{place, Destination, Refusal};
 use crate::providers::{
     CancellationToken, ChatRequest, Event, EventStream, ProviderError, ProviderErrorKind as Kind,
     StopReason,
@@ -18,7 +19,9 @@ use crate::providers::{
 use super::candidates::{estimate_tokens, Candidate};
 use super::error::{RetryFrom, RouteError, WindowSize};
 use super::health::RouteEvent;
-use super::Router;
+use super::{RouteOptions, Router};
+
+mod pick;
 
 /// What a routed request produces: route events (one per attempt, before the answer's first
 /// token for the model that answers) and the answering model's events.
@@ -54,12 +57,15 @@ pub(super) fn start(
     requested: Option<String>,
     plan: Vec<Candidate>,
     request: ChatRequest,
+    options: RouteOptions,
     cancel: CancellationToken,
 ) -> RouteStream {
     let run = Run {
         router,
         estimated: estimate_tokens(&request),
         request,
+        options,
+        refusals: Vec::new(),
         cancel,
         requested,
         plan,
@@ -90,11 +96,15 @@ struct Current {
     attempt: u32,
     started: Instant,
     answering: bool,
+    destination: Destination,
 }
 
 struct Run {
     router: Router,
     request: ChatRequest,
+    options: RouteOptions,
+    /// Candidates a policy refused (private, budget), in order.
+    refusals: Vec<Refusal>,
     cancel: CancellationToken,
     requested: Option<String>,
     plan: Vec<Candidate>,
@@ -148,7 +158,22 @@ fn route_event(
         status: None,
         elapsed_ms: 0,
         cooldown_ms: None,
+        destination: None,
     }
+}
+
+/// An attempt that went out: its number, start and where it went.
+struct Sent {
+    attempt: u32,
+    started: Instant,
+    destination: Destination,
+}
+
+/// Whether a request to `target` carries an API key (a local server's placeholder is none).
+fn key_is_sent(target: &crate::providers::Target) -> bool {
+    let Some(key) = &target.key else { return false };
+    let placeholder = crate::catalog::placeholder(&target.provider);
+    target.auth_header != Some(false) && placeholder != Some(key.expose())
 }
 
 fn ms(since: Instant) -> u64 {
@@ -196,6 +221,7 @@ impl Run {
                     let elapsed = ms(cur.started);
                     self.route(RouteEvent {
                         elapsed_ms: elapsed,
+                        destination: Some(cur.destination.clone()),
                         ..route_event(cur.attempt, &cur.model, outcome, reason)
                     });
                 }
@@ -223,6 +249,7 @@ impl Run {
                     status,
                     elapsed_ms: elapsed,
                     cooldown_ms,
+                    destination: Some(cur.destination.clone()),
                     ..route_event(cur.attempt, &cur.model, outcome, Some(reason))
                 });
                 let retry = RetryFrom {
@@ -237,7 +264,12 @@ impl Run {
             }
             Some(Err(error)) => {
                 let window = self.plan.iter().find(|c| c.model_ref == cur.model).cloned();
-                self.failure(&cur.model, cur.attempt, cur.started, window, error);
+                let sent = Sent {
+                    attempt: cur.attempt,
+                    started: cur.started,
+                    destination: cur.destination,
+                };
+                self.failure(&cur.model, sent, window, error);
             }
             None => self.finished = true,
         }
@@ -270,6 +302,20 @@ impl Run {
                 return;
             }
         };
+        let policy = self.router.policy();
+        let place = place::place_of(&target.provider, &target.base_url, &policy.stays_local);
+        if self.private() && !place.is_private() {
+            // The resolved target disagrees with the plan's check: never send.
+            let detail = format!("it would send the text to {}", target.base_url);
+            self.refuse(Refusal {
+                model,
+                reason: crate::policy::RefusalReason::Private,
+                detail,
+            });
+            return;
+        }
+        let key_sent = key_is_sent(&target);
+        let destination = place::destination(place, &target.base_url, key_sent);
         self.tried += 1;
         let sent = self
             .router
@@ -284,113 +330,41 @@ impl Run {
                     attempt,
                     started,
                     answering: false,
+                    destination,
                 })
             }
-            Err(error) => self.failure(&model, attempt, started, Some(candidate), error),
-        }
-    }
-
-    /// The next candidate to send to, skipping (with route events) those too small for the
-    /// prompt and those cooling down; when every usable one is cooling down and nothing was
-    /// sent yet, the one whose cooldown ends first.
-    fn pick(&mut self) -> Option<usize> {
-        let now = Instant::now();
-        while self.next < self.plan.len() {
-            let index = self.next;
-            self.next += 1;
-            let c = self.plan[index].clone();
-            let after_overflow =
-                matches!((self.overflowed, c.context_window), (Some(o), Some(w)) if w <= o);
-            if !c.fits(self.estimated) || after_overflow {
-                if let (Some(window), Some(max_tokens)) = (c.context_window, c.max_tokens) {
-                    self.too_small.push(WindowSize {
-                        model: c.model_ref.clone(),
-                        window,
-                        max_tokens,
-                    });
-                }
-                self.attempt += 1;
-                let reason = Some(Kind::ContextOverflow.as_str());
-                self.route(route_event(
-                    self.attempt,
-                    &c.model_ref,
-                    AttemptOutcome::Skipped,
-                    reason,
-                ));
-                continue;
+            Err(error) => {
+                let sent = Sent {
+                    attempt,
+                    started,
+                    destination,
+                };
+                self.failure(&model, sent, Some(candidate), error);
             }
-            if self.skips_incapable(&c) {
-                continue;
-            }
-            if let Some(left) = self.router.inner.cooldowns.remaining(&c.model_ref, now) {
-                self.cooled.push((index, now + left));
-                self.attempt += 1;
-                let left_ms = Some(left.as_millis() as u64);
-                self.route(RouteEvent {
-                    cooldown_ms: left_ms,
-                    ..route_event(
-                        self.attempt,
-                        &c.model_ref,
-                        AttemptOutcome::Skipped,
-                        Some(super::COOLDOWN),
-                    )
-                });
-                continue;
-            }
-            return Some(index);
         }
-        if self.tried == 0 && !self.soonest_used {
-            self.soonest_used = true;
-            return self
-                .cooled
-                .iter()
-                .min_by_key(|(_, until)| *until)
-                .map(|(i, _)| *i);
-        }
-        None
-    }
-
-    /// Skips `c` with a route event when the request has images or tools it cannot take.
-    fn skips_incapable(&mut self, c: &Candidate) -> bool {
-        let config = self.router.config();
-        let Some(reason) = super::capability::refusal(&config, &c.model_ref, &self.request) else {
-            return false;
-        };
-        self.attempt += 1;
-        let event = route_event(
-            self.attempt,
-            &c.model_ref,
-            AttemptOutcome::Skipped,
-            Some(reason),
-        );
-        self.route(event);
-        if self.last.is_none() {
-            // When nothing else is tried, this is why the request failed.
-            let why = super::capability::missing(&config, &c.model_ref, &self.request);
-            let why = format!("{} {}", c.model_ref, why.unwrap_or_default());
-            self.last = Some((
-                c.model_ref.clone(),
-                ProviderError::new(Kind::BadRequest, why),
-            ));
-        }
-        true
     }
 
     fn failure(
         &mut self,
         model: &str,
-        attempt: u32,
-        started: Instant,
+        sent: Sent,
         candidate: Option<Candidate>,
         error: ProviderError,
     ) {
+        let Sent {
+            attempt,
+            started,
+            destination,
+        } = sent;
         let (kind, status, elapsed) = (error.kind(), error.status(), ms(started));
         let reason = Some(kind.as_str());
+        let destination = Some(destination);
         match kind {
             Kind::Cancelled => {
                 self.route(RouteEvent {
                     status,
                     elapsed_ms: elapsed,
+                    destination: destination.clone(),
                     ..route_event(attempt, model, AttemptOutcome::Cancelled, reason)
                 });
                 self.fail(RouteError::Cancelled);
@@ -399,6 +373,7 @@ impl Run {
                 self.route(RouteEvent {
                     status,
                     elapsed_ms: elapsed,
+                    destination: destination.clone(),
                     ..route_event(attempt, model, AttemptOutcome::Failed, reason)
                 });
                 self.fail(RouteError::Rejected {
@@ -410,6 +385,7 @@ impl Run {
                 self.route(RouteEvent {
                     status,
                     elapsed_ms: elapsed,
+                    destination: destination.clone(),
                     ..route_event(attempt, model, AttemptOutcome::Failed, reason)
                 });
                 if let Some(c) = candidate {
@@ -430,6 +406,7 @@ impl Run {
                 self.route(RouteEvent {
                     status,
                     elapsed_ms: elapsed,
+                    destination: destination.clone(),
                     cooldown_ms,
                     ..route_event(attempt, model, AttemptOutcome::Failed, reason)
                 });
@@ -440,6 +417,7 @@ impl Run {
                 self.route(RouteEvent {
                     status,
                     elapsed_ms: elapsed,
+                    destination: destination.clone(),
                     ..route_event(attempt, model, AttemptOutcome::Failed, reason)
                 });
                 if self.last.is_none() {
@@ -463,6 +441,9 @@ impl Run {
                 attempts: self.tried,
                 model,
                 last,
+            },
+            None if !self.refusals.is_empty() => RouteError::Refused {
+                refusals: std::mem::take(&mut self.refusals),
             },
             None if !self.too_small.is_empty() => RouteError::ContextTooLarge {
                 estimated: self.estimated,
