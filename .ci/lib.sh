@@ -1,5 +1,7 @@
 # Shared by .ci/start-app and .ci/test-all: installs what is missing, skips what is there.
-# Works as root, or as a user with sudo. Sourced, not run.
+# Works as root, or as a user with sudo. Sourced, not run. Every install function returns
+# non-zero on failure on its own (explicit `|| return 1`): .ci/test-all runs them as steps inside
+# `if`, where bash ignores `set -e`.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,7 +29,7 @@ install_apt_packages() {
   done
   if [ ${#missing[@]} -eq 0 ]; then return 0; fi
   say "installing Debian packages: ${missing[*]}"
-  as_root apt-get update -qq
+  as_root apt-get update -qq || return 1
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
@@ -36,7 +38,7 @@ install_rust() {
     if command -v rustup >/dev/null; then
       local have; have="$(rustup component list --installed 2>/dev/null || true)"
       for component in rustfmt clippy; do
-        grep -q "^$component" <<<"$have" || { say "adding rust component $component"; rustup component add "$component"; }
+        grep -q "^$component" <<<"$have" || { say "adding rust component $component"; rustup component add "$component" || return 1; }
       done
     fi
     return 0
@@ -59,7 +61,7 @@ install_ui_packages() {
   local want; want="$(sha256sum "$REPO/ui/package-lock.json" | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   say "installing npm packages (npm ci)"
-  (cd "$REPO/ui" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$REPO/ui" && npm ci --no-audit --no-fund --loglevel=error) || return 1
   echo "$want" >"$stamp"
 }
 
@@ -75,9 +77,9 @@ build_ui() {
 }
 
 install_everything() {
-  install_apt_packages "${APT_PACKAGES[@]}"
-  install_rust
-  install_node
+  install_apt_packages "${APT_PACKAGES[@]}" || return 1
+  install_rust || return 1
+  install_node || return 1
   install_ui_packages
 }
 
@@ -87,7 +89,7 @@ install_everything() {
 OPENCLAW_VERSION=2026.9.6
 install_openclaw() {
   local home="${SWITCHBOARD_OPENCLAW_HOME:-$HOME/.cache/switchboard-openclaw}"
-  mkdir -p "$home/node" "$home/openclaw"
+  mkdir -p "$home/node" "$home/openclaw" || return 1
   if [ ! -x "$home/node/node_modules/.bin/node" ]; then
     say "installing node 24 (npm package node@24) for OpenClaw"
     (cd "$home/node" && npm install --no-audit --no-fund --loglevel=error node@24) || return 1

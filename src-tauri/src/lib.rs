@@ -71,6 +71,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             if let Ok(router) = &router {
                 router.set_policy(state.settings.get().policy());
             }
+            services::load_spend(app.handle());
             // After the router, so the "Primary model" menu shows its config; the menu's
             // actions go to the app services.
             let menu_config = services::router_config(app.handle());

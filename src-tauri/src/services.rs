@@ -21,7 +21,7 @@ use switchboard_core::config::model::Config;
 use switchboard_core::config::view::{self, EditInput};
 use switchboard_core::config::ConfigError;
 use switchboard_core::settings::{AppSettings, Language, Theme};
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::state::{self, AppState};
 use crate::tray::{self, TrayAction};
@@ -57,15 +57,80 @@ pub(crate) fn router_config<R: Runtime>(app: &AppHandle<R>) -> Config {
     }
 }
 
-/// Rebuilds the tray menu from the router's config; a no-op when there is no tray.
+/// Rebuilds the tray menu from the router's config, the offline switch and the spend so far; a
+/// no-op when there is no tray.
 pub(crate) fn refresh_tray_menu<R: Runtime>(app: &AppHandle<R>) {
     let lang = tray::language(app);
-    let status = match app.state::<AppState>().router.get() {
+    let state = app.state::<AppState>();
+    let router = state.router.get();
+    let status = match &router {
         Ok(router) => tray::status_line(&router.health().borrow(), lang),
         Err(_) => tray::status_line(&Default::default(), lang),
     };
+    let spend = router.ok().and_then(|router| {
+        let overall = router.spend_report().overall;
+        let spent = overall.totals.month_usd > 0.0 || overall.totals.unknown_month > 0;
+        spent.then(|| {
+            let usd = |n: f64| format!("${n:.2}");
+            tray::Msg::Spent.fill(
+                lang,
+                &[
+                    ("today", &usd(overall.totals.today_usd)),
+                    ("month", &usd(overall.totals.month_usd)),
+                ],
+            )
+        })
+    });
+    let offline = state.settings.get().offline;
+    tray::set_extras(app, tray::MenuExtras { offline, spend });
     tray::set_menu(app, &router_config(app), &status);
 }
+
+/// Loads the spend so far from the history (in the background), then shows it in the tray.
+pub(crate) fn load_spend<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let engine = app.state::<AppState>().engine();
+        if let Ok(engine) = engine {
+            if let Err(e) = engine.spend_report().await {
+                tracing::warn!("the spend so far could not be read: {e}");
+            }
+        }
+        refresh_tray_menu(&app);
+    });
+}
+
+/// The tray's "Offline" switch: saves the setting flipped and puts it into effect; the window
+/// is told (`settings-changed`) so its Settings and Chat show it.
+fn toggle_offline<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        let _one_at_a_time = state.settings.save.lock().await;
+        let mut wanted = state.settings.get();
+        wanted.offline = !wanted.offline;
+        let path = state.paths.settings_file();
+        let saved = tauri::async_runtime::spawn_blocking(move || {
+            switchboard_core::settings::save(&path, wanted)
+        })
+        .await;
+        match saved {
+            Ok(Ok(saved)) => {
+                let before = state.settings.replace(saved.clone());
+                settings_changed(&app, &before, &saved);
+                if let Err(e) = app.emit(SETTINGS_CHANGED_EVENT, &saved) {
+                    tracing::warn!("the window was not told about the offline switch: {e}");
+                }
+            }
+            Ok(Err(e)) => tracing::warn!("the offline switch was not saved: {e}"),
+            Err(e) => tracing::warn!("the offline switch task failed: {e}"),
+        }
+        refresh_tray_menu(&app);
+    });
+}
+
+/// The event windows get when the settings changed outside the window (payload: the settings).
+pub(crate) const SETTINGS_CHANGED_EVENT: &str = "settings-changed";
 
 /// The tray's language for the `language` setting (the system's: this process's locale).
 pub(crate) fn tray_language(setting: Language) -> tray::Lang {
@@ -123,6 +188,7 @@ pub(crate) fn on_tray_action<R: Runtime>(app: &AppHandle<R>, action: TrayAction)
     match action {
         TrayAction::SetPrimary(model_ref) => set_primary(app, model_ref),
         TrayAction::Redetect => detection::redetect(app),
+        TrayAction::ToggleOffline => toggle_offline(app),
     }
 }
 

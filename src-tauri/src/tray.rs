@@ -6,8 +6,9 @@
 //! [`TrayAction`] to the handler [`create`] is given (`crate::services` in `lib.rs`).
 //!
 //! Its icon has three states; [`follow_health`] watches the router's health summary, calls
-//! [`set_state`] and emits `route-health` to the windows. The menu is built from a config
-//! ([`primary_choices`]) at start and again by [`set_menu`] after every config change.
+//! [`set_state`] and emits `route-health` to the windows. The menu (`menu`) is built from a
+//! config at start and again by [`set_menu`] after every config change; its words come from
+//! one table in two languages (`text`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,27 +16,21 @@ use std::time::Duration;
 use switchboard_core::config::model::Config;
 use switchboard_core::router::{Health, Overall, Router};
 use tauri::image::Image;
-use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 const TRAY_ID: &str = "main";
+mod menu;
 mod status;
 mod text;
 
+use menu::{
+    build_menu, MENU_NEW_CHAT, MENU_OFFLINE, MENU_OPEN, MENU_PRIMARY_PREFIX, MENU_QUIT,
+    MENU_REDETECT,
+};
+pub(crate) use menu::{set_extras, set_menu, MenuExtras};
 pub(crate) use status::status_line;
-use text::Msg;
-pub(crate) use text::{language, set_language, Lang};
-
-const MENU_STATUS: &str = "status";
-const MENU_OPEN: &str = "open";
-const MENU_NEW_CHAT: &str = "new-chat";
-const MENU_PRIMARY: &str = "primary-model";
-/// The prefix of a "Primary model" entry's id; the rest is the `provider/model` ref.
-const MENU_PRIMARY_PREFIX: &str = "primary:";
-const MENU_PRIMARY_NONE: &str = "primary-none";
-const MENU_REDETECT: &str = "redetect";
-const MENU_QUIT: &str = "quit";
+pub(crate) use text::{language, set_language, Lang, Msg};
 
 /// The event "New chat" emits to the windows (no payload).
 pub(crate) const NEW_CHAT_EVENT: &str = "tray-new-chat";
@@ -47,125 +42,8 @@ pub(crate) enum TrayAction {
     SetPrimary(String),
     /// "Re-detect local servers".
     Redetect,
-}
-
-/// One entry of the "Primary model" submenu.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct PrimaryChoice {
-    /// The menu item id: [`MENU_PRIMARY_PREFIX`] and the `provider/model` ref.
-    pub id: String,
-    /// `alias (provider/model)`, or the ref when it has no alias.
-    pub label: String,
-    /// Whether this is the primary now (written as the ref or as its alias).
-    pub checked: bool,
-}
-
-/// The "Primary model" entries for `config`: one per configured `provider/model`, in order.
-pub(crate) fn primary_choices(config: &Config) -> Vec<PrimaryChoice> {
-    let primary = config.model.as_ref().and_then(|m| m.primary());
-    config
-        .model_refs()
-        .into_iter()
-        .map(|model_ref| {
-            let alias = config
-                .models
-                .iter()
-                .find(|e| e.model_ref == model_ref)
-                .and_then(|e| e.alias.clone())
-                .filter(|a| !a.trim().is_empty());
-            let checked = primary == Some(model_ref.as_str())
-                || (alias.is_some() && primary == alias.as_deref());
-            let label = match &alias {
-                Some(alias) => format!("{alias} ({model_ref})"),
-                None => model_ref.clone(),
-            };
-            PrimaryChoice {
-                id: format!("{MENU_PRIMARY_PREFIX}{model_ref}"),
-                label,
-                checked,
-            }
-        })
-        .collect()
-}
-
-/// The whole tray menu for `config`, under the route health in words (`status`).
-fn build_menu<R: Runtime>(
-    app: &AppHandle<R>,
-    config: &Config,
-    status: &str,
-) -> tauri::Result<Menu<R>> {
-    let lang = language(app);
-    let status = MenuItem::with_id(app, MENU_STATUS, status, false, None::<&str>)?;
-    let open = MenuItem::with_id(
-        app,
-        MENU_OPEN,
-        Msg::OpenSwitchboard.text(lang),
-        true,
-        None::<&str>,
-    )?;
-    let new_chat = MenuItem::with_id(
-        app,
-        MENU_NEW_CHAT,
-        Msg::NewChat.text(lang),
-        true,
-        None::<&str>,
-    )?;
-    let primary = Submenu::with_id(app, MENU_PRIMARY, Msg::PrimaryModel.text(lang), true)?;
-    let choices = primary_choices(config);
-    if choices.is_empty() {
-        let none = MenuItem::with_id(
-            app,
-            MENU_PRIMARY_NONE,
-            Msg::NoModelsConfigured.text(lang),
-            false,
-            None::<&str>,
-        )?;
-        primary.append(&none)?;
-    }
-    for choice in choices {
-        let item = CheckMenuItem::with_id(
-            app,
-            choice.id,
-            choice.label,
-            true,
-            choice.checked,
-            None::<&str>,
-        )?;
-        primary.append(&item)?;
-    }
-    let redetect = MenuItem::with_id(
-        app,
-        MENU_REDETECT,
-        Msg::Redetect.text(lang),
-        true,
-        None::<&str>,
-    )?;
-    let quit = MenuItem::with_id(app, MENU_QUIT, Msg::Quit.text(lang), true, None::<&str>)?;
-    Menu::with_items(
-        app,
-        &[
-            &status,
-            &PredefinedMenuItem::separator(app)?,
-            &open,
-            &new_chat,
-            &primary,
-            &redetect,
-            &PredefinedMenuItem::separator(app)?,
-            &quit,
-        ],
-    )
-}
-
-/// Rebuilds the tray menu from `config` under `status` (after a config or health change); a
-/// no-op when there is no tray.
-pub(crate) fn set_menu<R: Runtime>(app: &AppHandle<R>, config: &Config, status: &str) {
-    let Some(tray) = app.tray_by_id(TRAY_ID) else {
-        return;
-    };
-    let menu = build_menu(app, config, status);
-    if let Err(e) = menu.and_then(|menu| tray.set_menu(Some(menu))) {
-        tracing::warn!("cannot update the tray menu: {e}");
-    }
+    /// "Offline": turn the offline switch on or off.
+    ToggleOffline,
 }
 
 /// What the tray shows about the routes.
@@ -238,6 +116,7 @@ pub(crate) fn create<R: Runtime>(
                 }
             }
             MENU_REDETECT => on_action(app, TrayAction::Redetect),
+            MENU_OFFLINE => on_action(app, TrayAction::ToggleOffline),
             MENU_QUIT => app.exit(0),
             id if id.starts_with(MENU_PRIMARY_PREFIX) => {
                 let model_ref = id[MENU_PRIMARY_PREFIX.len()..].to_owned();
@@ -321,6 +200,8 @@ pub(crate) fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
 pub(crate) mod tests {
     use super::*;
 
+    pub(crate) use super::menu::tests::TWO_PROVIDERS;
+
     #[test]
     fn every_state_has_a_decodable_icon_and_its_own_tooltip() {
         let states = [TrayState::Ready, TrayState::OnFallback, TrayState::NoRoute];
@@ -332,67 +213,6 @@ pub(crate) mod tests {
             let tooltips: std::collections::HashSet<_> =
                 states.iter().map(|s| s.tooltip(lang)).collect();
             assert_eq!(tooltips.len(), states.len());
-        }
-    }
-
-    fn config(text: &str) -> Config {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("switchboard.json5");
-        std::fs::write(&path, text).expect("write");
-        switchboard_core::config::load(&path)
-            .and_then(switchboard_core::config::Loaded::into_config)
-            .expect("a valid config")
-    }
-
-    /// Two providers, `hosted/opus` (alias OPUS, the primary) and `local/minimax`.
-    pub(crate) const TWO_PROVIDERS: &str = r#"{
-        agents: { defaults: {
-            model: { primary: "OPUS", fallbacks: ["local/minimax"] },
-            models: { "hosted/opus": { alias: "OPUS" } },
-        } },
-        models: { providers: {
-            hosted: { baseUrl: "http://127.0.0.1:9/v1", api: "openai-completions",
-                apiKey: "x", models: [{ id: "opus", name: "Opus" }] },
-            local: { baseUrl: "http://127.0.0.1:9/v1", api: "openai-completions",
-                apiKey: "x", models: [{ id: "minimax", name: "Minimax" }] },
-        } },
-    }"#;
-
-    #[test]
-    fn the_primary_model_menu_lists_every_model_and_checks_the_primary() {
-        let choices = primary_choices(&config(TWO_PROVIDERS));
-        assert_eq!(
-            choices,
-            [
-                PrimaryChoice {
-                    id: "primary:hosted/opus".into(),
-                    label: "OPUS (hosted/opus)".into(),
-                    checked: true,
-                },
-                PrimaryChoice {
-                    id: "primary:local/minimax".into(),
-                    label: "local/minimax".into(),
-                    checked: false,
-                },
-            ]
-        );
-        let by_ref = TWO_PROVIDERS.replace(r#"primary: "OPUS""#, r#"primary: "local/minimax""#);
-        let checked: Vec<bool> = primary_choices(&config(&by_ref))
-            .iter()
-            .map(|c| c.checked)
-            .collect();
-        assert_eq!(checked, [false, true]);
-        assert!(primary_choices(&Config::default()).is_empty());
-        for choice in choices {
-            assert!(choice.id.starts_with(MENU_PRIMARY_PREFIX));
-            assert!(![
-                MENU_OPEN,
-                MENU_NEW_CHAT,
-                MENU_PRIMARY,
-                MENU_REDETECT,
-                MENU_QUIT
-            ]
-            .contains(&choice.id.as_str()));
         }
     }
 

@@ -38,7 +38,7 @@ async fn launch() -> (App, FakeServer) {
 
 /// Runs axe-core in the page (injected as a script body: the CSP forbids inline scripts) and
 /// returns its violations, each `{ id, impact, help, nodes: [target — message] }`.
-async fn axe_violations(app: &App) -> Vec<Value> {
+pub(crate) async fn axe_violations(app: &App) -> Vec<Value> {
     let loaded = app.js("return typeof window.axe === 'object'").await;
     if loaded != Value::Bool(true) {
         let path = switchboard_tests::repo_root().join("ui/node_modules/axe-core/axe.min.js");

@@ -4,8 +4,8 @@
 //! tools), and OpenClaw itself running one headless agent turn (`openclaw agent exec`) that
 //! calls a tool and answers after its result. The SDKs live in a venv outside the repo
 //! (`.ci/lib.sh` `install_sdk_clients`, `SWITCHBOARD_SDK_PYTHON`), OpenClaw in its cache folder
-//! (`install_openclaw`, `SWITCHBOARD_OPENCLAW_HOME`); without them the tests say so and pass,
-//! except under `CI=true`, where a missing client fails them.
+//! (`install_openclaw`, `SWITCHBOARD_OPENCLAW_HOME`); without them the tests are skipped loudly (and
+//! named in `.ci/test-all`'s summary), except under `CI=true`, where a missing client fails them.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -16,10 +16,9 @@ use switchboard_fakes::{anthropic, FakeServer};
 
 use super::serve::serve;
 
-/// Says why a client is missing: a failure under `CI=true`, else a note (the test passes).
+/// Says why a client is missing: a failure under `CI=true`, else a loud skip the summary names.
 fn missing(why: &str) {
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
-    eprintln!("skipped: {why}");
+    switchboard_fakes::peer::missing("gateway clients (tests/e2e/clients.rs)", why);
 }
 
 /// The Python with both SDKs, or `None` (after saying why) when a local run lacks it.

@@ -150,10 +150,12 @@ async fn a_custom_provider_added_from_the_screen_is_written_and_openclaw_accepts
     ] {
         assert!(text.contains(&part), "no {part} in {text}");
     }
-    if let Some((valid, report)) = openclaw_verdict(&config) {
-        assert!(valid, "OpenClaw rejects the written file: {report}");
-    } else {
-        eprintln!("SWITCHBOARD_OPENCLAW_HOME not set: OpenClaw's validator not run");
+    match openclaw_verdict(&config) {
+        Some((valid, report)) => assert!(valid, "OpenClaw rejects the written file: {report}"),
+        None => switchboard_fakes::peer::missing(
+            "OpenClaw's verdict on a provider added from the screen",
+            "SWITCHBOARD_OPENCLAW_HOME is not set (`source .ci/lib.sh && install_openclaw`)",
+        ),
     }
     app.close().await;
 }

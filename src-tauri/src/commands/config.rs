@@ -3,13 +3,17 @@
 //!
 //! The logic is in `switchboard_core::config::view`; file I/O runs on the blocking pool. Views
 //! carry each provider's key only as its kind (`none`, `env:VAR`, `secretRef`, `plaintext`),
-//! never a value, so no key reaches the webview.
+//! never a value, so no key reaches the webview. The page is not trusted with keys either: its
+//! edits go through `providers::key_guard::apply_from_window` (a new origin parks the stored
+//! key; the page cannot choose which secret a provider sends), and import and export use
+//! OpenClaw's own file, never a path the page names.
 
 use std::path::PathBuf;
 
 use switchboard_core::config::openclaw::Summary;
 use switchboard_core::config::view::{self, ConfigView, EditInput};
 use switchboard_core::config::ConfigError;
+use switchboard_core::secrets::KeyringStore;
 use tauri::{AppHandle, Runtime, State};
 
 use crate::error::{ConfigIpcError, IpcError, IpcErrorKind};
@@ -44,7 +48,8 @@ pub(crate) async fn config_load(state: State<'_, AppState>) -> Result<ConfigView
 
 /// Applies one edit to the file loaded at `revision` and saves it; `conflict` when the file
 /// changed since, `invalid_config` with each problem's config path in `diagnostics` when the
-/// edit is refused. Returns the new view.
+/// edit is refused. A provider moved to another origin loses its stored key until the person
+/// enters it again. Returns the new view.
 #[tauri::command]
 #[tracing::instrument(skip(app, state, edit), err)]
 pub(crate) async fn config_apply<R: Runtime>(
@@ -55,7 +60,13 @@ pub(crate) async fn config_apply<R: Runtime>(
 ) -> Result<ConfigView, ConfigIpcError> {
     let path = state.paths.config_file.clone();
     let view = tauri::async_runtime::spawn_blocking(move || {
-        view::apply(&path, revision.as_deref(), edit, &env)
+        switchboard_core::providers::key_guard::apply_from_window(
+            &path,
+            revision.as_deref(),
+            edit,
+            &env,
+            &KeyringStore::default(),
+        )
     })
     .await
     .map_err(|e| IpcError {
@@ -66,31 +77,25 @@ pub(crate) async fn config_apply<R: Runtime>(
     Ok(view)
 }
 
-/// Imports OpenClaw's config (`path`, else its default place) into ours.
+/// Imports OpenClaw's config from its own place (`$OPENCLAW_CONFIG_PATH`, else
+/// `~/.openclaw/openclaw.json`) into ours; the page names no file.
 #[tauri::command]
 #[tracing::instrument(skip(app, state), err)]
 pub(crate) async fn config_import_openclaw<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    path: Option<PathBuf>,
 ) -> Result<Summary, IpcError> {
-    let summary = blocking(&state, move |ours| {
-        view::import_openclaw(&ours, path.as_deref(), &env)
-    })
-    .await?;
+    let summary = blocking(&state, |ours| view::import_openclaw(&ours, None, &env)).await?;
     services::reload_router(&app).await;
     Ok(summary)
 }
 
-/// Exports our config into OpenClaw's (`path`, else its default place), keeping its other keys.
+/// Exports our config into OpenClaw's own file (see [`config_import_openclaw`]), keeping its
+/// other keys; the page names no file.
 #[tauri::command]
 #[tracing::instrument(skip(state), err)]
 pub(crate) async fn config_export_openclaw(
     state: State<'_, AppState>,
-    path: Option<PathBuf>,
 ) -> Result<Summary, IpcError> {
-    blocking(&state, move |ours| {
-        view::export_openclaw(&ours, path.as_deref(), &env)
-    })
-    .await
+    blocking(&state, |ours| view::export_openclaw(&ours, None, &env)).await
 }

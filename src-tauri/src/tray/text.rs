@@ -67,12 +67,18 @@ pub(crate) enum Msg {
     Resting,
     /// "{provider} resting for {minutes} min".
     RestingFor,
+    /// The offline switch in the menu.
+    Offline,
+    /// The status line's prefix while offline.
+    OfflineShort,
+    /// "Spent today {today} · this month {month}".
+    Spent,
 }
 
 impl Msg {
     /// Every message, for tests.
     #[cfg(test)]
-    pub(crate) const ALL: [Msg; 16] = [
+    pub(crate) const ALL: [Msg; 19] = [
         Msg::OpenSwitchboard,
         Msg::NewChat,
         Msg::PrimaryModel,
@@ -89,6 +95,9 @@ impl Msg {
         Msg::NotReachable,
         Msg::Resting,
         Msg::RestingFor,
+        Msg::Offline,
+        Msg::OfflineShort,
+        Msg::Spent,
     ];
 
     /// The table: `(English, Korean)` for every message.
@@ -121,6 +130,15 @@ impl Msg {
             Msg::RestingFor => (
                 "{provider} resting for {minutes} min",
                 "{provider} {minutes}분간 대기 중",
+            ),
+            Msg::Offline => (
+                "Offline — nothing leaves this machine",
+                "오프라인 — 아무것도 이 컴퓨터를 벗어나지 않음",
+            ),
+            Msg::OfflineShort => ("Offline", "오프라인"),
+            Msg::Spent => (
+                "Spent today {today} · this month {month}",
+                "사용 비용: 오늘 {today} · 이번 달 {month}",
             ),
         }
     }

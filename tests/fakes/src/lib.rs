@@ -13,6 +13,7 @@ pub mod llama;
 pub mod lmstudio;
 pub mod local_servers;
 pub mod openai;
+pub mod peer;
 pub mod responses;
 mod server;
 mod stream;

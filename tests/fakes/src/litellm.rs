@@ -1,7 +1,7 @@
 //! The real LiteLLM proxy (PyPI `litellm[proxy]`, see `reference/litellm-proxy.md`) as a
 //! third-party test server: started on a free loopback port with a test's model list, stopped
 //! when dropped. `install_litellm` in `.ci/lib.sh` installs it and exports
-//! [`BIN_ENV`]; tests skip, loudly, only when that variable is unset.
+//! [`BIN_ENV`]; tests skip, loudly, only when that variable is unset (and fail under `CI=true`).
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -11,13 +11,17 @@ use std::time::{Duration, Instant};
 /// The environment variable naming the `litellm` executable.
 pub const BIN_ENV: &str = "SWITCHBOARD_LITELLM_BIN";
 
-/// The `litellm` executable, or `None` after printing a loud skip notice naming `test`.
+/// The `litellm` executable, or `None` after [`crate::peer::missing`] (which fails the test
+/// under `CI=true`) naming `test`.
 pub fn binary(test: &str) -> Option<String> {
     let bin = std::env::var(BIN_ENV).ok().filter(|b| !b.is_empty());
     if bin.is_none() {
-        eprintln!(
-            "\n\n*** SKIPPED: {test}: {BIN_ENV} is not set. Run .ci/test-all (or \
-             `source .ci/lib.sh && install_litellm`) to test against a real server. ***\n"
+        crate::peer::missing(
+            test,
+            &format!(
+                "{BIN_ENV} is not set. Run .ci/test-all (or `source .ci/lib.sh && \
+                 install_litellm`) to test against a real server"
+            ),
         );
     }
     bin

@@ -155,7 +155,7 @@ describe('config commands', () => {
         'config_apply',
         { revision: 'abc-1', edit: { op: 'setAlias', ref: 'lmstudio/m', alias: 'M' } },
       ],
-      ['config_import_openclaw', { path: null }],
+      ['config_import_openclaw', {}],
     ]);
   });
 

@@ -36,6 +36,7 @@ import type {
   AppSettings,
   SettingsView,
   IpcErrorKind,
+  SpendReport,
 } from './ipc-types';
 
 export type * from './ipc-types';
@@ -177,14 +178,14 @@ export function configApply(revision: string | null, edit: ConfigEdit): Promise<
   return call<ConfigView>('config_apply', { revision, edit });
 }
 
-/** `config_import_openclaw`: imports OpenClaw's config (default: its usual place). */
-export function configImportOpenclaw(path?: string): Promise<ImportSummary> {
-  return call<ImportSummary>('config_import_openclaw', { path: path ?? null });
+/** `config_import_openclaw`: imports OpenClaw's config from its own place (the page names no file). */
+export function configImportOpenclaw(): Promise<ImportSummary> {
+  return call<ImportSummary>('config_import_openclaw');
 }
 
-/** `config_export_openclaw`: writes our providers and routes into OpenClaw's config. */
-export function configExportOpenclaw(path?: string): Promise<ImportSummary> {
-  return call<ImportSummary>('config_export_openclaw', { path: path ?? null });
+/** `config_export_openclaw`: writes our providers and routes into OpenClaw's own config file. */
+export function configExportOpenclaw(): Promise<ImportSummary> {
+  return call<ImportSummary>('config_export_openclaw');
 }
 
 /** `discovery_scan`: probes LM Studio, Ollama, vLLM, llama.cpp, LiteLLM, Jan and extra URLs. */
@@ -301,9 +302,16 @@ export function historyLoad(
   });
 }
 
-/** `history_search`: matching messages with highlighted snippets, best first. */
-export function historySearch(query: string, limit?: number): Promise<SearchHit[]> {
-  return call<SearchHit[]>('history_search', { query, limit: limit ?? null });
+/**
+ * `history_search`: matching messages with highlighted snippets, best first; `leftMachine`
+ * keeps only answers that sent the text off this machine (then `query` may be empty).
+ */
+export function historySearch(
+  query: string,
+  limit?: number,
+  leftMachine = false,
+): Promise<SearchHit[]> {
+  return call<SearchHit[]>('history_search', { query, limit: limit ?? null, leftMachine });
 }
 
 /** `history_rename`: gives a conversation a person's title. */
@@ -327,6 +335,8 @@ export interface ChatSendInput {
   /** An alias or `provider/model`; null: the default route (the primary). */
   model: string | null;
   text: string;
+  /** A new conversation is private: only routes that stay on this machine. */
+  private: boolean;
 }
 
 /**
@@ -357,6 +367,16 @@ export function chatRetryNext(
   const channel = new Channel<ChatEvent>();
   channel.onmessage = onEvent;
   return call<ChatStarted>('chat_retry_next', { conversationId, messageId, channel });
+}
+
+/** `chat_set_private`: makes a saved conversation private (kept on this machine) or not. */
+export async function chatSetPrivate(conversationId: number, isPrivate: boolean): Promise<void> {
+  await call<null>('chat_set_private', { conversationId, private: isPrivate });
+}
+
+/** `spend_report`: spend today and this month by provider, against the budgets. */
+export function spendReport(): Promise<SpendReport> {
+  return call<SpendReport>('spend_report');
 }
 
 /** `chat_cancel`: stops a streaming answer (its text so far is kept, marked stopped). */
@@ -412,6 +432,11 @@ async function onAppEvent<T>(event: string, cb: (payload: T) => void): Promise<U
 /** Calls `cb` each time "New chat" is picked in the tray. */
 export function onTrayNewChat(cb: () => void): Promise<UnlistenFn> {
   return onAppEvent<null>(TRAY_NEW_CHAT_EVENT, () => cb());
+}
+
+/** Calls `cb` when the settings changed outside the window (the tray's offline switch). */
+export function onSettingsChanged(cb: () => void): Promise<UnlistenFn> {
+  return onAppEvent<null>('settings-changed', () => cb());
 }
 
 /** Calls `cb` with the route health each time it changes. */

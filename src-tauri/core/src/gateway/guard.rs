@@ -1,6 +1,7 @@
 //! The gateway's gate: the token (a file created 0600 on first start), sent as a bearer token
 //! or, as Anthropic clients do, as `x-api-key`; the `Host` check that defeats DNS rebinding
-//! (only loopback names); and errors in the shape of the API that was called.
+//! (only loopback names); the `Origin` check that refuses web pages elsewhere; and errors in
+//! the shape of the API that was called.
 
 use std::io::Write;
 use std::path::Path;
@@ -137,6 +138,13 @@ pub fn is_loopback_host(host: &str) -> bool {
     name == "localhost" || name == "127.0.0.1" || name == "::1"
 }
 
+/// Whether an `Origin` header names a page on this machine's loopback (`http://localhost:3000`).
+fn is_loopback_origin(origin: &str) -> bool {
+    origin
+        .split_once("://")
+        .is_some_and(|(scheme, host)| matches!(scheme, "http" | "https") && is_loopback_host(host))
+}
+
 /// The token sent: `Authorization: Bearer`, else `x-api-key` (Anthropic's clients).
 fn sent_token(headers: &HeaderMap) -> Option<&str> {
     let bearer = headers
@@ -156,7 +164,8 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The middleware: loopback `Host` first, then the bearer token.
+/// The middleware: loopback `Host` first, then no `Origin` from a web page elsewhere (a browser
+/// always sends one), then the bearer token.
 pub async fn gate(State(token): State<Secret>, request: Request<Body>, next: Next) -> Response {
     let host = request
         .headers()
@@ -171,6 +180,17 @@ pub async fn gate(State(token): State<Secret>, request: Request<Body>, next: Nex
             Some("host_not_allowed"),
             "this gateway only answers requests addressed to localhost or 127.0.0.1",
         );
+    }
+    if let Some(origin) = request.headers().get(header::ORIGIN) {
+        if !origin.to_str().is_ok_and(is_loopback_origin) {
+            return dialect.error(
+                StatusCode::FORBIDDEN,
+                "permission_error",
+                Some("origin_not_allowed"),
+                "this gateway does not answer web pages: requests with an Origin header from \
+                 another site are refused",
+            );
+        }
     }
     match sent_token(request.headers()) {
         Some(sent) if same(sent.as_bytes(), token.expose().as_bytes()) => next.run(request).await,
@@ -213,6 +233,16 @@ mod tests {
             "",
         ] {
             assert!(!is_loopback_host(bad), "{bad}");
+        }
+        assert!(is_loopback_origin("http://localhost:3000"));
+        assert!(is_loopback_origin("http://127.0.0.1"));
+        for bad in [
+            "https://evil.example",
+            "null",
+            "file://",
+            "http://localhost.evil.example",
+        ] {
+            assert!(!is_loopback_origin(bad), "{bad}");
         }
     }
 

@@ -7,9 +7,11 @@
 //!   and not, with parameters, tools and images carried to whichever API the model speaks;
 //!   errors in the shape of the API called.
 //! - Binds `127.0.0.1` only; a token from a file created 0600 on first start (as a bearer token
-//!   or `x-api-key`); requests
-//!   whose `Host` is not a loopback name are refused (DNS rebinding); no CORS headers, so
-//!   browsers cannot read replies; a body size limit; graceful shutdown with a time limit.
+//!   or `x-api-key`); requests whose `Host` is not a loopback name are refused (DNS rebinding),
+//!   and those from a web page elsewhere (`Origin`); no CORS headers, so
+//!   browsers cannot read replies; a body size limit; time limits on reading a request's head
+//!   (and on an idle connection) and its body ([`serve`]); graceful shutdown with a time
+//!   limit.
 //! - Route information in `x-switchboard-model`, `x-switchboard-attempts` and
 //!   `x-switchboard-route` headers.
 
@@ -19,20 +21,20 @@ pub mod messages;
 pub mod openai;
 mod parse;
 pub mod responses;
+mod server;
 mod stream;
 
-use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 
 use crate::chat::Engine;
 use crate::secrets::Secret;
 
 pub use guard::load_or_create_token;
+pub use server::{serve, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT};
 
 /// The default port.
 pub const DEFAULT_PORT: u16 = 4141;
@@ -58,6 +60,7 @@ pub fn app(engine: Engine, token: Secret) -> axum::Router {
             )
         })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(server::read_body_in_time))
         .layer(axum::middleware::from_fn_with_state(token, guard::gate))
         .with_state(engine)
 }
@@ -65,40 +68,6 @@ pub fn app(engine: Engine, token: Secret) -> axum::Router {
 /// Binds `127.0.0.1:port` (0: a free port).
 pub async fn bind(port: u16) -> std::io::Result<tokio::net::TcpListener> {
     tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await
-}
-
-/// Serves `app` on `listener` until `shutdown` completes, then lets in-flight requests finish
-/// for up to [`SHUTDOWN_GRACE`].
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: axum::Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let stop = tokio_util::sync::CancellationToken::new();
-    let signal = stop.clone();
-    tokio::spawn(async move {
-        shutdown.await;
-        signal.cancel();
-    });
-    // Stream frames are small writes: without TCP_NODELAY, Nagle plus the client's delayed ACK
-    // holds each one back for ~40 ms.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!("gateway: cannot set TCP_NODELAY: {e}");
-        }
-    });
-    let graceful =
-        axum::serve(listener, app).with_graceful_shutdown(stop.clone().cancelled_owned());
-    tokio::select! {
-        result = graceful => result,
-        () = async {
-            stop.cancelled().await;
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } => {
-            tracing::warn!("gateway: requests still running after {SHUTDOWN_GRACE:?}; stopping anyway");
-            Ok(())
-        }
-    }
 }
 
 /// A gateway serving in the background, as the app's Settings start and stop it.

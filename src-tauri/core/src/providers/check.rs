@@ -167,6 +167,8 @@ pub fn draft_target_with(
             connect: Duration::from_secs(10),
             first_byte: TEST_TIMEOUT,
             idle: TEST_TIMEOUT,
+            // A key test is one short answer: it never needs longer than this in all.
+            total: Some(TEST_TIMEOUT),
         },
     })
 }

@@ -8,7 +8,6 @@ use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
 use reqwest::redirect::Policy;
@@ -16,6 +15,7 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::auth::auth_headers;
+use super::body::{earliest, Body, Chunk};
 use super::classify::{http_error, retry_after, ERROR_BODY_CAP};
 use super::error::{ProviderError, ProviderErrorKind as Kind};
 use super::sse::{SseEvent, SseParser};
@@ -27,8 +27,6 @@ use super::{anthropic, completions, responses};
 /// Non-streaming replies are read up to this size.
 const BODY_CAP: usize = 64 * 1024 * 1024;
 const MAX_REDIRECTS: usize = 5;
-
-type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
 /// Sends chat requests to providers. Cheap to clone; reuse one for connection pooling.
 #[derive(Debug, Clone)]
@@ -95,14 +93,17 @@ impl Client {
         let body = serde_json::to_vec(&prepared.body)
             .map_err(|e| ProviderError::new(Kind::BadRequest, e.to_string()))?;
         let headers = headers(target, request.stream)?;
-        let deadline = tokio::time::Instant::now() + target.timeouts.first_byte;
+        let sent = tokio::time::Instant::now();
+        let deadline = sent + target.timeouts.first_byte;
+        let total = target.timeouts.total.map(|t| sent + t);
         let send = self.http.post(url).headers(headers).body(body).send();
         let response = tokio::select! {
             biased;
             () = cancel.cancelled() => return Err(ProviderError::new(Kind::Cancelled, "cancelled before the reply")),
-            r = tokio::time::timeout_at(deadline, send) => match r {
+            r = tokio::time::timeout_at(earliest(deadline, total), send) => match r {
                 Err(_) => return Err(ProviderError::new(Kind::Timeout, format!(
-                    "no reply within {} s", target.timeouts.first_byte.as_secs_f64()))),
+                    "no reply within {} s",
+                    target.timeouts.first_byte.min(target.timeouts.total.unwrap_or(Duration::MAX)).as_secs_f64()))),
                 Ok(Err(e)) => return Err(ProviderError::from_reqwest(e, "the request failed")),
                 Ok(Ok(response)) => response,
             },
@@ -118,6 +119,9 @@ impl Client {
             bytes: Box::pin(response.bytes_stream()),
             deadline: Some(deadline),
             idle: target.timeouts.idle,
+            idle_until: deadline,
+            total,
+            total_limit: target.timeouts.total.unwrap_or_default(),
             cancel: cancel.clone(),
             first_byte: Arc::new(OnceLock::new()),
         };
@@ -208,81 +212,6 @@ fn headers(target: &Target, stream: bool) -> Result<HeaderMap, ProviderError> {
     Ok(map)
 }
 
-/// A reply body being read with timeouts and cancellation.
-struct Body {
-    bytes: ByteStream,
-    /// Until the first byte: the first-byte deadline; after it, `None` (idle timeouts).
-    deadline: Option<tokio::time::Instant>,
-    idle: Duration,
-    cancel: CancellationToken,
-    first_byte: Arc<OnceLock<Instant>>,
-}
-
-enum Chunk {
-    Bytes(Bytes),
-    End,
-    Cancelled,
-}
-
-impl Body {
-    async fn next(&mut self) -> Result<Chunk, ProviderError> {
-        let deadline = self
-            .deadline
-            .unwrap_or_else(|| tokio::time::Instant::now() + self.idle);
-        let chunk = tokio::select! {
-            biased;
-            () = self.cancel.cancelled() => return Ok(Chunk::Cancelled),
-            r = tokio::time::timeout_at(deadline, self.bytes.next()) => r,
-        };
-        match chunk {
-            Err(_) => Err(ProviderError::new(
-                Kind::Timeout,
-                if self.deadline.is_some() {
-                    "no reply before the first-byte timeout".to_owned()
-                } else {
-                    format!(
-                        "the stream stalled: nothing for {} s",
-                        self.idle.as_secs_f64()
-                    )
-                },
-            )),
-            Ok(None) => Ok(Chunk::End),
-            Ok(Some(Err(e))) => Err(ProviderError::from_reqwest(
-                e,
-                "the connection broke mid-reply",
-            )),
-            Ok(Some(Ok(bytes))) => {
-                if self.deadline.take().is_some() {
-                    let _first = self.first_byte.set(Instant::now());
-                }
-                Ok(Chunk::Bytes(bytes))
-            }
-        }
-    }
-
-    async fn read_all(&mut self, cap: usize) -> Result<Vec<u8>, ProviderError> {
-        let mut all = Vec::new();
-        loop {
-            match self.next().await? {
-                Chunk::Bytes(b) => {
-                    let room = cap.saturating_sub(all.len());
-                    all.extend_from_slice(&b[..b.len().min(room)]);
-                    if all.len() >= cap {
-                        return Ok(all);
-                    }
-                }
-                Chunk::End => return Ok(all),
-                Chunk::Cancelled => {
-                    return Err(ProviderError::new(
-                        Kind::Cancelled,
-                        "cancelled while reading the reply",
-                    ))
-                }
-            }
-        }
-    }
-}
-
 /// The normalized events of one reply: `Ok` events end with [`Event::Done`], or an `Err` ends
 /// the stream. A stream that ends before the provider says it is done gives a
 /// [`Kind::Truncated`] error, never a silent success.
@@ -340,6 +269,9 @@ impl Driver {
             match body.next().await {
                 Ok(Chunk::Bytes(bytes)) => {
                     self.parser.push(&bytes, &mut self.sse);
+                    if !self.sse.is_empty() {
+                        body.progress();
+                    }
                     if self.parser.overflowed() {
                         self.error = Some(ProviderError::new(
                             Kind::Protocol,

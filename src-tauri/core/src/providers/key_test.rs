@@ -97,6 +97,16 @@ pub async fn test_key(base_url: &str, api: &str, key: &Secret) -> Outcome {
     }
 }
 
+/// The origin of `url` as text (`https://api.example.com:443`, with the port always written);
+/// `None` for something that is not a URL.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, host, port) = origin(url)?;
+    Some(match port {
+        Some(port) => format!("{scheme}://{host}:{port}"),
+        None => format!("{scheme}://{host}"),
+    })
+}
+
 fn origin(url: &str) -> Option<(String, String, Option<u16>)> {
     let url = reqwest::Url::parse(url.trim()).ok()?;
     Some((

@@ -11,6 +11,7 @@
 //! - [`error`], [`classify`]: error kinds from statuses, bodies and in-stream frames.
 //! - [`check`]: a route test ("Reply with OK.") against a draft target not in the config.
 //! - [`key_test`]: a key test (`GET /models`) and where a stored key may be sent.
+//! - [`key_guard`]: config edits from the window, so a page never sends a stored key elsewhere.
 //!
 //! ```no_run
 //! # async fn demo(config: &switchboard_core::config::Config) -> Result<(), switchboard_core::providers::ProviderError> {
@@ -28,11 +29,13 @@
 
 mod anthropic;
 mod auth;
+mod body;
 pub mod check;
 pub mod classify;
 pub mod client;
 mod completions;
 pub mod error;
+pub mod key_guard;
 pub mod key_test;
 pub mod options;
 #[cfg(test)]

@@ -15,15 +15,19 @@ use crate::secrets::{KeyringStore, Store};
 
 pub use crate::catalog::Api;
 
-/// How long to wait: for the connection, for the first byte of the reply, and between chunks.
+/// How long to wait: for the connection, for the first byte of the reply, between pieces of
+/// the answer, and (optionally) for the whole request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
     /// TCP + TLS connect.
     pub connect: Duration,
     /// From sending the request to the first byte of the body.
     pub first_byte: Duration,
-    /// Between two chunks of a streamed body.
+    /// Between two stream events that carry data (keep-alive comments do not count, so a
+    /// server that only sends comments still times out), or two chunks of a plain body.
     pub idle: Duration,
+    /// From sending the request to the end of the reply; `None`: no limit.
+    pub total: Option<Duration>,
 }
 
 impl Default for Timeouts {
@@ -33,6 +37,7 @@ impl Default for Timeouts {
             // Local servers may process a long prompt (or load a model) before answering.
             first_byte: Duration::from_secs(180),
             idle: Duration::from_secs(60),
+            total: None,
         }
     }
 }

@@ -130,7 +130,13 @@ pub(crate) fn openclaw_home() -> Option<PathBuf> {
 #[test]
 fn openclaw_itself_still_gives_the_recorded_verdicts() {
     let Some(home) = openclaw_home() else {
-        eprintln!("{OPENCLAW_HOME_ENV} not set: OpenClaw not run, recorded verdicts used");
+        switchboard_fakes::peer::missing(
+            "config parity with OpenClaw itself",
+            &format!(
+                "{OPENCLAW_HOME_ENV} is not set (`source .ci/lib.sh && install_openclaw`); only \
+                 the recorded verdicts were checked"
+            ),
+        );
         return;
     };
     let files = corpus();

@@ -1,10 +1,11 @@
 //! LM Studio: v1, v0 only, nothing loaded, token, foreign servers on its port, silence, refusal,
 //! and loading a model.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use switchboard_core::discovery::{
-    load_model, LoadOptions, LoadState, ModelType, ServerKind, Status, KEEP_LOADED_ADVICE,
+    load_model, LoadOptions, LoadState, ModelType, ScanOptions, Scanner, ServerKind, Status,
+    KEEP_LOADED_ADVICE,
 };
 use switchboard_fakes::foreign::{self, Foreign, Silent};
 use switchboard_fakes::lmstudio::{self, Model, Script};
@@ -197,9 +198,10 @@ async fn a_foreign_server_on_the_lm_studio_port_is_never_lm_studio() {
 #[tokio::test]
 async fn a_server_that_accepts_and_never_answers_is_an_error_within_the_deadline() {
     let silent = Silent::start().expect("silent");
-    let started = Instant::now();
-    let s = probe(LM, silent.port()).await;
-    let took = started.elapsed();
+    // The detail names the 400 ms deadline: that deadline ended it (a hang fails the guard).
+    let s = tokio::time::timeout(Duration::from_secs(60), probe(LM, silent.port()))
+        .await
+        .expect("the probe never gave up");
     assert_eq!(s.status, Status::Error, "{s:?}");
     assert!(
         s.detail
@@ -207,16 +209,20 @@ async fn a_server_that_accepts_and_never_answers_is_an_error_within_the_deadline
             .is_some_and(|d| d.contains("did not answer within 400 ms")),
         "{s:?}"
     );
-    assert!(took < Duration::from_millis(1500), "{took:?}");
 }
 
 #[tokio::test]
 async fn a_refused_port_is_not_running() {
     let port = foreign::refused_port().expect("port");
-    let started = Instant::now();
-    let s = probe(LM, port).await;
-    assert_eq!(s.status, Status::NotRunning);
-    assert!(started.elapsed() < Duration::from_millis(300));
+    // With an hour's deadline, an answer at all means the refusal was seen, not waited out.
+    let options = ScanOptions::ports([(LM, port)]).with_timeout(Duration::from_secs(3600));
+    let report = tokio::time::timeout(
+        Duration::from_secs(60),
+        Scanner::new(options).expect("client").scan(),
+    )
+    .await
+    .expect("a refused port is known at once, not at the deadline");
+    assert_eq!(report.servers[0].status, Status::NotRunning);
 }
 
 #[tokio::test]

@@ -264,25 +264,6 @@ async fn a_mid_stream_failure_ends_with_an_error_frame() {
 }
 
 #[tokio::test]
-async fn shutdown_lets_a_running_stream_finish() {
-    let slow = openai::start(
-        Script::reply("a b c d e f")
-            .with_chunk_chars(2)
-            .with_fault(Fault::SlowChunks { delay_ms: 60 }),
-    )
-    .expect("fake");
-    let gw = Gateway::start(router(&[("a", slow.url())])).await;
-    let r = post(&gw.url, Some(TOKEN), None, &body(true, "a")).await;
-    assert_eq!(r.status(), 200);
-    let started = std::time::Instant::now();
-    let stopping = tokio::spawn(gw.shutdown());
-    let text = r.text().await.expect("the stream finishes");
-    assert!(text.ends_with("data: [DONE]\n\n"), "{text}");
-    stopping.await.expect("join").expect("clean shutdown");
-    assert!(started.elapsed() < switchboard_core::gateway::SHUTDOWN_GRACE);
-}
-
-#[tokio::test]
 async fn started_in_the_background_and_stopped() {
     let b = openai::start(Script::reply("from b")).expect("fake");
     let running = switchboard_core::gateway::start(

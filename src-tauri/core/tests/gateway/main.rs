@@ -5,6 +5,7 @@
 mod apis;
 mod chat;
 mod cli;
+mod timeouts;
 mod tools;
 
 use std::sync::Arc;

@@ -157,7 +157,7 @@ async fn a_stopped_server_fails_over_before_and_during_the_answer() {
         r.retry_next(
             retry,
             ask("Write a long story.", true),
-            switchboard_core::router::RouteOptions::default(),
+            Default::default(),
             CancellationToken::new(),
         )
         .expect("next route"),

@@ -12,6 +12,8 @@ use switchboard_fakes::{anthropic, refused_addr, responses, FakeServer, SilentSe
 use super::{client, collect, request, run, target};
 
 type Start = fn(Script) -> std::io::Result<FakeServer>;
+/// A guard against hangs only, far above anything these tests wait for on a loaded machine.
+const HANG: Duration = Duration::from_secs(60);
 const APIS: [(&str, Start); 3] = [
     ("openai-completions", openai::start),
     ("openai-responses", responses::start),
@@ -54,11 +56,13 @@ async fn accept_then_silence_times_out_on_first_byte() {
     let silent = SilentServer::start().expect("silent");
     let mut t = target("openai-completions", &silent.url());
     t.timeouts.first_byte = Duration::from_millis(300);
-    let started = Instant::now();
-    let (_, error) = run(&t, &request(true)).await;
+    // The message names the 0.3 s limit: that limit ended it (a hang fails the guard).
+    let (_, error) = tokio::time::timeout(HANG, run(&t, &request(true)))
+        .await
+        .expect("the first-byte timeout never fired");
     let error = error.expect("timeout");
     assert!(error.is_timeout(), "{error:?}");
-    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(error.to_string().contains("0.3 s"), "{error}");
 }
 
 #[tokio::test]
@@ -189,7 +193,9 @@ async fn a_ten_megabyte_chunk_arrives_whole() {
 
 #[tokio::test]
 async fn cancel_and_drop_close_the_connection_promptly() {
-    let script = Script::reply("x".repeat(400))
+    // Long enough (20,000 frames, 20 ms apart) that the fake seeing the client leave mid-reply
+    // means the cancel closed the connection, not the reply's end.
+    let script = Script::reply("x".repeat(20_000))
         .with_chunk_chars(1)
         .with_fault(Fault::SlowChunks { delay_ms: 20 });
     for (api, start) in APIS {
@@ -206,12 +212,10 @@ async fn cancel_and_drop_close_the_connection_promptly() {
                 texts += 1;
             }
         }
-        let at = Instant::now();
         cancel.cancel();
         let next = stream.next().await.expect("an event").expect("ok");
         assert_eq!(next, Event::Done(StopReason::Cancelled), "{api}");
         assert!(stream.next().await.is_none());
-        assert!(at.elapsed() < Duration::from_millis(200));
         wait_for_disconnects(&fake, 1).await;
 
         let mut stream = client()
@@ -225,7 +229,7 @@ async fn cancel_and_drop_close_the_connection_promptly() {
 }
 
 async fn wait_for_disconnects(fake: &FakeServer, n: usize) {
-    let deadline = Instant::now() + Duration::from_secs(2);
+    let deadline = Instant::now() + HANG;
     while fake.disconnects() < n {
         assert!(
             Instant::now() < deadline,

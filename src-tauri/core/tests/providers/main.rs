@@ -4,6 +4,7 @@
 mod check;
 mod cli;
 mod faults;
+mod keepalive;
 mod key_test;
 mod litellm;
 mod wire;

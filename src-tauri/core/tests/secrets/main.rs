@@ -6,5 +6,6 @@
 mod child;
 mod cli;
 mod keychain;
+mod leak;
 mod openclaw;
 mod session;

@@ -148,8 +148,11 @@ fn moved_keys_resolve_through_keys_get_and_openclaw_accepts_the_file() {
     assert_eq!(res.secret.expect("key").expose(), key);
 
     let Some(oc) = openclaw_home() else {
-        eprintln!("SWITCHBOARD_OPENCLAW_HOME not set: OpenClaw's validator and resolver not run");
         store.delete("openrouter").expect("delete");
+        switchboard_fakes::peer::missing(
+            "OpenClaw resolving our exec secret ref",
+            "SWITCHBOARD_OPENCLAW_HOME is not set (`source .ci/lib.sh && install_openclaw`)",
+        );
         return;
     };
     let work = dir.path().join("oc");

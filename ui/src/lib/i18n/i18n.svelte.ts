@@ -1,9 +1,10 @@
 /**
  * The one place the window's words come from: every UI string is a message key looked up here
- * (`t('chat.send')`), in the language chosen in Settings or, for "system", the webview's
- * (`navigator.languages`, which WebKitGTK takes from `LANG`). The words themselves are in
- * `messages/` (one file per area, English and Korean side by side, typed so a key missing in
- * one language does not compile); the tray has its own small table in Rust.
+ * (`t('chat.send')`), in the language chosen in Settings or, for "system", the desktop's: its
+ * locale as the app reports it (`LANG`, from `settings_get`), then the webview's
+ * `navigator.languages`. The words themselves are in `messages/` (one file per area, English and
+ * Korean side by side, typed so a key missing in one language does not compile); the tray has
+ * its own small table in Rust.
  *
  * Built on i18next: it is framework-free (the stores in `.svelte.ts` files and plain modules
  * such as `errorLabels.ts` translate too, not only components), needs no compiler step or

@@ -64,6 +64,7 @@ function setup() {
       return Promise.resolve<ChatStarted>({ requestId: 8, conversationId: 3 });
     }),
     chatCancel: vi.fn().mockResolvedValue(true),
+    chatSetPrivate: vi.fn().mockResolvedValue(undefined),
     discoveryLoadRouteModel: vi.fn().mockResolvedValue({
       model: 'p/m',
       instanceId: 'm',
@@ -103,6 +104,7 @@ describe('ChatStore', () => {
       conversationId: null,
       model: null,
       text: 'hello',
+      private: false,
     });
     expect(store.currentId).toBe(3);
     expect(store.busy).toBe(true);
@@ -128,6 +130,28 @@ describe('ChatStore', () => {
     expect(answer?.usage).toEqual({ input: 1, output: 2 });
     expect(answer?.timing?.tokensPerSecond).toBe(100);
     expect(store.busy).toBe(false);
+  });
+
+  it('sends a new conversation private and marks a saved one through chat_set_private', async () => {
+    const { api, store, emit } = setup();
+    await store.init();
+    await store.setPrivate(true);
+    expect(store.private).toBe(true);
+    expect(api.chatSetPrivate).not.toHaveBeenCalled();
+    await store.send('secret');
+    expect(api.chatSend.mock.calls[0]?.[0]).toMatchObject({ private: true });
+    emit({
+      ...done('stop'),
+      trail: {
+        leftMachine: false,
+        destinations: [
+          { host: '127.0.0.1:1234', place: 'this_machine', leftMachine: false, keySent: false },
+        ],
+      },
+    });
+    expect(store.messages[1]?.trail?.leftMachine).toBe(false);
+    await store.setPrivate(false);
+    expect(api.chatSetPrivate).toHaveBeenCalledWith(3, false);
   });
 
   it('stops with chat_cancel and keeps the partial text marked stopped', async () => {

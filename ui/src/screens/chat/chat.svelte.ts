@@ -11,6 +11,8 @@ import {
   toIpcError,
   type ChatEvent,
   type ChatTiming,
+  type ChatTrail,
+  type Destination,
   type ChatModel,
   type ErrorKind,
   type RouteAttemptReason,
@@ -33,6 +35,7 @@ export type ChatBackend = Pick<
   | 'historyDelete'
   | 'chatModels'
   | 'chatSend'
+  | 'chatSetPrivate'
   | 'chatRetryNext'
   | 'chatCancel'
   | 'discoveryLoadRouteModel'
@@ -79,6 +82,24 @@ export interface ViewMessage {
   route: ViewAttempt[];
   /** It failed after its first token: "Retry on next route" applies. */
   retryNext: boolean;
+  /** Where the text went (answers); null before it ends or for a user message. */
+  trail: ChatTrail | null;
+  /** A budget warning that came with the answer. */
+  warning: string | null;
+}
+
+/** The trail of a saved answer, from its attempts' destinations. */
+function savedTrail(m: Message): ChatTrail | null {
+  if (m.role !== 'assistant') return null;
+  const destinations: Destination[] = [];
+  for (const a of m.route) {
+    const d = a.destination;
+    if (d && !destinations.some((x) => x.host === d.host && x.place === d.place)) {
+      destinations.push(d);
+    }
+  }
+  if (destinations.length === 0) return null;
+  return { leftMachine: destinations.some((d) => d.leftMachine), destinations };
 }
 
 const PAGE = 50;
@@ -105,6 +126,8 @@ function fromMessage(m: Message): ViewMessage {
       status: a.status ?? null,
     })),
     retryNext: m.role === 'assistant' && m.status === 'failed' && m.content !== '',
+    trail: savedTrail(m),
+    warning: null,
   };
 }
 
@@ -129,6 +152,8 @@ export class ChatStore {
   #loaded = $state(false);
   #loadingModel = $state<string | null>(null);
   #streaming = $state<ViewMessage | null>(null);
+  /** Private for the next new conversation (a saved one keeps its own flag). */
+  #newPrivate = $state(false);
   #requestId: number | null = null;
   #stopAsked = false;
 
@@ -180,6 +205,28 @@ export class ChatStore {
   }
   get busy(): boolean {
     return this.#streaming !== null;
+  }
+  /** Whether the conversation shown (or the next new one) is private. */
+  get private(): boolean {
+    if (this.#currentId === null) return this.#newPrivate;
+    return this.#conversations.find((c) => c.id === this.#currentId)?.private ?? false;
+  }
+
+  /** Makes the conversation shown private or not (for a new one: when it is first sent). */
+  async setPrivate(value: boolean): Promise<void> {
+    const id = this.#currentId;
+    if (id === null) {
+      this.#newPrivate = value;
+      return;
+    }
+    try {
+      await this.#api.chatSetPrivate(id, value);
+      this.#conversations = this.#conversations.map((c) =>
+        c.id === id ? { ...c, private: value } : c,
+      );
+    } catch (e) {
+      this.#error = toIpcError(e);
+    }
   }
 
   /**
@@ -325,7 +372,12 @@ export class ChatStore {
     this.#messages = [...this.#messages, user, answer];
     return this.#stream((onEvent) =>
       this.#api.chatSend(
-        { conversationId: this.#currentId, model: this.#model || null, text: trimmed },
+        {
+          conversationId: this.#currentId,
+          model: this.#model || null,
+          text: trimmed,
+          private: this.#currentId === null ? this.#newPrivate : this.private,
+        },
         onEvent,
       ),
     );
@@ -358,6 +410,8 @@ export class ChatStore {
       streaming: true,
       route: [],
       retryNext: false,
+      trail: null,
+      warning: null,
     };
   }
 
@@ -443,7 +497,11 @@ export class ChatStore {
               : { input: event.usage.input, output: event.usage.output },
           cost: event.cost === 'unknown' ? null : event.cost,
           timing: event.timing,
+          trail: event.trail,
         });
+        return;
+      case 'warning':
+        answer.warning = event.message;
         return;
       case 'error':
         this.#batcher.flush();
@@ -452,6 +510,7 @@ export class ChatStore {
           error: event.message,
           errorKind: event.reason,
           retryNext: event.retryNext !== null,
+          trail: event.trail.destinations.length > 0 ? event.trail : null,
         });
         return;
     }

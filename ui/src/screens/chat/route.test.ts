@@ -35,6 +35,8 @@ function answer(over: Partial<ViewMessage> = {}): ViewMessage {
     streaming: false,
     route: [limited, answered],
     retryNext: false,
+    trail: null,
+    warning: null,
     ...over,
   };
 }
@@ -166,5 +168,44 @@ describe('providers action', () => {
     expect(screen.queryByText('Set a key in Providers')).toBeNull();
     renderItem(answer({ key: 'm2', status: 'failed', error: 'nope', errorKind: 'forbidden' }));
     expect(screen.getByText('Set a key in Providers')).toBeInTheDocument();
+  });
+});
+
+const local = {
+  host: '127.0.0.1:1234',
+  place: 'this_machine',
+  leftMachine: false,
+  keySent: false,
+} as const;
+const hosted = {
+  host: 'api.anthropic.com',
+  place: 'leaves',
+  leftMachine: true,
+  region: 'eu',
+  keySent: true,
+} as const;
+
+describe('the privacy trail', () => {
+  it('says an answer stayed on this machine', () => {
+    renderItem(answer({ trail: { leftMachine: false, destinations: [local] } }));
+    expect(screen.getByTestId('message-trail-summary').textContent).toContain(
+      'Stayed on this machine',
+    );
+  });
+
+  it('names every host an answer went to, with region and key', () => {
+    renderItem(answer({ trail: { leftMachine: true, destinations: [hosted, local] } }));
+    expect(screen.getByTestId('message-trail-summary').textContent).toContain(
+      'Sent to api.anthropic.com',
+    );
+    const details = screen.getByTestId('message-trail').textContent ?? '';
+    expect(details).toContain('region eu');
+    expect(details).toContain('API key sent');
+    expect(details).toContain('no key sent');
+  });
+
+  it('shows no trail for an answer that was never sent', () => {
+    renderItem(answer({ trail: null }));
+    expect(screen.queryByTestId('message-trail')).toBeNull();
   });
 });

@@ -6,6 +6,7 @@
 import * as app from './app';
 import * as chat from './chat';
 import * as errors from './errors';
+import * as privacy from './privacy';
 import * as providers from './providers';
 import * as settings from './settings';
 import * as wizard from './wizard';
@@ -17,6 +18,7 @@ export const AREAS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   app: app.en,
   chat: chat.en,
   errors: errors.en,
+  privacy: privacy.en,
   providers: providers.en,
   settings: settings.en,
   wizard: wizard.en,
@@ -26,6 +28,7 @@ const en = {
   ...app.en,
   ...chat.en,
   ...errors.en,
+  ...privacy.en,
   ...providers.en,
   ...settings.en,
   ...wizard.en,
@@ -39,6 +42,7 @@ export const MESSAGES: Readonly<Record<Lang, Readonly<Record<MessageKey, string>
     ...app.ko,
     ...chat.ko,
     ...errors.ko,
+    ...privacy.ko,
     ...providers.ko,
     ...settings.ko,
     ...wizard.ko,

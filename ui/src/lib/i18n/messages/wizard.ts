@@ -249,8 +249,8 @@ export const ko: Record<keyof typeof en, string> = {
   'routes.configured': '구성됨',
   'routes.aliasFor': '{{ref}}의 별칭',
   'routes.alias': '별칭',
-  'routes.up': '위로: {{ref}}을(를) 앞으로',
-  'routes.down': '아래로: {{ref}}을(를) 뒤로',
+  'routes.up': '위로: {{ref}} 순서 올리기',
+  'routes.down': '아래로: {{ref}} 순서 내리기',
   'routes.remove': '{{ref}} 삭제',
   'routes.addLabel': '경로에 모델 추가',
   'routes.addFallback': '폴백 추가…',
@@ -267,12 +267,12 @@ export const ko: Record<keyof typeof en, string> = {
   'tests.s': '{{n}}초',
   'hint.lmstudioToken':
     'LM Studio가 API 토큰을 요구합니다. LM_API_TOKEN을 설정하거나 인증을 끄세요.',
-  'hint.localKey': '{{source}}이(가) API 키를 요구합니다. 키를 설정하거나 인증을 끄세요.',
+  'hint.localKey': '{{source}}에 API 키가 필요합니다. 키를 설정하거나 인증을 끄세요.',
   'hint.checkKey': '호스팅 프로바이더 단계에서 키를 확인하세요.',
   'hint.billing': '계정의 크레딧이 떨어졌습니다. 충전하거나 이 경로를 빼세요.',
-  'hint.running': '{{source}}이(가) 실행 중인가요? 서버를 시작한 뒤 다시 테스트하세요.',
+  'hint.running': '{{source}} 서버가 실행 중인지 확인하세요. 서버를 시작한 뒤 다시 테스트하세요.',
   'hint.runningLmstudio':
-    '{{source}}이(가) 실행 중인가요? 서버(1234 포트)를 시작한 뒤 다시 테스트하세요.',
+    '{{source}} 서버가 실행 중인지 확인하세요. 서버(1234 포트)를 시작한 뒤 다시 테스트하세요.',
   'hint.network': '기본 URL과 네트워크를 확인한 뒤 다시 테스트하세요.',
   'hint.stillLoading':
     '모델을 아직 로드하는 중일 수 있습니다. {{source}}에서 로드된 상태로 둔 뒤 다시 테스트하세요.',
@@ -299,8 +299,9 @@ export const ko: Record<keyof typeof en, string> = {
   'save.hosted': '호스팅',
   'save.keyStored': 'API 키: OS 키체인에 저장',
   'save.noKey': '입력한 키 없음: 저장된 키나 환경 변수의 키를 씁니다',
-  'save.hostedNotWritten': '{{source}}은(는) 저장하지 않습니다: 경로가 응답하지 않았습니다',
-  'save.hostedNotWrittenKey': '{{source}}와(과) 키를 저장하지 않습니다: 경로가 응답하지 않았습니다',
+  'save.hostedNotWritten': '{{source}}: 저장하지 않습니다. 경로가 응답하지 않았습니다',
+  'save.hostedNotWrittenKey':
+    '{{source}}: 프로바이더와 키를 저장하지 않습니다. 경로가 응답하지 않았습니다',
   'save.note':
     '저장을 누르기 전에는 디스크나 키체인에서 아무것도 바뀌지 않습니다. 기존 구성 파일을 다시 쓸 때 주석이 사라질 수 있습니다.',
   'save.writtenProvider_one': '프로바이더 {{provider}} (모델 {{count}}개)',
