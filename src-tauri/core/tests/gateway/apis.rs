@@ -289,3 +289,40 @@ async fn responses_errors_are_openai_shaped_and_models_list_windows() {
     assert_eq!(anthropic_models["first_id"], "main");
     assert_eq!(anthropic_models["has_more"], false);
 }
+
+#[tokio::test]
+async fn the_private_header_holds_on_every_endpoint() {
+    // A custom server on this machine may forward to the internet: a private request refuses it.
+    let fake = openai::start(Script::reply("never")).expect("fake");
+    let gw = Gateway::start(router_from(&config(&[Upstream(
+        "a",
+        "openai-completions",
+        &fake,
+        TEXT,
+    )])))
+    .await;
+    let r = http()
+        .post(format!("{}/v1/messages", gw.url))
+        .header("x-api-key", TOKEN)
+        .header("anthropic-version", "2023-06-01")
+        .header("x-switchboard-private", "1")
+        .json(&anthropic_ask(false, "main"))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(r.status(), 403);
+    let error: Value = r.json().await.expect("json");
+    assert_eq!(error["error"]["type"], "permission_error", "{error}");
+    let r = http()
+        .post(format!("{}/v1/responses", gw.url))
+        .bearer_auth(TOKEN)
+        .header("x-switchboard-private", "true")
+        .json(&responses_ask(true, "main"))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(r.status(), 403);
+    let error: Value = r.json().await.expect("json");
+    assert_eq!(error["error"]["code"], "private", "{error}");
+    assert!(fake.requests().is_empty(), "nothing was sent");
+}
