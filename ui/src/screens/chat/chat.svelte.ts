@@ -294,6 +294,7 @@ export class ChatStore {
 
   newChat(): void {
     if (this.busy) return;
+    this.#newPrivate = false;
     this.#currentId = null;
     this.#messages = [];
     this.#hasMore = false;
@@ -432,7 +433,9 @@ export class ChatStore {
       if (this.#currentId !== started.conversationId) {
         this.#currentId = started.conversationId;
       }
-      void this.refreshList();
+      // A new private conversation keeps its flag in the history from now on.
+      await this.refreshList();
+      this.#newPrivate = false;
       if (this.#stopAsked && this.#streaming) void this.stop();
       return true;
     } catch (e) {
