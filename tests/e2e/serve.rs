@@ -9,7 +9,7 @@ use switchboard_fakes::openai::{self, Script};
 use switchboard_tests::app_binary;
 
 /// Ends the gateway however the test ends.
-struct Serving(Child);
+pub(crate) struct Serving(Child);
 
 impl Drop for Serving {
     fn drop(&mut self) {
@@ -19,7 +19,11 @@ impl Drop for Serving {
 }
 
 /// Starts `switchboard serve --port 0` over `config`; its base URL and token.
-fn serve(home: &std::path::Path, config: &str, extra: &[&str]) -> (Serving, String, String) {
+pub(crate) fn serve(
+    home: &std::path::Path,
+    config: &str,
+    extra: &[&str],
+) -> (Serving, String, String) {
     let config_file = home.join("config.json5");
     std::fs::write(&config_file, config).expect("writes the config");
     let token_file = home.join("token");

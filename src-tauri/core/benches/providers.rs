@@ -79,6 +79,7 @@ fn request() -> ChatRequest {
         system: None,
         turns: vec![Turn::user("go")],
         stream: true,
+        ..ChatRequest::default()
     }
 }
 

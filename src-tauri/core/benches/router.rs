@@ -208,6 +208,7 @@ async fn failover(fast: &str) {
         system: None,
         turns: vec![Turn::user("Say ok.")],
         stream: true,
+        ..ChatRequest::default()
     };
     let (mut direct, mut routed) = (Vec::new(), Vec::new());
     for i in 0..520 {
@@ -352,6 +353,7 @@ async fn routed_first_token(router: &Router, private: bool) -> Duration {
         system: None,
         turns: vec![Turn::user("Say ok.")],
         stream: true,
+        ..ChatRequest::default()
     };
     let options = RouteOptions { private };
     let started = Instant::now();

@@ -61,6 +61,35 @@ fn error(status: u16, message: &str) -> Response {
     response
 }
 
+/// As Anthropic does: roles alternate, and every `tool_result` block answers a `tool_use` block
+/// of the assistant message just before.
+fn check_tool_results(request: &Value) -> Result<(), String> {
+    let messages = request["messages"].as_array().cloned().unwrap_or_default();
+    for (i, m) in messages.iter().enumerate() {
+        if i > 0 && messages[i - 1]["role"] == m["role"] {
+            return Err(format!(
+                "messages.{i}: roles must alternate between \"user\" and \"assistant\""
+            ));
+        }
+        for block in m["content"].as_array().into_iter().flatten() {
+            if block["type"] != "tool_result" {
+                continue;
+            }
+            let id = block["tool_use_id"].as_str().unwrap_or_default();
+            let used = i > 0
+                && messages[i - 1]["content"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|b| b["type"] == "tool_use" && b["id"] == id);
+            if !used {
+                return Err(format!("messages.{i}: unexpected `tool_use_id` found in `tool_result` blocks: {id}. Each `tool_result` block must have a corresponding `tool_use` block in the previous message."));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn usage(script: &Script, output: bool) -> Value {
     let (input, out) = script
         .usage
@@ -97,6 +126,10 @@ async fn messages(
         return error(400, "max_tokens: Field required");
     }
     let model = request["model"].as_str().unwrap_or_default().to_owned();
+    let script = &script.for_request(&request);
+    if let Err(message) = check_tool_results(&request) {
+        return error(400, &message);
+    }
     if !script.models.contains(&model) {
         return error(404, &format!("model: {model}"));
     }
@@ -124,7 +157,18 @@ async fn messages(
             content.push(json!({"type": "thinking", "thinking": r, "signature": "sig_fake"}));
         }
         content.push(json!({"type": "text", "text": script.reply}));
-        return json_response(StatusCode::OK, &message(content, json!("end_turn"), true));
+        for call in &script.tool_calls {
+            let input: Value = serde_json::from_str(&call.arguments).unwrap_or(json!({}));
+            content.push(
+                json!({"type": "tool_use", "id": call.id, "name": call.name, "input": input}),
+            );
+        }
+        let stop = if script.tool_calls.is_empty() {
+            "end_turn"
+        } else {
+            "tool_use"
+        };
+        return json_response(StatusCode::OK, &message(content, json!(stop), true));
     }
     let mut frames = Vec::new();
     let push = |frames: &mut Vec<Bytes>, data: Value| {
@@ -180,10 +224,32 @@ async fn messages(
         &mut frames,
         json!({"type": "content_block_stop", "index": index}),
     );
+    for (n, call) in script.tool_calls.iter().enumerate() {
+        let at = index + 1 + n;
+        push(
+            &mut frames,
+            json!({"type": "content_block_start", "index": at, "content_block": {"type": "tool_use", "id": call.id, "name": call.name, "input": {}}}),
+        );
+        for piece in pieces(&call.arguments, script.chunk_chars) {
+            push(
+                &mut frames,
+                json!({"type": "content_block_delta", "index": at, "delta": {"type": "input_json_delta", "partial_json": piece}}),
+            );
+        }
+        push(
+            &mut frames,
+            json!({"type": "content_block_stop", "index": at}),
+        );
+    }
     let out = script.usage.map(|u| u.completion_tokens).unwrap_or(0);
+    let stop = if script.tool_calls.is_empty() {
+        "end_turn"
+    } else {
+        "tool_use"
+    };
     push(
         &mut frames,
-        json!({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": null}, "usage": {"output_tokens": out}}),
+        json!({"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": null}, "usage": {"output_tokens": out}}),
     );
     push(&mut frames, json!({"type": "message_stop"}));
     stream::sse(frames, &script.fault, shared.disconnects.clone())

@@ -17,6 +17,7 @@ pub mod peer;
 pub mod responses;
 mod server;
 mod stream;
+mod tools;
 
 pub use server::{FakeServer, RecordedRequest};
 pub use stream::{refused_addr, SilentServer};

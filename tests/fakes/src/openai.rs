@@ -17,6 +17,8 @@ use serde_json::{json, Value};
 
 use crate::server::{record, FakeServer, RequestLog};
 use crate::stream::{self, frame, pieces};
+use crate::tools::check_tool_messages;
+pub use crate::tools::ToolCall;
 
 /// Token counts the fake reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +108,10 @@ pub struct Script {
     pub reasoning_field: String,
     /// When set, a streamed reply is exactly these bytes (a recorded transcript), one write.
     pub raw_stream: Option<Bytes>,
+    /// Tool calls the model makes after its reply text (the answer then ends for them), until
+    /// a request carries the result of one of them: then it answers with the text alone, as an
+    /// agent's model does once its tool ran.
+    pub tool_calls: Vec<ToolCall>,
 }
 
 impl Script {
@@ -124,7 +130,18 @@ impl Script {
             reasoning: None,
             reasoning_field: "reasoning_content".to_owned(),
             raw_stream: None,
+            tool_calls: Vec::new(),
         }
+    }
+
+    /// Makes a tool call after the reply text.
+    pub fn with_tool_call(mut self, id: &str, name: &str, arguments: &str) -> Self {
+        self.tool_calls.push(ToolCall {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            arguments: arguments.to_owned(),
+        });
+        self
     }
 
     /// Sends `reasoning` first, in `reasoning_content` deltas.
@@ -293,6 +310,10 @@ async fn chat_completions(
         }
     };
     let model = request["model"].as_str().unwrap_or_default().to_owned();
+    let script = &script.for_request(&request);
+    if let Err(message) = check_tool_messages(&request) {
+        return error_response(400, &message, "invalid_request_error", None);
+    }
     if !script.models.contains(&model) {
         let message =
             format!("The model `{model}` does not exist or you do not have access to it.");
@@ -323,6 +344,18 @@ async fn chat_completions(
             .unwrap_or(false);
         stream_response(script, &model, include_usage, shared.disconnects.clone())
     } else {
+        let calls: Vec<Value> = script
+            .tool_calls
+            .iter()
+            .map(|c| {
+                json!({"id": c.id, "type": "function",
+                            "function": {"name": c.name, "arguments": c.arguments}})
+            })
+            .collect();
+        let mut message = json!({"role": "assistant", "content": script.reply, "refusal": null});
+        if !calls.is_empty() {
+            message["tool_calls"] = json!(calls);
+        }
         let mut completion = json!({
             "id": "chatcmpl-fake",
             "object": "chat.completion",
@@ -330,9 +363,9 @@ async fn chat_completions(
             "model": model,
             "choices": [{
                 "index": 0,
-                "message": {"role": "assistant", "content": script.reply, "refusal": null},
+                "message": message,
                 "logprobs": null,
-                "finish_reason": "stop"
+                "finish_reason": if calls.is_empty() { "stop" } else { "tool_calls" }
             }],
         });
         if let Some(reasoning) = &script.reasoning {
@@ -395,7 +428,22 @@ fn stream_response(
         frames.push(data(&chunk(json!({ "content": piece }), Value::Null)));
     }
     if truncate_after.is_none_or(|after| after >= content.len()) {
-        frames.push(data(&chunk(json!({}), json!("stop"))));
+        for (index, call) in script.tool_calls.iter().enumerate() {
+            let start = json!({"tool_calls": [{"index": index, "id": call.id, "type": "function",
+                "function": {"name": call.name, "arguments": ""}}]});
+            frames.push(data(&chunk(start, Value::Null)));
+            for piece in pieces(&call.arguments, script.chunk_chars) {
+                let more =
+                    json!({"tool_calls": [{"index": index, "function": {"arguments": piece}}]});
+                frames.push(data(&chunk(more, Value::Null)));
+            }
+        }
+        let finish = if script.tool_calls.is_empty() {
+            "stop"
+        } else {
+            "tool_calls"
+        };
+        frames.push(data(&chunk(json!({}), json!(finish))));
         if let (true, Some(usage)) = (include_usage, script.usage) {
             let mut last = chunk(json!({}), Value::Null);
             last["choices"] = json!([]);

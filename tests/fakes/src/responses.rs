@@ -101,7 +101,12 @@ async fn responses(
             Some("model_not_found"),
         );
     }
-    answer(script, &model, &request, shared.disconnects.clone())
+    answer(
+        &script.for_request(&request),
+        &model,
+        &request,
+        shared.disconnects.clone(),
+    )
 }
 
 /// The answer to a Responses request for a known `model` (after the key and model checks):
@@ -126,9 +131,19 @@ pub(crate) fn answer(
         return response;
     }
     let reasoning = script.reasoning.as_deref();
+    let calls: Vec<Value> = script
+        .tool_calls
+        .iter()
+        .enumerate()
+        .map(|(n, c)| {
+            json!({"id": format!("fc_fake{n}"), "type": "function_call", "status": "completed",
+                             "call_id": c.id, "name": c.name, "arguments": c.arguments})
+        })
+        .collect();
     if !request["stream"].as_bool().unwrap_or(false) {
         let mut output: Vec<Value> = reasoning.map(reasoning_item).into_iter().collect();
         output.push(message_item(&script.reply));
+        output.extend(calls);
         return json_response(
             StatusCode::OK,
             &response_object(script, model, "completed", output),
@@ -214,8 +229,34 @@ pub(crate) fn answer(
         &mut frames,
         json!({"type": "response.output_item.done", "output_index": index, "item": message_item(&script.reply)}),
     );
+    for (n, call) in calls.iter().enumerate() {
+        let at = index + 1 + n;
+        let mut added = call.clone();
+        added["status"] = json!("in_progress");
+        added["arguments"] = json!("");
+        push(
+            &mut frames,
+            json!({"type": "response.output_item.added", "output_index": at, "item": added}),
+        );
+        let arguments = call["arguments"].as_str().unwrap_or_default();
+        for piece in pieces(arguments, script.chunk_chars) {
+            push(
+                &mut frames,
+                json!({"type": "response.function_call_arguments.delta", "item_id": call["id"], "output_index": at, "delta": piece}),
+            );
+        }
+        push(
+            &mut frames,
+            json!({"type": "response.function_call_arguments.done", "item_id": call["id"], "output_index": at, "arguments": arguments}),
+        );
+        push(
+            &mut frames,
+            json!({"type": "response.output_item.done", "output_index": at, "item": call}),
+        );
+    }
     let mut output: Vec<Value> = reasoning.map(reasoning_item).into_iter().collect();
     output.push(message_item(&script.reply));
+    output.extend(calls);
     let done = response_object(script, model, "completed", output);
     push(
         &mut frames,

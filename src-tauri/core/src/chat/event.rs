@@ -38,6 +38,20 @@ pub enum ChatEvent {
         /// The new text.
         delta: String,
     },
+    /// A piece of a tool call: the first piece of a call has its id and name, the rest add
+    /// to its arguments (JSON text).
+    ToolCall {
+        /// Which call of the answer (0, 1, …).
+        index: u32,
+        /// The call's id (first piece).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        /// The function's name (first piece).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        /// More of the arguments.
+        arguments: String,
+    },
     /// The answer ended: `stop`, `length`, or `cancelled`.
     Done {
         /// The model that answered.

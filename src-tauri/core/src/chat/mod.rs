@@ -22,8 +22,8 @@ mod turn;
 use std::time::Duration;
 
 use crate::history::{self, ConversationId, HistoryStore, MessageId, Role};
-use crate::providers::{self, CancellationToken, ChatRequest};
-use crate::router::{RetryFrom, RouteError, RouteOptions, Router};
+use crate::providers::{self, CancellationToken, ChatRequest, RequestOptions};
+use crate::router::{capability, RetryFrom, RouteError, RouteOptions, Router};
 
 pub use event::{ChatEvent, Reason, Trail};
 pub use retry::RetryPoints;
@@ -65,6 +65,19 @@ pub struct Ask {
     pub private: bool,
     /// How the answer is delivered.
     pub options: TurnOptions,
+    /// What an API client adds (the gateway's): parameters, tools, rich newest turns.
+    pub request: AskRequest,
+}
+
+/// What an API client adds to a plain message: parameters and tools, and newest turns that
+/// are more than one plain user message (images, tool results after the model's calls).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AskRequest {
+    /// Parameters and tools, sent on to the model in its API's terms.
+    pub options: RequestOptions,
+    /// When not empty: the conversation's newest turns, sent instead of a user turn made of
+    /// `message` (which then only names the question in the history, and may be empty).
+    pub latest: Vec<providers::Turn>,
 }
 
 impl Ask {
@@ -78,6 +91,23 @@ impl Ask {
             model: None,
             private: false,
             options: TurnOptions::default(),
+            request: AskRequest::default(),
+        }
+    }
+
+    /// The request for a new conversation, straight from what was asked.
+    fn direct_request(&self) -> ChatRequest {
+        let mut turns = self.earlier.clone();
+        if self.request.latest.is_empty() {
+            turns.push(providers::Turn::user(self.message.clone()));
+        } else {
+            turns.extend(self.request.latest.iter().cloned());
+        }
+        ChatRequest {
+            system: self.system.clone(),
+            turns,
+            stream: self.options.stream,
+            options: self.request.options.clone(),
         }
     }
 }
@@ -135,7 +165,7 @@ impl Engine {
     /// Starts a turn: refuses an unknown model before anything is saved, saves the user
     /// message, builds the request and starts routing it. Cancel with `cancel`.
     pub async fn send(&self, ask: Ask, cancel: CancellationToken) -> Result<Turn, ChatError> {
-        if ask.message.trim().is_empty() {
+        if ask.message.trim().is_empty() && ask.request.latest.is_empty() {
             return Err(ChatError::InvalidInput("give a message".into()));
         }
         if ask.conversation.is_some() && self.history.is_none() {
@@ -150,6 +180,15 @@ impl Engine {
             .filter(|m| !m.is_empty())
             .map(str::to_owned);
         let first = self.first_candidate(requested.as_deref())?;
+        // A new conversation is asked as given (images and tool turns included); a saved one
+        // from its history.
+        let direct = ask.conversation.is_none().then(|| ask.direct_request());
+        if let Some(missing) = direct
+            .as_ref()
+            .and_then(|r| capability::missing(&self.router.config(), &first, r))
+        {
+            return Err(ChatError::InvalidInput(format!("{first} {missing}")));
+        }
         let coalesce = ask.options.coalesce;
         let (conversation, request, answer, private) = match &self.history {
             Some(store) => {
@@ -162,23 +201,24 @@ impl Engine {
                         tracing::warn!("the spend so far could not be read: {e}");
                     }
                     let (conversation, private) = save_question(&store, &ask)?;
-                    let messages = store.all_messages(conversation)?;
-                    let request = request::from_history(&messages, stream);
+                    let request = match direct {
+                        Some(direct) => direct,
+                        None => {
+                            let messages = store.all_messages(conversation)?;
+                            request::from_history(&messages, stream)
+                        }
+                    };
                     let answer = store.begin_answer(conversation, Some(&first))?;
                     Ok((Some(conversation), request, Some(answer), private))
                 })
                 .await?
             }
-            None => {
-                let mut turns = ask.earlier;
-                turns.push(providers::Turn::user(ask.message));
-                let request = ChatRequest {
-                    system: ask.system,
-                    turns,
-                    stream: ask.options.stream,
-                };
-                (None, request, None, ask.private)
-            }
+            None => (
+                None,
+                direct.unwrap_or_else(|| ask.direct_request()),
+                None,
+                ask.private,
+            ),
         };
         let stream = self.router.route_with(
             requested.as_deref(),
@@ -309,8 +349,9 @@ impl Engine {
     }
 }
 
-/// Saves the system prompt (new conversations), the earlier turns and the user message;
-/// returns the conversation and whether it is private.
+/// Saves the system prompt (new conversations), the earlier turns and the user message (or the
+/// text of the newest turns); returns the conversation and whether it is private. Tool results
+/// and calls are not kept in the history.
 fn save_question(store: &HistoryStore, ask: &Ask) -> history::Result<(ConversationId, bool)> {
     let conversation = match ask.conversation {
         Some(id) => {
@@ -328,18 +369,37 @@ fn save_question(store: &HistoryStore, ask: &Ask) -> history::Result<(Conversati
                 store.add_message(id, Role::System, system)?;
             }
             for turn in &ask.earlier {
-                let role = match turn.role {
-                    providers::Role::User => Role::User,
-                    providers::Role::Assistant => Role::Assistant,
-                };
-                store.add_message(id, role, &turn.text)?;
+                save_turn(store, id, turn)?;
             }
             id
         }
     };
     let private = store.conversation(conversation)?.private;
-    store.add_message(conversation, Role::User, &ask.message)?;
+    if ask.request.latest.is_empty() {
+        store.add_message(conversation, Role::User, &ask.message)?;
+    }
+    for turn in &ask.request.latest {
+        save_turn(store, conversation, turn)?;
+    }
     Ok((conversation, private))
+}
+
+/// Saves a user or assistant turn's text (a tool result is no message of the history).
+fn save_turn(
+    store: &HistoryStore,
+    conversation: ConversationId,
+    turn: &providers::Turn,
+) -> history::Result<()> {
+    let role = match turn.role {
+        providers::Role::User => Role::User,
+        providers::Role::Assistant => Role::Assistant,
+        providers::Role::Tool => return Ok(()),
+    };
+    if turn.text.is_empty() && role == Role::Assistant {
+        return Ok(());
+    }
+    store.add_message(conversation, role, &turn.text)?;
+    Ok(())
 }
 
 /// Runs history work on the blocking pool.

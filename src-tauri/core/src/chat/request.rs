@@ -29,10 +29,7 @@ pub(crate) fn from_history(messages: &[Message], stream: bool) -> ChatRequest {
                 }
                 if let Some(user) = pending.take() {
                     turns.push(Turn::user(user.content.clone()));
-                    turns.push(Turn {
-                        role: providers::Role::Assistant,
-                        text: message.content.clone(),
-                    });
+                    turns.push(Turn::assistant(message.content.clone()));
                 }
             }
         }
@@ -44,6 +41,7 @@ pub(crate) fn from_history(messages: &[Message], stream: bool) -> ChatRequest {
         system,
         turns,
         stream,
+        options: providers::RequestOptions::default(),
     }
 }
 

@@ -211,6 +211,18 @@ impl Turn {
                 self.delivered_a_token();
                 None
             }
+            Some(Ok(RouteItem::Event(Event::ToolCall(call)))) => {
+                // Tool calls go out in order with the text around them, never coalesced.
+                self.delivered_a_token();
+                self.release();
+                self.queue.push_back(ChatEvent::ToolCall {
+                    index: call.index,
+                    id: call.id,
+                    name: call.name,
+                    arguments: call.arguments,
+                });
+                None
+            }
             Some(Ok(RouteItem::Event(Event::Usage(usage)))) => {
                 self.usage = Some(usage);
                 None
@@ -290,7 +302,9 @@ impl Turn {
             Outcome::Done(stop) => {
                 let status = match stop {
                     StopReason::Cancelled => MessageStatus::Stopped,
-                    StopReason::Stop | StopReason::Length => MessageStatus::Complete,
+                    StopReason::Stop | StopReason::Length | StopReason::ToolCalls => {
+                        MessageStatus::Complete
+                    }
                 };
                 let done = ChatEvent::Done {
                     model: self.model.clone(),

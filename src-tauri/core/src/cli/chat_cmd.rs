@@ -249,6 +249,8 @@ impl Printer {
                 self.ended_with_newline = delta.ends_with('\n');
                 out.flush()
             }
+            // `chat` offers no tools; a model calling one anyway shows nothing but its text.
+            ChatEvent::ToolCall { .. } => Ok(()),
             ChatEvent::Done {
                 model,
                 stop,
@@ -272,6 +274,7 @@ impl Printer {
                 let ended = match stop {
                     StopReason::Stop => "",
                     StopReason::Length => ", stopped at the output token limit",
+                    StopReason::ToolCalls => ", waiting for tool results",
                     StopReason::Cancelled => ", cancelled",
                 };
                 writeln!(err, "[{model}: {usage}{speed}{ended}]")?;

@@ -1,6 +1,7 @@
-//! The gateway's gate: the bearer token (a file created 0600 on first start), the `Host`
-//! check that defeats DNS rebinding (only loopback names), the `Origin` check that refuses web
-//! pages elsewhere, and errors in OpenAI's JSON shape.
+//! The gateway's gate: the token (a file created 0600 on first start), sent as a bearer token
+//! or, as Anthropic clients do, as `x-api-key`; the `Host` check that defeats DNS rebinding
+//! (only loopback names); the `Origin` check that refuses web pages elsewhere; and errors in
+//! the shape of the API that was called.
 
 use std::io::Write;
 use std::path::Path;
@@ -57,9 +58,64 @@ pub fn load_or_create_token(path: &Path) -> std::io::Result<(Secret, bool)> {
     Ok((Secret::new(token), true))
 }
 
+/// Which API a request called, for the shape of its errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// OpenAI's (chat completions, responses, models): `{"error": {message, type, param, code}}`.
+    OpenAi,
+    /// Anthropic's (messages): `{"type": "error", "error": {type, message}}`.
+    Anthropic,
+}
+
+impl Dialect {
+    /// The dialect of a request path.
+    pub fn of_path(path: &str) -> Dialect {
+        if path.starts_with("/v1/messages") {
+            Dialect::Anthropic
+        } else {
+            Dialect::OpenAi
+        }
+    }
+
+    /// An error response in this dialect's shape. `kind` and `code` are OpenAI's; Anthropic's
+    /// error type follows from the status, as its API documents.
+    pub fn error(
+        self,
+        status: StatusCode,
+        kind: &str,
+        code: Option<&str>,
+        message: &str,
+    ) -> Response {
+        match self {
+            Dialect::OpenAi => error(status, kind, code, message),
+            Dialect::Anthropic => {
+                let kind = match status.as_u16() {
+                    400 | 422 => "invalid_request_error",
+                    401 => "authentication_error",
+                    402 => "billing_error",
+                    403 => "permission_error",
+                    404 => "not_found_error",
+                    413 => "request_too_large",
+                    429 => "rate_limit_error",
+                    503 | 529 => "overloaded_error",
+                    504 => "timeout_error",
+                    _ => "api_error",
+                };
+                let body = json!({"type": "error", "error": {"type": kind, "message": message}});
+                json_body(status, &body)
+            }
+        }
+    }
+}
+
 /// An error response in OpenAI's shape: `{"error": {message, type, param, code}}`.
 pub fn error(status: StatusCode, kind: &str, code: Option<&str>, message: &str) -> Response {
     let body = json!({"error": {"message": message, "type": kind, "param": null, "code": code}});
+    json_body(status, &body)
+}
+
+/// A JSON response.
+pub(super) fn json_body(status: StatusCode, body: &serde_json::Value) -> Response {
     let mut response = (status, body.to_string()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -89,10 +145,18 @@ fn is_loopback_origin(origin: &str) -> bool {
         .is_some_and(|(scheme, host)| matches!(scheme, "http" | "https") && is_loopback_host(host))
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+/// The token sent: `Authorization: Bearer`, else `x-api-key` (Anthropic's clients).
+fn sent_token(headers: &HeaderMap) -> Option<&str> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
+    bearer.or_else(|| {
+        let key = headers.get("x-api-key")?.to_str().ok()?;
+        Some(key.trim())
+    })
 }
 
 /// Compares without an early exit, so timing does not reveal a prefix.
@@ -108,8 +172,9 @@ pub async fn gate(State(token): State<Secret>, request: Request<Body>, next: Nex
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .or_else(|| request.uri().authority().map(|a| a.as_str()));
+    let dialect = Dialect::of_path(request.uri().path());
     if !host.is_some_and(is_loopback_host) {
-        return error(
+        return dialect.error(
             StatusCode::FORBIDDEN,
             "permission_error",
             Some("host_not_allowed"),
@@ -118,7 +183,7 @@ pub async fn gate(State(token): State<Secret>, request: Request<Body>, next: Nex
     }
     if let Some(origin) = request.headers().get(header::ORIGIN) {
         if !origin.to_str().is_ok_and(is_loopback_origin) {
-            return error(
+            return dialect.error(
                 StatusCode::FORBIDDEN,
                 "permission_error",
                 Some("origin_not_allowed"),
@@ -127,19 +192,20 @@ pub async fn gate(State(token): State<Secret>, request: Request<Body>, next: Nex
             );
         }
     }
-    match bearer(request.headers()) {
+    match sent_token(request.headers()) {
         Some(sent) if same(sent.as_bytes(), token.expose().as_bytes()) => next.run(request).await,
-        Some(_) => error(
+        Some(_) => dialect.error(
             StatusCode::UNAUTHORIZED,
             "invalid_request_error",
             Some("invalid_api_key"),
             "wrong token: use the one in the gateway's token file",
         ),
-        None => error(
+        None => dialect.error(
             StatusCode::UNAUTHORIZED,
             "invalid_request_error",
             Some("missing_api_key"),
-            "missing bearer token: send Authorization: Bearer <token from the gateway's token file>",
+            "missing token: send Authorization: Bearer <token from the gateway's token file> \
+             (or x-api-key: <token>)",
         ),
     }
 }

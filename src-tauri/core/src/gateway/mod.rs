@@ -1,18 +1,26 @@
-//! `switchboard serve`: a local OpenAI-compatible server over the chat [`Engine`], so editors,
-//! OpenClaw and scripts use the user's routes, failover and cooldowns (and, with `--history`,
-//! the same history rows as the desktop and the CLI).
+//! `switchboard serve`: a local OpenAI- and Anthropic-compatible server over the chat
+//! [`Engine`], so agents, editors, OpenClaw and scripts use the user's routes, failover and
+//! cooldowns (and, with `--history`, the same history rows as the desktop and the CLI).
 //!
-//! - `GET /v1/models`, `POST /v1/chat/completions` (stream and not), errors in OpenAI's JSON.
-//! - Binds `127.0.0.1` only; a bearer token from a file created 0600 on first start; requests
-//!   whose `Host` is not a loopback name are refused (DNS rebinding); no CORS headers, so
+//! - `GET /v1/models` (with context windows); `POST /v1/chat/completions` ([`openai`]),
+//!   `POST /v1/responses` ([`responses`]) and `POST /v1/messages` ([`messages`]), each streamed
+//!   and not, with parameters, tools and images carried to whichever API the model speaks;
+//!   errors in the shape of the API called.
+//! - Binds `127.0.0.1` only; a token from a file created 0600 on first start (as a bearer token
+//!   or `x-api-key`); requests whose `Host` is not a loopback name are refused (DNS rebinding),
+//!   and those from a web page elsewhere (`Origin`); no CORS headers, so
 //!   browsers cannot read replies; a body size limit; time limits on reading a request's head
 //!   (and on an idle connection) and its body ([`serve`]); graceful shutdown with a time
 //!   limit.
 //! - Route information in `x-switchboard-model`, `x-switchboard-attempts` and
 //!   `x-switchboard-route` headers.
 
+mod answer;
 pub mod guard;
+pub mod messages;
 pub mod openai;
+mod parse;
+pub mod responses;
 mod server;
 mod stream;
 
@@ -40,12 +48,15 @@ pub fn app(engine: Engine, token: Secret) -> axum::Router {
     axum::Router::new()
         .route("/v1/models", get(openai::models))
         .route("/v1/chat/completions", post(openai::chat))
-        .fallback(|| async {
-            guard::error(
+        .route("/v1/responses", post(responses::create))
+        .route("/v1/messages", post(messages::create))
+        .fallback(|uri: axum::http::Uri| async move {
+            guard::Dialect::of_path(uri.path()).error(
                 axum::http::StatusCode::NOT_FOUND,
                 "invalid_request_error",
                 Some("unknown_url"),
-                "unknown path: this gateway serves /v1/models and /v1/chat/completions",
+                "unknown path: this gateway serves /v1/models, /v1/chat/completions, \
+                 /v1/responses and /v1/messages",
             )
         })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -1,42 +1,80 @@
-//! The OpenAI-compatible endpoints over the chat engine: `GET /v1/models` and
-//! `POST /v1/chat/completions` (streamed as SSE chunks or one JSON body). Request parameters
-//! other than `model`, `messages`, `stream` and `stream_options` are not forwarded yet.
-
-use std::sync::atomic::{AtomicU64, Ordering};
+//! OpenAI's chat completions, `POST /v1/chat/completions`, over the chat engine: every
+//! parameter reaches the model in its own API (see [`crate::providers::options`]), fields this
+//! version does not know go on as they are to `openai-completions` servers, images and tool
+//! turns included; the answer streams as SSE chunks (tool calls as deltas) or comes as one
+//! `chat.completion` body. Also `GET /v1/models`.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
-use super::guard::error;
+use super::answer::{self, bad_request, collect, error_response, open, route_headers};
+use super::guard::Dialect;
+use super::parse::{self, invalid, Invalid};
 use super::stream::{self, Chunks};
-use crate::chat::{Ask, ChatError, ChatEvent, Engine, Reason, TurnOptions};
-use crate::providers::{CancellationToken, ProviderErrorKind as Kind, Role, Turn};
-use crate::router::{AttemptOutcome, RouteErrorKind, RouteEvent};
+use crate::chat::{Ask, Engine};
+use crate::providers::{Image, RequestOptions, ResponseFormat, Role, ToolCall, Turn};
 
-static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+pub use super::answer::PRIVATE_HEADER;
 
-/// `GET /v1/models`: the aliases, then every configured `provider/model`.
-pub async fn models(State(engine): State<Engine>) -> Response {
+const DIALECT: Dialect = Dialect::OpenAi;
+
+/// `GET /v1/models`: the aliases, then every configured `provider/model`, with the context
+/// window, output limit and input kinds of the model each names, when the config lists it. An
+/// Anthropic client (it sends `anthropic-version`) gets Anthropic's list shape.
+pub async fn models(State(engine): State<Engine>, headers: HeaderMap) -> Response {
     let config = engine.router().config();
-    let mut ids: Vec<String> = crate::router::aliases(&config)
+    let mut entries: Vec<(String, String)> = crate::router::aliases(&config)
         .into_iter()
-        .map(|(a, _)| a.to_owned())
+        .map(|(a, r)| (a.to_owned(), r.to_owned()))
         .collect();
     for r in config.model_refs() {
-        if !ids.contains(&r) {
-            ids.push(r);
+        if !entries.iter().any(|(id, _)| *id == r) {
+            entries.push((r.clone(), r));
         }
     }
-    let data: Vec<Value> = ids
+    let data: Vec<Value> = entries
         .iter()
-        .map(|id| json!({"id": id, "object": "model", "created": 0, "owned_by": "switchboard"}))
+        .map(|(id, model_ref)| {
+            let mut entry =
+                json!({"id": id, "object": "model", "created": 0, "owned_by": "switchboard"});
+            if id != model_ref {
+                entry["root"] = json!(model_ref);
+            }
+            let listed = model_ref.split_once('/').and_then(|(p, m)| {
+                let provider = config.provider(p)?;
+                let model = provider.models.iter().flatten().find(|d| d.id == m)?;
+                Some((provider, model))
+            });
+            if let Some((provider, model)) = listed {
+                if let Some(window) = model.context_window {
+                    entry["context_window"] = json!(window.max(0.0) as u64);
+                }
+                entry["max_tokens"] = json!(model.effective_max_tokens(provider).max(0.0) as u64);
+                entry["input"] = json!(model.input());
+            }
+            entry
+        })
         .collect();
-    let body = json!({"object": "list", "data": data});
+    let body = if headers.contains_key("anthropic-version") {
+        let data: Vec<Value> = data
+            .into_iter()
+            .map(|mut m| {
+                m["type"] = json!("model");
+                m["display_name"] = m["id"].clone();
+                m["created_at"] = json!("1970-01-01T00:00:00Z");
+                m
+            })
+            .collect();
+        let first = data.first().map(|m| m["id"].clone());
+        let last = data.last().map(|m| m["id"].clone());
+        json!({"data": data, "has_more": false, "first_id": first, "last_id": last})
+    } else {
+        json!({"object": "list", "data": data})
+    };
     (
         [(header::CONTENT_TYPE, "application/json")],
         body.to_string(),
@@ -44,269 +82,239 @@ pub async fn models(State(engine): State<Engine>) -> Response {
         .into_response()
 }
 
-fn bad_request(message: &str) -> Response {
-    error(
-        StatusCode::BAD_REQUEST,
-        "invalid_request_error",
-        None,
-        message,
-    )
-}
-
-/// Why an OpenAI chat request body was rejected (the text goes back as a 400's message).
-#[derive(Debug, thiserror::Error)]
-enum ParseError {
-    #[error("the body is not valid JSON: {0}")]
-    Json(serde_json::Error),
-    #[error("messages: expected an array")]
-    MessagesNotArray,
-    #[error("messages[{index}].content: expected a string or parts")]
-    Content { index: usize },
-    #[error(
-        "messages[{index}].role: {role} is not supported (system, developer, user, assistant)"
-    )]
-    Role { index: usize, role: String },
-    #[error("messages: no user or assistant message")]
-    NoTurns,
-    #[error("messages: the last message must be the user's")]
-    LastNotUser,
-}
+/// The fields read here; every other one is passed through to `openai-completions` servers.
+const KNOWN: &[&str] = &[
+    "model",
+    "messages",
+    "stream",
+    "stream_options",
+    "n",
+    "temperature",
+    "top_p",
+    "max_tokens",
+    "max_completion_tokens",
+    "stop",
+    "seed",
+    "response_format",
+    "tools",
+    "tool_choice",
+];
 
 /// Parses an OpenAI chat request: what to ask and whether to add usage to a stream.
-fn parse(body: &[u8]) -> Result<(Ask, bool), ParseError> {
-    let value: Value = serde_json::from_slice(body).map_err(ParseError::Json)?;
-    let model = value["model"]
-        .as_str()
-        .map(str::trim)
-        .filter(|m| !m.is_empty());
-    let model = model.filter(|m| *m != "default").map(str::to_owned);
-    let messages = value["messages"]
-        .as_array()
-        .ok_or(ParseError::MessagesNotArray)?;
-    let mut system: Vec<String> = Vec::new();
+fn parse(body: &[u8]) -> Result<(Ask, bool), Invalid> {
+    let body = parse::json(body)?;
+    if parse::count(&body, "n")?.is_some_and(|n| n > 1) {
+        return Err(invalid(
+            "n",
+            "only one choice per request is supported; send n requests instead",
+        ));
+    }
+    let messages = body
+        .get("messages")
+        .and_then(Value::as_array)
+        .ok_or_else(|| invalid("messages", "expected an array"))?;
+    let mut system = Vec::new();
     let mut turns = Vec::new();
     for (i, m) in messages.iter().enumerate() {
-        let text = match &m["content"] {
-            Value::String(s) => s.clone(),
-            Value::Array(parts) => parts
-                .iter()
-                .filter(|p| p["type"] == "text")
-                .filter_map(|p| p["text"].as_str())
-                .collect::<Vec<_>>()
-                .join(""),
-            Value::Null => String::new(),
-            _ => return Err(ParseError::Content { index: i }),
-        };
+        let field = format!("messages[{i}]");
         match m["role"].as_str() {
-            Some("system" | "developer") => system.push(text),
-            Some("user") => turns.push(Turn::user(text)),
-            Some("assistant") => turns.push(Turn {
-                role: Role::Assistant,
-                text,
-            }),
+            Some("system" | "developer") => system.push(text_of(&m["content"], &field)?),
+            Some("user") => turns.push(user_turn(&m["content"], &field)?),
+            Some("assistant") => turns.push(assistant_turn(m, &field)?),
+            Some("tool") => {
+                let mut turn = Turn::text(Role::Tool, text_of(&m["content"], &field)?);
+                turn.tool_call_id = Some(
+                    m["tool_call_id"]
+                        .as_str()
+                        .ok_or_else(|| invalid(&field, "a tool message needs tool_call_id"))?
+                        .to_owned(),
+                );
+                turns.push(turn);
+            }
             other => {
-                return Err(ParseError::Role {
-                    index: i,
-                    role: other.unwrap_or("none").to_owned(),
-                })
+                return Err(invalid(
+                    &format!("{field}.role"),
+                    &format!(
+                        "{} is not supported (system, developer, user, assistant, tool)",
+                        other.unwrap_or("none")
+                    ),
+                ))
             }
         }
     }
-    if turns.is_empty() {
-        return Err(ParseError::NoTurns);
-    }
-    let stream = value["stream"].as_bool().unwrap_or(false);
-    let include_usage = value["stream_options"]["include_usage"]
-        .as_bool()
+    let include_usage = body
+        .get("stream_options")
+        .and_then(|o| o.get("include_usage"))
+        .and_then(Value::as_bool)
         .unwrap_or(false);
-    let message = match turns.pop() {
-        Some(last) if last.role == Role::User => last.text,
-        _ => return Err(ParseError::LastNotUser),
-    };
-    let ask = Ask {
-        conversation: None,
-        system: (!system.is_empty()).then(|| system.join("\n\n")),
-        earlier: turns,
-        message,
-        model,
-        private: false,
-        options: TurnOptions {
-            stream,
-            coalesce: None,
-        },
-    };
+    let stream = body.get("stream").and_then(Value::as_bool).unwrap_or(false);
+    let model = body.get("model").and_then(Value::as_str);
+    let ask = parse::ask(model, system, turns, stream, options(&body)?)?;
     Ok((ask, include_usage))
 }
 
-/// The HTTP answer to a failed turn, in OpenAI's error shape.
-fn failure(reason: Reason, message: &str) -> Response {
-    use StatusCode as S;
-    let invalid = "invalid_request_error";
-    let (status, kind, code) = match reason {
-        Reason::Route(kind) => match kind {
-            RouteErrorKind::ModelNotFound => (S::NOT_FOUND, invalid, kind.as_str()),
-            RouteErrorKind::NoPrimary | RouteErrorKind::BadRequest => {
-                (S::BAD_REQUEST, invalid, kind.as_str())
-            }
-            RouteErrorKind::ContextOverflow => (S::BAD_REQUEST, invalid, "context_length_exceeded"),
-            RouteErrorKind::NoRoute | RouteErrorKind::Cancelled | RouteErrorKind::Interrupted => {
-                (S::SERVICE_UNAVAILABLE, "api_error", kind.as_str())
-            }
-            // A policy refused every route; nothing was sent. Retrying will not help.
-            RouteErrorKind::Private => (S::FORBIDDEN, "permission_error", kind.as_str()),
-            RouteErrorKind::OverBudget => {
-                (S::TOO_MANY_REQUESTS, "insufficient_quota", kind.as_str())
-            }
-        },
-        Reason::Provider(kind) => match kind {
-            Kind::BadRequest => (S::BAD_REQUEST, invalid, "bad_request"),
-            Kind::ContextOverflow => (S::BAD_REQUEST, invalid, "context_length_exceeded"),
-            Kind::RateLimit => (S::TOO_MANY_REQUESTS, "rate_limit_error", kind.as_str()),
-            Kind::Timeout => (S::GATEWAY_TIMEOUT, "api_error", kind.as_str()),
-            Kind::Overloaded => (S::SERVICE_UNAVAILABLE, "api_error", kind.as_str()),
-            // Upstream auth problems are ours to fix, not the gateway client's: 502.
-            _ => (S::BAD_GATEWAY, "api_error", kind.as_str()),
-        },
+/// The parameters, tools and pass-through fields.
+fn options(body: &Map<String, Value>) -> Result<RequestOptions, Invalid> {
+    let max_tokens = match parse::count(body, "max_completion_tokens")? {
+        Some(n) => Some(n),
+        None => parse::count(body, "max_tokens")?,
     };
-    error(status, kind, Some(code), message)
-}
-
-fn header_value(s: &str) -> HeaderValue {
-    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("invalid"))
-}
-
-/// `x-switchboard-model`, `x-switchboard-attempts`, `x-switchboard-route` and
-/// `x-switchboard-left-machine` (`1` when any attempt sent the text off this machine).
-fn route_headers(response: &mut Response, routes: &[RouteEvent]) {
-    let model = routes
-        .iter()
-        .rev()
-        .find(|r| r.outcome == AttemptOutcome::Ok)
-        .map_or("", |r| r.model.as_str());
-    let tried = routes
-        .iter()
-        .filter(|r| r.outcome != AttemptOutcome::Skipped)
-        .count();
-    let trail: Vec<String> = routes
-        .iter()
-        .map(|r| {
-            let outcome = serde_json::to_value(r.outcome).ok();
-            let outcome = outcome.as_ref().and_then(Value::as_str).unwrap_or("?");
-            match &r.reason {
-                Some(reason) => format!("{}={outcome}:{reason}", r.model),
-                None => format!("{}={outcome}", r.model),
+    let response_format = match body.get("response_format") {
+        None | Some(Value::Null) => None,
+        Some(f) => Some(match f["type"].as_str() {
+            Some("text") => ResponseFormat::Text,
+            Some("json_object") => ResponseFormat::JsonObject,
+            Some("json_schema") => parse::json_schema(&f["json_schema"], "response_format")?,
+            _ => {
+                return Err(invalid(
+                    "response_format",
+                    "type must be text, json_object or json_schema",
+                ))
             }
-        })
-        .collect();
-    let headers = response.headers_mut();
-    headers.insert("x-switchboard-model", header_value(model));
-    headers.insert("x-switchboard-attempts", header_value(&tried.to_string()));
-    headers.insert("x-switchboard-route", header_value(&trail.join(", ")));
-    let left = routes
+        }),
+    };
+    let mut tools = Vec::new();
+    for (i, t) in body
+        .get("tools")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let field = format!("tools[{i}]");
+        if t["type"].as_str() != Some("function") {
+            return Err(invalid(&field, "only function tools are supported"));
+        }
+        tools.push(parse::tool(&t["function"], &field, "parameters")?);
+    }
+    let passthrough = body
         .iter()
-        .any(|r| r.destination.as_ref().is_some_and(|d| d.left_machine));
-    let left = HeaderValue::from_static(if left { "1" } else { "0" });
-    headers.insert("x-switchboard-left-machine", left);
+        .filter(|(k, _)| !KNOWN.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    Ok(RequestOptions {
+        temperature: parse::number(body, "temperature")?,
+        top_p: parse::number(body, "top_p")?,
+        max_tokens,
+        stop: parse::stop_list(body.get("stop"), "stop")?,
+        seed: parse::integer(body, "seed")?,
+        response_format,
+        tools,
+        tool_choice: parse::openai_tool_choice(body.get("tool_choice"))?,
+        passthrough,
+    })
 }
 
-/// The answer to a turn that ended with `event` before any text: its error, else a 500.
-fn error_response(event: Option<&ChatEvent>) -> Response {
-    match event {
-        Some(ChatEvent::Error {
-            reason, message, ..
-        }) => failure(*reason, message),
-        _ => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "api_error",
-            None,
-            "the answer ended early",
-        ),
+/// A message's text: a string, or its text parts joined.
+fn text_of(content: &Value, field: &str) -> Result<String, Invalid> {
+    match content {
+        Value::String(s) => Ok(s.clone()),
+        Value::Null => Ok(String::new()),
+        Value::Array(parts) => {
+            let mut text = String::new();
+            for part in parts {
+                match part["type"].as_str() {
+                    Some("text") => text.push_str(part["text"].as_str().unwrap_or_default()),
+                    _ => return Err(invalid(field, "only text parts are allowed here")),
+                }
+            }
+            Ok(text)
+        }
+        _ => Err(invalid(
+            &format!("{field}.content"),
+            "expected a string or parts",
+        )),
     }
 }
 
-/// The request header that makes a request private (`1` or `true`): only routes that stay on
-/// this machine are used.
-pub const PRIVATE_HEADER: &str = "x-switchboard-private";
+fn user_turn(content: &Value, field: &str) -> Result<Turn, Invalid> {
+    let Value::Array(parts) = content else {
+        return Ok(Turn::user(text_of(content, field)?));
+    };
+    let mut turn = Turn::user("");
+    for (i, part) in parts.iter().enumerate() {
+        match part["type"].as_str() {
+            Some("text") => turn
+                .text
+                .push_str(part["text"].as_str().unwrap_or_default()),
+            Some("image_url") => {
+                let url = part["image_url"]["url"]
+                    .as_str()
+                    .or_else(|| part["image_url"].as_str())
+                    .ok_or_else(|| invalid(&format!("{field}.content[{i}]"), "no image url"))?;
+                turn.images.push(Image {
+                    url: url.to_owned(),
+                    detail: part["image_url"]["detail"].as_str().map(str::to_owned),
+                });
+            }
+            other => {
+                return Err(invalid(
+                    &format!("{field}.content[{i}]"),
+                    &format!(
+                        "{} parts are not supported (text, image_url)",
+                        other.unwrap_or("untyped")
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(turn)
+}
 
-/// Whether `headers` ask for a private request.
-fn asks_private(headers: &axum::http::HeaderMap) -> bool {
-    headers
-        .get(PRIVATE_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+fn assistant_turn(message: &Value, field: &str) -> Result<Turn, Invalid> {
+    let mut turn = Turn::assistant(text_of(&message["content"], field)?);
+    for (i, call) in message["tool_calls"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let function = &call["function"];
+        let (Some(id), Some(name)) = (call["id"].as_str(), function["name"].as_str()) else {
+            return Err(invalid(
+                &format!("{field}.tool_calls[{i}]"),
+                "a tool call needs an id and a function name",
+            ));
+        };
+        turn.tool_calls.push(ToolCall {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            arguments: function["arguments"].as_str().unwrap_or("{}").to_owned(),
+        });
+    }
+    Ok(turn)
 }
 
 /// `POST /v1/chat/completions`.
 pub async fn chat(
     State(engine): State<Engine>,
-    headers: axum::http::HeaderMap,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let body = match body {
         Ok(body) => body,
-        Err(rejection) => {
-            let status = rejection.status();
-            return error(
-                status,
-                "invalid_request_error",
-                None,
-                &rejection.body_text(),
-            );
-        }
+        Err(rejection) => return answer::rejected(rejection, DIALECT),
     };
     let (mut ask, include_usage) = match parse(&body) {
         Ok(parsed) => parsed,
-        Err(e) => return bad_request(&e.to_string()),
+        Err(e) => return bad_request(DIALECT, &e.to_string()),
     };
-    ask.private = asks_private(&headers);
+    answer::apply_headers(&headers, &mut ask);
     let streaming = ask.options.stream;
-    let turn = match engine.send(ask, CancellationToken::new()).await {
-        Ok(turn) => turn,
-        Err(ChatError::Route(e)) => return failure(Reason::of(&e), &e.to_string()),
-        Err(ChatError::InvalidInput(message)) => return bad_request(&message),
-        Err(e) => {
-            return error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "api_error",
-                None,
-                &e.to_string(),
-            )
-        }
+    let opened = match open(&engine, ask, DIALECT).await {
+        Ok(opened) => opened,
+        Err(response) => return response,
     };
-    // Route events until the answer's first event (or the failure) decide the status and headers.
-    let mut events = Box::pin(turn.into_stream());
-    let mut routes = Vec::new();
-    let first = loop {
-        match events.next().await {
-            Some(ChatEvent::Route(r)) => routes.push(r),
-            Some(ChatEvent::Started { .. }) => {}
-            Some(event @ ChatEvent::Error { .. }) => {
-                let mut response = error_response(Some(&event));
-                route_headers(&mut response, &routes);
-                return response;
-            }
-            Some(event) => break event,
-            None => {
-                let mut response = error_response(None);
-                route_headers(&mut response, &routes);
-                return response;
-            }
-        }
-    };
-    let answering = routes
-        .iter()
-        .rev()
-        .find(|r| r.outcome == AttemptOutcome::Ok)
-        .map_or_else(String::new, |r| r.model.clone());
-    let id = format!("chatcmpl-sb{}", NEXT_ID.fetch_add(1, Ordering::Relaxed));
+    let id = answer::next_id("chatcmpl-");
     let mut response = if streaming {
-        stream::sse(events, first, Chunks::new(id, answering, include_usage))
+        let chunks = Chunks::new(id, opened.model.clone(), include_usage);
+        stream::sse(opened.events, opened.first, chunks)
     } else {
-        match stream::whole(events, first, &id, &answering).await {
-            Ok(response) => response,
-            Err(event) => error_response(Some(&event)),
+        match collect(opened.events, opened.first).await {
+            Ok(whole) => stream::whole(&whole, &id, &opened.model),
+            Err(event) => error_response(DIALECT, &event),
         }
     };
-    route_headers(&mut response, &routes);
+    route_headers(&mut response, &opened.routes);
     response
 }

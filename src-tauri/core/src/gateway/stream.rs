@@ -1,9 +1,8 @@
-//! OpenAI's chat completion shapes for the engine's events: SSE chunks for a streamed answer,
-//! one `chat.completion` body otherwise.
+//! OpenAI's chat completion shapes for the engine's events: SSE chunks for a streamed answer
+//! (tool calls as `tool_calls` deltas), one `chat.completion` body otherwise.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderValue};
@@ -11,14 +10,9 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{Stream, StreamExt};
 use serde_json::{json, Value};
 
+use super::answer::{now_secs, Whole};
 use crate::chat::ChatEvent;
 use crate::providers::{StopReason, Usage};
-
-fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
 
 fn usage_json(u: &Usage) -> Value {
     let prompt = u.input + u.cache_read + u.cache_write;
@@ -28,6 +22,7 @@ fn usage_json(u: &Usage) -> Value {
 fn finish_reason(stop: StopReason) -> &'static str {
     match stop {
         StopReason::Length => "length",
+        StopReason::ToolCalls => "tool_calls",
         StopReason::Stop | StopReason::Cancelled => "stop",
     }
 }
@@ -78,6 +73,22 @@ impl Chunks {
             ChatEvent::Text { delta } => vec![self.frame(&json!({"content": delta}), None)],
             ChatEvent::Reasoning { delta } => {
                 vec![self.frame(&json!({"reasoning_content": delta}), None)]
+            }
+            ChatEvent::ToolCall {
+                index,
+                id,
+                name,
+                arguments,
+            } => {
+                let mut call = json!({"index": index, "function": {"arguments": arguments}});
+                if let Some(id) = id {
+                    call["id"] = json!(id);
+                    call["type"] = json!("function");
+                }
+                if let Some(name) = name {
+                    call["function"]["name"] = json!(name);
+                }
+                vec![self.frame(&json!({"tool_calls": [call]}), None)]
             }
             ChatEvent::Started { .. } | ChatEvent::Route(_) | ChatEvent::Warning { .. } => {
                 Vec::new()
@@ -138,49 +149,37 @@ pub(super) fn sse(
     response
 }
 
-/// The whole answer as one `chat.completion` body, or the error event that ended it.
-pub(super) async fn whole(
-    mut events: impl Stream<Item = ChatEvent> + Unpin,
-    first: ChatEvent,
-    id: &str,
-    model: &str,
-) -> Result<Response, ChatEvent> {
-    let mut text = String::new();
-    let mut reasoning = String::new();
-    let mut next = Some(first);
-    while let Some(event) = next.take() {
-        match event {
-            ChatEvent::Text { delta } => text.push_str(&delta),
-            ChatEvent::Reasoning { delta } => reasoning.push_str(&delta),
-            ChatEvent::Started { .. } | ChatEvent::Route(_) | ChatEvent::Warning { .. } => {}
-            ChatEvent::Done { stop, usage, .. } => {
-                let mut message = json!({"role": "assistant", "content": text});
-                if !reasoning.is_empty() {
-                    message["reasoning_content"] = json!(reasoning);
-                }
-                let mut body = json!({
-                    "id": id, "object": "chat.completion", "created": now_secs(), "model": model,
-                    "choices": [{"index": 0, "message": message,
-                                 "finish_reason": finish_reason(stop)}],
-                });
-                if let Some(u) = &usage {
-                    body["usage"] = usage_json(u);
-                }
-                let response = (
-                    [(header::CONTENT_TYPE, "application/json")],
-                    body.to_string(),
-                );
-                return Ok(response.into_response());
-            }
-            error @ ChatEvent::Error { .. } => return Err(error),
-        }
-        next = events.next().await;
+/// The whole answer as one `chat.completion` body.
+pub(super) fn whole(whole: &Whole, id: &str, model: &str) -> Response {
+    let mut message = json!({"role": "assistant", "content": whole.text});
+    if !whole.reasoning.is_empty() {
+        message["reasoning_content"] = json!(whole.reasoning);
     }
-    Err(ChatEvent::Error {
-        reason: crate::chat::Reason::Provider(crate::providers::ProviderErrorKind::Truncated),
-        message: "the answer ended without a finish".into(),
-        status: None,
-        retry_next: None,
-        trail: crate::chat::Trail::default(),
-    })
+    if !whole.tool_calls.is_empty() {
+        let calls: Vec<Value> = whole
+            .tool_calls
+            .iter()
+            .map(|c| {
+                json!({"id": c.id, "type": "function",
+                            "function": {"name": c.name, "arguments": c.arguments}})
+            })
+            .collect();
+        message["tool_calls"] = json!(calls);
+        if whole.text.is_empty() {
+            message["content"] = Value::Null;
+        }
+    }
+    let stop = whole.stop.unwrap_or(StopReason::Stop);
+    let mut body = json!({
+        "id": id, "object": "chat.completion", "created": now_secs(), "model": model,
+        "choices": [{"index": 0, "message": message, "finish_reason": finish_reason(stop)}],
+    });
+    if let Some(u) = &whole.usage {
+        body["usage"] = usage_json(u);
+    }
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }

@@ -6,10 +6,11 @@ use serde_json::{json, Value};
 
 use super::classify::frame_error;
 use super::error::{ProviderError, ProviderErrorKind};
+use super::options::{ResponseFormat, ToolChoice};
 use super::sse::SseEvent;
 use super::target::Target;
-use super::types::{ChatRequest, Event, StopReason};
-use super::wire::{count, mapped_params, parse_json, Answer, Decoder, Prepared};
+use super::types::{ChatRequest, Event, Role, StopReason, Turn};
+use super::wire::{count, mapped_params, parse_json, set, Answer, Decoder, Prepared};
 
 /// The API version header value.
 pub(super) const ANTHROPIC_VERSION: &str = "2023-06-01";
@@ -21,13 +22,9 @@ pub(super) fn decoder() -> Box<dyn Decoder> {
     Box::new(Messages::default())
 }
 
-/// Builds the request.
-pub(super) fn prepare(target: &Target, request: &ChatRequest) -> Prepared {
-    let messages: Vec<Value> = request
-        .turns
-        .iter()
-        .map(|t| json!({"role": t.role, "content": t.text}))
-        .collect();
+/// Builds the request; what Messages cannot say (a JSON answer format) is a bad request.
+pub(super) fn prepare(target: &Target, request: &ChatRequest) -> Result<Prepared, ProviderError> {
+    let messages = messages(&request.turns)?;
     let mut body = json!({
         "model": target.model,
         "max_tokens": target.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
@@ -53,21 +50,149 @@ pub(super) fn prepare(target: &Target, request: &ChatRequest) -> Prepared {
     if let Some(object) = body.as_object_mut() {
         object.append(&mut extra);
     }
-    Prepared {
+    options(target, request, &mut body)?;
+    Ok(Prepared {
         path: "/messages",
         body,
         decoder: decoder(),
+    })
+}
+
+fn bad_request(message: String) -> ProviderError {
+    ProviderError::new(ProviderErrorKind::BadRequest, message)
+}
+
+/// The turns as Messages: images as `image` blocks, an assistant's calls as `tool_use`
+/// blocks, results as `tool_result` blocks in one user message with what follows them (the
+/// API wants user and assistant turns to alternate).
+fn messages(turns: &[Turn]) -> Result<Vec<Value>, ProviderError> {
+    let mut out: Vec<Value> = Vec::with_capacity(turns.len());
+    let mut user_blocks: Vec<Value> = Vec::new();
+    let mut merging = false;
+    for turn in turns {
+        let blocks = blocks(turn)?;
+        match turn.role {
+            Role::Tool => {
+                user_blocks.extend(blocks);
+                merging = true;
+            }
+            Role::User if merging => user_blocks.extend(blocks),
+            Role::User if turn.images.is_empty() => {
+                out.push(json!({"role": "user", "content": turn.text}));
+            }
+            Role::User => out.push(json!({"role": "user", "content": blocks})),
+            Role::Assistant => {
+                if merging {
+                    out.push(json!({"role": "user", "content": std::mem::take(&mut user_blocks)}));
+                    merging = false;
+                }
+                if turn.tool_calls.is_empty() {
+                    out.push(json!({"role": "assistant", "content": turn.text}));
+                } else {
+                    out.push(json!({"role": "assistant", "content": blocks}));
+                }
+            }
+        }
     }
+    if merging {
+        out.push(json!({"role": "user", "content": user_blocks}));
+    }
+    Ok(out)
+}
+
+/// One turn's content blocks.
+fn blocks(turn: &Turn) -> Result<Vec<Value>, ProviderError> {
+    let mut blocks = Vec::new();
+    if turn.role == Role::Tool {
+        blocks.push(
+            json!({"type": "tool_result", "tool_use_id": turn.tool_call_id,
+                           "content": turn.text}),
+        );
+        return Ok(blocks);
+    }
+    if !turn.text.is_empty() {
+        blocks.push(json!({"type": "text", "text": turn.text}));
+    }
+    for image in &turn.images {
+        let source = match image.inline() {
+            Some((media_type, data)) => {
+                json!({"type": "base64", "media_type": media_type, "data": data})
+            }
+            None => json!({"type": "url", "url": image.url}),
+        };
+        blocks.push(json!({"type": "image", "source": source}));
+    }
+    for call in &turn.tool_calls {
+        let input: Value = match call.arguments.trim() {
+            "" => json!({}),
+            text => serde_json::from_str(text).map_err(|e| {
+                bad_request(format!(
+                    "the arguments of tool call {} are not JSON: {e}",
+                    call.id
+                ))
+            })?,
+        };
+        blocks.push(json!({"type": "tool_use", "id": call.id, "name": call.name,
+                           "input": input}));
+    }
+    Ok(blocks)
+}
+
+/// The request's own parameters and tools in Messages' names. `seed` has no Messages field
+/// and is left out; a JSON answer format is refused.
+fn options(target: &Target, request: &ChatRequest, body: &mut Value) -> Result<(), ProviderError> {
+    let o = &request.options;
+    set(body, "temperature", o.temperature);
+    set(body, "top_p", o.top_p);
+    set(body, "max_tokens", o.max_tokens);
+    if !o.stop.is_empty() {
+        body["stop_sequences"] = json!(o.stop);
+    }
+    if o.seed.is_some() {
+        tracing::debug!("seed is not sent: the Messages API has none");
+    }
+    match &o.response_format {
+        None | Some(ResponseFormat::Text) => {}
+        Some(_) => {
+            return Err(bad_request(format!(
+                "response_format: {}/{} speaks anthropic-messages, which takes no JSON answer                  format; ask for JSON in the prompt or use an OpenAI-compatible model",
+                target.provider, target.model
+            )))
+        }
+    }
+    if !o.tools.is_empty() {
+        let tools: Vec<Value> = o
+            .tools
+            .iter()
+            .map(|t| {
+                let mut tool = json!({"name": t.name, "input_schema": t.parameters});
+                set(&mut tool, "description", t.description.as_ref());
+                tool
+            })
+            .collect();
+        body["tools"] = json!(tools);
+    }
+    let choice = o.tool_choice.as_ref().map(|c| match c {
+        ToolChoice::Auto => json!({"type": "auto"}),
+        ToolChoice::None => json!({"type": "none"}),
+        ToolChoice::Required => json!({"type": "any"}),
+        ToolChoice::Tool(name) => json!({"type": "tool", "name": name}),
+    });
+    set(body, "tool_choice", choice);
+    Ok(())
 }
 
 #[derive(Debug, Default)]
 struct Messages {
     answer: Answer,
+    /// Content block indexes of `tool_use` blocks, in order (a call's index is its place).
+    calls: Vec<u64>,
 }
 
 fn stop_reason(value: &Value) -> Option<StopReason> {
     match value.as_str()? {
         "max_tokens" => Some(StopReason::Length),
+        "tool_use" => Some(StopReason::ToolCalls),
         _ => Some(StopReason::Stop),
     }
 }
@@ -95,8 +220,21 @@ impl Messages {
         }
     }
 
-    fn block(&mut self, block: &Value, out: &mut Vec<Event>) {
+    /// A content block, whole (`streamed`: only its start; the rest comes in deltas).
+    fn block(&mut self, at: u64, block: &Value, streamed: bool, out: &mut Vec<Event>) {
         match block.get("type").and_then(Value::as_str) {
+            Some("tool_use") => {
+                let index = self.calls.len() as u32;
+                self.calls.push(at);
+                let field = |k: &str| block.get(k).and_then(Value::as_str).unwrap_or_default();
+                // Streamed, the input comes in `input_json_delta`s after an empty `{}`.
+                let arguments = match block.get("input") {
+                    Some(input) if !streamed => input.to_string(),
+                    _ => String::new(),
+                };
+                self.answer
+                    .tool_call_start(index, field("id"), field("name"), &arguments, out);
+            }
             Some("text") => {
                 let text = block
                     .get("text")
@@ -111,7 +249,7 @@ impl Messages {
                     .unwrap_or_default();
                 self.answer.reasoning(text, out);
             }
-            _ => {} // redacted_thinking, tool_use, …
+            _ => {} // redacted_thinking, server tools, …
         }
     }
 }
@@ -131,7 +269,8 @@ impl Decoder for Messages {
             }
             "content_block_start" => {
                 if let Some(block) = value.get("content_block") {
-                    self.block(block, out);
+                    let at = count(&value, "index").unwrap_or(0);
+                    self.block(at, block, true, out);
                 }
             }
             "content_block_delta" => {
@@ -140,7 +279,14 @@ impl Decoder for Messages {
                 match delta.get("type").and_then(Value::as_str) {
                     Some("text_delta") => self.answer.text(field("text"), out),
                     Some("thinking_delta") => self.answer.reasoning(field("thinking"), out),
-                    _ => {} // signature_delta, input_json_delta
+                    Some("input_json_delta") => {
+                        let at = count(&value, "index");
+                        let index = self.calls.iter().position(|c| Some(*c) == at);
+                        let index = index.unwrap_or(self.calls.len().saturating_sub(1));
+                        self.answer
+                            .tool_call_arguments(index as u32, field("partial_json"), out);
+                    }
+                    _ => {} // signature_delta
                 }
             }
             "message_delta" => {
@@ -171,8 +317,8 @@ impl Decoder for Messages {
                 "the reply has no content",
             ));
         };
-        for block in content {
-            self.block(block, out);
+        for (at, block) in content.iter().enumerate() {
+            self.block(at as u64, block, false, out);
         }
         if let Some(stop) = body.get("stop_reason").and_then(stop_reason) {
             self.answer.stop = Some(stop);

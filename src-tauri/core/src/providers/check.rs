@@ -179,6 +179,7 @@ pub fn test_request() -> ChatRequest {
         system: None,
         turns: vec![Turn::user(TEST_PROMPT)],
         stream: true,
+        ..ChatRequest::default()
     }
 }
 
@@ -216,6 +217,9 @@ pub async fn check_target(
                     }
                 }
                 Event::Usage(u) => usage = Some(u),
+                Event::ToolCall(_) => {
+                    first_token.get_or_insert_with(|| started.elapsed());
+                }
                 Event::Done(reason) => {
                     stop = Some(reason);
                     break;

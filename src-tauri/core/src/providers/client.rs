@@ -171,7 +171,7 @@ fn prepare(target: &Target, request: &ChatRequest) -> Result<Prepared, ProviderE
     match Api::from_name(&target.api) {
         Some(Api::OpenAiCompletions) => Ok(completions::prepare(target, request)),
         Some(Api::OpenAiResponses) => Ok(responses::prepare(target, request)),
-        Some(Api::AnthropicMessages) => Ok(anthropic::prepare(target, request)),
+        Some(Api::AnthropicMessages) => anthropic::prepare(target, request),
         None => Err(ProviderError::new(
             Kind::Unsupported,
             format!(

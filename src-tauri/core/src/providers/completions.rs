@@ -10,7 +10,8 @@ use super::sse::SseEvent;
 use super::target::Target;
 use super::types::{ChatRequest, Event, StopReason, Usage};
 use super::wire::{
-    count, mapped_params, openai_messages, parse_json, Answer, Decoder, Prepared, OPENAI_PARAMS,
+    count, mapped_params, openai_messages, openai_response_format, openai_tool_choice, parse_json,
+    set, Answer, Decoder, Prepared, OPENAI_PARAMS,
 };
 
 /// A decoder for a reply.
@@ -45,10 +46,51 @@ pub(super) fn prepare(target: &Target, request: &ChatRequest) -> Prepared {
     if let Some(object) = body.as_object_mut() {
         object.append(&mut extra);
     }
+    options(request, target, &mut body);
     Prepared {
         path: "/chat/completions",
         body,
         decoder: decoder(),
+    }
+}
+
+/// The request's own parameters and tools, over the alias's; then the fields passed through.
+fn options(request: &ChatRequest, target: &Target, body: &mut Value) {
+    let o = &request.options;
+    set(body, "temperature", o.temperature);
+    set(body, "top_p", o.top_p);
+    set(body, target.max_tokens_field, o.max_tokens);
+    set(body, "seed", o.seed);
+    if !o.stop.is_empty() {
+        body["stop"] = json!(o.stop);
+    }
+    set(
+        body,
+        "response_format",
+        o.response_format.as_ref().map(openai_response_format),
+    );
+    if !o.tools.is_empty() {
+        let tools: Vec<Value> = o
+            .tools
+            .iter()
+            .map(|t| {
+                let mut function = json!({"name": t.name, "parameters": t.parameters});
+                set(&mut function, "description", t.description.as_ref());
+                set(&mut function, "strict", t.strict);
+                json!({"type": "function", "function": function})
+            })
+            .collect();
+        body["tools"] = json!(tools);
+    }
+    set(
+        body,
+        "tool_choice",
+        o.tool_choice.as_ref().map(|c| openai_tool_choice(c, false)),
+    );
+    if let Some(object) = body.as_object_mut() {
+        for (key, value) in &o.passthrough {
+            object.entry(key.clone()).or_insert_with(|| value.clone());
+        }
     }
 }
 
@@ -60,6 +102,7 @@ struct Completions {
 fn stop_reason(reason: &Value) -> Option<StopReason> {
     match reason.as_str()? {
         "length" => Some(StopReason::Length),
+        "tool_calls" | "function_call" => Some(StopReason::ToolCalls),
         _ => Some(StopReason::Stop),
     }
 }
@@ -93,6 +136,22 @@ impl Completions {
         }
         if let Some(text) = message.get("content").and_then(Value::as_str) {
             self.answer.text(text, out);
+        }
+        let calls = message.get("tool_calls").and_then(Value::as_array);
+        for (at, call) in calls.into_iter().flatten().enumerate() {
+            // Streamed pieces say which call they belong to; a whole message lists them in order.
+            let index = count(call, "index").unwrap_or(at as u64) as u32;
+            let function = call.get("function").unwrap_or(&Value::Null);
+            let field = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+            let arguments = field(function, "arguments").unwrap_or_default();
+            match (field(call, "id"), field(function, "name")) {
+                (Some(id), name) => {
+                    let name = name.unwrap_or_default();
+                    self.answer
+                        .tool_call_start(index, &id, &name, &arguments, out);
+                }
+                (None, _) => self.answer.tool_call_arguments(index, &arguments, out),
+            }
         }
     }
 

@@ -19,7 +19,7 @@
 //! use switchboard_core::providers::{resolve_target, ChatRequest, Client, Event, Turn};
 //! let target = resolve_target(config, "lmstudio/qwen3-8b")?;
 //! let client = Client::new(target.timeouts.connect)?;
-//! let request = ChatRequest { system: None, turns: vec![Turn::user("Hi")], stream: true };
+//! let request = ChatRequest { turns: vec![Turn::user("Hi")], stream: true, ..Default::default() };
 //! let mut events = client.send(&target, &request, Default::default()).await?;
 //! while let Some(event) = events.next().await {
 //!     if let Event::Text(t) = event? { print!("{t}") }
@@ -37,6 +37,9 @@ mod completions;
 pub mod error;
 pub mod key_guard;
 pub mod key_test;
+pub mod options;
+#[cfg(test)]
+mod options_tests;
 mod responses;
 pub mod secret;
 pub mod sse;
@@ -78,6 +81,9 @@ pub fn replay(api: Api, bytes: &[u8], chunk: usize) -> Result<Vec<Event>, Provid
     Ok(events)
 }
 pub use error::{ProviderError, ProviderErrorKind};
+pub use options::{
+    Image, RequestOptions, ResponseFormat, ToolCall, ToolCallDelta, ToolChoice, ToolSpec,
+};
 pub use secret::{resolve_api_key, Secret};
 pub use target::{resolve_target, resolve_target_with, Api, Target, Timeouts};
 pub use tokio_util::sync::CancellationToken;

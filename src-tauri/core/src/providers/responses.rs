@@ -7,11 +7,13 @@ use serde_json::{json, Value};
 
 use super::classify::frame_error;
 use super::error::{ProviderError, ProviderErrorKind};
+use super::options::ResponseFormat;
 use super::sse::SseEvent;
 use super::target::Target;
-use super::types::{ChatRequest, Event, StopReason, Usage};
+use super::types::{ChatRequest, Event, Role, StopReason, Usage};
 use super::wire::{
-    count, mapped_params, openai_messages, parse_json, Answer, Decoder, Prepared, OPENAI_PARAMS,
+    count, mapped_params, openai_tool_choice, parse_json, set, Answer, Decoder, Prepared,
+    OPENAI_PARAMS,
 };
 
 /// A decoder for a reply.
@@ -23,7 +25,7 @@ pub(super) fn decoder() -> Box<dyn Decoder> {
 pub(super) fn prepare(target: &Target, request: &ChatRequest) -> Prepared {
     let mut body = json!({
         "model": target.model,
-        "input": openai_messages(request),
+        "input": input(request),
         "stream": request.stream,
     });
     if let Some(max) = target.max_tokens {
@@ -42,6 +44,7 @@ pub(super) fn prepare(target: &Target, request: &ChatRequest) -> Prepared {
     if let Some(object) = body.as_object_mut() {
         object.append(&mut extra);
     }
+    options(request, &mut body);
     Prepared {
         path: "/responses",
         body,
@@ -49,11 +52,101 @@ pub(super) fn prepare(target: &Target, request: &ChatRequest) -> Prepared {
     }
 }
 
+/// The conversation as Responses input items: messages (images as `input_image` parts),
+/// `function_call` items for an assistant's calls, `function_call_output` for results.
+fn input(request: &ChatRequest) -> Vec<Value> {
+    let mut items = Vec::with_capacity(request.turns.len() + 1);
+    if let Some(system) = request.system.as_deref().filter(|s| !s.is_empty()) {
+        items.push(json!({"role": "system", "content": system}));
+    }
+    for turn in &request.turns {
+        match turn.role {
+            Role::Tool => items.push(json!({"type": "function_call_output",
+                "call_id": turn.tool_call_id, "output": turn.text})),
+            Role::Assistant => {
+                if !turn.text.is_empty() || turn.tool_calls.is_empty() {
+                    items.push(json!({"role": "assistant", "content": turn.text}));
+                }
+                for call in &turn.tool_calls {
+                    items.push(json!({"type": "function_call", "call_id": call.id,
+                        "name": call.name, "arguments": call.arguments}));
+                }
+            }
+            Role::User if !turn.images.is_empty() => {
+                let mut parts = Vec::with_capacity(turn.images.len() + 1);
+                if !turn.text.is_empty() {
+                    parts.push(json!({"type": "input_text", "text": turn.text}));
+                }
+                for image in &turn.images {
+                    let mut part = json!({"type": "input_image", "image_url": image.url});
+                    set(&mut part, "detail", image.detail.as_ref());
+                    parts.push(part);
+                }
+                items.push(json!({"role": "user", "content": parts}));
+            }
+            Role::User => items.push(json!({"role": "user", "content": turn.text})),
+        }
+    }
+    items
+}
+
+/// The request's own parameters and tools, in the Responses API's names. `stop` and `seed`
+/// have no Responses field and are left out.
+fn options(request: &ChatRequest, body: &mut Value) {
+    let o = &request.options;
+    set(body, "temperature", o.temperature);
+    set(body, "top_p", o.top_p);
+    set(body, "max_output_tokens", o.max_tokens);
+    if !o.stop.is_empty() || o.seed.is_some() {
+        tracing::debug!("stop and seed are not sent: the Responses API has neither");
+    }
+    let format = match &o.response_format {
+        Some(ResponseFormat::Text) => Some(json!({"type": "text"})),
+        Some(ResponseFormat::JsonObject) => Some(json!({"type": "json_object"})),
+        Some(ResponseFormat::JsonSchema {
+            name,
+            description,
+            schema,
+            strict,
+        }) => {
+            let mut f = json!({"type": "json_schema", "name": name, "schema": schema});
+            set(&mut f, "description", description.as_ref());
+            set(&mut f, "strict", *strict);
+            Some(f)
+        }
+        None => None,
+    };
+    if let Some(format) = format {
+        body["text"] = json!({"format": format});
+    }
+    if !o.tools.is_empty() {
+        let tools: Vec<Value> = o
+            .tools
+            .iter()
+            .map(|t| {
+                let mut tool =
+                    json!({"type": "function", "name": t.name, "parameters": t.parameters});
+                set(&mut tool, "description", t.description.as_ref());
+                set(&mut tool, "strict", t.strict);
+                tool
+            })
+            .collect();
+        body["tools"] = json!(tools);
+    }
+    set(
+        body,
+        "tool_choice",
+        o.tool_choice.as_ref().map(|c| openai_tool_choice(c, true)),
+    );
+}
+
 #[derive(Debug, Default)]
 struct Responses {
     answer: Answer,
     /// The summary part last seen, to put a blank line between parts.
     summary_part: Option<(u64, u64)>,
+    /// Output indexes of function calls, in order (a call's index is its place here).
+    calls: Vec<u64>,
 }
 
 fn usage(usage: &Value) -> Option<Usage> {
@@ -74,6 +167,19 @@ fn usage(usage: &Value) -> Option<Usage> {
 }
 
 impl Responses {
+    /// A `function_call` item at `output_index` starts (streamed, or whole in a body).
+    fn call_item(&mut self, output_index: u64, item: &Value, out: &mut Vec<Event>) {
+        let index = self.calls.len() as u32;
+        self.calls.push(output_index);
+        let field = |k: &str| item.get(k).and_then(Value::as_str).unwrap_or_default();
+        let id = match field("call_id") {
+            "" => field("id"),
+            id => id,
+        };
+        self.answer
+            .tool_call_start(index, id, field("name"), field("arguments"), out);
+    }
+
     /// The final `response` object: usage and whether it ran out of tokens.
     fn close(&mut self, response: &Value, out: &mut Vec<Event>) -> Result<(), ProviderError> {
         match response.get("status").and_then(Value::as_str) {
@@ -124,6 +230,19 @@ impl Decoder for Responses {
                 self.answer.text(delta(), out)
             }
             "response.reasoning_text.delta" => self.answer.reasoning(delta(), out),
+            "response.output_item.added" => {
+                let item = value.get("item").unwrap_or(&Value::Null);
+                if item.get("type").and_then(Value::as_str) == Some("function_call") {
+                    let at = count(&value, "output_index").unwrap_or(self.calls.len() as u64);
+                    self.call_item(at, item, out);
+                }
+            }
+            "response.function_call_arguments.delta" => {
+                let at = count(&value, "output_index");
+                let index = self.calls.iter().position(|o| Some(*o) == at);
+                let index = index.unwrap_or(self.calls.len().saturating_sub(1));
+                self.answer.tool_call_arguments(index as u32, delta(), out);
+            }
             "response.reasoning_summary_text.delta" => {
                 let part = (
                     count(&value, "output_index").unwrap_or(0),
@@ -156,7 +275,7 @@ impl Decoder for Responses {
                 "the reply has no output",
             ));
         };
-        for item in items {
+        for (at, item) in items.iter().enumerate() {
             let parts = |key: &str| {
                 item.get(key)
                     .and_then(Value::as_array)
@@ -178,6 +297,7 @@ impl Decoder for Responses {
                         }
                     }
                 }
+                Some("function_call") => self.call_item(at as u64, item, out),
                 _ => {}
             }
         }

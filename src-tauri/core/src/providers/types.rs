@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::options::{Image, RequestOptions, ToolCall, ToolCallDelta};
 use crate::config::model::Cost;
 
 /// Who said a turn.
@@ -12,6 +13,8 @@ pub enum Role {
     User,
     /// The model.
     Assistant,
+    /// A tool's result, for the model's call.
+    Tool,
 }
 
 /// One turn of the conversation.
@@ -19,17 +22,41 @@ pub enum Role {
 pub struct Turn {
     /// Who said it.
     pub role: Role,
-    /// What was said (answer text only; reasoning is never sent back).
+    /// What was said (answer text only; reasoning is never sent back); a tool turn's result.
     pub text: String,
+    /// A user turn's images, after its text.
+    pub images: Vec<Image>,
+    /// An assistant turn's tool calls, after its text.
+    pub tool_calls: Vec<ToolCall>,
+    /// A tool turn's call id.
+    pub tool_call_id: Option<String>,
 }
 
 impl Turn {
+    /// A turn of `role` with plain text.
+    pub fn text(role: Role, text: impl Into<String>) -> Self {
+        Turn {
+            role,
+            text: text.into(),
+            images: Vec::new(),
+            tool_calls: Vec::new(),
+            tool_call_id: None,
+        }
+    }
+
     /// A user turn.
     pub fn user(text: impl Into<String>) -> Self {
-        Turn {
-            role: Role::User,
-            text: text.into(),
-        }
+        Turn::text(Role::User, text)
+    }
+
+    /// An assistant turn.
+    pub fn assistant(text: impl Into<String>) -> Self {
+        Turn::text(Role::Assistant, text)
+    }
+
+    /// Whether it is more than plain text (images, tool calls or a tool result).
+    pub fn is_rich(&self) -> bool {
+        !self.images.is_empty() || !self.tool_calls.is_empty() || self.role == Role::Tool
     }
 }
 
@@ -42,6 +69,24 @@ pub struct ChatRequest {
     pub turns: Vec<Turn>,
     /// Stream the answer (else one request, one reply; the same events come out).
     pub stream: bool,
+    /// Parameters and tools the caller set (the gateway's clients).
+    pub options: RequestOptions,
+}
+
+impl ChatRequest {
+    /// Whether a turn carries an image.
+    pub fn has_images(&self) -> bool {
+        self.turns.iter().any(|t| !t.images.is_empty())
+    }
+
+    /// Whether the request offers tools or carries tool calls or results.
+    pub fn uses_tools(&self) -> bool {
+        self.options.uses_tools()
+            || self
+                .turns
+                .iter()
+                .any(|t| !t.tool_calls.is_empty() || t.role == Role::Tool)
+    }
 }
 
 /// Why the answer ended.
@@ -52,6 +97,8 @@ pub enum StopReason {
     Stop,
     /// The output token limit was reached.
     Length,
+    /// The model called tools and waits for their results.
+    ToolCalls,
     /// The user cancelled.
     Cancelled,
 }
@@ -126,6 +173,8 @@ pub enum Event {
     Text(String),
     /// A piece of the model's reasoning (never part of the answer).
     Reasoning(String),
+    /// A piece of a tool call.
+    ToolCall(ToolCallDelta),
     /// The token counts, once known (just before [`Event::Done`]). When a server reports
     /// none, no `Usage` event comes: usage is unknown, never zero.
     Usage(Usage),
@@ -140,6 +189,8 @@ pub struct Completion {
     pub text: String,
     /// The reasoning, apart.
     pub reasoning: String,
+    /// The tool calls, whole.
+    pub tool_calls: Vec<ToolCall>,
     /// Token counts; `None` when the server gave none.
     pub usage: Option<Usage>,
     /// Why it ended; `None` if no `Done` came.
@@ -152,10 +203,31 @@ impl Completion {
         match event {
             Event::Text(t) => self.text.push_str(&t),
             Event::Reasoning(r) => self.reasoning.push_str(&r),
+            Event::ToolCall(delta) => add_tool_call(&mut self.tool_calls, delta),
             Event::Usage(u) => self.usage = Some(u),
             Event::Done(stop) => self.stop = Some(stop),
         }
     }
+}
+
+/// Adds a streamed piece to the calls collected so far.
+pub fn add_tool_call(calls: &mut Vec<ToolCall>, delta: ToolCallDelta) {
+    let at = delta.index as usize;
+    while calls.len() <= at {
+        calls.push(ToolCall {
+            id: String::new(),
+            name: String::new(),
+            arguments: String::new(),
+        });
+    }
+    let call = &mut calls[at];
+    if let Some(id) = delta.id {
+        call.id = id;
+    }
+    if let Some(name) = delta.name {
+        call.name.push_str(&name);
+    }
+    call.arguments.push_str(&delta.arguments);
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@
 //! - [`health`]: route events (one per attempt) and the health summary for the tray and UI.
 //! - [`reach`]: which providers answer at all (probes of local servers, successful answers);
 //!   health reports an unreachable provider as down, failover never looks at it.
+//! - [`capability`]: whether a model can take a request's images and tools at all (a
+//!   fallback that cannot is skipped).
 //! - `run`: the failover loop behind [`Router::route`], a stream of [`RouteItem`]s.
 //!
 //! Failover by error class (DESIGN.md "Router semantics"): auth, billing, forbidden,
@@ -22,7 +24,7 @@
 //! use switchboard_core::providers::{CancellationToken, ChatRequest, Event, Turn};
 //! use switchboard_core::router::{RouteItem, Router};
 //! let router = Router::new(config)?;
-//! let request = ChatRequest { system: None, turns: vec![Turn::user("Hi")], stream: true };
+//! let request = ChatRequest { turns: vec![Turn::user("Hi")], stream: true, ..Default::default() };
 //! let mut items = router.route(None, request, CancellationToken::new())?;
 //! while let Some(item) = items.next().await {
 //!     match item? {
@@ -36,6 +38,7 @@
 
 mod attempt;
 pub mod candidates;
+pub mod capability;
 pub mod cooldown;
 mod error;
 pub mod health;

@@ -175,6 +175,7 @@ async fn streaming_through_our_own_client() {
         system: None,
         turns: vec![Turn::user("hi")],
         stream: true,
+        ..ChatRequest::default()
     };
     let mut events = client
         .send(&target, &request, CancellationToken::new())

@@ -2,9 +2,11 @@
 //! chat completions streamed and not (through failover, with route headers), OpenAI error
 //! shapes, the body limit and graceful shutdown. Our own provider client is one of its clients.
 
+mod apis;
 mod chat;
 mod cli;
 mod timeouts;
+mod tools;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,8 +40,13 @@ pub(crate) fn router(urls: &[(&str, String)]) -> Router {
         refs[0],
         refs[1..].join(", ")
     );
+    router_from(&text)
+}
+
+/// A router over the config `text`, keys from memory only.
+pub(crate) fn router_from(text: &str) -> Router {
     let loaded = switchboard_core::config::load_str(
-        &text,
+        text,
         std::path::Path::new("/t/config.json5"),
         &|_| None,
         &|_| Err(std::io::Error::other("no includes")),

@@ -75,6 +75,7 @@ pub(crate) fn ask(text: &str, stream: bool) -> ChatRequest {
         system: Some("You are a test.".to_owned()),
         turns: vec![Turn::user(text)],
         stream,
+        ..ChatRequest::default()
     }
 }
 

@@ -39,6 +39,7 @@ pub(crate) fn request(stream: bool) -> ChatRequest {
         system: Some("Be brief.".to_owned()),
         turns: vec![Turn::user("Hello?")],
         stream,
+        ..ChatRequest::default()
     }
 }
 

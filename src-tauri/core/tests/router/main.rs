@@ -108,6 +108,7 @@ pub(crate) fn ask(text: &str, stream: bool) -> ChatRequest {
         system: None,
         turns: vec![Turn::user(text)],
         stream,
+        ..ChatRequest::default()
     }
 }
 

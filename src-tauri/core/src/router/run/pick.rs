@@ -5,7 +5,7 @@ use tokio::time::Instant;
 
 use super::{route_event, Run};
 use crate::policy::Refusal;
-use crate::providers::ProviderErrorKind as Kind;
+use crate::providers::{ProviderError, ProviderErrorKind as Kind};
 use crate::router::attempt::AttemptOutcome;
 use crate::router::candidates::Candidate;
 use crate::router::error::WindowSize;
@@ -83,6 +83,9 @@ impl Run {
                 self.refuse(refusal);
                 continue;
             }
+            if self.skips_incapable(&c) {
+                continue;
+            }
             if let Some(left) = self.router.inner.cooldowns.remaining(&c.model_ref, now) {
                 self.cooled.push((index, now + left));
                 self.attempt += 1;
@@ -109,5 +112,32 @@ impl Run {
                 .map(|(i, _)| *i);
         }
         None
+    }
+
+    /// Skips `c` with a route event when the request has images or tools it cannot take.
+    pub(super) fn skips_incapable(&mut self, c: &Candidate) -> bool {
+        let config = self.router.config();
+        let Some(reason) = crate::router::capability::refusal(&config, &c.model_ref, &self.request)
+        else {
+            return false;
+        };
+        self.attempt += 1;
+        let event = route_event(
+            self.attempt,
+            &c.model_ref,
+            AttemptOutcome::Skipped,
+            Some(reason),
+        );
+        self.route(event);
+        if self.last.is_none() {
+            // When nothing else is tried, this is why the request failed.
+            let why = crate::router::capability::missing(&config, &c.model_ref, &self.request);
+            let why = format!("{} {}", c.model_ref, why.unwrap_or_default());
+            self.last = Some((
+                c.model_ref.clone(),
+                ProviderError::new(Kind::BadRequest, why),
+            ));
+        }
+        true
     }
 }
