@@ -241,3 +241,32 @@ async fn a_spent_budget_skips_its_provider_and_providers_shows_the_spend() {
     app.screenshot("privacy-spend").await;
     app.close().await;
 }
+
+#[tokio::test]
+async fn in_korean_the_private_chat_the_trail_and_the_spend_speak_korean() {
+    let (cloud, local) = fakes();
+    let (cloud_url, local_url) = (cloud.url(), local.url());
+    let app = App::launch_with(DesktopOptions::default(), |d| {
+        d.set_env("LANG", "ko_KR.UTF-8");
+        d.set_env("LC_ALL", "");
+        d.set_env("LC_MESSAGES", "");
+        configure(d, &cloud_url, Some(&local_url), None)
+    })
+    .await;
+    app.wait_for("[data-testid=chat-model-badge]").await;
+    app.click("[data-testid=chat-private]").await;
+    let badge = app.text("[data-testid=chat-private-badge]").await;
+    assert!(badge.contains("비공개"), "{badge}");
+    send(&app, "비밀 이야기입니다.").await;
+    assert_eq!(answer_ended(&app, 1).await, "complete");
+    let trail = in_answer(&app, 1, "message-trail-summary").await;
+    assert!(trail.contains("이 컴퓨터 안에서 처리됨"), "{trail}");
+    assert_eq!(chats(&cloud), 0, "the private chat reached the cloud route");
+    app.screenshot("privacy-private-chat-ko").await;
+    app.click("[data-testid=nav-settings]").await;
+    app.wait_for("[data-testid=settings-section-privacy]").await;
+    app.scroll_into_view("[data-testid=settings-section-privacy]", "start")
+        .await;
+    app.screenshot("privacy-settings-ko").await;
+    app.close().await;
+}
