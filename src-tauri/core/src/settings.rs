@@ -392,12 +392,6 @@ pub fn save(path: &Path, settings: AppSettings) -> Result<AppSettings, SettingsE
     Ok(settings)
 }
 
-/// The router policy of the settings in `paths` (the defaults when the file is missing or
-/// unusable; its warning is logged by [`load`]).
-pub fn policy_for(paths: &crate::paths::Paths) -> Policy {
-    load(&paths.settings_file()).settings.policy()
-}
-
 /// The settings file for the config file `config_file`: [`FILE_NAME`] in the same directory.
 pub fn file_beside(config_file: &Path) -> PathBuf {
     match config_file.parent() {

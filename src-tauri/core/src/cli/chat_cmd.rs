@@ -137,7 +137,7 @@ fn chat(
         message: e.to_string(),
         printed: false,
     })?;
-    router.set_policy(crate::settings::policy_for(paths));
+    router.set_policy(super::policy(paths));
     let engine = Engine::new(router, history(args, paths, err), RetryPoints::default());
     let mut ask = Ask::new(args.message.join(" "));
     ask.private = args.private;

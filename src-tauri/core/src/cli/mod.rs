@@ -122,6 +122,15 @@ pub fn run(command: Command, config_flag: Option<PathBuf>) -> Exit {
     }
 }
 
+/// The router policy of the settings beside the config in `paths` (the defaults when the
+/// settings file is missing or unusable; its warning is logged): the CLI and `serve` hold the
+/// same policies as the app.
+pub(crate) fn policy(paths: &Paths) -> crate::policy::Policy {
+    crate::settings::load(&paths.settings_file())
+        .settings
+        .policy()
+}
+
 fn report(stderr: &mut dyn Write, err: &Error) -> Exit {
     let text = logging::redact::redact(&err.to_string()).into_owned();
     tracing::debug!(kind = err.kind().as_str(), "command failed: {text}");

@@ -100,7 +100,7 @@ fn serve(
 ) -> Result<(), ServeError> {
     let config = crate::config::load(&paths.config_file)?.into_config()?;
     let router = Router::new(config)?;
-    router.set_policy(crate::settings::policy_for(paths));
+    router.set_policy(super::policy(paths));
     let history = match args.history {
         true => Some(HistoryStore::open(&paths.data_dir)?.store),
         false => None,

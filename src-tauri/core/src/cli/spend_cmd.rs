@@ -28,7 +28,7 @@ pub(crate) fn run(args: &SpendArgs, paths: &Paths, out: &mut dyn Write) -> Resul
         .and_then(|loaded| loaded.into_config().ok())
         .unwrap_or_default();
     let router = Router::new(config).map_err(|e| Error::InvalidInput(e.to_string()))?;
-    router.set_policy(crate::settings::policy_for(paths));
+    router.set_policy(super::policy(paths));
     let store = HistoryStore::open(&paths.data_dir)?.store;
     let engine = Engine::new(router, Some(store), Default::default());
     let runtime = tokio::runtime::Builder::new_current_thread()
