@@ -423,6 +423,7 @@ async fn the_tray_menu_speaks_korean_until_english_is_chosen_in_settings() {
             "Switchboard 열기",
             "새 채팅",
             "주 모델",
+            "오프라인 — 아무것도 이 컴퓨터를 벗어나지 않음",
             "로컬 서버 다시 찾기",
             "종료"
         ]
@@ -444,6 +445,7 @@ async fn the_tray_menu_speaks_korean_until_english_is_chosen_in_settings() {
             "Open Switchboard",
             "New chat",
             "Primary model",
+            "Offline — nothing leaves this machine",
             "Re-detect local servers",
             "Quit"
         ]

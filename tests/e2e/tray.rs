@@ -85,6 +85,7 @@ async fn with_a_tray_host_closing_keeps_the_app_and_the_tray_menu_opens_and_quit
             "Open Switchboard",
             "New chat",
             "Primary model",
+            "Offline — nothing leaves this machine",
             "Re-detect local servers",
             "Quit"
         ]
