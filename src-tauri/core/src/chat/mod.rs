@@ -311,14 +311,11 @@ impl Engine {
             .unwrap_or_default())
     }
 
-    /// The next model "retry on next route" would ask after `retry`, if any.
+    /// The model "retry on next route" asks first after `retry` (the next one on another
+    /// server), if any.
     pub fn next_route(&self, retry: &RetryFrom) -> Option<String> {
-        let candidates = self.router.plan(retry.requested.as_deref()).ok()?;
-        let at = candidates
-            .iter()
-            .position(|c| c.model_ref == retry.after)
-            .map_or(0, |i| i + 1);
-        candidates.get(at).map(|c| c.model_ref.clone())
+        let candidates = self.router.retry_plan(retry).ok()?;
+        candidates.into_iter().next().map(|c| c.model_ref)
     }
 
     fn retries(&self) -> &RetryPoints {

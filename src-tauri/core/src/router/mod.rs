@@ -9,6 +9,7 @@
 //!   health reports an unreachable provider as down, failover never looks at it.
 //! - [`capability`]: whether a model can take a request's images and tools at all (a
 //!   fallback that cannot is skipped).
+//! - `retry`: which candidates "retry on next route" asks (none on the server that broke).
 //! - `run`: the failover loop behind [`Router::route`], a stream of [`RouteItem`]s.
 //!
 //! Failover by error class (DESIGN.md "Router semantics"): auth, billing, forbidden,
@@ -43,6 +44,7 @@ pub mod cooldown;
 mod error;
 pub mod health;
 pub mod reach;
+mod retry;
 mod run;
 
 use std::collections::HashMap;
@@ -337,7 +339,20 @@ impl Router {
         ))
     }
 
-    /// "Retry on next route": routes `request` again, starting after the model that failed.
+    /// The candidates "retry on next route" asks after `retry`, in order: those after the
+    /// model that failed, minus every one served from the same server (base URL origin).
+    pub fn retry_plan(&self, retry: &RetryFrom) -> Result<Vec<Candidate>, RouteError> {
+        let plan = self.plan(retry.requested.as_deref())?;
+        let config = self.config();
+        let lookup = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let origin_of = |provider: &str| {
+            reach::base_url_of(&config, provider, &lookup)
+                .and_then(|url| retry::origin_of_url(&url))
+        };
+        Ok(retry::after_failure(plan, &retry.after, origin_of))
+    }
+
+    /// "Retry on next route": routes `request` again to [`Router::retry_plan`].
     pub fn retry_next(
         &self,
         retry: &RetryFrom,
@@ -345,15 +360,10 @@ impl Router {
         options: RouteOptions,
         cancel: CancellationToken,
     ) -> Result<RouteStream, RouteError> {
-        let mut plan = self.plan(retry.requested.as_deref())?;
-        let after = plan
-            .iter()
-            .position(|c| c.model_ref == retry.after)
-            .map_or(0, |i| i + 1);
-        plan.drain(..after);
+        let plan = self.retry_plan(retry)?;
         if plan.is_empty() {
             return Err(RouteError::NoRoute(format!(
-                "no candidate after {}",
+                "no candidate after {} on another server",
                 retry.after
             )));
         }

@@ -1,6 +1,7 @@
 //! The one chat engine through its three faces: the desktop's way (the engine with coalesced
 //! deltas), `switchboard chat` and `switchboard serve --history` leave the same history rows;
-//! "retry on next route" works for an answer that was itself a retry.
+//! "retry on next route" works for an answer that was itself a retry, and skips the server
+//! that broke.
 
 mod policy;
 
@@ -48,6 +49,11 @@ fn setup(fakes: &[&switchboard_fakes::FakeServer]) -> (tempfile::TempDir, Paths)
         refs[0],
         refs[1..].join(", ")
     );
+    write_config(dir, &text)
+}
+
+/// `text` as the config of a fresh data folder in `dir`.
+fn write_config(dir: tempfile::TempDir, text: &str) -> (tempfile::TempDir, Paths) {
     let paths = Paths {
         config_file: dir.path().join("config.json5"),
         data_dir: dir.path().join("data"),
@@ -252,6 +258,57 @@ async fn retry_on_next_route_works_for_an_answer_that_was_itself_a_retry() {
         matches!(events.last(), Some(ChatEvent::Done { .. })),
         "{events:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_on_next_route_skips_every_model_on_the_server_that_broke() {
+    let broken = openai::start(
+        Script::reply("half an answer")
+            .with_chunk_chars(4)
+            .with_fault(Fault::TruncateStream { after_chunks: 2 })
+            .with_models(["one", "two", "three"]),
+    )
+    .expect("broken fake");
+    let other =
+        openai::start(Script::reply("whole answer").with_models(["four"])).expect("other fake");
+    // Two providers (three models) on the broken server, then one elsewhere.
+    let text = format!(
+        r#"{{ models: {{ providers: {{
+             a: {{ baseUrl: "{broken}/v1", models: [{{ id: "one", name: "1" }}, {{ id: "two", name: "2" }}] }},
+             same: {{ baseUrl: "{broken}/v1/", models: [{{ id: "three", name: "3" }}] }},
+             c: {{ baseUrl: "{other}/v1", models: [{{ id: "four", name: "4" }}] }} }} }},
+           agents: {{ defaults: {{ model: {{ primary: "a/one",
+             fallbacks: ["a/two", "same/three", "c/four"] }} }} }} }}"#,
+        broken = broken.url(),
+        other = other.url(),
+    );
+    let (_dir, paths) = write_config(tempfile::tempdir().expect("tempdir"), &text);
+    let engine = engine(&paths);
+
+    let turn = engine
+        .send(Ask::new("question"), Default::default())
+        .await
+        .expect("starts");
+    let conversation = turn.conversation_id().expect("saved");
+    let first = turn.message_id().expect("saved");
+    let events: Vec<ChatEvent> = turn.into_stream().collect().await;
+    let Some(ChatEvent::Error { retry_next, .. }) = events.last() else {
+        panic!("a cut answer fails: {events:?}")
+    };
+    assert_eq!(retry_next.as_deref(), Some("c/four"), "{events:?}");
+
+    let retried = retry(&engine, conversation, first, "retries").await;
+    let events: Vec<ChatEvent> = retried.into_stream().collect().await;
+    assert!(
+        matches!(events.last(), Some(ChatEvent::Done { model, .. }) if model == "c/four"),
+        "{events:?}"
+    );
+    assert_eq!(
+        broken.requests().len(),
+        1,
+        "the broken server is asked once"
+    );
+    assert_eq!(other.requests().len(), 1);
 }
 
 /// "Retry on next route" for answer `message`, as the desktop's command asks it.

@@ -1,7 +1,7 @@
 import { clearMocks } from '@tauri-apps/api/mocks';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import App from '../../App.svelte';
 import { mockBackend, resetLocation, sampleReport, sampleView } from '../../test/fixtures';
 
@@ -199,6 +199,80 @@ describe('SetupScreen', () => {
     );
     expect(screen.getByTestId('wizard-save')).toBeDisabled();
     expect(screen.getByTestId('wizard-blocked')).toHaveTextContent(/No route answered/);
+  });
+
+  it('keeps a rate-limited route on purpose; a failed save shows by the Save button, in view', async () => {
+    resetLocation('#/setup');
+    const scrolled = vi.fn();
+    // jsdom has no layout, so no scrollIntoView of its own: record the calls instead.
+    const original = Object.getOwnPropertyDescriptor(Element.prototype, 'scrollIntoView');
+    Object.defineProperty(Element.prototype, 'scrollIntoView', {
+      value: scrolled,
+      configurable: true,
+      writable: true,
+    });
+    const edits: unknown[] = [];
+    mockBackend({
+      handlers: {
+        discovery_scan: () => sampleReport(),
+        route_test: (args) => ({
+          ref: `lmstudio/${(args.target as { model: string }).model}`,
+          ok: false,
+          kind: 'rate_limit',
+          status: 429,
+          message: 'slow down',
+          firstTokenMs: null,
+          elapsedMs: 2,
+          preview: '',
+          reasoned: false,
+          usage: null,
+        }),
+        discovery_add_profiles: () => [
+          { provider: 'lmstudio', models: ['qwen/qwen3-8b'], warnings: [] },
+        ],
+        config_load: () => sampleView({ exists: true, revision: 'r1' }),
+        config_apply: (args) => {
+          edits.push(args.edit);
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- the Rust side's shape
+          throw { kind: 'conflict', message: 'The config changed on disk: load it again.' };
+        },
+      },
+    });
+    try {
+      const user = userEvent.setup();
+      render(App);
+      await screen.findByTestId('model-qwen/qwen3-8b');
+      await user.click(screen.getByTestId('wizard-next'));
+      await user.click(screen.getByTestId('wizard-next'));
+      await user.click(screen.getByTestId('wizard-next'));
+      const failed = screen.getByTestId('route-test-0');
+      await waitFor(() => expect(failed).toHaveAttribute('data-phase', 'failed'));
+      expect(screen.getByTestId('wizard-save')).toBeDisabled();
+      const keep = within(failed).getByTestId('route-test-keep');
+      expect(keep).toHaveTextContent('Keep anyway — it answered 429 rate-limited');
+      expect(within(failed).queryByTestId('route-test-kept')).toBeNull();
+      await user.click(within(keep).getByRole('checkbox'));
+      expect(within(failed).getByTestId('route-test-kept')).toBeInTheDocument();
+      expect(screen.getByTestId('wizard-plan')).toHaveTextContent(
+        'Primary lmstudio/qwen/qwen3-8b kept although its test failed',
+      );
+      expect(screen.queryByTestId('wizard-plan-dropped')).toBeNull();
+      const save = screen.getByTestId('wizard-save');
+      await waitFor(() => expect(save).toBeEnabled());
+      await user.click(save);
+      const error = await screen.findByTestId('wizard-save-error');
+      expect(error).toHaveTextContent('The config changed on disk: load it again.');
+      expect(edits).toEqual([
+        { op: 'setRoutes', primary: 'lmstudio/qwen/qwen3-8b', fallbacks: [] },
+      ]);
+      // Next to the button, not at the end of the route list, and scrolled into view.
+      expect(save.parentElement).toContainElement(error);
+      expect(screen.getByTestId('wizard-step-save')).not.toContainElement(error);
+      expect(scrolled.mock.contexts).toContain(error);
+    } finally {
+      if (original) Object.defineProperty(Element.prototype, 'scrollIntoView', original);
+      else Reflect.deleteProperty(Element.prototype, 'scrollIntoView');
+    }
   });
 
   it('reorders routes from the keyboard', async () => {

@@ -43,6 +43,8 @@ let runs = 0;
 export class RouteTester {
   readonly #api: RouteTestBackend;
   #states = $state<Record<string, RouteTestState>>({});
+  /** Refs the user keeps although their test failed (a 429 today may answer tomorrow). */
+  #kept = $state<string[]>([]);
   #run = 0;
   #group: string | undefined;
 
@@ -67,6 +69,22 @@ export class RouteTester {
   /** Whether `ref` was tested and did not answer. */
   failed(ref: string): boolean {
     return this.#states[ref]?.phase === 'failed';
+  }
+
+  /** Whether `ref` failed its last test and the user keeps it anyway. */
+  kept(ref: string): boolean {
+    return this.failed(ref) && this.#kept.includes(ref);
+  }
+
+  /** Keeps (or stops keeping) a failed route: Save writes it with the routes that answered. */
+  keep(ref: string, keep: boolean): void {
+    const others = this.#kept.filter((r) => r !== ref);
+    this.#kept = keep ? [...others, ref] : others;
+  }
+
+  /** Whether Save writes `ref`: it answered, or it failed and is kept on purpose. */
+  saved(ref: string): boolean {
+    return this.answered(ref) || this.kept(ref);
   }
 
   /** Tests every draft in parallel; an earlier run still going is abandoned first. */
@@ -96,9 +114,11 @@ export class RouteTester {
     if (run === this.#run) this.#group = undefined;
   }
 
-  /** Stops a running test run (its late answers are ignored) and forgets every result. */
+  /** Stops a running test run (its late answers are ignored) and forgets every result (and
+   *  every failed route kept: the next run decides again). */
   abandon(): void {
     this.#run += 1;
+    this.#kept = [];
     const group = this.#group;
     this.#group = undefined;
     this.#states = {};

@@ -17,7 +17,7 @@ function tested(ref: string, kind?: ProviderErrorKind, message = ''): RouteTestR
     ref,
     ok: kind === undefined,
     kind: kind ?? null,
-    status: kind === 'auth' ? 401 : null,
+    status: kind === 'auth' ? 401 : kind === 'rate_limit' ? 429 : null,
     message,
     firstTokenMs: kind === undefined ? 420 : null,
     elapsedMs: 600,
@@ -240,6 +240,60 @@ describe('Wizard', () => {
     ]);
     expect(wizard.saved?.dropped).toEqual(['lmstudio/google/gemma-3-27b']);
     expect(wizard.saved?.written).toContain('Routes: lmstudio/qwen/qwen3-8b');
+  });
+
+  it('a failed route kept on purpose is saved with the others; one not kept is dropped', async () => {
+    const { backend, edits } = fakeBackend(
+      {},
+      { 'lmstudio/google/gemma-3-27b': 'rate_limit', 'lmstudio/qwen/qwen3-8b': 'server' },
+    );
+    const wizard = new Wizard(backend);
+    await wizard.scan();
+    wizard.next();
+    wizard.next();
+    wizard.addRoute('lmstudio/google/gemma-3-27b');
+    wizard.next();
+    await wizard.whenTested();
+    expect(wizard.blocked).toMatch(/No route answered/);
+    wizard.tests.keep('lmstudio/google/gemma-3-27b', true);
+    expect(wizard.tests.kept('lmstudio/google/gemma-3-27b')).toBe(true);
+    expect(wizard.blocked).toBeUndefined();
+    expect(wizard.plan.routes.map((r) => r.ref)).toEqual(['lmstudio/google/gemma-3-27b']);
+    expect(wizard.plan.kept.map((r) => r.ref)).toEqual(['lmstudio/google/gemma-3-27b']);
+    expect(wizard.plan.dropped.map((r) => r.ref)).toEqual(['lmstudio/qwen/qwen3-8b']);
+    expect(wizard.plan.servers.map((s) => s.kind)).toEqual(['lmstudio']);
+    // Changing one's mind drops it again.
+    wizard.tests.keep('lmstudio/google/gemma-3-27b', false);
+    expect(wizard.plan.routes).toEqual([]);
+    wizard.tests.keep('lmstudio/google/gemma-3-27b', true);
+    await wizard.save();
+    expect(wizard.savePhase).toBe('done');
+    expect(edits[0]).toEqual({
+      op: 'setRoutes',
+      primary: 'lmstudio/google/gemma-3-27b',
+      fallbacks: [],
+    });
+    expect(wizard.saved?.kept).toEqual(['lmstudio/google/gemma-3-27b']);
+    expect(wizard.saved?.dropped).toEqual(['lmstudio/qwen/qwen3-8b']);
+  });
+
+  it('a route that answered cannot be marked kept, and Test again forgets what was kept', async () => {
+    const { backend } = fakeBackend({}, { 'lmstudio/qwen/qwen3-8b': 'rate_limit' });
+    const wizard = new Wizard(backend);
+    await wizard.scan();
+    wizard.next();
+    wizard.next();
+    wizard.next();
+    await wizard.whenTested();
+    wizard.tests.keep('lmstudio/qwen/qwen3-8b', true);
+    expect(wizard.plan.kept.map((r) => r.ref)).toEqual(['lmstudio/qwen/qwen3-8b']);
+    backend.routeTest = vi.fn((target: RouteTestTarget) =>
+      Promise.resolve(tested(`${target.provider}/${target.model}`)),
+    );
+    await wizard.testRoutes();
+    expect(wizard.tests.kept('lmstudio/qwen/qwen3-8b')).toBe(false);
+    expect(wizard.plan.kept).toEqual([]);
+    expect(wizard.plan.routes.map((r) => r.ref)).toEqual(['lmstudio/qwen/qwen3-8b']);
   });
 
   it('a hosted route that fails writes neither its provider nor its key', async () => {

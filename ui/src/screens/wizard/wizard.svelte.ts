@@ -4,7 +4,8 @@
  * Scanning and loading a model talk to the local servers only. The hosted key stays in this
  * object (never in storage) until Save sends it once to `keys_set`; Cancel and a finished save
  * both drop it. The last step tests every route first (`routeTests.svelte.ts`, which sends the
- * typed key with the hosted route's test only) and Save writes only what answered.
+ * typed key with the hosted route's test only) and Save writes what answered, plus the failed
+ * routes the user keeps on purpose (a rate limit today may answer tomorrow).
  */
 import { t, type MessageId } from '../../lib/i18n/i18n.svelte';
 import * as ipc from '../../lib/ipc';
@@ -56,11 +57,18 @@ export interface SaveResult {
   written: string[];
   /** Routes left out because their test failed. */
   dropped: string[];
+  /** Routes saved although their test failed (kept on purpose). */
+  kept: string[];
 }
 
-/** What Save writes, from the route tests: only routes that answered, in the chosen order. */
+/**
+ * What Save writes, from the route tests: the routes that answered and the failed ones kept on
+ * purpose, in the chosen order.
+ */
 export interface SavePlan {
   routes: RouteEntry[];
+  /** The routes in `routes` that failed their test and are kept anyway. */
+  kept: RouteEntry[];
   dropped: RouteEntry[];
   /** The chosen local servers with at least one route that answered (their whole profile). */
   servers: DetectedServer[];
@@ -256,8 +264,9 @@ export class Wizard {
 
   /** What Save writes, from the route tests. */
   get plan(): SavePlan {
-    const routes = this.routes.filter((r) => this.tests.answered(r.ref));
-    const dropped = this.routes.filter((r) => !this.tests.answered(r.ref));
+    const routes = this.routes.filter((r) => this.tests.saved(r.ref));
+    const kept = this.routes.filter((r) => this.tests.kept(r.ref));
+    const dropped = this.routes.filter((r) => !this.tests.saved(r.ref));
     const providers = routes.map((r) => r.ref.split('/')[0]);
     const servers = this.running.filter(
       (s) => this.chosen.includes(s.baseUrl) && providers.includes(providerIdOf(s)),
@@ -265,6 +274,7 @@ export class Wizard {
     const hosted = this.hostedCandidate;
     return {
       routes,
+      kept,
       dropped,
       servers,
       hosted: hosted !== undefined && routes.some((r) => r.ref === hosted.ref),
@@ -486,7 +496,12 @@ export class Wizard {
             aliases: aliased.map((r) => `${r.alias.trim()} = ${r.ref}`).join(', '),
           }),
         );
-      this.saved = { path: view.path, written, dropped: plan.dropped.map((r) => r.ref) };
+      this.saved = {
+        path: view.path,
+        written,
+        dropped: plan.dropped.map((r) => r.ref),
+        kept: plan.kept.map((r) => r.ref),
+      };
       this.key = '';
       this.savePhase = 'done';
     } catch (error) {
