@@ -336,6 +336,12 @@ impl Turn {
                 };
                 let mut end = Finish::new(MessageStatus::Failed);
                 end.error = Some(message.clone());
+                if self.first_token.is_some() {
+                    // Broke mid-answer: what was generated was paid for, price unknown if hosted
+                    // (as the history counts it when the ledger is loaded again).
+                    let usd = super::spend::usd(cost, self.answer_left);
+                    self.engine.router().record_spend(&self.model, usd);
+                }
                 let retry_next = retry.as_ref().and_then(|r| self.engine.next_route(r));
                 if let (Some(retry), Some(id)) = (retry, self.message_id) {
                     self.engine.retries().remember(id, retry);
