@@ -1,5 +1,5 @@
-//! Fuzzing with proptest: the JSON5 config loader, the SSE parser and the three stream decoders
-//! get generated inputs (structured pieces mixed with random bytes, cut into random network
+//! Fuzzing with proptest: the JSON5 config loader, the SSE parser, the three stream decoders
+//! and the gateway's three request parsers (through its real router) get generated inputs (structured pieces mixed with random bytes, cut into random network
 //! chunks) and must never panic. The normal run gives each a few thousand inputs; the ignored
 //! `a_million_inputs_each` gives each 1,000,000 and prints the counts:
 //! `cargo test -p switchboard-core --test fuzz -- --ignored --nocapture`.
@@ -116,73 +116,83 @@ const SSE_PIECES: &[&str] = &[
 
 /// JSON values built from the words the three wire formats use.
 fn wire_json() -> impl Strategy<Value = Value> {
-    const KEYS: &[&str] = &[
-        "type",
-        "choices",
-        "delta",
-        "content",
-        "index",
-        "finish_reason",
-        "usage",
-        "text",
-        "message",
-        "error",
-        "response",
-        "output",
-        "output_text",
-        "item_id",
-        "content_block",
-        "reasoning",
-        "reasoning_content",
-        "role",
-        "stop_reason",
-        "prompt_tokens",
-        "completion_tokens",
-        "input_tokens",
-        "output_tokens",
-        "status",
-        "tool_calls",
-        "id",
-    ];
-    const WORDS: &[&str] = &[
-        "message_start",
-        "content_block_start",
-        "content_block_delta",
-        "content_block_stop",
-        "message_delta",
-        "message_stop",
-        "text_delta",
-        "thinking_delta",
-        "ping",
-        "error",
-        "response.created",
-        "response.output_text.delta",
-        "response.reasoning_text.delta",
-        "response.completed",
-        "response.incomplete",
-        "response.failed",
-        "stop",
-        "length",
-        "end_turn",
-        "max_tokens",
-        "assistant",
-        "completed",
-        "<think>",
-        "</think>",
-        "x",
-    ];
+    json_of(WIRE_KEYS, WIRE_WORDS)
+}
+
+const WIRE_KEYS: &[&str] = &[
+    "type",
+    "choices",
+    "delta",
+    "content",
+    "index",
+    "finish_reason",
+    "usage",
+    "text",
+    "message",
+    "error",
+    "response",
+    "output",
+    "output_text",
+    "item_id",
+    "content_block",
+    "reasoning",
+    "reasoning_content",
+    "role",
+    "stop_reason",
+    "prompt_tokens",
+    "completion_tokens",
+    "input_tokens",
+    "output_tokens",
+    "status",
+    "tool_calls",
+    "id",
+];
+
+const WIRE_WORDS: &[&str] = &[
+    "message_start",
+    "content_block_start",
+    "content_block_delta",
+    "content_block_stop",
+    "message_delta",
+    "message_stop",
+    "text_delta",
+    "thinking_delta",
+    "ping",
+    "error",
+    "response.created",
+    "response.output_text.delta",
+    "response.reasoning_text.delta",
+    "response.completed",
+    "response.incomplete",
+    "response.failed",
+    "stop",
+    "length",
+    "end_turn",
+    "max_tokens",
+    "assistant",
+    "completed",
+    "<think>",
+    "</think>",
+    "x",
+];
+
+/// JSON values of objects with keys from `keys` and strings often from `words`.
+fn json_of(
+    keys: &'static [&'static str],
+    words: &'static [&'static str],
+) -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
         any::<f64>().prop_map(Value::from),
-        proptest::sample::select(WORDS).prop_map(Value::from),
+        proptest::sample::select(words).prop_map(Value::from),
         ".{0,8}".prop_map(Value::from),
     ];
-    leaf.prop_recursive(4, 32, 6, |inner| {
+    leaf.prop_recursive(4, 32, 6, move |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            proptest::collection::vec((proptest::sample::select(KEYS), inner), 0..6).prop_map(
+            proptest::collection::vec((proptest::sample::select(keys), inner), 0..6).prop_map(
                 |members| {
                     Value::Object(
                         members
@@ -283,6 +293,130 @@ fn decoder(api: Api, cases: u32) -> u32 {
     })
 }
 
+/// Keys and words of the three request bodies the gateway parses.
+const REQUEST_KEYS: &[&str] = &[
+    "model",
+    "messages",
+    "input",
+    "instructions",
+    "system",
+    "role",
+    "content",
+    "type",
+    "text",
+    "image_url",
+    "url",
+    "source",
+    "data",
+    "media_type",
+    "tools",
+    "tool_choice",
+    "function",
+    "name",
+    "parameters",
+    "input_schema",
+    "arguments",
+    "tool_calls",
+    "tool_call_id",
+    "id",
+    "tool_use_id",
+    "stream",
+    "stream_options",
+    "include_usage",
+    "max_tokens",
+    "max_completion_tokens",
+    "max_output_tokens",
+    "temperature",
+    "top_p",
+    "stop",
+    "stop_sequences",
+    "seed",
+    "n",
+    "response_format",
+    "json_schema",
+    "schema",
+    "format",
+    "call_id",
+    "output",
+];
+const REQUEST_WORDS: &[&str] = &[
+    "user",
+    "assistant",
+    "system",
+    "developer",
+    "tool",
+    "function",
+    "text",
+    "image_url",
+    "input_text",
+    "input_image",
+    "image",
+    "base64",
+    "tool_use",
+    "tool_result",
+    "function_call",
+    "function_call_output",
+    "message",
+    "auto",
+    "none",
+    "required",
+    "any",
+    "json_object",
+    "json_schema",
+    "x/y",
+    "m",
+    "default",
+];
+
+/// One request to one of the gateway's three chat endpoints: a body of request-like JSON (or
+/// raw bytes), sent through the real router with a token, as a client would.
+fn gateway_requests(cases: u32) -> u32 {
+    use tower::ServiceExt;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    // No providers: every parsed request ends at the router (no primary, unknown model), so
+    // nothing leaves the process.
+    let router = switchboard_core::router::Router::new(Default::default()).expect("router");
+    let engine = switchboard_core::chat::Engine::without_history(router);
+    let app = switchboard_core::gateway::app(
+        engine,
+        switchboard_core::secrets::Secret::new("fuzz-token-0123456789"),
+    );
+    let body = prop_oneof![
+        json_of(REQUEST_KEYS, REQUEST_WORDS)
+            .prop_map(|v| serde_json::to_vec(&v).unwrap_or_default()),
+        proptest::collection::vec(any::<u8>(), 0..64),
+    ];
+    let path =
+        proptest::sample::select(&["/v1/chat/completions", "/v1/responses", "/v1/messages"][..]);
+    // Past the gate: parsed (or refused by the parser), never turned away for the token.
+    let parsed = std::sync::atomic::AtomicU32::new(0);
+    let ran = fuzz("gateway requests", cases, (path, body), |(path, body)| {
+        let request = axum::http::Request::post(path)
+            .header("host", "127.0.0.1:4141")
+            .header("authorization", "Bearer fuzz-token-0123456789")
+            .header("x-api-key", "fuzz-token-0123456789")
+            .header("anthropic-version", "2023-06-01")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body))
+            .expect("request");
+        let status = runtime
+            .block_on(app.clone().oneshot(request))
+            .expect("infallible")
+            .status();
+        assert!(!status.is_server_error() || status == 503, "{status}");
+        assert!(
+            status != 401 && status != 403,
+            "the gate refused the fuzz request"
+        );
+        parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
+    assert_eq!(parsed.into_inner(), ran);
+    ran
+}
+
 const APIS: [Api; 3] = [
     Api::OpenAiCompletions,
     Api::OpenAiResponses,
@@ -296,6 +430,7 @@ fn a_few_thousand_inputs_each() {
     for api in APIS {
         assert_eq!(decoder(api, 2_000), 2_000);
     }
+    assert_eq!(gateway_requests(2_000), 2_000);
 }
 
 #[test]
@@ -313,4 +448,16 @@ fn a_million_inputs_each() {
         assert_eq!(*ran, MILLION);
     }
     eprintln!("FIGURE fuzz total time {:?}", started.elapsed());
+}
+
+#[test]
+#[ignore = "long: 1,000,000 gateway requests; run with --ignored for the figure"]
+fn a_million_gateway_requests() {
+    let started = std::time::Instant::now();
+    let ran = gateway_requests(1_000_000);
+    eprintln!(
+        "FIGURE fuzz gateway requests: {ran} inputs, 0 panics, {:?}",
+        started.elapsed()
+    );
+    assert_eq!(ran, 1_000_000);
 }
