@@ -137,7 +137,6 @@ pub struct Engine {
     router: Router,
     history: Option<HistoryStore>,
     retries: RetryPoints,
-    spend: spend::SpendSync,
 }
 
 impl Engine {
@@ -148,7 +147,6 @@ impl Engine {
             router,
             history,
             retries,
-            spend: spend::SpendSync::default(),
         }
     }
 
@@ -195,9 +193,9 @@ impl Engine {
                 let store = store.clone();
                 let first = first.clone();
                 let stream = ask.options.stream;
-                let (router, spend) = (self.router.clone(), self.spend.clone());
+                let router = self.router.clone();
                 blocking(move || {
-                    if let Err(e) = spend.refresh(&store, &router) {
+                    if let Err(e) = spend::refresh(&store, &router) {
                         tracing::warn!("the spend so far could not be read: {e}");
                     }
                     let (conversation, private) = save_question(&store, &ask)?;
@@ -325,8 +323,8 @@ impl Engine {
     /// Spend so far against the budgets (the history read again when it is stale).
     pub async fn spend_report(&self) -> Result<crate::policy::Report, ChatError> {
         if let Some(store) = self.history.clone() {
-            let (router, spend) = (self.router.clone(), self.spend.clone());
-            blocking(move || Ok(spend.refresh(&store, &router)?)).await?;
+            let router = self.router.clone();
+            blocking(move || Ok(spend::refresh(&store, &router)?)).await?;
         }
         Ok(self.router.spend_report())
     }

@@ -3,7 +3,6 @@
 //! `serve` and the app adds up across processes. Without a history they hold this process's
 //! answers only.
 
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{Local, NaiveDate, TimeZone};
@@ -19,31 +18,24 @@ const RECENT_ANSWERS: usize = 500;
 /// How old a loaded ledger may get before the history is read again.
 pub(super) const STALE_AFTER: Duration = Duration::from_secs(30);
 
-/// When the ledger was last loaded; shared by the clones of one engine.
-#[derive(Debug, Clone, Default)]
-pub(super) struct SpendSync {
-    loaded: Arc<Mutex<Option<Instant>>>,
-}
-
-impl SpendSync {
-    /// Loads the ledger from `store` into `router` if it was never loaded or is stale.
-    /// Blocking (reads the history).
-    pub(super) fn refresh(&self, store: &HistoryStore, router: &Router) -> history::Result<()> {
-        let mut loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
-        if loaded.is_some_and(|at| at.elapsed() < STALE_AFTER) {
-            return Ok(());
-        }
-        let today = Local::now().date_naive();
-        let rows = store.spend_since(month_start_ms(today))?;
-        router.set_ledger(ledger_of(today, rows));
-        let mut book = SpeedBook::default();
-        for (model, first_token_ms, tokens_per_second) in store.recent_timings(RECENT_ANSWERS)? {
-            book.record(&model, first_token_ms, tokens_per_second);
-        }
-        router.set_speed_book(book);
-        *loaded = Some(Instant::now());
-        Ok(())
+/// Loads the ledger and the speeds from `store` into `router` if they were never loaded or are
+/// stale. The time of the last load is the router's, so every engine built over one router
+/// (the desktop builds one per command) shares it. Blocking (reads the history).
+pub(super) fn refresh(store: &HistoryStore, router: &Router) -> history::Result<()> {
+    let mut loaded = router.ledger_loaded();
+    if loaded.is_some_and(|at| at.elapsed() < STALE_AFTER) {
+        return Ok(());
     }
+    let today = Local::now().date_naive();
+    let rows = store.spend_since(month_start_ms(today))?;
+    router.set_ledger(ledger_of(today, rows));
+    let mut book = SpeedBook::default();
+    for (model, first_token_ms, tokens_per_second) in store.recent_timings(RECENT_ANSWERS)? {
+        book.record(&model, first_token_ms, tokens_per_second);
+    }
+    router.set_speed_book(book);
+    *loaded = Some(Instant::now());
+    Ok(())
 }
 
 /// The spend of an answer: its cost, where an answer that stayed on this machine without a

@@ -91,6 +91,8 @@ struct Inner {
     health: watch::Sender<Health>,
     policy: RwLock<Arc<Policy>>,
     ledger: Mutex<Ledger>,
+    /// When the ledger and speeds were last loaded from the history.
+    ledger_loaded: Mutex<Option<std::time::Instant>>,
     speed: Mutex<SpeedBook>,
 }
 
@@ -134,6 +136,7 @@ impl Router {
                 health: watch::Sender::new(Health::default()),
                 policy: RwLock::default(),
                 ledger: Mutex::new(Ledger::new(chrono::Local::now().date_naive())),
+                ledger_loaded: Mutex::default(),
                 speed: Mutex::default(),
             }),
         };

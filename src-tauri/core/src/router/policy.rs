@@ -36,6 +36,15 @@ impl Router {
         ledger
     }
 
+    /// When the ledger and speeds were last loaded from the history; held while loading, so
+    /// two chats starting together load once.
+    pub(crate) fn ledger_loaded(&self) -> std::sync::MutexGuard<'_, Option<std::time::Instant>> {
+        self.inner
+            .ledger_loaded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Replaces the spend ledger (loaded from the history).
     pub fn set_ledger(&self, ledger: Ledger) {
         *self.ledger() = ledger;
