@@ -7,25 +7,14 @@
 //! Run: `cargo build -p switchboard && cargo bench -p switchboard-tests --bench soak`.
 //! `SOAK_SECONDS` sets each phase's length (default 60).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use switchboard_fakes::openai::{self, Fault, Script};
-use switchboard_tests::app_binary;
+use switchboard_tests::serve::serve;
 
 const CLIENTS: usize = 8;
-
-struct Serving(Child);
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _gone = self.0.kill();
-        let _reaped = self.0.wait();
-    }
-}
 
 /// `VmRSS` of `pid` in KiB.
 fn rss_kib(pid: u32) -> u64 {
@@ -40,46 +29,6 @@ fn rss_kib(pid: u32) -> u64 {
 /// Open file descriptors of `pid`.
 fn fds(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count())
-}
-
-fn start_serve(home: &std::path::Path, config: &str) -> (Serving, String, String) {
-    let config_file = home.join("config.json5");
-    std::fs::write(&config_file, config).expect("writes the config");
-    let token_file = home.join("token");
-    let mut child = Command::new(app_binary())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("SWITCHBOARD_DATA_DIR", home.join("data"))
-        .arg("--config")
-        .arg(&config_file)
-        .args(["serve", "--port", "0", "--token-file"])
-        .arg(&token_file)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts serve (build it first: cargo build -p switchboard)");
-    let stdout = child.stdout.take().expect("stdout");
-    let serving = Serving(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("serve printed its address")
-            .expect("reads");
-        if let Some(rest) = line.strip_prefix("listening on ") {
-            let listed = rest.split_whitespace().next().expect("url");
-            break listed
-                .trim_end_matches('/')
-                .trim_end_matches("/v1")
-                .to_owned();
-        }
-    };
-    std::thread::spawn(move || for _line in lines {});
-    let token = std::fs::read_to_string(&token_file).expect("token file");
-    (serving, url, token.trim().to_owned())
 }
 
 #[derive(Default)]
@@ -107,7 +56,7 @@ async fn load(url: &str, token: &str, stop: Arc<AtomicBool>, counts: Arc<Counts>
                     "messages": [{"role": "user", "content": "Say ok."}],
                 });
                 let sent = http
-                    .post(format!("{url}/v1/chat/completions"))
+                    .post(format!("{url}/chat/completions"))
                     .bearer_auth(&token)
                     .json(&body)
                     .send()
@@ -149,12 +98,12 @@ fn main() {
         primary.url(),
         fallback.url()
     );
-    let (serving, url, token) = start_serve(home.path(), &config);
-    let pid = serving.0.id();
+    let (serving, url, token) = serve(home.path(), &config, &[]);
+    let pid = serving.pid();
     runtime.block_on(async {
         // One request first: a gateway that refuses everything is a setup error, not a figure.
         let first = reqwest::Client::new()
-            .post(format!("{url}/v1/chat/completions"))
+            .post(format!("{url}/chat/completions"))
             .bearer_auth(&token)
             .json(&serde_json::json!({"model": "p/fake-model",
                 "messages": [{"role": "user", "content": "Say ok."}]}))

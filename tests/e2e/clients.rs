@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use switchboard_fakes::openai::{self, Script};
 use switchboard_fakes::{anthropic, FakeServer};
 
-use super::serve::serve;
+use switchboard_tests::serve::serve;
 
 /// Says why a client is missing: a failure under `CI=true`, else a loud skip the summary names.
 fn missing(why: &str) {

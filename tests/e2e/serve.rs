@@ -2,65 +2,8 @@
 //! answering concurrent requests (its key warning never blocks on the terminal), and a model
 //! the config lacks is a 404, never another model's answer.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
 use switchboard_fakes::openai::{self, Script};
-use switchboard_tests::app_binary;
-
-/// Ends the gateway however the test ends.
-pub(crate) struct Serving(Child);
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _gone = self.0.kill();
-        let _reaped = self.0.wait();
-    }
-}
-
-/// Starts `switchboard serve --port 0` over `config`; its base URL and token.
-pub(crate) fn serve(
-    home: &std::path::Path,
-    config: &str,
-    extra: &[&str],
-) -> (Serving, String, String) {
-    let config_file = home.join("config.json5");
-    std::fs::write(&config_file, config).expect("writes the config");
-    let token_file = home.join("token");
-    let mut child = Command::new(app_binary())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("SWITCHBOARD_DATA_DIR", home.join("data"))
-        .arg("--config")
-        .arg(&config_file)
-        .args(["serve", "--port", "0", "--token-file"])
-        .arg(&token_file)
-        .args(extra)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        // The plaintext-key warning goes here; nobody reads it, as in a terminal left alone.
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("starts serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let serving = Serving(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("serve printed its address")
-            .expect("reads");
-        if let Some(rest) = line.strip_prefix("listening on ") {
-            break rest.split_whitespace().next().expect("url").to_owned();
-        }
-    };
-    // Keep reading stdout so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _line in lines {});
-    let token = std::fs::read_to_string(&token_file).expect("token file");
-    (serving, url, token.trim().to_owned())
-}
+use switchboard_tests::serve::serve;
 
 /// The seed's third example: a local provider with a plaintext `apiKey`.
 fn config(url: &str) -> String {

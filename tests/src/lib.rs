@@ -10,6 +10,7 @@ pub mod app;
 pub mod desktop;
 pub mod page;
 pub mod process;
+pub mod serve;
 pub mod tray_host;
 
 use std::path::PathBuf;
