@@ -13,30 +13,19 @@
 //!
 //! Run: `cargo bench -p switchboard-core --bench gateway`.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use switchboard_core::config::model::Config;
-use switchboard_core::gateway;
-use switchboard_core::providers::{resolve_target_with, Client};
 use switchboard_core::router::Router;
-use switchboard_core::secrets::{MemoryStore, Secret};
 use switchboard_fakes::litellm::LitellmProxy;
 use switchboard_fakes::openai::{self, Script};
 use switchboard_fakes::{anthropic, responses, FakeServer};
 
-const TOKEN: &str = "sb-bench-token";
+mod common;
+
+use common::{ms, pct, router_over, start_gateway, TOKEN};
+
 const LITELLM_KEY: &str = "sk-test-1234";
-
-fn pct(v: &mut [Duration], p: f64) -> Duration {
-    v.sort();
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 fn script() -> Script {
     Script::reply("ok").with_tool_call("call_1", "tool_0", r#"{"city":"Oslo"}"#)
@@ -56,42 +45,7 @@ fn router(chat: &FakeServer, resp: &FakeServer, msgs: &FakeServer) -> Router {
         provider("resp", "openai-responses", resp.url()),
         provider("msgs", "anthropic-messages", msgs.url()),
     );
-    let loaded = switchboard_core::config::load_str(
-        &text,
-        std::path::Path::new("/bench/config.json5"),
-        &|_| None,
-        &|_| Err(std::io::Error::other("no includes")),
-    );
-    assert!(loaded.is_valid(), "{:?}", loaded.diagnostics);
-    Router::with_parts(
-        loaded.config,
-        Client::new(Duration::from_secs(5)).expect("client"),
-        Arc::new(|c: &Config, r: &str| {
-            resolve_target_with(c, r, &MemoryStore::default(), &|_| None)
-        }),
-    )
-}
-
-/// The gateway on its own thread and one-worker runtime (one core, as the goal counts it).
-fn start_gateway(router: Router) -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let listener = gateway::bind(0).await.expect("bind");
-            tx.send(listener.local_addr().expect("addr")).expect("send");
-            let engine = switchboard_core::chat::Engine::without_history(router);
-            let app = gateway::app(engine, Secret::new(TOKEN));
-            gateway::serve(listener, app, std::future::pending())
-                .await
-                .expect("serve");
-        });
-    });
-    format!("http://{}", rx.recv().expect("gateway address"))
+    router_over(&text)
 }
 
 fn start_litellm(

@@ -14,35 +14,23 @@
 //!
 //! Run: `cargo bench -p switchboard-core --bench router`.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use serde_json::json;
-use switchboard_core::config::model::Config;
-use switchboard_core::gateway;
 use switchboard_core::policy::{Budget, Ledger, Policy};
-use switchboard_core::providers::{
-    resolve_target_with, CancellationToken, ChatRequest, Client, Event, Turn,
-};
+use switchboard_core::providers::{CancellationToken, ChatRequest, Client, Event, Turn};
 use switchboard_core::router::{reach, RouteItem, RouteOptions, Router};
-use switchboard_core::secrets::{MemoryStore, Secret};
 use switchboard_fakes::litellm::LitellmProxy;
 use switchboard_fakes::openai::{self, Fault, Script};
 
-const TOKEN: &str = "sb-bench-token";
+mod common;
+
+use common::{ms, pct, router_over, start_gateway, TOKEN};
+
 const LITELLM_KEY: &str = "sk-test-1234";
 
-fn pct(v: &mut [Duration], p: f64) -> Duration {
-    v.sort();
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn config(providers: &[(&str, String)]) -> Config {
+fn router(providers: &[(&str, String)]) -> Router {
     let mut text = String::new();
     for (id, url) in providers {
         text.push_str(&format!(
@@ -59,48 +47,7 @@ fn config(providers: &[(&str, String)]) -> Config {
         refs[0],
         refs[1..].join(", ")
     );
-    let loaded = switchboard_core::config::load_str(
-        &text,
-        std::path::Path::new("/bench/config.json5"),
-        &|_| None,
-        &|_| Err(std::io::Error::other("no includes")),
-    );
-    assert!(loaded.is_valid(), "{:?}", loaded.diagnostics);
-    loaded.config
-}
-
-fn router(providers: &[(&str, String)]) -> Router {
-    Router::with_parts(
-        config(providers),
-        Client::new(Duration::from_secs(5)).expect("client"),
-        Arc::new(|c: &Config, r: &str| {
-            resolve_target_with(c, r, &MemoryStore::default(), &|_| None)
-        }),
-    )
-}
-
-/// The gateway on its own thread and runtime (as `switchboard serve` runs it).
-fn start_gateway(router: Router) -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let listener = gateway::bind(0).await.expect("bind");
-            tx.send(listener.local_addr().expect("addr")).expect("send");
-            let app = gateway::app(
-                switchboard_core::chat::Engine::without_history(router),
-                Secret::new(TOKEN),
-            );
-            gateway::serve(listener, app, std::future::pending())
-                .await
-                .expect("serve");
-        });
-    });
-    format!("http://{}", rx.recv().expect("gateway address"))
+    router_over(&text)
 }
 
 async fn start_litellm(bin: &str, upstream: &str) -> (LitellmProxy, String) {
