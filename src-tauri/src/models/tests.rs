@@ -12,6 +12,8 @@ const TS: &str = concat!(
     include_str!("../../../ui/src/lib/ipc-types.ts"),
     "\n",
     include_str!("../../../ui/src/lib/policy-types.ts"),
+    "\n",
+    include_str!("../../../ui/src/lib/config-types.ts"),
 );
 
 /// Field names of `export interface NAME { … }` in `ui/src/lib/ipc.ts` (or `ipc-types.ts`).
