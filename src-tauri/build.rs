@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "discovery_add_profiles",
     "discovery_load_model",
     "discovery_load_route_model",
+    "quick_start",
     "catalog_providers",
     "keys_status",
     "keys_set",

@@ -29,5 +29,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
+    // A guard against a hang, not a speed check: whole-app tests click through several screens,
+    // and a loaded 2-core machine runs them several times slower than a desk.
+    testTimeout: 20_000,
   },
 });

@@ -132,6 +132,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             commands::discovery::discovery_add_profiles,
             commands::discovery::discovery_load_model,
             commands::discovery::discovery_load_route_model,
+            commands::quick_start::quick_start,
             commands::catalog::catalog_providers,
             commands::keys::keys_status,
             commands::keys::keys_set,

@@ -11,6 +11,7 @@ mod health;
 mod korean;
 mod privacy;
 mod providers;
+mod quick_start;
 mod serve;
 mod settings;
 mod setup;

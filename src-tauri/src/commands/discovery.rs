@@ -28,7 +28,7 @@ pub(crate) struct ServerRef {
 }
 
 /// The probe target for a server the scan reported at `base_url`.
-fn target_for(server: &ServerRef) -> Result<Target, IpcError> {
+pub(super) fn target_for(server: &ServerRef) -> Result<Target, IpcError> {
     let base = server.base_url.trim().trim_end_matches('/');
     if server.kind == ServerKind::OpenAiCompatible.id() {
         return Ok(Target::base_url(base));

@@ -168,11 +168,27 @@ fn discovery_types_match_the_typescript_interfaces() {
         DetectedServer::new(ServerKind::LmStudio, "http://h/v1", Status::Running).with_detail("d");
     server.api_reason = Some("why".into());
     server.models.push(model);
-    let report = ScanReport {
-        servers: vec![server],
-    };
+    let mut report = ScanReport::new(vec![server]);
+    report.suggested = Some(switchboard_core::discovery::Suggestion {
+        kind: ServerKind::LmStudio,
+        server: "LM Studio",
+        base_url: "http://h/v1".into(),
+        model_id: "m".into(),
+        model_name: "M".into(),
+        context_window: None,
+        loaded: None,
+    });
     let json = serde_json::to_value(&report).expect("serializes");
     assert_eq!(json_fields(&json), ts_fields("ScanReport"));
+    assert_eq!(json_fields(&json["suggested"]), ts_fields("Suggestion"));
+    let started = crate::commands::quick_start::QuickStarted {
+        model_ref: "p/m".into(),
+        server: "LM Studio",
+        model_name: "M".into(),
+        first_token_ms: None,
+    };
+    let started = serde_json::to_value(&started).expect("serializes");
+    assert_eq!(json_fields(&started), ts_fields("QuickStarted"));
     assert_eq!(
         json_fields(&json["servers"][0]),
         ts_fields("DetectedServer")

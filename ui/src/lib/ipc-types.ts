@@ -207,6 +207,29 @@ export interface DetectedServer {
 
 export interface ScanReport {
   servers: DetectedServer[];
+  /** The model to start with, when a server on this machine offers one (core ranks them). */
+  suggested: Suggestion | null;
+}
+
+/** The one model a scan suggests starting with (loaded, no advice, largest context first). */
+export interface Suggestion {
+  kind: ServerKind;
+  /** The server's name (`LM Studio`). */
+  server: string;
+  /** With `/v1`. */
+  baseUrl: string;
+  modelId: string;
+  modelName: string;
+  contextWindow: number | null;
+  loaded: boolean | null;
+}
+
+/** What the one-click start saved: the primary route, tested live. */
+export interface QuickStarted {
+  modelRef: string;
+  server: string;
+  modelName: string;
+  firstTokenMs: number | null;
 }
 
 /** What to scan besides the default ports. */

@@ -37,6 +37,7 @@ import type {
   SettingsView,
   IpcErrorKind,
   SpendReport,
+  QuickStarted,
 } from './ipc-types';
 
 export type * from './ipc-types';
@@ -189,6 +190,24 @@ export function configExportOpenclaw(): Promise<ImportSummary> {
 }
 
 /** `discovery_scan`: probes LM Studio, Ollama, vLLM, llama.cpp, LiteLLM, Jan and extra URLs. */
+/**
+ * `quick_start`: probes the suggested server again, tests `model` live and saves it as the
+ * local-only setup in one write; nothing is saved when it does not answer. Cancel with
+ * `routeTestCancel(QUICK_START_GROUP)`.
+ */
+export function quickStart(
+  server: Pick<DetectedServer, 'kind' | 'baseUrl'>,
+  model: string,
+): Promise<QuickStarted> {
+  return call<QuickStarted>('quick_start', {
+    server: { kind: server.kind, baseUrl: server.baseUrl },
+    model,
+  });
+}
+
+/** The route-test group a quick start runs in. */
+export const QUICK_START_GROUP = 'quick-start';
+
 export function discoveryScan(request?: ScanRequest): Promise<ScanReport> {
   return call<ScanReport>('discovery_scan', { request: request ?? null });
 }

@@ -129,10 +129,11 @@ describe('RouteStatusStore', () => {
       ({ kind, status, models: Array.from({ length: n }) }) as unknown as ScanReport['servers'][0];
     listeners.servers?.({
       servers: [server('lmstudio', 'running', 2), server('ollama', 'not_running', 0)],
+      suggested: null,
     });
     expect(store.localServers).toBe('LM Studio (2)');
     expect(store.scannedAt).toBeTypeOf('number');
-    listeners.servers?.({ servers: [server('ollama', 'not_running', 0)] });
+    listeners.servers?.({ servers: [server('ollama', 'not_running', 0)], suggested: null });
     expect(store.localServers).toBe('No server on the usual ports');
   });
 });

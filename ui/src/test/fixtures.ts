@@ -140,7 +140,7 @@ export function sampleReport(models?: DetectedModel[], lmstudioUp = true): ScanR
     models: [],
     elapsedMs: 1,
   };
-  return { servers: [lmstudio, ollama] };
+  return { servers: [lmstudio, ollama], suggested: null };
 }
 
 /** Settings as `settings_get` returns them on a first run (the defaults), with `overrides`. */

@@ -34,6 +34,7 @@ mod lmstudio;
 mod others;
 pub mod profile;
 mod scan;
+pub mod suggest;
 mod types;
 pub mod warnings;
 pub mod watch;
@@ -43,6 +44,7 @@ pub use lmstudio::{load_model, LoadOptions, LoadState, LoadedModel, KEEP_LOADED_
 pub use scan::{
     ScanOptions, Scanner, Target, DEFAULT_TIMEOUT, EXTRA_PORTS, FINGERPRINTED, FINGERPRINTED_LAST,
 };
+pub use suggest::Suggestion;
 pub use types::{
     DetectedModel, DetectedServer, ModelType, ScanReport, ServerKind, Status, Warning, MIN_CONTEXT,
 };

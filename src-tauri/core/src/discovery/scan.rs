@@ -151,9 +151,7 @@ impl Scanner {
     /// Probes every target in parallel; one entry per target, in target order.
     pub async fn scan(&self) -> ScanReport {
         let probes = self.options.targets.iter().map(|t| self.probe(t));
-        ScanReport {
-            servers: futures_util::future::join_all(probes).await,
-        }
+        ScanReport::new(futures_util::future::join_all(probes).await)
     }
 
     /// Probes one target: as what it promises, else by every fingerprint.

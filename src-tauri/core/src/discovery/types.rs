@@ -316,9 +316,18 @@ impl DetectedServer {
 pub struct ScanReport {
     /// The probed servers.
     pub servers: Vec<DetectedServer>,
+    /// The model to start with, if any server on this machine offers one
+    /// ([`super::suggest::suggest`]).
+    pub suggested: Option<super::suggest::Suggestion>,
 }
 
 impl ScanReport {
+    /// The report for `servers`, with its suggestion.
+    pub fn new(servers: Vec<DetectedServer>) -> Self {
+        let suggested = super::suggest::suggest(&servers);
+        ScanReport { servers, suggested }
+    }
+
     /// The entry for `kind`, if it was scanned.
     pub fn server(&self, kind: ServerKind) -> Option<&DetectedServer> {
         self.servers.iter().find(|s| s.kind == kind)

@@ -191,9 +191,7 @@ mod tests {
                 m
             })
             .collect();
-        ScanReport {
-            servers: vec![server],
-        }
+        ScanReport::new(vec![server])
     }
 
     #[test]

@@ -6,4 +6,5 @@ mod cli;
 mod lmstudio;
 mod others;
 mod profile;
+mod quick_start;
 mod util;

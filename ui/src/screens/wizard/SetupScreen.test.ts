@@ -199,6 +199,11 @@ describe('SetupScreen', () => {
     );
     expect(screen.getByTestId('wizard-save')).toBeDisabled();
     expect(screen.getByTestId('wizard-blocked')).toHaveTextContent(/No route answered/);
+    // A server that is off right now may be on tomorrow: it can be kept on purpose too.
+    const keep = within(screen.getByTestId('route-test-0')).getByTestId('route-test-keep');
+    expect(keep).toHaveTextContent(/Keep anyway — it did not answer now \(.+\)/);
+    await user.click(within(keep).getByRole('checkbox'));
+    await waitFor(() => expect(screen.getByTestId('wizard-save')).toBeEnabled());
   });
 
   it('keeps a rate-limited route on purpose; a failed save shows by the Save button, in view', async () => {

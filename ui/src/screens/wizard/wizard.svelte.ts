@@ -12,6 +12,7 @@ import * as ipc from '../../lib/ipc';
 import {
   toIpcError,
   type DetectedServer,
+  type Suggestion,
   type IpcError,
   type KeyTestResult,
   type RouteTestTarget,
@@ -99,6 +100,8 @@ export class Wizard {
   #step = $state<StepId>('find');
   scanPhase = $state<Phase>('idle');
   servers = $state<DetectedServer[]>([]);
+  /** The model core suggests starting with (the one-click start), from the last scan. */
+  suggested = $state<Suggestion | null>(null);
   scanError = $state<IpcError | undefined>();
   lmstudioPort = $state<number | null>(null);
   /** Base URLs of the detected servers to add. */
@@ -287,6 +290,7 @@ export class Wizard {
     try {
       const report = await this.#api.discoveryScan({ lmstudioPort: this.lmstudioPort });
       this.servers = report.servers;
+      this.suggested = report.suggested;
       // Running servers with chat models are chosen unless the user unticked them before.
       const usable = report.servers
         .filter((s) => s.status === 'running' && s.models.some((m) => m.type !== 'embeddings'))

@@ -9,6 +9,7 @@ import * as errors from './errors';
 import * as privacy from './privacy';
 import * as providers from './providers';
 import * as settings from './settings';
+import * as start from './start';
 import * as wizard from './wizard';
 
 export type Lang = 'en' | 'ko';
@@ -21,6 +22,7 @@ export const AREAS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   privacy: privacy.en,
   providers: providers.en,
   settings: settings.en,
+  start: start.en,
   wizard: wizard.en,
 };
 
@@ -31,6 +33,7 @@ const en = {
   ...privacy.en,
   ...providers.en,
   ...settings.en,
+  ...start.en,
   ...wizard.en,
 };
 
@@ -45,6 +48,7 @@ export const MESSAGES: Readonly<Record<Lang, Readonly<Record<MessageKey, string>
     ...privacy.ko,
     ...providers.ko,
     ...settings.ko,
+    ...start.ko,
     ...wizard.ko,
   },
 };

@@ -1,0 +1,123 @@
+//! The one-click start: the scan's suggestion, then probe again, test live and save in one write.
+
+use switchboard_core::config;
+use switchboard_core::discovery::{ServerKind, Target};
+use switchboard_core::providers::{CancellationToken, Client};
+use switchboard_core::setup::{quick_start, QuickStartError};
+use switchboard_fakes::lmstudio::{self, Script};
+
+use crate::util::{port, scan};
+
+fn client() -> Client {
+    Client::new(std::time::Duration::from_secs(5)).expect("client")
+}
+
+const SEED: &str = "// my own notes\n{ gateway: { port: 18789 } }\n";
+
+fn seeded() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("openclaw.json");
+    std::fs::write(&file, SEED).expect("seed");
+    (dir, file)
+}
+
+#[tokio::test]
+async fn the_scan_suggests_the_loaded_model_and_one_click_saves_it_in_one_write() {
+    let fake = lmstudio::start(Script::v1()).expect("fake");
+    let report = scan(&[(ServerKind::LmStudio, port(&fake))]).await;
+    let suggested = report.suggested.clone().expect("a suggestion");
+    assert_eq!(
+        (suggested.model_id.as_str(), suggested.server),
+        ("qwen/qwen3-8b", "LM Studio"),
+        "the loaded model, not the larger one that is not loaded"
+    );
+    assert_eq!(suggested.loaded, Some(true));
+
+    let (_dir, file) = seeded();
+    let started = quick_start(
+        &file,
+        Target::loopback(ServerKind::LmStudio, port(&fake)),
+        &suggested.model_id,
+        &client(),
+        CancellationToken::new(),
+    )
+    .await
+    .expect("started");
+    assert_eq!(started.model_ref, "lmstudio/qwen/qwen3-8b");
+    assert!(started.preview.contains("OK"), "{}", started.preview);
+
+    let cfg = config::load(&file)
+        .expect("loads")
+        .into_config()
+        .expect("valid");
+    let primary = cfg.model.as_ref().and_then(|m| m.primary());
+    assert_eq!(primary, Some("lmstudio/qwen/qwen3-8b"));
+    assert!(cfg.provider("lmstudio").is_some());
+    // One save: the backup is the file as it was, never a state with the profile but no route.
+    let backup = std::fs::read_to_string(file.with_extension("json.bak")).expect("backup");
+    assert_eq!(backup, SEED);
+    let chats = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/responses"))
+        .count();
+    assert_eq!(chats, 1, "one live test");
+}
+
+#[tokio::test]
+async fn a_model_that_does_not_answer_saves_nothing() {
+    let script = Script::v1().chat_fails("qwen/qwen3-8b", 500, "model crashed");
+    let fake = lmstudio::start(script).expect("fake");
+    let (_dir, file) = seeded();
+    let err = quick_start(
+        &file,
+        Target::loopback(ServerKind::LmStudio, port(&fake)),
+        "qwen/qwen3-8b",
+        &client(),
+        CancellationToken::new(),
+    )
+    .await
+    .expect_err("no answer");
+    assert!(matches!(err, QuickStartError::NoAnswer { .. }), "{err:?}");
+    assert!(err.to_string().contains("lmstudio/qwen/qwen3-8b"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), SEED);
+    assert!(!file.with_extension("json.bak").exists());
+}
+
+#[tokio::test]
+async fn a_model_gone_or_a_server_stopped_is_said_and_saves_nothing() {
+    let fake = lmstudio::start(Script::v1()).expect("fake");
+    let (_dir, file) = seeded();
+    let target = Target::loopback(ServerKind::LmStudio, port(&fake));
+    let gone = quick_start(
+        &file,
+        target,
+        "no/such-model",
+        &client(),
+        CancellationToken::new(),
+    )
+    .await
+    .expect_err("gone");
+    assert!(
+        matches!(gone, QuickStartError::ModelGone { .. }),
+        "{gone:?}"
+    );
+
+    let stopped_port = port(&fake);
+    drop(fake);
+    let stopped = quick_start(
+        &file,
+        Target::loopback(ServerKind::LmStudio, stopped_port),
+        "qwen/qwen3-8b",
+        &client(),
+        CancellationToken::new(),
+    )
+    .await
+    .expect_err("stopped");
+    assert!(
+        matches!(stopped, QuickStartError::NotRunning { .. }),
+        "{stopped:?}"
+    );
+    assert!(stopped.to_string().contains("start it"), "{stopped}");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), SEED);
+}
