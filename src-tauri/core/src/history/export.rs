@@ -175,6 +175,12 @@ fn write_markdown(
         conversation.created_at.short(),
         messages.len()
     )?;
+    if let Some(parameters) = conversation.parameters.describe() {
+        writeln!(out, "\n_Parameters: {parameters}_")?;
+    }
+    if conversation.private {
+        writeln!(out, "\n_Private: kept on this machine_")?;
+    }
     for message in messages {
         let who = match message.role {
             Role::System => "System".to_owned(),
@@ -227,6 +233,17 @@ fn notes(message: &Message) -> Option<String> {
     if let Some(cost) = message.cost.filter(|c| *c > 0.0) {
         notes.push(format!("${cost:.4}"));
     }
+    if let Some(timing) = message.timing {
+        if let Some(first) = timing.first_token_ms {
+            notes.push(format!("first token {:.2} s", first as f64 / 1000.0));
+        }
+        if let Some(rate) = timing.tokens_per_second {
+            notes.push(format!("{rate:.1} tokens/s"));
+        }
+    }
+    if let Some(trail) = trail(message) {
+        notes.push(trail);
+    }
     match message.status {
         MessageStatus::Complete => {}
         MessageStatus::Failed => notes.push(match &message.error {
@@ -236,6 +253,29 @@ fn notes(message: &Message) -> Option<String> {
         other => notes.push(other.as_str().to_owned()),
     }
     (!notes.is_empty()).then(|| notes.join(" · "))
+}
+
+/// The privacy trail of an answer: "sent to api.example.com (left this machine), 127.0.0.1:1234
+/// (this machine)"; `None` when no attempt was sent.
+fn trail(message: &Message) -> Option<String> {
+    let mut places: Vec<String> = Vec::new();
+    for destination in message.route.iter().filter_map(|a| a.destination.as_ref()) {
+        let place = if destination.left_machine {
+            "left this machine"
+        } else {
+            "this machine"
+        };
+        let key = if destination.key_sent {
+            ", key sent"
+        } else {
+            ""
+        };
+        let shown = format!("{} ({place}{key})", destination.host);
+        if !places.contains(&shown) {
+            places.push(shown);
+        }
+    }
+    (!places.is_empty()).then(|| format!("sent to {}", places.join(", ")))
 }
 
 #[cfg(test)]
