@@ -294,4 +294,79 @@ mod tests {
         );
         assert!("pdf".parse::<ExportFormat>().is_err());
     }
+
+    #[test]
+    fn markdown_shows_parameters_speed_and_where_the_text_went() {
+        use crate::policy::{Destination, Place};
+        use crate::providers::Timing;
+        use crate::router::{AttemptOutcome, RouteAttempt};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = HistoryStore::open(dir.path()).expect("opens").store;
+        let chat = store.create_conversation(None).expect("creates");
+        let parameters = super::super::Parameters {
+            temperature: Some(0.2),
+            top_p: None,
+            max_tokens: Some(256),
+        };
+        store.set_parameters(chat.id, &parameters).expect("sets");
+        store.set_private(chat.id, true).expect("sets");
+        store.add_message(chat.id, Role::User, "hi").expect("adds");
+        let mut answer = store
+            .begin_answer(chat.id, Some("lmstudio/qwen"))
+            .expect("begins");
+        answer
+            .record_attempt(RouteAttempt {
+                attempt: 1,
+                model: "lmstudio/qwen".into(),
+                outcome: AttemptOutcome::Ok,
+                reason: None,
+                status: None,
+                elapsed_ms: 5,
+                destination: Some(Destination {
+                    host: "127.0.0.1:1234".into(),
+                    place: Place::ThisMachine,
+                    left_machine: false,
+                    region: None,
+                    key_sent: false,
+                }),
+            })
+            .expect("records");
+        answer.append("Hello.").expect("appends");
+        let mut finish = super::super::Finish::new(MessageStatus::Complete);
+        finish.timing = Some(Timing::new(Some(420), 1420, Some(40)));
+        // Tokens per second are worked out from the saved usage.
+        finish.usage = Some(crate::providers::Usage {
+            input: 3,
+            output: 40,
+            cache_read: 0,
+            cache_write: 0,
+            reasoning: None,
+        });
+        answer.finish(finish).expect("finishes");
+        let mut md = Vec::new();
+        store
+            .export(chat.id, ExportFormat::Markdown, &mut md)
+            .expect("exports");
+        let md = String::from_utf8(md).expect("utf-8");
+        assert!(
+            md.contains("_Parameters: temperature 0.2 · max tokens 256_"),
+            "{md}"
+        );
+        assert!(md.contains("_Private: kept on this machine_"), "{md}");
+        assert!(
+            md.contains(
+                "_3 in / 40 out tokens · first token 0.42 s · 40.0 tokens/s · sent to 127.0.0.1:1234 (this machine)_"
+            ),
+            "{md}"
+        );
+        let mut json = Vec::new();
+        store
+            .export(chat.id, ExportFormat::Json, &mut json)
+            .expect("exports");
+        let doc: serde_json::Value = serde_json::from_slice(&json).expect("json");
+        let conversation = &doc["conversation"];
+        assert_eq!(conversation["parameters"]["temperature"], 0.2);
+        assert_eq!(conversation["parameters"]["maxTokens"], 256);
+        assert_eq!(conversation["messages"][1]["timing"]["firstTokenMs"], 420);
+    }
 }
