@@ -315,6 +315,17 @@ export class ChatStore {
     }
   }
 
+  /** Reads the models again: their facts (loaded state, speed) change as the app runs. */
+  async refreshModels(): Promise<void> {
+    try {
+      const models = await this.#api.chatModels();
+      this.#models = models.models;
+      this.#primary = models.primary;
+    } catch (e) {
+      this.#error = toIpcError(e);
+    }
+  }
+
   async refreshList(): Promise<void> {
     try {
       this.#conversations = await this.#api.historyList();
