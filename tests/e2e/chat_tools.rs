@@ -360,6 +360,41 @@ async fn parameters_reach_the_wire_and_the_answer_shows_its_speed_copy_and_expor
     let doc: Value =
         serde_json::from_str(&std::fs::read_to_string(json_file).expect("reads")).expect("json");
     assert_eq!(doc["conversation"]["parameters"]["temperature"], json!(0.3));
+
+    // A new default in Settings is what the next new chat starts with (and it is saved).
+    app.click("[data-testid=nav-settings]").await;
+    let prompt = app.wait_for("[data-testid=setting-system-prompt]").await;
+    prompt.clear().await.expect("clear");
+    prompt.send_keys("Answer in one line.").await.expect("type");
+    app.click("[data-testid=settings-section-chat] h2").await; // leaving the box saves it
+    app.wait_js(
+        "return document.querySelector('[data-testid=setting-system-prompt]').value            === 'Answer in one line.'",
+        "the prompt kept",
+    )
+    .await;
+    let settings_file = app
+        .desktop
+        .config_file()
+        .parent()
+        .expect("dir")
+        .join("settings.json");
+    let mut saved = String::new();
+    for _ in 0..50 {
+        saved = std::fs::read_to_string(&settings_file).unwrap_or_default();
+        if saved.contains("Answer in one line.") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(saved.contains("Answer in one line."), "{saved}");
+    app.click("[data-testid=nav-chat]").await;
+    app.click("[data-testid=chat-new]").await;
+    app.click("[data-testid=chat-params]").await;
+    app.wait_js(
+        "return document.querySelector('[data-testid=params-system]')?.value            === 'Answer in one line.'",
+        "the new default in a new chat",
+    )
+    .await;
     app.close().await;
 }
 
