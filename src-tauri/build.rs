@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "history_rename",
     "history_delete",
     "history_export",
+    "history_export_file",
     "history_status",
     "config_load",
     "config_apply",

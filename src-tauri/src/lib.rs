@@ -59,6 +59,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             router: state::RouterState::default(),
             route_tests: state::RouteTests::default(),
             settings,
+            detected: state::LastDetection::default(),
         })
         .setup(move |app| {
             // After the single-instance guard, so a second launch never opens the database.
@@ -123,6 +124,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             commands::history::history_rename,
             commands::history::history_delete,
             commands::history::history_export,
+            commands::history::history_export_file,
             commands::history::history_status,
             commands::config::config_load,
             commands::config::config_apply,

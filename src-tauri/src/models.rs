@@ -198,35 +198,12 @@ pub(crate) struct ChatStarted {
     pub conversation_id: i64,
 }
 
-/// One model the chat window can pick.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ChatModel {
-    /// What to pass to `chat_send`: the alias, or `provider/model`.
-    pub id: String,
-    /// For people: the alias or `provider/model`.
-    pub label: String,
-    /// The `provider/model` it names.
-    #[serde(rename = "ref")]
-    pub model_ref: String,
-    /// The alias, for alias rows.
-    pub alias: Option<String>,
-    /// The model's display name.
-    pub name: String,
-    /// Served on this computer (a local server or a loopback URL).
-    pub local: bool,
-    /// Tokens of context, when known.
-    pub context_window: Option<u64>,
-    /// Whether it reasons.
-    pub reasoning: bool,
-}
-
 /// The models to pick from (aliases first) and the configured primary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ChatModels {
-    /// Aliases first, then each `provider/model`.
-    pub models: Vec<ChatModel>,
+    /// Aliases first, then each `provider/model`, with the picker's facts.
+    pub models: Vec<switchboard_core::chat::ModelChoice>,
     /// The primary route as written (an alias or a ref), if set.
     pub primary: Option<String>,
 }
@@ -305,3 +282,11 @@ impl From<IpcError> for SettingsSetError {
 mod error_kinds;
 #[cfg(test)]
 mod tests;
+
+/// Where "Export" wrote a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ExportedFile {
+    /// The new file's full path.
+    pub path: String,
+}

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use switchboard_core::chat::{Engine, RetryPoints};
 use switchboard_core::config::{self, model::Config};
+use switchboard_core::discovery::ScanReport;
 use switchboard_core::history::{HistoryStore, Recovered};
 use switchboard_core::paths::Paths;
 use switchboard_core::providers::CancellationToken;
@@ -34,6 +35,8 @@ pub(crate) struct AppState {
     pub route_tests: RouteTests,
     /// The desktop settings in effect (theme, tray behaviour, detection).
     pub settings: SettingsState,
+    /// The last detection of local servers, for the model picker's facts.
+    pub detected: LastDetection,
 }
 
 impl AppState {
@@ -46,6 +49,25 @@ impl AppState {
             Some(history),
             self.router.retries.clone(),
         ))
+    }
+}
+
+/// The last report of a local-server scan (none until one ran).
+#[derive(Debug, Default)]
+pub(crate) struct LastDetection(Mutex<Option<Arc<ScanReport>>>);
+
+impl LastDetection {
+    /// Keeps `report` as the last one.
+    pub(crate) fn set(&self, report: ScanReport) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(report));
+    }
+
+    /// The last report, if a scan ran.
+    pub(crate) fn last(&self) -> Option<Arc<ScanReport>> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 

@@ -204,7 +204,7 @@ async fn a_rate_limited_primary_fails_over_and_the_route_badge_says_so() {
     .await;
     // The default route (the primary) is picked.
     let picked = app
-        .js("return document.querySelector('[data-testid=chat-model]').value")
+        .js("return document.querySelector('[data-testid=chat-model]').dataset.value")
         .await;
     assert_eq!(
         picked,

@@ -3,6 +3,7 @@
 
 mod a11y;
 mod chat;
+mod chat_tools;
 mod cli;
 mod clients;
 mod fakes;

@@ -260,8 +260,7 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
     app.wait_for("[data-testid=screen-chat]").await;
     app.wait_js(
         "const s = document.querySelector('[data-testid=chat-model]'); \
-         return !!s && s.value === '' \
-           && s.options[s.selectedIndex]?.title.includes('lmstudio/qwen/qwen3-8b')",
+         return !!s && s.dataset.value === '' && s.title.includes('lmstudio/qwen/qwen3-8b')",
         "the new primary picked in the chat",
     )
     .await;

@@ -26,6 +26,17 @@ pub const CONFIG_FILE_NAME: &str = "config.json5";
 
 const APP_DIR: &str = "switchboard";
 
+/// The desktop's Downloads folder (XDG `XDG_DOWNLOAD_DIR` on Linux), else `Downloads` in the
+/// home folder; `None` without a home folder. The desktop's "Export" writes there.
+pub fn downloads_dir() -> Option<PathBuf> {
+    let dirs = directories::UserDirs::new()?;
+    Some(
+        dirs.download_dir()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| dirs.home_dir().join("Downloads")),
+    )
+}
+
 /// The resolved locations of Switchboard's files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paths {

@@ -6,18 +6,21 @@
 //! routes, records and prices the answer; each answer streams on its own task and ends with one
 //! `done` or `error` event. Deltas are coalesced to one per frame, all the page can paint.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use switchboard_core::chat::{Ask, ChatError, ChatEvent, Engine, Turn, TurnOptions};
+use switchboard_core::chat::{
+    choices, Ask, ChatError, ChatEvent, Engine, Facts, Turn, TurnOptions,
+};
 use switchboard_core::config::view;
-use switchboard_core::history::{ConversationId, MessageId};
+use switchboard_core::history::{ConversationId, MessageId, Parameters};
 use switchboard_core::logging::redact::redact;
 use switchboard_core::ErrorKind;
 use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::error::{IpcError, IpcErrorKind};
-use crate::models::{ChatModel, ChatModels, ChatStarted};
+use crate::models::{ChatModels, ChatStarted};
 use crate::state::{AppState, ChatRequestGuard, RequestId};
 
 /// The shortest time between two delta messages to the page. Each channel message costs the
@@ -47,16 +50,21 @@ fn chat_error(e: ChatError) -> IpcError {
 
 /// Sends `text` to `model` (an alias or `provider/model`; none or empty: the primary route) in
 /// `conversation_id` (a new conversation without one) and streams the answer on `channel`.
-/// `private` makes a new conversation private (only routes that stay on this machine).
-/// Returns once the user message is saved; an unknown model fails before anything is saved.
+/// `private` makes a new conversation private (only routes that stay on this machine);
+/// `system` and `parameters`, when given, are the conversation's from this turn on (saved with
+/// it; a blank system prompt removes it). Returns once the user message is saved; an unknown
+/// model or a parameter out of range fails before anything is saved.
 #[tauri::command]
-#[tracing::instrument(skip(state, text, channel), err)]
+#[allow(clippy::too_many_arguments)] // each is one IPC argument
+#[tracing::instrument(skip(state, text, system, channel), err)]
 pub(crate) async fn chat_send(
     state: State<'_, AppState>,
     conversation_id: Option<ConversationId>,
     model: Option<String>,
     text: String,
     private: Option<bool>,
+    system: Option<String>,
+    parameters: Option<Parameters>,
     channel: Channel<ChatEvent>,
 ) -> Result<ChatStarted, IpcError> {
     let engine = state.engine()?;
@@ -65,6 +73,8 @@ pub(crate) async fn chat_send(
     ask.conversation = conversation_id;
     ask.model = model;
     ask.private = private.unwrap_or(false);
+    ask.system = system;
+    ask.parameters = parameters;
     ask.options = DESKTOP;
     let turn = engine
         .send(ask, guard.token.clone())
@@ -146,22 +156,51 @@ pub(crate) async fn chat_cancel(
     Ok(state.chats.cancel(request_id))
 }
 
-/// The models to pick from: aliases first, then every `provider/model`.
+/// The models to pick from: aliases first, then every `provider/model`, each with where it
+/// runs, its context window, its quantization and loaded state from the last detection, and
+/// its measured speed.
 #[tauri::command]
 #[tracing::instrument(skip(state), err)]
 pub(crate) async fn chat_models(state: State<'_, AppState>) -> Result<ChatModels, IpcError> {
     let path = state.paths.config_file.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        let lookup = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let view = view::load(&path, &lookup)
-            .map_err(|e| IpcError::from(switchboard_core::Error::from(e)))?;
-        Ok(models_of(&view))
+    let view = tauri::async_runtime::spawn_blocking(move || {
+        view::load(&path, &env_lookup).map_err(|e| IpcError::from(switchboard_core::Error::from(e)))
     })
     .await
     .map_err(|e| IpcError {
         kind: IpcErrorKind::Internal,
         message: format!("the models task failed: {e}"),
-    })?
+    })??;
+    let refs: Vec<String> = view
+        .providers
+        .iter()
+        .flat_map(|p| p.models.iter().map(|m| m.model_ref.clone()))
+        .collect();
+    // Speeds are a nicety: without a router (a broken config) or history there are none.
+    let speeds = match state.engine() {
+        Ok(engine) => engine.speeds(refs).await.unwrap_or_else(|e| {
+            tracing::debug!("no measured speeds: {e}");
+            BTreeMap::new()
+        }),
+        Err(_) => BTreeMap::new(),
+    };
+    let stays_local = state.settings.get().policy().stays_local;
+    let detected = state.detected.last();
+    let facts = Facts {
+        lookup: &env_lookup,
+        stays_local: &stays_local,
+        detected: detected.as_deref(),
+        speeds: &speeds,
+    };
+    Ok(ChatModels {
+        models: choices(&view, &facts),
+        primary: view.primary.clone(),
+    })
+}
+
+/// Reads a `${VAR}` from the environment (unset and empty are the same).
+fn env_lookup(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
 /// Whether `base_url` points at this computer.
@@ -173,41 +212,6 @@ pub(crate) fn is_loopback(base_url: &str) -> bool {
         None => authority.split(':').next().unwrap_or_default(),
     };
     host == "localhost" || host == "::1" || host.starts_with("127.") || host == "0.0.0.0"
-}
-
-fn models_of(view: &view::ConfigView) -> ChatModels {
-    let mut refs = Vec::new();
-    for provider in &view.providers {
-        let local = switchboard_core::catalog::placeholder(&provider.id).is_some()
-            || provider.base_url.as_deref().is_some_and(is_loopback);
-        for model in &provider.models {
-            refs.push(ChatModel {
-                id: model.model_ref.clone(),
-                label: model.model_ref.clone(),
-                model_ref: model.model_ref.clone(),
-                alias: None,
-                name: model.name.clone(),
-                local,
-                context_window: model.context_window,
-                reasoning: model.reasoning,
-            });
-        }
-    }
-    let aliases = view.aliases.iter().filter_map(|alias| {
-        let target = refs.iter().find(|m| m.model_ref == alias.model_ref)?;
-        Some(ChatModel {
-            id: alias.alias.clone(),
-            label: alias.alias.clone(),
-            alias: Some(alias.alias.clone()),
-            ..target.clone()
-        })
-    });
-    let mut models: Vec<ChatModel> = aliases.collect();
-    models.extend(refs);
-    ChatModels {
-        models,
-        primary: view.primary.clone(),
-    }
 }
 
 #[cfg(test)]

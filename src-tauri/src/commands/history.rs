@@ -1,5 +1,5 @@
 //! Chat history commands for the chat window: list, load (paged), search, rename, delete,
-//! export, and the store's status.
+//! export (as text, or to a file in Downloads), and the store's status.
 //!
 //! SQLite blocks, so every command runs its core call on Tauri's blocking pool
 //! (`spawn_blocking`); no lock is held across an `.await` (the store is cloned out of state).
@@ -12,6 +12,7 @@ use switchboard_core::history::{
 use tauri::State;
 
 use crate::error::{IpcError, IpcErrorKind};
+use crate::models::ExportedFile;
 use crate::state::AppState;
 
 /// Conversations shown per page when the UI does not say.
@@ -152,6 +153,30 @@ pub(crate) async fn history_export(
     .await?;
     // Exports are built from Rust strings, so they are UTF-8.
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Exports conversation `conversation_id` as Markdown or JSON (the CLI's exporter) to a new
+/// file in the Downloads folder (`~/Downloads` when the desktop names none) and returns its
+/// path. A file never replaces another: the app has no file dialog, so it asks nothing and
+/// overwrites nothing, and the page shows where the file went.
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub(crate) async fn history_export_file(
+    state: State<'_, AppState>,
+    conversation_id: ConversationId,
+    format: ExportFormat,
+) -> Result<ExportedFile, IpcError> {
+    let dir = switchboard_core::paths::downloads_dir().ok_or_else(|| IpcError {
+        kind: switchboard_core::ErrorKind::Io.into(),
+        message: "there is no Downloads folder (no home folder) to export to".into(),
+    })?;
+    let path = blocking(&state, move |store| {
+        store.export_to_dir(conversation_id, format, &dir)
+    })
+    .await?;
+    Ok(ExportedFile {
+        path: path.display().to_string(),
+    })
 }
 
 /// Whether the history opened, and any damaged database moved aside at start.

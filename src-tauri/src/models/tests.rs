@@ -335,15 +335,24 @@ fn chat_types_match_the_typescript_interfaces() {
     };
     let json = serde_json::to_value(&started).expect("serializes");
     assert_eq!(json_fields(&json), ts_fields("ChatStarted"));
-    let model = ChatModel {
+    let model = switchboard_core::chat::ModelChoice {
         id: "fast".into(),
         label: "fast".into(),
         model_ref: "p/m".into(),
         alias: Some("fast".into()),
         name: "M".into(),
+        place: switchboard_core::policy::Place::ThisMachine,
         local: true,
+        private: true,
         context_window: Some(10),
         reasoning: false,
+        quantization: Some("Q4_K_M".into()),
+        loaded: Some(true),
+        speed: Some(switchboard_core::policy::Speed {
+            median_first_token_ms: 100,
+            median_tokens_per_second: Some(40.0),
+            answers: 2,
+        }),
     };
     let models = ChatModels {
         models: vec![model],
@@ -352,6 +361,12 @@ fn chat_types_match_the_typescript_interfaces() {
     let json = serde_json::to_value(&models).expect("serializes");
     assert_eq!(json_fields(&json), ts_fields("ChatModels"));
     assert_eq!(json_fields(&json["models"][0]), ts_fields("ChatModel"));
+    assert_eq!(
+        json_fields(&json["models"][0]["speed"]),
+        ts_fields("ModelSpeed")
+    );
+    let exported = serde_json::to_value(ExportedFile { path: "/x".into() }).expect("json");
+    assert_eq!(json_fields(&exported), ts_fields("ExportedFile"));
     let usage = Usage {
         input: 1,
         output: 2,
@@ -454,4 +469,35 @@ fn trail() -> switchboard_core::chat::Trail {
         left_machine: true,
         destinations: vec![destination()],
     }
+}
+
+#[test]
+fn conversation_types_match_the_typescript_interfaces() {
+    use switchboard_core::history::{Conversation, Parameters, Timestamp};
+    let conversation = Conversation {
+        id: 1,
+        title: "t".into(),
+        title_is_custom: false,
+        pinned: false,
+        created_at: Timestamp(0),
+        updated_at: Timestamp(0),
+        message_count: 0,
+        private: false,
+        system_prompt: Some("Be brief.".into()),
+        parameters: Parameters {
+            temperature: Some(0.2),
+            top_p: Some(0.9),
+            max_tokens: Some(64),
+        },
+    };
+    let json = serde_json::to_value(&conversation).expect("serializes");
+    assert_eq!(json_fields(&json), ts_fields("Conversation"));
+    assert_eq!(
+        json_fields(&json["parameters"]),
+        ts_fields("ConversationParameters")
+    );
+    // What the UI sends back parses (unknown fields are refused).
+    let sent: Parameters =
+        serde_json::from_value(json["parameters"].clone()).expect("deserializes");
+    assert_eq!(sent, conversation.parameters);
 }

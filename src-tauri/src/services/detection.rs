@@ -109,7 +109,10 @@ pub(crate) async fn scan_local<R: Runtime>(
     let env_port = std::env::var(LMSTUDIO_PORT_ENV).ok();
     let options = options_for(&request, env_port.as_deref())?;
     let scanner = Scanner::new(options).map_err(discovery_error)?;
-    Ok(scanner.scan().await)
+    let report = scanner.scan().await;
+    // The model picker shows each model's loaded state and quantization from the last scan.
+    app.state::<AppState>().detected.set(report.clone());
+    Ok(report)
 }
 
 /// Sends `report` to the windows as `local-servers`.

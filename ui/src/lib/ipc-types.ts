@@ -3,7 +3,7 @@
  * re-exported by `ipc.ts`, which stays the only module that talks to the Tauri bridge.
  */
 
-import type { Budgets, ChatTrail, Destination } from './policy-types';
+import type { Budgets, ChatTrail, Destination, Place } from './policy-types';
 
 export type * from './config-types';
 export type * from './policy-types';
@@ -343,6 +343,28 @@ export interface Conversation {
   messageCount: number;
   /** Private: the router never sends it off this machine. */
   private: boolean;
+  /** Its system prompt, if it has one. */
+  systemPrompt: string | null;
+  /** Its generation parameters, sent with each of its turns. */
+  parameters: ConversationParameters;
+}
+
+/** A conversation's generation parameters; null leaves the model's default. */
+export interface ConversationParameters {
+  /** 0 to 2. */
+  temperature: number | null;
+  /** More than 0, at most 1. */
+  topP: number | null;
+  /** At least 1. */
+  maxTokens: number | null;
+}
+
+/** `history_export_file`'s formats. */
+export type ExportFormat = 'markdown' | 'json';
+
+/** Where an export was written. */
+export interface ExportedFile {
+  path: string;
 }
 
 export type MessageUsage = ChatUsage;
@@ -415,10 +437,27 @@ export interface ChatModel {
   ref: string;
   alias: string | null;
   name: string;
-  /** Served on this computer. */
+  /** Where its server sends the text (the router's place, from the resolved base URL). */
+  place: Place;
+  /** Its server runs on this machine (it may still forward: see `private`). */
   local: boolean;
+  /** It stays on this machine: a private chat may use it. */
+  private: boolean;
   contextWindow: number | null;
   reasoning: boolean;
+  /** Quantization (`Q4_K_M`), from the last detection. */
+  quantization: string | null;
+  /** Loaded at the last detection; null: not seen, or the server does not say. */
+  loaded: boolean | null;
+  /** Measured speed of its recent answers, once it answered. */
+  speed: ModelSpeed | null;
+}
+
+/** A model's measured speed: medians of its recent answers. */
+export interface ModelSpeed {
+  medianFirstTokenMs: number;
+  medianTokensPerSecond: number | null;
+  answers: number;
 }
 
 export interface ChatModels {
@@ -544,6 +583,8 @@ export interface AppSettings {
   fastestLocalFirst: boolean;
   /** The window's and the tray's language; `system` follows the desktop's locale. */
   language: 'system' | 'en' | 'ko';
+  /** The system prompt a new chat starts with; '' is none. */
+  defaultSystemPrompt: string;
 }
 
 /** Where Switchboard keeps its files. */

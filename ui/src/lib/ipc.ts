@@ -28,6 +28,9 @@ import type {
   RouteTestTarget,
   RouteTestResult,
   Conversation,
+  ConversationParameters,
+  ExportFormat,
+  ExportedFile,
   LoadedConversation,
   SearchHit,
   ChatStarted,
@@ -343,6 +346,17 @@ export async function historyDelete(conversationId: number): Promise<void> {
   await call<null>('history_delete', { conversationId });
 }
 
+/**
+ * `history_export_file`: writes the conversation as Markdown or JSON (the CLI's exporter) to a
+ * new file in the Downloads folder; resolves with its path.
+ */
+export function historyExportFile(
+  conversationId: number,
+  format: ExportFormat,
+): Promise<ExportedFile> {
+  return call<ExportedFile>('history_export_file', { conversationId, format });
+}
+
 /** `chat_models`: the models to pick from, aliases first. */
 export function chatModels(): Promise<ChatModels> {
   return call<ChatModels>('chat_models');
@@ -356,6 +370,10 @@ export interface ChatSendInput {
   text: string;
   /** A new conversation is private: only routes that stay on this machine. */
   private: boolean;
+  /** The conversation's system prompt from this turn on ('' removes it); null keeps it. */
+  system: string | null;
+  /** The conversation's parameters from this turn on; null keeps them. */
+  parameters: ConversationParameters | null;
 }
 
 /**

@@ -156,6 +156,7 @@ export function sampleSettings(overrides: Partial<AppSettings> = {}): AppSetting
     budgets: { overall: { dailyUsd: null, monthlyUsd: null }, providers: {} },
     fastestLocalFirst: false,
     language: 'system',
+    defaultSystemPrompt: '',
     ...overrides,
   };
 }

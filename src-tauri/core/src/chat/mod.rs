@@ -13,18 +13,22 @@
 //! (`chat --no-history`, `serve` without `--history`) nothing is saved and everything else is
 //! the same.
 
+mod ask;
+mod choices;
 mod event;
 mod request;
 mod retry;
 mod spend;
 mod turn;
 
-use std::time::Duration;
+use std::collections::BTreeMap;
 
-use crate::history::{self, ConversationId, HistoryStore, MessageId, Role};
-use crate::providers::{self, CancellationToken, ChatRequest, RequestOptions};
+use crate::history::{self, ConversationId, HistoryStore, MessageId, Parameters, Role};
+use crate::providers::{self, CancellationToken};
 use crate::router::{capability, RetryFrom, RouteError, RouteOptions, Router};
 
+pub use ask::{Ask, AskRequest, TurnOptions};
+pub use choices::{choices, Facts, ModelChoice};
 pub use event::{ChatEvent, Reason, Trail};
 pub use retry::RetryPoints;
 pub use turn::Turn;
@@ -45,90 +49,6 @@ pub enum ChatError {
     /// A saving task died.
     #[error("the chat task failed: {0}")]
     Task(String),
-}
-
-/// What to ask: a new message in a conversation (or in a new one).
-#[derive(Debug, Clone)]
-pub struct Ask {
-    /// A saved conversation to go on; `None`: a new conversation (saved when there is a history).
-    pub conversation: Option<ConversationId>,
-    /// For a new conversation: the system prompt.
-    pub system: Option<String>,
-    /// For a new conversation: turns the caller already had (the gateway's earlier messages).
-    pub earlier: Vec<providers::Turn>,
-    /// The new user message.
-    pub message: String,
-    /// An alias or `provider/model`; `None`: the primary route.
-    pub model: Option<String>,
-    /// Private: only routes that stay on this machine. A new saved conversation is marked
-    /// private; a saved private conversation stays private whatever this says.
-    pub private: bool,
-    /// How the answer is delivered.
-    pub options: TurnOptions,
-    /// What an API client adds (the gateway's): parameters, tools, rich newest turns.
-    pub request: AskRequest,
-}
-
-/// What an API client adds to a plain message: parameters and tools, and newest turns that
-/// are more than one plain user message (images, tool results after the model's calls).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AskRequest {
-    /// Parameters and tools, sent on to the model in its API's terms.
-    pub options: RequestOptions,
-    /// When not empty: the conversation's newest turns, sent instead of a user turn made of
-    /// `message` (which then only names the question in the history, and may be empty).
-    pub latest: Vec<providers::Turn>,
-}
-
-impl Ask {
-    /// A message for a new conversation on the default route, streamed.
-    pub fn new(message: impl Into<String>) -> Ask {
-        Ask {
-            conversation: None,
-            system: None,
-            earlier: Vec::new(),
-            message: message.into(),
-            model: None,
-            private: false,
-            options: TurnOptions::default(),
-            request: AskRequest::default(),
-        }
-    }
-
-    /// The request for a new conversation, straight from what was asked.
-    fn direct_request(&self) -> ChatRequest {
-        let mut turns = self.earlier.clone();
-        if self.request.latest.is_empty() {
-            turns.push(providers::Turn::user(self.message.clone()));
-        } else {
-            turns.extend(self.request.latest.iter().cloned());
-        }
-        ChatRequest {
-            system: self.system.clone(),
-            turns,
-            stream: self.options.stream,
-            options: self.request.options.clone(),
-        }
-    }
-}
-
-/// How a turn delivers its answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TurnOptions {
-    /// Ask the provider to stream (else one reply; the same events come out).
-    pub stream: bool,
-    /// Merge text and reasoning deltas so at most one of each goes out per this interval (the
-    /// first after a quiet spell goes at once). `None`: every delta as it comes.
-    pub coalesce: Option<Duration>,
-}
-
-impl Default for TurnOptions {
-    fn default() -> Self {
-        TurnOptions {
-            stream: true,
-            coalesce: None,
-        }
-    }
 }
 
 /// The chat engine: the router, the history (if any) and the retry points. Cheap to clone.
@@ -203,7 +123,8 @@ impl Engine {
                         Some(direct) => direct,
                         None => {
                             let messages = store.all_messages(conversation)?;
-                            request::from_history(&messages, stream)
+                            let parameters = store.conversation(conversation)?.parameters;
+                            request::from_history(&messages, &parameters, stream)
                         }
                     };
                     let answer = store.begin_answer(conversation, Some(&first))?;
@@ -252,8 +173,8 @@ impl Engine {
         let reading = store.clone();
         let stream_answer = options.stream;
         let (answered_by, request, private) = blocking(move || {
-            let private = match reading.conversation(conversation) {
-                Ok(found) => found.private,
+            let (private, parameters) = match reading.conversation(conversation) {
+                Ok(found) => (found.private, found.parameters),
                 Err(history::Error::NotFound { .. }) => return Ok(None),
                 Err(e) => return Err(e.into()),
             };
@@ -262,7 +183,7 @@ impl Engine {
                 .iter()
                 .position(|m| m.id == message_id && m.role == Role::Assistant);
             Ok(at.map(|i| {
-                let request = request::from_history(&messages[..i], stream_answer);
+                let request = request::from_history(&messages[..i], &parameters, stream_answer);
                 (messages[i].model.clone(), request, private)
             }))
         })
@@ -329,6 +250,22 @@ impl Engine {
         Ok(self.router.spend_report())
     }
 
+    /// The measured speed of each of `model_refs` that answered recently (the history read
+    /// again when it is stale), for the model picker.
+    pub async fn speeds(
+        &self,
+        model_refs: Vec<String>,
+    ) -> Result<BTreeMap<String, crate::policy::Speed>, ChatError> {
+        if let Some(store) = self.history.clone() {
+            let router = self.router.clone();
+            blocking(move || Ok(spend::refresh(&store, &router)?)).await?;
+        }
+        Ok(model_refs
+            .into_iter()
+            .filter_map(|m| self.router.speed(&m).map(|s| (m, s)))
+            .collect())
+    }
+
     /// Marks saved conversation `conversation` private or not.
     pub async fn set_private(
         &self,
@@ -344,21 +281,43 @@ impl Engine {
     }
 }
 
-/// Saves the system prompt (new conversations), the earlier turns and the user message (or the
-/// text of the newest turns); returns the conversation and whether it is private. Tool results
-/// and calls are not kept in the history.
+/// Saves the system prompt and the parameters (a new conversation's, or a saved one's new
+/// ones), the earlier turns and the user message (or the text of the newest turns); returns
+/// the conversation and whether it is private. Tool results and calls are not kept in the
+/// history.
 fn save_question(store: &HistoryStore, ask: &Ask) -> history::Result<(ConversationId, bool)> {
     let conversation = match ask.conversation {
         Some(id) => {
             if ask.private && !store.conversation(id)?.private {
                 store.set_private(id, true)?;
             }
+            if let Some(parameters) = &ask.parameters {
+                store.set_parameters(id, parameters)?;
+            }
+            if let Some(system) = ask.system.as_deref() {
+                store.set_system_prompt(id, system)?;
+            }
             id
         }
         None => {
+            // Asked-for parameters are checked before the conversation exists, so a refusal
+            // leaves nothing behind; a client's own are kept when they are ones we can keep
+            // (its server judges them either way).
+            let parameters = match ask.parameters {
+                Some(parameters) => {
+                    parameters.validate()?;
+                    parameters
+                }
+                None => Some(Parameters::of_request(&ask.request.options))
+                    .filter(|p| p.validate().is_ok())
+                    .unwrap_or_default(),
+            };
             let id = store.create_conversation(None)?.id;
             if ask.private {
                 store.set_private(id, true)?;
+            }
+            if !parameters.is_empty() {
+                store.set_parameters(id, &parameters)?;
             }
             if let Some(system) = ask.system.as_deref().filter(|s| !s.trim().is_empty()) {
                 store.add_message(id, Role::System, system)?;

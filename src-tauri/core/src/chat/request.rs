@@ -5,11 +5,16 @@
 //! along; a failed answer followed by a retry keeps its question, so "retry on next route" works
 //! for an answer that was itself a retry. Reasoning is never sent back.
 
-use crate::history::{Message, MessageStatus, Role};
+use crate::history::{Message, MessageStatus, Parameters, Role};
 use crate::providers::{self, ChatRequest, Turn};
 
-/// The request for an answer to the last user message in `messages` (oldest first).
-pub(crate) fn from_history(messages: &[Message], stream: bool) -> ChatRequest {
+/// The request for an answer to the last user message in `messages` (oldest first), with the
+/// conversation's `parameters`.
+pub(crate) fn from_history(
+    messages: &[Message],
+    parameters: &Parameters,
+    stream: bool,
+) -> ChatRequest {
     let mut system = None;
     let mut turns = Vec::new();
     let mut pending: Option<&Message> = None;
@@ -37,11 +42,13 @@ pub(crate) fn from_history(messages: &[Message], stream: bool) -> ChatRequest {
     if let Some(user) = pending {
         turns.push(Turn::user(user.content.clone()));
     }
+    let mut options = providers::RequestOptions::default();
+    parameters.apply(&mut options);
     ChatRequest {
         system,
         turns,
         stream,
-        options: providers::RequestOptions::default(),
+        options,
     }
 }
 
@@ -82,7 +89,12 @@ mod tests {
             message(7, Role::Assistant, "partial", Stopped),
             message(8, Role::User, "go on", Complete),
         ];
-        let request = from_history(&messages, true);
+        let parameters = Parameters {
+            temperature: Some(0.2),
+            ..Parameters::default()
+        };
+        let request = from_history(&messages, &parameters, true);
+        assert_eq!(request.options.temperature, Some(0.2));
         assert_eq!(request.system.as_deref(), Some("be brief"));
         let texts: Vec<&str> = request.turns.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(texts, ["hi", "hello", "second try", "partial", "go on"]);
@@ -99,7 +111,8 @@ mod tests {
             message(3, Role::Assistant, "cut off again", Failed),
         ];
         // Retrying answer 3 asks what came before it.
-        let request = from_history(&messages[..2], false);
+        let request = from_history(&messages[..2], &Parameters::default(), false);
+        assert_eq!(request.options, providers::RequestOptions::default());
         let texts: Vec<&str> = request.turns.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(texts, ["question"]);
         assert!(!request.stream);

@@ -175,6 +175,12 @@ fn write_markdown(
         conversation.created_at.short(),
         messages.len()
     )?;
+    if let Some(parameters) = conversation.parameters.describe() {
+        writeln!(out, "\n_Parameters: {parameters}_")?;
+    }
+    if conversation.private {
+        writeln!(out, "\n_Private: kept on this machine_")?;
+    }
     for message in messages {
         let who = match message.role {
             Role::System => "System".to_owned(),
@@ -227,6 +233,17 @@ fn notes(message: &Message) -> Option<String> {
     if let Some(cost) = message.cost.filter(|c| *c > 0.0) {
         notes.push(format!("${cost:.4}"));
     }
+    if let Some(timing) = message.timing {
+        if let Some(first) = timing.first_token_ms {
+            notes.push(format!("first token {:.2} s", first as f64 / 1000.0));
+        }
+        if let Some(rate) = timing.tokens_per_second {
+            notes.push(format!("{rate:.1} tokens/s"));
+        }
+    }
+    if let Some(trail) = trail(message) {
+        notes.push(trail);
+    }
     match message.status {
         MessageStatus::Complete => {}
         MessageStatus::Failed => notes.push(match &message.error {
@@ -236,6 +253,29 @@ fn notes(message: &Message) -> Option<String> {
         other => notes.push(other.as_str().to_owned()),
     }
     (!notes.is_empty()).then(|| notes.join(" · "))
+}
+
+/// The privacy trail of an answer: "sent to api.example.com (left this machine), 127.0.0.1:1234
+/// (this machine)"; `None` when no attempt was sent.
+fn trail(message: &Message) -> Option<String> {
+    let mut places: Vec<String> = Vec::new();
+    for destination in message.route.iter().filter_map(|a| a.destination.as_ref()) {
+        let place = if destination.left_machine {
+            "left this machine"
+        } else {
+            "this machine"
+        };
+        let key = if destination.key_sent {
+            ", key sent"
+        } else {
+            ""
+        };
+        let shown = format!("{} ({place}{key})", destination.host);
+        if !places.contains(&shown) {
+            places.push(shown);
+        }
+    }
+    (!places.is_empty()).then(|| format!("sent to {}", places.join(", ")))
 }
 
 #[cfg(test)]
@@ -253,5 +293,80 @@ mod tests {
             ExportFormat::Json
         );
         assert!("pdf".parse::<ExportFormat>().is_err());
+    }
+
+    #[test]
+    fn markdown_shows_parameters_speed_and_where_the_text_went() {
+        use crate::policy::{Destination, Place};
+        use crate::providers::Timing;
+        use crate::router::{AttemptOutcome, RouteAttempt};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = HistoryStore::open(dir.path()).expect("opens").store;
+        let chat = store.create_conversation(None).expect("creates");
+        let parameters = super::super::Parameters {
+            temperature: Some(0.2),
+            top_p: None,
+            max_tokens: Some(256),
+        };
+        store.set_parameters(chat.id, &parameters).expect("sets");
+        store.set_private(chat.id, true).expect("sets");
+        store.add_message(chat.id, Role::User, "hi").expect("adds");
+        let mut answer = store
+            .begin_answer(chat.id, Some("lmstudio/qwen"))
+            .expect("begins");
+        answer
+            .record_attempt(RouteAttempt {
+                attempt: 1,
+                model: "lmstudio/qwen".into(),
+                outcome: AttemptOutcome::Ok,
+                reason: None,
+                status: None,
+                elapsed_ms: 5,
+                destination: Some(Destination {
+                    host: "127.0.0.1:1234".into(),
+                    place: Place::ThisMachine,
+                    left_machine: false,
+                    region: None,
+                    key_sent: false,
+                }),
+            })
+            .expect("records");
+        answer.append("Hello.").expect("appends");
+        let mut finish = super::super::Finish::new(MessageStatus::Complete);
+        finish.timing = Some(Timing::new(Some(420), 1420, Some(40)));
+        // Tokens per second are worked out from the saved usage.
+        finish.usage = Some(crate::providers::Usage {
+            input: 3,
+            output: 40,
+            cache_read: 0,
+            cache_write: 0,
+            reasoning: None,
+        });
+        answer.finish(finish).expect("finishes");
+        let mut md = Vec::new();
+        store
+            .export(chat.id, ExportFormat::Markdown, &mut md)
+            .expect("exports");
+        let md = String::from_utf8(md).expect("utf-8");
+        assert!(
+            md.contains("_Parameters: temperature 0.2 · max tokens 256_"),
+            "{md}"
+        );
+        assert!(md.contains("_Private: kept on this machine_"), "{md}");
+        assert!(
+            md.contains(
+                "_3 in / 40 out tokens · first token 0.42 s · 40.0 tokens/s · sent to 127.0.0.1:1234 (this machine)_"
+            ),
+            "{md}"
+        );
+        let mut json = Vec::new();
+        store
+            .export(chat.id, ExportFormat::Json, &mut json)
+            .expect("exports");
+        let doc: serde_json::Value = serde_json::from_slice(&json).expect("json");
+        let conversation = &doc["conversation"];
+        assert_eq!(conversation["parameters"]["temperature"], 0.2);
+        assert_eq!(conversation["parameters"]["maxTokens"], 256);
+        assert_eq!(conversation["messages"][1]["timing"]["firstTokenMs"], 420);
     }
 }

@@ -59,8 +59,10 @@
 mod answer;
 mod error;
 mod export;
+mod export_file;
 mod model;
 mod open;
+mod parameters;
 mod read;
 mod schema;
 mod search;
@@ -79,6 +81,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use export::{ExportFormat, JSON_EXPORT_VERSION};
 pub use model::{Conversation, ConversationId, Message, MessageId, MessageStatus, Role, Timestamp};
 pub use open::{Opened, Recovered, FILE_NAME};
+pub use parameters::{Parameters, MAX_SYSTEM_PROMPT_CHARS, MAX_TEMPERATURE};
 pub use read::MessagePage;
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use search::{SearchHit, SnippetPart};

@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use super::parameters::Parameters;
 use crate::providers::{Timing, Usage};
 use crate::router::RouteAttempt;
 
@@ -34,6 +35,10 @@ pub struct Conversation {
     pub message_count: u64,
     /// Private: the router never sends it off this machine.
     pub private: bool,
+    /// Its system prompt (its system message), if it has one.
+    pub system_prompt: Option<String>,
+    /// Its generation parameters, sent with each of its turns.
+    pub parameters: Parameters,
 }
 
 /// Who wrote a message.

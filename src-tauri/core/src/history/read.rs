@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::model::{
     Conversation, ConversationId, Message, MessageId, MessageStatus, Role, Timestamp,
 };
+use super::parameters::Parameters;
 use super::{Error, HistoryStore, Result};
 use crate::providers::{Timing, Usage};
 use crate::router::RouteAttempt;
@@ -24,7 +25,10 @@ pub struct MessagePage {
 }
 
 const CONVERSATION_COLUMNS: &str = "c.id, c.title, c.title_is_custom, c.pinned, c.created_at,
-    c.updated_at, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.private";
+    c.updated_at, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.private,
+    (SELECT content FROM messages s WHERE s.conversation_id = c.id AND s.role = 'system'
+     ORDER BY s.id DESC LIMIT 1),
+    c.temperature, c.top_p, c.max_tokens";
 
 const MESSAGE_COLUMNS: &str = "id, conversation_id, role, content, reasoning, model,
     route_attempts, usage_input, usage_output, usage_cache_read, usage_cache_write, cost,
@@ -148,6 +152,14 @@ fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
         updated_at: Timestamp(row.get(5)?),
         message_count: row.get::<_, i64>(6)?.try_into().unwrap_or(0),
         private: row.get(7)?,
+        system_prompt: row.get(8)?,
+        parameters: Parameters {
+            temperature: row.get(9)?,
+            top_p: row.get(10)?,
+            max_tokens: row
+                .get::<_, Option<i64>>(11)?
+                .and_then(|m| u64::try_from(m).ok()),
+        },
     })
 }
 

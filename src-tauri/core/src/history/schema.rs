@@ -129,6 +129,14 @@ ALTER TABLE conversations ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN left_machine INTEGER;
 ";
 
+/// Version 6: a conversation's generation parameters (NULL: the model's default). Its system
+/// prompt stays its system message.
+const V6_PARAMETERS: &str = "
+ALTER TABLE conversations ADD COLUMN temperature REAL;
+ALTER TABLE conversations ADD COLUMN top_p REAL;
+ALTER TABLE conversations ADD COLUMN max_tokens INTEGER;
+";
+
 /// Every migration, oldest first: `MIGRATIONS[i]` moves version `i` to `i + 1`.
 pub(crate) const MIGRATIONS: &[&str] = &[
     V1_TABLES,
@@ -136,6 +144,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V3_SEARCH,
     V4_TIMING,
     V5_PRIVACY,
+    V6_PARAMETERS,
 ];
 
 /// The schema version this build writes.
@@ -222,6 +231,18 @@ mod tests {
         ANSWER_DETAILS,
         ANSWER_DETAILS,
         ANSWER_DETAILS,
+        // Version 5: a private conversation; its answer's trail flag.
+        "INSERT INTO conversations (id, title, created_at, updated_at, private)
+             VALUES (1, 'Weather in Seoul', 1000, 2000, 1);
+         INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at)
+             VALUES (1, 'user', '서울에서 날씨가 어때요? Tell me about the weather.', 'complete', 1000, 1000);
+         INSERT INTO messages (conversation_id, role, content, reasoning, model, route_attempts,
+                               usage_input, usage_output, cost, status, created_at, updated_at,
+                               left_machine)
+             VALUES (1, 'assistant', 'It is sunny in Seoul.', 'They asked about Seoul.',
+                     'lmstudio/qwen3',
+                     '[{\"attempt\":1,\"model\":\"lmstudio/qwen3\",\"outcome\":\"ok\",\"elapsedMs\":5}]',
+                     12, 40, 0.0, 'complete', 1500, 2000, 0);",
     ];
 
     #[test]
@@ -277,7 +298,21 @@ mod tests {
             assert_eq!(hits.len(), 1, "from version {from}");
             let hits = store.search("날씨가 어때", 10).expect("searches");
             assert_eq!(hits.len(), 1, "from version {from}");
+            // Old conversations have no parameters until some are set; version 5 kept privacy.
+            let read = store.conversation(1).expect("reads");
+            assert!(read.parameters.is_empty() && read.system_prompt.is_none());
+            assert_eq!(read.private, from == 5, "from version {from}");
             // Writing after the migration keeps working.
+            let parameters = crate::history::Parameters {
+                temperature: Some(0.4),
+                top_p: None,
+                max_tokens: Some(100),
+            };
+            store.set_parameters(1, &parameters).expect("sets");
+            store.set_system_prompt(1, "Be brief.").expect("sets");
+            let read = store.conversation(1).expect("reads");
+            assert_eq!(read.parameters, parameters);
+            assert_eq!(read.system_prompt.as_deref(), Some("Be brief."));
             store.rename(1, "Seoul").expect("renames");
             store.delete_conversation(1).expect("deletes");
             assert!(store.search("sunny", 10).expect("searches").is_empty());

@@ -3,6 +3,7 @@
 use rusqlite::{params, Connection};
 
 use super::model::{Conversation, ConversationId, Message, MessageStatus, Role, Timestamp};
+use super::parameters::Parameters;
 use super::{Error, HistoryStore, Result};
 
 /// The longest title kept, in characters.
@@ -33,6 +34,8 @@ impl HistoryStore {
             updated_at: now,
             message_count: 0,
             private: false,
+            system_prompt: None,
+            parameters: Parameters::default(),
         })
     }
 

@@ -83,6 +83,8 @@ pub struct AppSettings {
     pub fastest_local_first: bool,
     /// The language of the window and the tray menu; an unknown one is refused like a bad theme.
     pub language: Language,
+    /// The system prompt a new chat starts with (each chat can change its own); empty: none.
+    pub default_system_prompt: String,
 }
 
 impl AppSettings {
@@ -110,6 +112,7 @@ impl Default for AppSettings {
             budgets: Budgets::default(),
             fastest_local_first: false,
             language: Language::System,
+            default_system_prompt: String::new(),
         }
     }
 }
@@ -133,6 +136,8 @@ pub enum Field {
     StaysLocal,
     /// [`AppSettings::budgets`].
     Budgets,
+    /// [`AppSettings::default_system_prompt`].
+    DefaultSystemPrompt,
 }
 
 impl Field {
@@ -146,6 +151,7 @@ impl Field {
             Field::ExtraServerUrls => "extraServerUrls",
             Field::StaysLocal => "staysLocal",
             Field::Budgets => "budgets",
+            Field::DefaultSystemPrompt => "defaultSystemPrompt",
         }
     }
 
@@ -159,6 +165,7 @@ impl Field {
             Field::ExtraServerUrls => "Extra server URL",
             Field::StaysLocal => "Stays on this machine",
             Field::Budgets => "Budget",
+            Field::DefaultSystemPrompt => "Default system prompt",
         }
     }
 }
@@ -284,6 +291,15 @@ impl AppSettings {
             }
         }
         self.budgets.providers.retain(|_, b| !b.is_empty());
+        let limit = crate::history::MAX_SYSTEM_PROMPT_CHARS;
+        if self.default_system_prompt.chars().count() > limit {
+            return Err(SettingsError::invalid(
+                Field::DefaultSystemPrompt,
+                None,
+                format!("a system prompt may have at most {limit} characters"),
+            ));
+        }
+        self.default_system_prompt = self.default_system_prompt.trim().to_owned();
         Ok(self)
     }
 }

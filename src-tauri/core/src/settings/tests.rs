@@ -24,7 +24,7 @@ fn defaults_are_system_theme_tray_on_shown_and_thirty_seconds() {
             "detectIntervalSecs": 30, "extraServerUrls": [], "offline": false,
             "staysLocal": [], "fastestLocalFirst": false,
             "budgets": {"overall": {"dailyUsd": null, "monthlyUsd": null}, "providers": {}},
-            "language": "system"
+            "language": "system", "defaultSystemPrompt": ""
         })
     );
     // Keys the file leaves out take their defaults.
@@ -265,4 +265,20 @@ fn the_file_sits_beside_the_config() {
         file_beside(Path::new("config.json5")),
         PathBuf::from(FILE_NAME)
     );
+}
+
+#[test]
+fn the_default_system_prompt_is_trimmed_and_has_a_limit() {
+    let settings = AppSettings {
+        default_system_prompt: "  Be brief.\n".into(),
+        ..AppSettings::default()
+    };
+    let valid = settings.validate().expect("valid");
+    assert_eq!(valid.default_system_prompt, "Be brief.");
+    let long = AppSettings {
+        default_system_prompt: "x".repeat(crate::history::MAX_SYSTEM_PROMPT_CHARS + 1),
+        ..AppSettings::default()
+    };
+    let err = long.validate().expect_err("too long");
+    assert_eq!(err.field(), Some((Field::DefaultSystemPrompt, None)));
 }

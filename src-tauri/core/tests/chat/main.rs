@@ -3,6 +3,7 @@
 //! "retry on next route" works for an answer that was itself a retry, and skips the server
 //! that broke.
 
+mod parameters;
 mod policy;
 
 use std::time::Duration;

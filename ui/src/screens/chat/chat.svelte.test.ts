@@ -12,9 +12,14 @@ const MODELS: ChatModels = {
       ref: 'lm/qwen',
       alias: 'fast',
       name: 'Qwen',
+      place: 'this_machine',
       local: true,
+      private: true,
       contextWindow: 32768,
       reasoning: true,
+      quantization: null,
+      loaded: null,
+      speed: null,
     },
     {
       id: 'lm/qwen',
@@ -22,9 +27,14 @@ const MODELS: ChatModels = {
       ref: 'lm/qwen',
       alias: null,
       name: 'Qwen',
+      place: 'this_machine',
       local: true,
+      private: true,
       contextWindow: 32768,
       reasoning: true,
+      quantization: null,
+      loaded: null,
+      speed: null,
     },
   ],
 };
@@ -65,6 +75,7 @@ function setup() {
     }),
     chatCancel: vi.fn().mockResolvedValue(true),
     chatSetPrivate: vi.fn().mockResolvedValue(undefined),
+    historyExportFile: vi.fn().mockResolvedValue({ path: '/home/ada/Downloads/chat.md' }),
     discoveryLoadRouteModel: vi.fn().mockResolvedValue({
       model: 'p/m',
       instanceId: 'm',
@@ -105,6 +116,8 @@ describe('ChatStore', () => {
       model: null,
       text: 'hello',
       private: false,
+      system: '',
+      parameters: { temperature: null, topP: null, maxTokens: null },
     });
     expect(store.currentId).toBe(3);
     expect(store.busy).toBe(true);
@@ -333,5 +346,70 @@ describe('load the model', () => {
     expect(await store.loadModelAndRetry(failed)).toBe(false);
     expect(store.error?.message).toBe('LM Studio is gone');
     expect(api.chatSend).toHaveBeenCalledTimes(1);
+  });
+
+  it('starts a new chat with the default system prompt and sends it with the parameters', async () => {
+    const { api, store } = setup();
+    await store.init();
+    store.setDefaultSystem('Be brief.');
+    expect(store.system).toBe('Be brief.');
+    store.parameters = { temperature: 0.2, topP: null, maxTokens: 64 };
+    await store.send('hi');
+    expect(api.chatSend.mock.calls[0]?.[0]).toMatchObject({
+      system: 'Be brief.',
+      parameters: { temperature: 0.2, topP: null, maxTokens: 64 },
+    });
+    // A prompt changed by hand is not replaced by a new default.
+    store.system = 'Be kind.';
+    store.setDefaultSystem('Be terse.');
+    expect(store.system).toBe('Be kind.');
+  });
+
+  it('opens a conversation with its own prompt and parameters, the prompt out of the thread', async () => {
+    const { api, store } = setup();
+    await store.init();
+    store.setDefaultSystem('Default.');
+    const message = (id: number, role: 'system' | 'user', content: string) => ({
+      id,
+      conversationId: 3,
+      role,
+      content,
+      reasoning: '',
+      model: null,
+      route: [],
+      usage: null,
+      cost: null,
+      timing: null,
+      status: 'complete',
+      error: null,
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
+    });
+    api.historyLoad.mockResolvedValueOnce({
+      conversation: {
+        id: 3,
+        systemPrompt: 'Answer in Korean.',
+        parameters: { temperature: 0.7, topP: 0.9, maxTokens: null },
+      },
+      messages: [message(1, 'system', 'Answer in Korean.'), message(2, 'user', 'hi')],
+      hasMore: false,
+    });
+    await store.open(3);
+    expect(store.messages.map((m) => m.role)).toEqual(['user']);
+    expect(store.system).toBe('Answer in Korean.');
+    expect(store.parameters).toEqual({ temperature: 0.7, topP: 0.9, maxTokens: null });
+    store.newChat();
+    expect(store.system).toBe('Default.');
+    expect(store.parameters).toEqual({ temperature: null, topP: null, maxTokens: null });
+  });
+
+  it('exports through the core and shows where the file went', async () => {
+    const { api, store } = setup();
+    await store.exportConversation(3, 'json');
+    expect(api.historyExportFile).toHaveBeenCalledWith(3, 'json');
+    expect(store.exported).toBe('/home/ada/Downloads/chat.md');
+    api.historyExportFile.mockRejectedValueOnce({ kind: 'io', message: 'disk full' });
+    await store.exportConversation(3, 'markdown');
+    expect(store.error?.message).toBe('disk full');
   });
 });

@@ -17,6 +17,8 @@ import {
   type ErrorKind,
   type RouteAttemptReason,
   type Conversation,
+  type ConversationParameters,
+  type ExportFormat,
   type IpcError,
   type Message,
   type MessageRole,
@@ -39,7 +41,20 @@ export type ChatBackend = Pick<
   | 'chatRetryNext'
   | 'chatCancel'
   | 'discoveryLoadRouteModel'
+  | 'historyExportFile'
 >;
+
+/** No parameter set: every model's default. */
+export const NO_PARAMETERS: ConversationParameters = {
+  temperature: null,
+  topP: null,
+  maxTokens: null,
+};
+
+/** How many parameters are set (for the Parameters button). */
+export function parametersSet(p: ConversationParameters): number {
+  return [p.temperature, p.topP, p.maxTokens].filter((v) => v !== null).length;
+}
 
 /**
  * Whether "Load the model" can fix this failed answer: its local server (LM Studio with
@@ -131,6 +146,11 @@ function fromMessage(m: Message): ViewMessage {
   };
 }
 
+/** The messages the thread shows: the system prompt is in Parameters, not in the thread. */
+function shown(messages: Message[]): ViewMessage[] {
+  return messages.filter((m) => m.role !== 'system').map(fromMessage);
+}
+
 let localKeys = 0;
 
 export class ChatStore {
@@ -157,6 +177,14 @@ export class ChatStore {
   #newPrivate = $state(false);
   #requestId: number | null = null;
   #stopAsked = false;
+  /** The shown conversation's system prompt (for a new one: the default from Settings). */
+  system = $state('');
+  /** The shown conversation's parameters. */
+  parameters = $state<ConversationParameters>({ ...NO_PARAMETERS });
+  /** The default system prompt from Settings, for new conversations. */
+  #defaultSystem = '';
+  /** Where the last export went. */
+  #exported = $state<string | null>(null);
 
   constructor(api: ChatBackend = ipc, schedule?: Schedule, unschedule?: Unschedule) {
     this.#api = api;
@@ -213,6 +241,34 @@ export class ChatStore {
     return this.#conversations.find((c) => c.id === this.#currentId)?.private ?? false;
   }
 
+  /**
+   * The default system prompt from Settings: new conversations start with it (a new one shown
+   * now takes it unless its prompt was already changed).
+   */
+  setDefaultSystem(text: string): void {
+    const previous = this.#defaultSystem;
+    this.#defaultSystem = text;
+    if (this.#currentId === null && this.system === previous) this.system = text;
+  }
+
+  /** The path of the last export, to show. */
+  get exported(): string | null {
+    return this.#exported;
+  }
+
+  dismissExported(): void {
+    this.#exported = null;
+  }
+
+  /** Exports conversation `id` to a new file in Downloads (the CLI's exporter). */
+  async exportConversation(id: number, format: ExportFormat): Promise<void> {
+    try {
+      this.#exported = (await this.#api.historyExportFile(id, format)).path;
+    } catch (e) {
+      this.#error = toIpcError(e);
+    }
+  }
+
   /** Makes the conversation shown private or not (for a new one: when it is first sent). */
   async setPrivate(value: boolean): Promise<void> {
     const id = this.#currentId;
@@ -259,6 +315,17 @@ export class ChatStore {
     }
   }
 
+  /** Reads the models again: their facts (loaded state, speed) change as the app runs. */
+  async refreshModels(): Promise<void> {
+    try {
+      const models = await this.#api.chatModels();
+      this.#models = models.models;
+      this.#primary = models.primary;
+    } catch (e) {
+      this.#error = toIpcError(e);
+    }
+  }
+
   async refreshList(): Promise<void> {
     try {
       this.#conversations = await this.#api.historyList();
@@ -273,8 +340,10 @@ export class ChatStore {
     try {
       const loaded = await this.#api.historyLoad(id, undefined, PAGE);
       this.#currentId = id;
-      this.#messages = loaded.messages.map(fromMessage);
+      this.#messages = shown(loaded.messages);
       this.#hasMore = loaded.hasMore;
+      this.system = loaded.conversation.systemPrompt ?? '';
+      this.parameters = { ...NO_PARAMETERS, ...loaded.conversation.parameters };
     } catch (e) {
       this.#error = toIpcError(e);
     }
@@ -286,7 +355,7 @@ export class ChatStore {
     if (this.#currentId === null || first == null) return;
     try {
       const page = await this.#api.historyLoad(this.#currentId, first, PAGE);
-      this.#messages = [...page.messages.map(fromMessage), ...this.#messages];
+      this.#messages = [...shown(page.messages), ...this.#messages];
       this.#hasMore = page.hasMore;
     } catch (e) {
       this.#error = toIpcError(e);
@@ -299,6 +368,8 @@ export class ChatStore {
     this.#currentId = null;
     this.#messages = [];
     this.#hasMore = false;
+    this.system = this.#defaultSystem;
+    this.parameters = { ...NO_PARAMETERS };
   }
 
   async rename(id: number, title: string): Promise<void> {
@@ -389,6 +460,8 @@ export class ChatStore {
           model: this.#model || null,
           text: trimmed,
           private: this.#currentId === null ? this.#newPrivate : this.private,
+          system: this.system,
+          parameters: { ...this.parameters },
         },
         onEvent,
       ),

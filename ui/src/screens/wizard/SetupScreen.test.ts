@@ -112,9 +112,14 @@ describe('SetupScreen', () => {
               ref: 'lmstudio/qwen/qwen3-8b',
               alias: null,
               name: 'Qwen3 8B',
+              place: 'this_machine',
               local: true,
+              private: true,
               contextWindow: 32768,
               reasoning: true,
+              quantization: null,
+              loaded: null,
+              speed: null,
             },
           ],
           primary: 'lmstudio/qwen/qwen3-8b',
@@ -162,7 +167,8 @@ describe('SetupScreen', () => {
     expect(open).toHaveTextContent('Open chat');
     await user.keyboard('{Enter}');
     await screen.findByTestId('screen-chat');
-    await waitFor(() => expect(screen.getByTestId('chat-model')).toHaveValue(''));
+    // The default route is picked (the picker's button carries the value).
+    await waitFor(() => expect(screen.getByTestId('chat-model')).toHaveAttribute('data-value', ''));
     expect(screen.getByTestId('chat-model')).toHaveTextContent(/lmstudio\/qwen\/qwen3-8b/);
   });
 

@@ -76,6 +76,10 @@ export const en = {
     'Lets a second launch focus the open window; the tray and keychain use it on Linux.',
   'settings.noBackend': 'No Switchboard backend here',
   'settings.statusError': 'Could not load the app status',
+  'settings.chat': 'Chat',
+  'settings.defaultSystemPrompt': 'Default system prompt',
+  'settings.defaultSystemPromptHelp':
+    'New chats start with it; each chat can change its own under Parameters. Leave it empty for none.',
 };
 
 export const ko: Record<keyof typeof en, string> = {
@@ -155,4 +159,8 @@ export const ko: Record<keyof typeof en, string> = {
     '두 번째 실행 시 열린 창으로 포커스를 옮깁니다. Linux에서는 트레이와 키체인도 이것을 씁니다.',
   'settings.noBackend': '여기에는 Switchboard 백엔드가 없습니다',
   'settings.statusError': '앱 상태를 불러오지 못했습니다',
+  'settings.chat': '채팅',
+  'settings.defaultSystemPrompt': '기본 시스템 프롬프트',
+  'settings.defaultSystemPromptHelp':
+    '새 채팅은 이 프롬프트로 시작하며, 채팅마다 매개변수에서 바꿀 수 있습니다. 비워 두면 쓰지 않습니다.',
 };
