@@ -37,9 +37,7 @@ fn lmstudio_report() -> ScanReport {
     let mut other = DetectedModel::bare("other");
     other.loaded = Some(false);
     server.models.push(other);
-    ScanReport {
-        servers: vec![server],
-    }
+    ScanReport::new(vec![server])
 }
 
 #[test]
