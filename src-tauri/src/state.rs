@@ -70,6 +70,15 @@ pub(crate) fn config_or_empty(path: &Path) -> Config {
     }
 }
 
+/// Shares the router's cooldowns and reachability with the CLI and `serve` through the data
+/// dir's state file; one that cannot be opened leaves the router on its own (logged).
+pub(crate) fn share_state(router: &Router, data_dir: &Path) {
+    match switchboard_core::state::StateStore::open("local", data_dir) {
+        Ok(store) => router.set_state(store),
+        Err(e) => tracing::warn!("cooldowns not shared with the CLI and serve: {e}"),
+    }
+}
+
 impl RouterState {
     /// Creates the router over `config`; a second call does nothing.
     pub(crate) fn init(&self, config: Config) -> Result<Arc<Router>, IpcError> {

@@ -25,6 +25,8 @@
 //! - [`chat`]: the one chat engine: a turn end to end (save, route, stream, record, price,
 //!   time, retry points); the desktop, the CLI and the gateway only adapt it.
 //! - [`gateway`]: `switchboard serve`, a local OpenAI-compatible server over the router.
+//! - [`state`]: the router state every process shares (cooldowns, reachability, daily
+//!   counters): a SQLite file in the data dir, or Redis for a team's gateways.
 //! - [`settings`]: the desktop app's own settings (theme, tray, detection interval, extra
 //!   server URLs), validated per field and saved atomically beside the config.
 //! - [`cli`]: the clap definitions and handlers of the `switchboard` subcommands.
@@ -50,6 +52,7 @@ pub mod providers;
 pub mod router;
 pub mod secrets;
 pub mod settings;
+pub mod state;
 
 pub use error::{Error, ErrorKind, Result};
 

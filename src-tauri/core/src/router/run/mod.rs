@@ -19,6 +19,7 @@ use crate::providers::{
 use super::candidates::{estimate_tokens, Candidate};
 use super::error::{RetryFrom, RouteError, WindowSize};
 use super::health::RouteEvent;
+use super::shared::Pending;
 use super::{RouteOptions, Router};
 
 mod pick;
@@ -80,6 +81,8 @@ pub(super) fn start(
         current: None,
         queue: VecDeque::new(),
         finished: false,
+        synced: false,
+        pending: Vec::new(),
     };
     let inner = futures_util::stream::unfold(run, |mut run| async move {
         let item = run.next().await?;
@@ -122,6 +125,10 @@ struct Run {
     current: Option<Current>,
     queue: VecDeque<Result<RouteItem, RouteError>>,
     finished: bool,
+    /// Whether the shared cooldowns of the plan were read (once, before the first pick).
+    synced: bool,
+    /// Failures and successes not yet written to the shared store.
+    pending: Vec<Pending>,
 }
 
 /// Whether a failure of this class moves on to the next candidate with a cooldown.
@@ -183,6 +190,12 @@ fn ms(since: Instant) -> u64 {
 impl Run {
     async fn next(&mut self) -> Option<Result<RouteItem, RouteError>> {
         loop {
+            if !self.pending.is_empty() {
+                // Written before the caller sees the outcome, so a process that exits right
+                // after its answer has shared what it ran into.
+                let pending = std::mem::take(&mut self.pending);
+                self.router.share(pending).await;
+            }
             if let Some(item) = self.queue.pop_front() {
                 return Some(item);
             }
@@ -215,7 +228,10 @@ impl Run {
                     let (outcome, reason) = if cancelled {
                         (AttemptOutcome::Cancelled, Some("cancelled"))
                     } else {
-                        self.router.succeeded(&cur.model, cur.started);
+                        if self.router.succeeded(&cur.model, cur.started) && self.router.shares() {
+                            self.pending
+                                .push(Pending::succeeded(&cur.model, cur.started));
+                        }
                         (AttemptOutcome::Ok, None)
                     };
                     let elapsed = ms(cur.started);
@@ -235,8 +251,8 @@ impl Run {
             }
             Some(Err(error)) if cur.answering => {
                 // After the first token: no silent failover; the partial answer stands.
-                let cooldown = fails_over(error.kind())
-                    .then(|| self.router.failed(&cur.model, &error, cur.started));
+                let cooldown =
+                    fails_over(error.kind()).then(|| self.cool(&cur.model, &error, cur.started));
                 let (reason, status) = (error.kind().as_str(), error.status());
                 let elapsed = ms(cur.started);
                 let cooldown_ms = cooldown.map(|d| d.as_millis() as u64);
@@ -275,9 +291,29 @@ impl Run {
         }
     }
 
+    /// Puts `model` in cooldown here, and in the shared store just after.
+    fn cool(
+        &mut self,
+        model: &str,
+        error: &ProviderError,
+        started: Instant,
+    ) -> std::time::Duration {
+        let cooldown = self.router.failed(model, error, started);
+        if self.router.shares() {
+            self.pending.push(Pending::failed(model, error, started));
+        }
+        cooldown
+    }
+
     async fn start_next(&mut self) {
         if self.cancel.is_cancelled() {
             return self.fail(RouteError::Cancelled);
+        }
+        if !self.synced {
+            self.synced = true;
+            // What other processes ran into (a silent primary another run waited for).
+            let models: Vec<String> = self.plan.iter().map(|c| c.model_ref.clone()).collect();
+            self.router.sync_state(Some(&models)).await;
         }
         let Some(index) = self.pick() else {
             return self.give_up();
@@ -401,7 +437,7 @@ impl Run {
                 self.last = Some((model.to_owned(), error));
             }
             kind if fails_over(kind) => {
-                let cooldown = self.router.failed(model, &error, started);
+                let cooldown = self.cool(model, &error, started);
                 let cooldown_ms = Some(cooldown.as_millis() as u64);
                 self.route(RouteEvent {
                     status,
