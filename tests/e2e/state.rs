@@ -1,12 +1,15 @@
 //! Router state shared between processes: two `switchboard chat` runs on one machine (the
-//! second skips the silent primary the first waited for), and two `switchboard serve`
-//! instances sharing cooldowns and spend through a real `redis-server`, surviving its outage.
+//! second skips the silent primary the first waited for), the desktop app starting after such
+//! a run (its route health is on the fallback), and two `switchboard serve` instances sharing
+//! cooldowns and spend through a real `redis-server`, surviving its outage.
 
 use std::path::Path;
 use std::time::Duration;
 
 use serde_json::Value;
 use switchboard_fakes::openai::{self, Fault, Script};
+use switchboard_tests::app::App;
+use switchboard_tests::desktop::DesktopOptions;
 use switchboard_tests::process::wait_until;
 use switchboard_tests::redis::{self, Redis};
 use switchboard_tests::serve::{serve, switchboard};
@@ -97,6 +100,53 @@ fn a_second_chat_run_skips_the_silent_primary_the_first_waited_for() {
         "the second run sent nothing to the primary"
     );
     assert_eq!(chat_requests(&fallback), 2);
+}
+
+#[tokio::test]
+async fn the_app_shows_the_fallback_after_a_cli_run_found_the_primary_silent() {
+    let silent = Script::reply("never")
+        .with_models(["m"])
+        .with_fault(Fault::SlowFirstByte { delay_ms: 120_000 });
+    let primary = openai::start(silent).expect("primary");
+    let fallback = openai::start(Script::reply("fallback").with_models(["n"])).expect("fallback");
+    let (primary_url, fallback_url) = (primary.url(), fallback.url());
+    let app = App::launch_with(DesktopOptions::default(), |d| {
+        let config = d.config_file();
+        d.set_env("SWITCHBOARD_CONFIG", &config.display().to_string());
+        std::fs::create_dir_all(config.parent().expect("dir")).expect("mkdir");
+        let text = format!(
+            r#"{{ agents: {{ defaults: {{ model: {{ primary: "studio/m", fallbacks: ["backup/n"] }} }} }},
+              models: {{ providers: {{
+                studio: {{ baseUrl: "{primary_url}/v1", api: "openai-completions", apiKey: "k",
+                  timeoutSeconds: 2, models: [{{ id: "m", name: "M" }}] }},
+                backup: {{ baseUrl: "{fallback_url}/v1", api: "openai-completions", apiKey: "k",
+                  models: [{{ id: "n", name: "N" }}] }} }} }} }}"#
+        );
+        std::fs::write(&config, text).expect("config");
+        // A terminal on the same desktop, before the app starts: it waits out the silent
+        // primary's first-byte timeout and answers from the fallback.
+        let out = d
+            .command(switchboard_tests::app_binary())
+            .args(["chat", "--json", "--no-history", "hello"])
+            .output()
+            .expect("runs chat");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}");
+        assert!(stdout.contains(r#""reason":"timeout""#), "{stdout}");
+    })
+    .await;
+    // The app never sent anything to the primary, yet its route health knows it is cooling.
+    let route = "[data-testid=route-status]";
+    let moved = app
+        .wait_text(route, "On fallback", Duration::from_secs(30))
+        .await;
+    assert!(
+        moved.contains("On fallback") && moved.contains("backup/n"),
+        "{moved}"
+    );
+    assert_eq!(chat_requests(&primary), 1, "only the CLI's request");
+    app.screenshot("route-health-cooldown-from-cli").await;
+    app.close().await;
 }
 
 struct Gateway {
