@@ -18,9 +18,10 @@
 //! connection is tried after a backoff (250 ms doubling to 5 s), and when it answers, sharing
 //! resumes (one info line). What was written locally meanwhile stays local.
 
-use std::future::Future;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant, SystemTime};
+mod link;
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use redis::aio::MultiplexedConnection;
 use redis::RedisResult;
@@ -31,15 +32,10 @@ use super::{
 };
 use crate::router::cooldown::count;
 use crate::router::Reach;
+use link::Connector;
 
-/// How long a call waits for Redis before the local store answers instead.
-pub const RESPONSE_TIMEOUT: Duration = Duration::from_millis(500);
-/// How long connecting may take.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
-/// The first wait before connecting again after a failure; it doubles up to [`MAX_BACKOFF`].
-const FIRST_BACKOFF: Duration = Duration::from_millis(250);
-/// The longest wait between connection attempts.
-pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
+pub use link::{MAX_BACKOFF, RESPONSE_TIMEOUT};
+
 /// How many times a failure's compare-and-set is tried before the local store takes it.
 const CAS_TRIES: usize = 8;
 const PREFIX: &str = "switchboard:";
@@ -71,29 +67,16 @@ pub struct RedisStore {
 }
 
 struct Inner {
-    client: redis::Client,
-    shown: String,
-    conn: Mutex<Option<MultiplexedConnection>>,
-    link: Mutex<Link>,
-    /// Held while connecting, so one task connects and the others use the local store.
-    connecting: tokio::sync::Mutex<()>,
+    link: Connector,
     local: LocalStore,
     set_if: redis::Script,
     del_if: redis::Script,
 }
 
-/// Whether Redis is reachable, and when to try again if not.
-#[derive(Debug, Default)]
-struct Link {
-    down: bool,
-    retry_at: Option<Instant>,
-    backoff: Duration,
-}
-
 impl std::fmt::Debug for RedisStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RedisStore")
-            .field("at", &self.inner.shown)
+            .field("at", &self.inner.link.shown())
             .finish_non_exhaustive()
     }
 }
@@ -107,16 +90,10 @@ fn key(parts: &[&str]) -> String {
 impl RedisStore {
     /// A store at `url` (not connected yet) with `local` as its fallback.
     pub fn new(url: &str, local: LocalStore) -> Result<RedisStore, StateError> {
-        let client = redis::Client::open(url)?;
-        let info = client.get_connection_info();
-        let shown = format!("redis at {}", info.addr());
+        let link = Connector::new(url, local.path())?;
         Ok(RedisStore {
             inner: Arc::new(Inner {
-                client,
-                shown,
-                conn: Mutex::default(),
-                link: Mutex::default(),
-                connecting: tokio::sync::Mutex::new(()),
+                link,
                 local,
                 set_if: redis::Script::new(SET_IF),
                 del_if: redis::Script::new(DEL_IF),
@@ -128,110 +105,26 @@ impl RedisStore {
     pub fn describe(&self) -> String {
         format!(
             "{} (fallback: {})",
-            self.inner.shown,
+            self.inner.link.shown(),
             self.inner.local.path().display()
         )
     }
 
     /// Whether the last call reached Redis.
     pub fn is_up(&self) -> bool {
-        !self.link().down
+        self.inner.link.is_up()
     }
 
     /// Tries to connect now (the startup check); false (after the one warning) if it cannot.
     pub async fn connect(&self) -> bool {
-        self.conn().await.is_some()
+        self.inner.link.conn().await.is_some()
     }
 
-    fn link(&self) -> std::sync::MutexGuard<'_, Link> {
-        self.inner
-            .link
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn cached(&self) -> std::sync::MutexGuard<'_, Option<MultiplexedConnection>> {
-        self.inner
-            .conn
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// A connection, unless Redis is down and the backoff has not passed.
-    async fn conn(&self) -> Option<MultiplexedConnection> {
-        if let Some(conn) = self.cached().clone() {
-            return Some(conn);
-        }
-        if self.link().retry_at.is_some_and(|at| Instant::now() < at) {
-            return None;
-        }
-        let Ok(_connecting) = self.inner.connecting.try_lock() else {
-            return None;
-        };
-        let connect = self.inner.client.get_multiplexed_async_connection();
-        match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
-            Ok(Ok(conn)) => {
-                *self.cached() = Some(conn.clone());
-                self.up();
-                Some(conn)
-            }
-            Ok(Err(e)) => {
-                self.down(&e.to_string());
-                None
-            }
-            Err(_) => {
-                self.down("no answer to connect");
-                None
-            }
-        }
-    }
-
-    fn up(&self) {
-        let mut link = self.link();
-        if link.down {
-            tracing::warn!(
-                "{} answers again: sharing the router state resumes",
-                self.inner.shown
-            );
-        }
-        *link = Link::default();
-    }
-
-    fn down(&self, why: &str) {
-        *self.cached() = None;
-        let mut link = self.link();
-        if !link.down {
-            tracing::warn!(
-                "{} is unreachable ({why}): this instance keeps its router state in {} until \
-                 it answers again",
-                self.inner.shown,
-                self.inner.local.path().display()
-            );
-            link.down = true;
-            link.backoff = FIRST_BACKOFF;
-        } else {
-            link.backoff = (link.backoff * 2).min(MAX_BACKOFF);
-        }
-        link.retry_at = Some(Instant::now() + link.backoff);
-    }
-
-    /// Runs `op` on Redis; `None` (Redis is down) means the caller uses the local store.
     async fn run<T, F>(&self, op: impl FnOnce(MultiplexedConnection) -> F) -> Option<T>
     where
-        F: Future<Output = RedisResult<T>>,
+        F: std::future::Future<Output = RedisResult<T>>,
     {
-        let conn = self.conn().await?;
-        match tokio::time::timeout(RESPONSE_TIMEOUT, op(conn)).await {
-            Ok(Ok(value)) => Some(value),
-            Ok(Err(e)) => {
-                self.down(&e.to_string());
-                None
-            }
-            Err(_) => {
-                self.down("no answer in time");
-                None
-            }
-        }
+        self.inner.link.run(op).await
     }
 
     pub(super) async fn cooldowns(
