@@ -33,8 +33,15 @@ pub struct ServeArgs {
     #[arg(long)]
     pub history: bool,
     /// Where cooldowns, health and counters are shared: `local` (a file in the data dir, shared
-    /// with the app and the CLI) or redis://HOST:PORT (shared by a team's gateways).
-    #[arg(long, value_name = "STATE", default_value = "local")]
+    /// with the app and the CLI) or redis://HOST:PORT (shared by a team's gateways). From
+    /// $SWITCHBOARD_STATE when not given, so a Redis password stays off the command line.
+    #[arg(
+        long,
+        value_name = "STATE",
+        default_value = "local",
+        env = "SWITCHBOARD_STATE",
+        hide_env_values = true
+    )]
     pub state: String,
     /// Listen on ADDR (an IP, or IP:PORT) instead of 127.0.0.1; beyond loopback only when
     /// per-person tokens exist (`serve token add`), with TLS in a reverse proxy in front.

@@ -136,4 +136,6 @@ fn an_unknown_state_spec_is_refused_with_the_forms() {
     assert!(err.to_string().contains("redis://HOST:PORT"), "{err}");
     let redis = StateStore::open("redis://:secret@127.0.0.1:1/0", dir.path()).expect("parses");
     assert!(!redis.describe().contains("secret"), "{}", redis.describe());
+    let err = StateStore::open("redis://:secret@127.0.0.1:nope/0", dir.path()).expect_err("bad");
+    assert!(!err.to_string().contains("secret"), "{err}");
 }
