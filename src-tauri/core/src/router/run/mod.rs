@@ -23,6 +23,7 @@ use super::shared::Pending;
 use super::{RouteOptions, Router};
 
 mod pick;
+mod share;
 
 /// What a routed request produces: route events (one per attempt, before the answer's first
 /// token for the model that answers) and the answering model's events.
@@ -190,12 +191,7 @@ fn ms(since: Instant) -> u64 {
 impl Run {
     async fn next(&mut self) -> Option<Result<RouteItem, RouteError>> {
         loop {
-            if !self.pending.is_empty() {
-                // Written before the caller sees the outcome, so a process that exits right
-                // after its answer has shared what it ran into.
-                let pending = std::mem::take(&mut self.pending);
-                self.router.share(pending).await;
-            }
+            self.flush_shared().await;
             if let Some(item) = self.queue.pop_front() {
                 return Some(item);
             }
@@ -228,10 +224,7 @@ impl Run {
                     let (outcome, reason) = if cancelled {
                         (AttemptOutcome::Cancelled, Some("cancelled"))
                     } else {
-                        if self.router.succeeded(&cur.model, cur.started) && self.router.shares() {
-                            self.pending
-                                .push(Pending::succeeded(&cur.model, cur.started));
-                        }
+                        self.answered(&cur.model, cur.started);
                         (AttemptOutcome::Ok, None)
                     };
                     let elapsed = ms(cur.started);
@@ -291,30 +284,11 @@ impl Run {
         }
     }
 
-    /// Puts `model` in cooldown here, and in the shared store just after.
-    fn cool(
-        &mut self,
-        model: &str,
-        error: &ProviderError,
-        started: Instant,
-    ) -> std::time::Duration {
-        let cooldown = self.router.failed(model, error, started);
-        if self.router.shares() {
-            self.pending.push(Pending::failed(model, error, started));
-        }
-        cooldown
-    }
-
     async fn start_next(&mut self) {
         if self.cancel.is_cancelled() {
             return self.fail(RouteError::Cancelled);
         }
-        if !self.synced {
-            self.synced = true;
-            // What other processes ran into (a silent primary another run waited for).
-            let models: Vec<String> = self.plan.iter().map(|c| c.model_ref.clone()).collect();
-            self.router.sync_state(Some(&models)).await;
-        }
+        self.sync_once().await;
         let Some(index) = self.pick() else {
             return self.give_up();
         };
