@@ -76,6 +76,13 @@ build_ui() {
   (cd "$REPO/ui" && npm run --silent build)
 }
 
+# A real redis-server (and redis-cli) for the tests of gateways sharing their router state
+# through Redis (tests/e2e/state.rs); the tests start their own on a free loopback port.
+install_redis() {
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null && return 0
+  install_apt_packages redis-server redis-tools
+}
+
 install_everything() {
   install_apt_packages "${APT_PACKAGES[@]}" || return 1
   install_rust || return 1

@@ -71,6 +71,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             let router = state.router.init(config);
             if let Ok(router) = &router {
                 router.set_policy(state.settings.get().policy());
+                state::share_state(router, &state.paths.data_dir);
             }
             services::load_spend(app.handle());
             // After the router, so the "Primary model" menu shows its config; the menu's

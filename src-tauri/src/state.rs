@@ -92,6 +92,22 @@ pub(crate) fn config_or_empty(path: &Path) -> Config {
     }
 }
 
+/// Shares the router's cooldowns and reachability with the CLI and `serve` through the data
+/// dir's state file, and adopts what is there now; one that cannot be opened leaves the router
+/// on its own (logged).
+pub(crate) fn share_state(router: &Router, data_dir: &Path) {
+    match switchboard_core::state::StateStore::open("local", data_dir) {
+        Ok(store) => {
+            router.set_state(store);
+            // What a CLI run or a gateway ran into before the app started shows at once; later
+            // changes come with each detection round and each chat.
+            let router = router.clone();
+            tauri::async_runtime::spawn(async move { router.sync_state(None).await });
+        }
+        Err(e) => tracing::warn!("cooldowns not shared with the CLI and serve: {e}"),
+    }
+}
+
 impl RouterState {
     /// Creates the router over `config`; a second call does nothing.
     pub(crate) fn init(&self, config: Config) -> Result<Arc<Router>, IpcError> {

@@ -19,5 +19,6 @@ mod setup;
 mod setup_hybrid;
 mod setup_llamacpp;
 mod shell;
+mod state;
 mod tray;
 mod window;

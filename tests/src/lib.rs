@@ -10,6 +10,7 @@ pub mod app;
 pub mod desktop;
 pub mod page;
 pub mod process;
+pub mod redis;
 pub mod serve;
 pub mod tray_host;
 

@@ -23,19 +23,27 @@ impl Drop for Serving {
     }
 }
 
-/// Starts `switchboard serve --port 0` over `config`; its base URL and token.
-pub fn serve(home: &Path, config: &str, extra: &[&str]) -> (Serving, String, String) {
-    let config_file = home.join("config.json5");
-    std::fs::write(&config_file, config).expect("writes the config");
-    let token_file = home.join("token");
-    let mut child = Command::new(app_binary())
+/// `switchboard` with a clean environment whose config, data and logs are under `home` (the
+/// gateway's, for `serve token add` and the like).
+pub fn switchboard(home: &Path) -> Command {
+    let mut command = Command::new(app_binary());
+    command
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home)
         .env("XDG_STATE_HOME", home.join("state"))
         .env("SWITCHBOARD_DATA_DIR", home.join("data"))
         .arg("--config")
-        .arg(&config_file)
+        .arg(home.join("config.json5"));
+    command
+}
+
+/// Starts `switchboard serve --port 0` over `config`; its base URL and token.
+pub fn serve(home: &Path, config: &str, extra: &[&str]) -> (Serving, String, String) {
+    let config_file = home.join("config.json5");
+    std::fs::write(&config_file, config).expect("writes the config");
+    let token_file = home.join("token");
+    let mut child = switchboard(home)
         .args(["serve", "--port", "0", "--token-file"])
         .arg(&token_file)
         .args(extra)

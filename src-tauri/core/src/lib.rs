@@ -26,6 +26,8 @@
 //!   time, retry points); the desktop, the CLI and the gateway only adapt it.
 //! - [`gateway`]: `switchboard serve`, a local OpenAI-compatible server over the router.
 //! - [`setup`]: one-click start: a suggested local model tested live and saved in one write.
+//! - [`state`]: the router state every process shares (cooldowns, reachability, daily
+//!   counters): a SQLite file in the data dir, or Redis for a team's gateways.
 //! - [`settings`]: the desktop app's own settings (theme, tray, detection interval, extra
 //!   server URLs), validated per field and saved atomically beside the config.
 //! - [`cli`]: the clap definitions and handlers of the `switchboard` subcommands.
@@ -52,6 +54,7 @@ pub mod router;
 pub mod secrets;
 pub mod settings;
 pub mod setup;
+pub mod state;
 
 pub use error::{Error, ErrorKind, Result};
 

@@ -59,6 +59,11 @@ impl Paths {
         self.data_dir.join(crate::history::FILE_NAME)
     }
 
+    /// The router state every process shares (cooldowns, reachability, counters).
+    pub fn state_file(&self) -> PathBuf {
+        self.data_dir.join(crate::state::local::FILE_NAME)
+    }
+
     /// Resolves the paths from the process environment and an optional `--config` flag.
     pub fn from_env(config_flag: Option<&Path>) -> Result<Self> {
         Self::resolve(config_flag, |name| std::env::var_os(name))

@@ -121,6 +121,18 @@ fn history(args: &ChatArgs, paths: &Paths, err: &mut dyn Write) -> Option<Histor
     }
 }
 
+/// Shares cooldowns with the app, `serve` and the next run through the data dir's state file;
+/// one that cannot be opened is a note (this run then only knows what it meets itself).
+fn share_state(router: &Router, paths: &Paths, err: &mut dyn Write) {
+    match crate::state::StateStore::open("local", &paths.data_dir) {
+        Ok(store) => router.set_state(store),
+        Err(e) => {
+            let text = redact(&e.to_string()).into_owned();
+            let _ignored = writeln!(err, "switchboard: note: cooldowns not shared: {text}");
+        }
+    }
+}
+
 fn chat(
     args: &ChatArgs,
     paths: &Paths,
@@ -138,6 +150,7 @@ fn chat(
         printed: false,
     })?;
     router.set_policy(super::policy(paths));
+    share_state(&router, paths, err);
     let engine = Engine::new(router, history(args, paths, err), RetryPoints::default());
     let mut ask = Ask::new(args.message.join(" "));
     ask.private = args.private;

@@ -1,7 +1,9 @@
-//! `switchboard serve [--port 4141] [--token-file F] [--history]`: the local OpenAI-compatible
-//! gateway over the chat engine (see [`crate::gateway`]), on 127.0.0.1 until Ctrl-C. The bearer
-//! token lives in `F` (default `<data dir>/gateway-token`), created 0600 on first start; its path
-//! is printed, never the token. With `--history` every chat is saved like the desktop's.
+//! `switchboard serve [--port 4141] [--token-file F] [--history] [--state S] [--listen ADDR]`:
+//! the local OpenAI-compatible gateway over the chat engine (see [`crate::gateway`]), on
+//! 127.0.0.1 until Ctrl-C. The bearer token lives in `F` (default `<data dir>/gateway-token`),
+//! created 0600 on first start; its path is printed, never the token. With `--history` every
+//! chat is saved like the desktop's. `--state`, `--listen` and `serve token …` (a team's
+//! gateways) are in [`super::serve_team`].
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -30,10 +32,31 @@ pub struct ServeArgs {
     /// Save every chat to the history, as the desktop and `switchboard chat` do.
     #[arg(long)]
     pub history: bool,
+    /// Where cooldowns, health and counters are shared: `local` (a file in the data dir, shared
+    /// with the app and the CLI) or redis://HOST:PORT (shared by a team's gateways). From
+    /// $SWITCHBOARD_STATE when not given, so a Redis password stays off the command line.
+    #[arg(
+        long,
+        value_name = "STATE",
+        default_value = "local",
+        env = "SWITCHBOARD_STATE",
+        hide_env_values = true
+    )]
+    pub state: String,
+    /// Listen on ADDR (an IP, or IP:PORT) instead of 127.0.0.1; beyond loopback only when
+    /// per-person tokens exist (`serve token add`), with TLS in a reverse proxy in front.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// Per-person tokens.
+    #[command(subcommand)]
+    pub command: Option<super::serve_team::TokenCommand>,
 }
 
 /// Runs the gateway until Ctrl-C; the address and token file on `out`, problems on `err`.
 pub fn run(args: &ServeArgs, paths: &Paths, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    if let Some(command) = &args.command {
+        return super::serve_team::run_token(command, args, paths, out, err);
+    }
     let ctrl_c = async {
         // No signal handler means no Ctrl-C: run until killed.
         if tokio::signal::ctrl_c().await.is_err() {
@@ -51,7 +74,7 @@ pub fn run_until(
     err: &mut dyn Write,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Exit {
-    match serve(args, paths, out, shutdown) {
+    match serve(args, paths, out, err, shutdown) {
         Ok(()) => Exit::Success,
         Err(e) => {
             let _ignored = writeln!(err, "switchboard: {}", redact(&e.to_string()));
@@ -81,9 +104,15 @@ enum ServeError {
     /// The async runtime did not start.
     #[error("cannot start the runtime: {0}")]
     Runtime(std::io::Error),
-    /// The port could not be bound.
-    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
-    Listen { port: u16, source: std::io::Error },
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    /// `--state`, `--listen` or the people file refused.
+    #[error(transparent)]
+    Team(#[from] super::serve_team::TeamError),
     /// The gateway failed while serving.
     #[error("the gateway stopped: {0}")]
     Stopped(std::io::Error),
@@ -96,11 +125,14 @@ fn serve(
     args: &ServeArgs,
     paths: &Paths,
     out: &mut dyn Write,
+    err: &mut dyn Write,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let config = crate::config::load(&paths.config_file)?.into_config()?;
+    let team = super::serve_team::Team::prepare(args, paths, err)?;
     let router = Router::new(config)?;
     router.set_policy(super::policy(paths));
+    router.set_state(team.store.clone());
     let history = match args.history {
         true => Some(HistoryStore::open(&paths.data_dir)?.store),
         false => None,
@@ -120,12 +152,13 @@ fn serve(
         .build()
         .map_err(ServeError::Runtime)?;
     runtime.block_on(async {
-        let listener = gateway::bind(args.port)
-            .await
-            .map_err(|source| ServeError::Listen {
-                port: args.port,
-                source,
-            })?;
+        let listener =
+            gateway::bind_addr(team.addr)
+                .await
+                .map_err(|source| ServeError::Listen {
+                    addr: team.addr,
+                    source,
+                })?;
         let addr = listener.local_addr().map_err(ServeError::Io)?;
         let note = if created {
             "created, mode 0600"
@@ -141,8 +174,10 @@ fn serve(
             out,
             format!("token file: {} ({note})", token_file.display()),
         )?;
+        say(out, team.describe_state().await)?;
         say(out, format!("listening on http://{addr}/v1 (Ctrl-C stops)"))?;
-        gateway::serve(listener, gateway::app(engine, token), shutdown)
+        let gate = team.gate(token);
+        gateway::serve(listener, gateway::app_with(engine, gate), shutdown)
             .await
             .map_err(ServeError::Stopped)?;
         say(out, "stopped".to_owned())

@@ -12,7 +12,7 @@ use axum::response::Response;
 use futures_util::{Stream, StreamExt};
 use serde_json::Value;
 
-use super::guard::Dialect;
+use super::guard::{Caller, Dialect};
 use crate::chat::{Ask, ChatError, ChatEvent, Engine, Reason};
 use crate::providers::types::add_tool_call;
 use crate::providers::{
@@ -81,9 +81,70 @@ pub(super) fn apply_headers(headers: &HeaderMap, ask: &mut Ask) {
         .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"));
 }
 
-/// Starts `ask` and waits for the answer's first event; a turn that fails before it is the
-/// error response (with the route headers).
-pub(super) async fn open(engine: &Engine, ask: Ask, dialect: Dialect) -> Result<Opened, Response> {
+/// Starts `ask` for `caller` and waits for the answer's first event; a turn that fails before
+/// it is the error response (with the route headers). A person over their daily budget gets a
+/// 429 `over_budget` and nothing is sent; every request counts in the caller's counters and
+/// an answer's price in their spend (in the state store, shared by a team's gateways).
+pub(super) async fn open(
+    engine: &Engine,
+    ask: Ask,
+    dialect: Dialect,
+    caller: &Caller,
+) -> Result<Opened, Response> {
+    let store = engine.router().state();
+    if let Some(store) = &store {
+        let key = caller.tally_key();
+        if let Caller::Person(person) = caller {
+            if let Some(limit) = person.budget_daily_usd {
+                let spent = store.today(&key).await.usd;
+                if spent >= limit {
+                    let message = format!(
+                        "{}'s daily budget of ${limit:.2} is spent (${spent:.4} today); it \
+                         starts again at midnight",
+                        person.name
+                    );
+                    return Err(failure(
+                        dialect,
+                        Reason::Route(RouteErrorKind::OverBudget),
+                        &message,
+                    ));
+                }
+            }
+        }
+        store.tally(&key, 0.0).await;
+    }
+    let opened = open_turn(engine, ask, dialect).await?;
+    let Some(store) = store else {
+        return Ok(opened);
+    };
+    let key = caller.tally_key();
+    charge(&store, &key, &opened.first).await;
+    let events = opened.events.then(move |event| {
+        let (store, key) = (store.clone(), key.clone());
+        async move {
+            charge(&store, &key, &event).await;
+            event
+        }
+    });
+    Ok(Opened {
+        events: Box::pin(events),
+        ..opened
+    })
+}
+
+/// Adds an answer's price (known at its end) to `key`'s spend.
+async fn charge(store: &crate::state::StateStore, key: &str, event: &ChatEvent) {
+    if let ChatEvent::Done {
+        cost: Some(usd), ..
+    } = event
+    {
+        if *usd > 0.0 {
+            store.spend(key, *usd).await;
+        }
+    }
+}
+
+async fn open_turn(engine: &Engine, ask: Ask, dialect: Dialect) -> Result<Opened, Response> {
     let turn = match engine.send(ask, CancellationToken::new()).await {
         Ok(turn) => turn,
         Err(ChatError::Route(e)) => return Err(failure(dialect, Reason::of(&e), &e.to_string())),

@@ -1,10 +1,14 @@
-//! The gateway's gate: the token (a file created 0600 on first start), sent as a bearer token
-//! or, as Anthropic clients do, as `x-api-key`; the `Host` check that defeats DNS rebinding
-//! (only loopback names); the `Origin` check that refuses web pages elsewhere; and errors in
-//! the shape of the API that was called.
+//! The gateway's gate: the owner's token (a file created 0600 on first start) or a person's
+//! ([`super::people`]), sent as a bearer token or, as Anthropic clients do, as `x-api-key`; the
+//! `Host` check that defeats DNS rebinding (only loopback names, unless the gateway listens
+//! beyond loopback, where every request needs a token anyway); the `Origin` check that refuses
+//! web pages elsewhere; and errors in the shape of the API that was called. Who called goes to
+//! the handlers as a [`Caller`] request extension.
 
 use std::io::Write;
 use std::path::Path;
+
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -13,7 +17,49 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use super::people::{People, Person};
 use crate::secrets::Secret;
+
+/// Who sent a request, for budgets and counters.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    /// The token file's owner.
+    Owner,
+    /// A person with their own token.
+    Person(Arc<Person>),
+}
+
+impl Caller {
+    /// The key of the caller's counters in the state store.
+    pub fn tally_key(&self) -> String {
+        match self {
+            Caller::Owner => "owner".to_owned(),
+            Caller::Person(p) => p.tally_key(),
+        }
+    }
+}
+
+/// What the gate checks requests against.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    /// The owner's token.
+    pub owner: Secret,
+    /// People with their own tokens.
+    pub people: Arc<People>,
+    /// Any `Host` is answered (the gateway listens beyond loopback, behind a proxy).
+    pub any_host: bool,
+}
+
+impl Gate {
+    /// Only the owner's token, only loopback names.
+    pub fn owner(owner: Secret) -> Gate {
+        Gate {
+            owner,
+            people: Arc::default(),
+            any_host: false,
+        }
+    }
+}
 
 /// The token file: read it, or create it (0600) with a new random token.
 /// Returns the token and whether it was created.
@@ -166,14 +212,14 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 
 /// The middleware: loopback `Host` first, then no `Origin` from a web page elsewhere (a browser
 /// always sends one), then the bearer token.
-pub async fn gate(State(token): State<Secret>, request: Request<Body>, next: Next) -> Response {
+pub async fn gate(State(gate): State<Gate>, mut request: Request<Body>, next: Next) -> Response {
     let host = request
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .or_else(|| request.uri().authority().map(|a| a.as_str()));
     let dialect = Dialect::of_path(request.uri().path());
-    if !host.is_some_and(is_loopback_host) {
+    if !gate.any_host && !host.is_some_and(is_loopback_host) {
         return dialect.error(
             StatusCode::FORBIDDEN,
             "permission_error",
@@ -192,15 +238,25 @@ pub async fn gate(State(token): State<Secret>, request: Request<Body>, next: Nex
             );
         }
     }
-    match sent_token(request.headers()) {
-        Some(sent) if same(sent.as_bytes(), token.expose().as_bytes()) => next.run(request).await,
-        Some(_) => dialect.error(
+    let sent = sent_token(request.headers()).map(str::to_owned);
+    let caller = match sent.as_deref() {
+        Some(sent) if same(sent.as_bytes(), gate.owner.expose().as_bytes()) => Some(Caller::Owner),
+        Some(sent) => gate.people.find(sent).map(Caller::Person),
+        None => None,
+    };
+    match (caller, sent) {
+        (Some(caller), _) => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        (None, Some(_)) => dialect.error(
             StatusCode::UNAUTHORIZED,
             "invalid_request_error",
             Some("invalid_api_key"),
-            "wrong token: use the one in the gateway's token file",
+            "wrong token: use the one in the gateway's token file, or your own from \
+             `switchboard serve token add`",
         ),
-        None => dialect.error(
+        (None, None) => dialect.error(
             StatusCode::UNAUTHORIZED,
             "invalid_request_error",
             Some("missing_api_key"),

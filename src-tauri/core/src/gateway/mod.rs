@@ -6,8 +6,9 @@
 //!   `POST /v1/responses` ([`responses`]) and `POST /v1/messages` ([`messages`]), each streamed
 //!   and not, with parameters, tools and images carried to whichever API the model speaks;
 //!   errors in the shape of the API called.
-//! - Binds `127.0.0.1` only; a token from a file created 0600 on first start (as a bearer token
-//!   or `x-api-key`); requests whose `Host` is not a loopback name are refused (DNS rebinding),
+//! - Binds `127.0.0.1` (or `--listen ADDR` when per-person tokens exist); a token from a file
+//!   created 0600 on first start, or a person's ([`people`]), as a bearer token or `x-api-key`;
+//!   on loopback, requests whose `Host` is not a loopback name are refused (DNS rebinding),
 //!   and those from a web page elsewhere (`Origin`); no CORS headers, so
 //!   browsers cannot read replies; a body size limit; time limits on reading a request's head
 //!   (and on an idle connection) and its body ([`serve`]); graceful shutdown with a time
@@ -20,6 +21,7 @@ pub mod guard;
 pub mod messages;
 pub mod openai;
 mod parse;
+pub mod people;
 pub mod responses;
 mod server;
 mod stream;
@@ -33,7 +35,7 @@ use axum::routing::{get, post};
 use crate::chat::Engine;
 use crate::secrets::Secret;
 
-pub use guard::load_or_create_token;
+pub use guard::{load_or_create_token, Caller, Gate};
 pub use server::{serve, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT};
 
 /// The default port.
@@ -45,6 +47,11 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// The gateway's routes, gated by the `Host` check and `token`.
 pub fn app(engine: Engine, token: Secret) -> axum::Router {
+    app_with(engine, Gate::owner(token))
+}
+
+/// The gateway's routes, gated by `gate` (the owner's token, people's tokens, the `Host` check).
+pub fn app_with(engine: Engine, gate: Gate) -> axum::Router {
     axum::Router::new()
         .route("/v1/models", get(openai::models))
         .route("/v1/chat/completions", post(openai::chat))
@@ -61,13 +68,18 @@ pub fn app(engine: Engine, token: Secret) -> axum::Router {
         })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(server::read_body_in_time))
-        .layer(axum::middleware::from_fn_with_state(token, guard::gate))
+        .layer(axum::middleware::from_fn_with_state(gate, guard::gate))
         .with_state(engine)
 }
 
 /// Binds `127.0.0.1:port` (0: a free port).
 pub async fn bind(port: u16) -> std::io::Result<tokio::net::TcpListener> {
-    tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await
+    bind_addr(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await
+}
+
+/// Binds `addr` (`serve --listen`; the caller checked it may leave loopback).
+pub async fn bind_addr(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr).await
 }
 
 /// A gateway serving in the background, as the app's Settings start and stop it.

@@ -6,13 +6,13 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
 use super::answer::{self, bad_request, collect, error_response, open, route_headers};
-use super::guard::Dialect;
+use super::guard::{Caller, Dialect};
 use super::parse::{self, invalid, Invalid};
 use super::stream::{self, Chunks};
 use crate::chat::{Ask, Engine};
@@ -288,6 +288,7 @@ fn assistant_turn(message: &Value, field: &str) -> Result<Turn, Invalid> {
 /// `POST /v1/chat/completions`.
 pub async fn chat(
     State(engine): State<Engine>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -301,7 +302,7 @@ pub async fn chat(
     };
     answer::apply_headers(&headers, &mut ask);
     let streaming = ask.options.stream;
-    let opened = match open(&engine, ask, DIALECT).await {
+    let opened = match open(&engine, ask, DIALECT, &caller).await {
         Ok(opened) => opened,
         Err(response) => return response,
     };

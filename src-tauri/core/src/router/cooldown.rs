@@ -1,7 +1,9 @@
 //! Cooldowns per `provider/model`, shared by every caller of one [`super::Router`]: a failed
 //! model is skipped for a growing period (30 s, 1 min, 5 min, capped; billing 5 min, 1 h, 5 h),
 //! or as long as its `Retry-After` asked. Times are `tokio::time` instants, so tests can pause
-//! and advance the clock.
+//! and advance the clock. What other processes see goes through [`crate::state`], on the wall
+//! clock (tokio instants mean nothing in another process); cooldowns found there are adopted
+//! into this table ([`Cooldowns::adopt`]), so failover and the health summary read one table.
 //!
 //! Concurrency rule: a failure only counts (grows the cooldown) when its attempt started after
 //! the last counted failure; a success only clears the state when its attempt started after
@@ -77,6 +79,71 @@ pub fn period(kind: ProviderErrorKind, failures: u32, retry_after: Option<Durati
     }
 }
 
+/// A failure counted by the rule in the module docs, over any clock: `tokio` instants here,
+/// wall-clock milliseconds in the shared store ([`crate::state`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted<T> {
+    /// Counted failures in a row.
+    pub failures: u32,
+    /// Skipped until then.
+    pub until: Option<T>,
+    /// When the last counted failure happened.
+    pub failed_at: T,
+    /// The last failure's class.
+    pub reason: ProviderErrorKind,
+    /// The last failure's HTTP status.
+    pub status: Option<u16>,
+}
+
+/// One failure of an attempt that started at `started`, seen at `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Failure<T> {
+    /// Its class.
+    pub kind: ProviderErrorKind,
+    /// Its HTTP status.
+    pub status: Option<u16>,
+    /// What `Retry-After` asked.
+    pub retry_after: Option<Duration>,
+    /// When its attempt started.
+    pub started: T,
+    /// When it was seen.
+    pub now: T,
+}
+
+/// The state after `failure`, given the state before it (`None`: usable). A failure counts
+/// only when its attempt started after the last counted one; an older one can only extend the
+/// cooldown by a longer `Retry-After`.
+pub fn count<T>(before: Option<Counted<T>>, failure: Failure<T>) -> Counted<T>
+where
+    T: Copy + Ord + std::ops::Add<Duration, Output = T>,
+{
+    let Failure {
+        kind,
+        status,
+        retry_after,
+        started,
+        now,
+    } = failure;
+    let mut state = before.unwrap_or(Counted {
+        failures: 0,
+        until: None,
+        failed_at: started,
+        reason: kind,
+        status,
+    });
+    if state.failures == 0 || started >= state.failed_at {
+        state.failures += 1;
+        state.failed_at = now;
+        state.until = Some(now + period(kind, state.failures, retry_after));
+        state.reason = kind;
+        state.status = status;
+    } else if let Some(after) = retry_after {
+        let asked = now + after.min(MAX_RETRY_AFTER);
+        state.until = Some(state.until.map_or(asked, |u| u.max(asked)));
+    }
+    state
+}
+
 impl Cooldowns {
     fn table(&self) -> std::sync::MutexGuard<'_, HashMap<String, ModelState>> {
         // The table holds plain data: a panic elsewhere cannot leave it half-updated.
@@ -100,27 +167,61 @@ impl Cooldowns {
         now: Instant,
     ) -> ModelState {
         let mut table = self.table();
-        let state = table.entry(model.to_owned()).or_insert(ModelState {
-            failures: 0,
-            until: None,
-            reason: kind,
-            status,
-            failed_at: started,
-            failed_wall: SystemTime::now(),
+        let before = table.get(model).map(|s| Counted {
+            failures: s.failures,
+            until: s.until,
+            failed_at: s.failed_at,
+            reason: s.reason,
+            status: s.status,
         });
-        if state.failures == 0 || started >= state.failed_at {
-            state.failures += 1;
-            state.failed_at = now;
-            state.failed_wall = SystemTime::now();
-            state.until = Some(now + period(kind, state.failures, retry_after));
-            state.reason = kind;
-            state.status = status;
-        } else if let Some(after) = retry_after {
-            // The same outage seen by an older request: only a longer Retry-After extends it.
-            let asked = now + after.min(MAX_RETRY_AFTER);
-            state.until = Some(state.until.map_or(asked, |u| u.max(asked)));
-        }
-        *state
+        let failure = Failure {
+            kind,
+            status,
+            retry_after,
+            started,
+            now,
+        };
+        let counted = before.is_none_or(|b| b.failures == 0 || started >= b.failed_at);
+        let after = count(before, failure);
+        let failed_wall = match table.get(model) {
+            Some(s) if !counted => s.failed_wall,
+            _ => SystemTime::now(),
+        };
+        let state = ModelState {
+            failures: after.failures,
+            until: after.until,
+            reason: after.reason,
+            status: after.status,
+            failed_at: after.failed_at,
+            failed_wall,
+        };
+        table.insert(model.to_owned(), state);
+        state
+    }
+
+    /// Takes in a cooldown another process recorded (from [`crate::state`]): the longer
+    /// cooldown and the higher count win, the newer failure gives the reason. True if this
+    /// table changed.
+    pub fn adopt(&self, model: &str, shared: ModelState) -> bool {
+        let mut table = self.table();
+        let merged = match table.get(model) {
+            None => shared,
+            Some(mine) => {
+                let newer = if shared.failed_wall > mine.failed_wall {
+                    shared
+                } else {
+                    *mine
+                };
+                ModelState {
+                    failures: mine.failures.max(shared.failures),
+                    until: mine.until.max(shared.until),
+                    ..newer
+                }
+            }
+        };
+        let changed = table.get(model) != Some(&merged);
+        table.insert(model.to_owned(), merged);
+        changed
     }
 
     /// Records a success of an attempt that started at `started`; true if the state changed.

@@ -11,6 +11,8 @@
 //!   fallback that cannot is skipped).
 //! - `retry`: which candidates "retry on next route" asks (none on the server that broke).
 //! - `policy`: the policy in force, the spend ledger, measured speeds and [`Router::plan`].
+//! - `shared`: cooldowns and reachability shared with other processes through a
+//!   [`crate::state::StateStore`] ([`Router::set_state`]).
 //! - `run`: the failover loop behind [`Router::route`], a stream of [`RouteItem`]s.
 //!
 //! Failover by error class (DESIGN.md "Router semantics"): auth, billing, forbidden,
@@ -48,6 +50,7 @@ mod policy;
 pub mod reach;
 mod retry;
 mod run;
+mod shared;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -94,6 +97,8 @@ struct Inner {
     /// When the ledger and speeds were last loaded from the history.
     ledger_loaded: Mutex<Option<std::time::Instant>>,
     speed: Mutex<SpeedBook>,
+    /// Where cooldowns and reachability are shared with other processes (none: memory only).
+    state: RwLock<Option<crate::state::StateStore>>,
 }
 
 /// Per-request routing options.
@@ -138,6 +143,7 @@ impl Router {
                 ledger: Mutex::new(Ledger::new(chrono::Local::now().date_naive())),
                 ledger_loaded: Mutex::default(),
                 speed: Mutex::default(),
+                state: RwLock::default(),
             }),
         };
         router.publish_health();
@@ -337,7 +343,9 @@ impl Router {
             .map_or(Duration::ZERO, |u| u.saturating_duration_since(now))
     }
 
-    fn succeeded(&self, model: &str, started: Instant) {
+    /// Records a success; true if it changed this router's state (a cooldown ended, the
+    /// provider is known to answer again), so the shared store has something to learn.
+    fn succeeded(&self, model: &str, started: Instant) -> bool {
         let cleared = self.inner.cooldowns.succeed(model, started);
         let answered = Reach {
             reachable: true,
@@ -350,6 +358,7 @@ impl Router {
         if cleared || reached {
             self.publish_health();
         }
+        cleared || reached
     }
 
     /// Records probe results found by a probe that started at `checked`, and publishes the
@@ -373,6 +382,9 @@ impl Router {
         let checked = SystemTime::now();
         let probes = reach::probe(&endpoints, timeout).await;
         self.record_probes(&probes, checked);
+        self.share_probes(&probes, checked).await;
+        // What the CLI and other gateways ran into since the last probe.
+        self.sync_state(None).await;
         probes
     }
 

@@ -52,6 +52,9 @@ async fn serve_creates_the_token_file_and_answers_with_it() {
             port: 0,
             token_file: None,
             history: false,
+            state: "local".into(),
+            listen: None,
+            command: None,
         };
         let mut out = Lines(lines, String::new());
         let mut err = Vec::new();
@@ -78,6 +81,9 @@ async fn serve_creates_the_token_file_and_answers_with_it() {
     let token = std::fs::read_to_string(&token_file).expect("token");
     let token = token.trim();
     assert!(!first.contains(token));
+    let state = printed.recv().expect("state line");
+    let state_file = paths.data_dir.join("router-state.db");
+    assert_eq!(state, format!("state: {}", state_file.display()));
     let listening = printed.recv().expect("listening line");
     let url = listening
         .strip_prefix("listening on ")
@@ -103,4 +109,52 @@ async fn serve_creates_the_token_file_and_answers_with_it() {
         .expect("join");
     assert_eq!(exit, Exit::Success, "{err}");
     assert_eq!(printed.recv().expect("stopped line"), "stopped");
+}
+
+#[test]
+fn listening_beyond_loopback_needs_person_tokens_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let paths = Paths {
+        config_file: dir.path().join("config.json5"),
+        data_dir: dir.path().join("data"),
+        log_dir: dir.path().join("logs"),
+    };
+    std::fs::write(&paths.config_file, "{}").expect("write");
+    let args = ServeArgs {
+        port: 0,
+        token_file: None,
+        history: false,
+        state: "local".into(),
+        listen: Some("0.0.0.0".into()),
+        command: None,
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let exit = run_until(&args, &paths, &mut out, &mut err, async {});
+    let err = String::from_utf8_lossy(&err);
+    assert_eq!(exit, Exit::Failure);
+    assert!(
+        err.contains("--listen 0.0.0.0:0 reaches beyond this machine")
+            && err.contains("switchboard serve token add NAME"),
+        "{err}"
+    );
+    assert!(out.is_empty(), "nothing was served");
+
+    let bad = ServeArgs {
+        listen: Some("example.com".into()),
+        ..args.clone()
+    };
+    let mut err = Vec::new();
+    let exit = run_until(&bad, &paths, &mut Vec::new(), &mut err, async {});
+    assert_eq!(exit, Exit::Failure);
+    assert!(String::from_utf8_lossy(&err).contains("expected an IP address"));
+
+    let state = ServeArgs {
+        state: "memcached://x".into(),
+        listen: None,
+        ..args
+    };
+    let mut err = Vec::new();
+    let exit = run_until(&state, &paths, &mut Vec::new(), &mut err, async {});
+    assert_eq!(exit, Exit::Failure);
+    assert!(String::from_utf8_lossy(&err).contains("redis://HOST:PORT"));
 }

@@ -1,10 +1,12 @@
 //! `switchboard serve`'s gateway on a real loopback port: the token, the `Host` check, models,
 //! chat completions streamed and not (through failover, with route headers), OpenAI error
-//! shapes, the body limit and graceful shutdown. Our own provider client is one of its clients.
+//! shapes, the body limit and graceful shutdown, per-person tokens and their budgets. Our own
+//! provider client is one of its clients.
 
 mod apis;
 mod chat;
 mod cli;
+mod people;
 mod timeouts;
 mod tools;
 

@@ -1,7 +1,8 @@
 //! The router against fake upstreams: every error class and its action, cooldowns with paused
 //! time, return to the primary, all-in-cooldown, context-window skipping, cancel, streaming
 //! failures after the first token, 50 concurrent requests while the primary flaps, the chat CLI
-//! through the router, the real LiteLLM proxy, and reachability probes of local servers.
+//! through the router, the real LiteLLM proxy, reachability probes of local servers, and
+//! cooldowns shared between routers through the state store.
 
 mod classes;
 mod cli;
@@ -9,6 +10,7 @@ mod concurrency;
 mod cooldowns;
 mod litellm;
 mod reach;
+mod shared;
 mod streaming;
 
 use std::sync::Arc;

@@ -9,14 +9,14 @@ mod events;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value};
 
 use self::events::{sse, Item, Shape};
 use super::answer::{self, bad_request, collect, error_response, open, route_headers};
-use super::guard::{json_body, Dialect};
+use super::guard::{json_body, Caller, Dialect};
 use super::parse::{self, invalid, Invalid};
 use crate::chat::{Ask, Engine};
 use crate::providers::{Image, RequestOptions, ResponseFormat, Role, StopReason, ToolCall, Turn};
@@ -212,6 +212,7 @@ fn options(body: &Map<String, Value>) -> Result<RequestOptions, Invalid> {
 /// `POST /v1/responses`.
 pub async fn create(
     State(engine): State<Engine>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -225,7 +226,7 @@ pub async fn create(
     };
     answer::apply_headers(&headers, &mut ask);
     let streaming = ask.options.stream;
-    let opened = match open(&engine, ask, DIALECT).await {
+    let opened = match open(&engine, ask, DIALECT, &caller).await {
         Ok(opened) => opened,
         Err(response) => return response,
     };

@@ -19,9 +19,11 @@ use crate::providers::{
 use super::candidates::{estimate_tokens, Candidate};
 use super::error::{RetryFrom, RouteError, WindowSize};
 use super::health::RouteEvent;
+use super::shared::Pending;
 use super::{RouteOptions, Router};
 
 mod pick;
+mod share;
 
 /// What a routed request produces: route events (one per attempt, before the answer's first
 /// token for the model that answers) and the answering model's events.
@@ -80,6 +82,8 @@ pub(super) fn start(
         current: None,
         queue: VecDeque::new(),
         finished: false,
+        synced: false,
+        pending: Vec::new(),
     };
     let inner = futures_util::stream::unfold(run, |mut run| async move {
         let item = run.next().await?;
@@ -122,6 +126,10 @@ struct Run {
     current: Option<Current>,
     queue: VecDeque<Result<RouteItem, RouteError>>,
     finished: bool,
+    /// Whether the shared cooldowns of the plan were read (once, before the first pick).
+    synced: bool,
+    /// Failures and successes not yet written to the shared store.
+    pending: Vec<Pending>,
 }
 
 /// Whether a failure of this class moves on to the next candidate with a cooldown.
@@ -183,6 +191,7 @@ fn ms(since: Instant) -> u64 {
 impl Run {
     async fn next(&mut self) -> Option<Result<RouteItem, RouteError>> {
         loop {
+            self.flush_shared().await;
             if let Some(item) = self.queue.pop_front() {
                 return Some(item);
             }
@@ -215,7 +224,7 @@ impl Run {
                     let (outcome, reason) = if cancelled {
                         (AttemptOutcome::Cancelled, Some("cancelled"))
                     } else {
-                        self.router.succeeded(&cur.model, cur.started);
+                        self.answered(&cur.model, cur.started);
                         (AttemptOutcome::Ok, None)
                     };
                     let elapsed = ms(cur.started);
@@ -235,8 +244,8 @@ impl Run {
             }
             Some(Err(error)) if cur.answering => {
                 // After the first token: no silent failover; the partial answer stands.
-                let cooldown = fails_over(error.kind())
-                    .then(|| self.router.failed(&cur.model, &error, cur.started));
+                let cooldown =
+                    fails_over(error.kind()).then(|| self.cool(&cur.model, &error, cur.started));
                 let (reason, status) = (error.kind().as_str(), error.status());
                 let elapsed = ms(cur.started);
                 let cooldown_ms = cooldown.map(|d| d.as_millis() as u64);
@@ -279,6 +288,7 @@ impl Run {
         if self.cancel.is_cancelled() {
             return self.fail(RouteError::Cancelled);
         }
+        self.sync_once().await;
         let Some(index) = self.pick() else {
             return self.give_up();
         };
@@ -401,7 +411,7 @@ impl Run {
                 self.last = Some((model.to_owned(), error));
             }
             kind if fails_over(kind) => {
-                let cooldown = self.router.failed(model, &error, started);
+                let cooldown = self.cool(model, &error, started);
                 let cooldown_ms = Some(cooldown.as_millis() as u64);
                 self.route(RouteEvent {
                     status,
