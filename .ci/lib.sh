@@ -160,3 +160,33 @@ install_llama_server() {
   "$python" "$REPO/tests/peers/tiny_gguf.py" "$home/tiny-llama-F32.gguf" || return 1
   export SWITCHBOARD_LLAMA_SERVER="$server" SWITCHBOARD_LLAMA_MODEL="$home/tiny-llama-F32.gguf"
 }
+
+# The Linux packages (.ci/bundle, .ci/check-package). Cargo's target dir for them: the one in
+# use, else CI's cache; never inside the clone (a package build there would be committed by
+# accident and is lost on every fresh clone).
+bundle_target_dir() {
+  local dir="${CARGO_TARGET_DIR:-$HOME/.cache/switchboard-ci/target}"
+  mkdir -p "$dir" || return 1
+  dir="$(cd "$dir" && pwd)"
+  case "$dir/" in
+    "$REPO"/*) echo "the bundle's target dir $dir is inside the clone; set CARGO_TARGET_DIR outside it" >&2; return 1 ;;
+  esac
+  echo "$dir"
+}
+
+# The one .deb or .rpm (kind) that .ci/bundle built with `profile`.
+bundle_file() {
+  local profile="$1" kind="$2" target files
+  target="$(bundle_target_dir)" || return 1
+  files=("$target/$profile/bundle/$kind"/*."$kind")
+  if [ ${#files[@]} -ne 1 ] || [ ! -f "${files[0]}" ]; then
+    echo "expected one .$kind in $target/$profile/bundle/$kind (run .ci/bundle first)" >&2
+    return 1
+  fi
+  echo "${files[0]}"
+}
+
+# `rpm`, to read the .rpm's header and file list (it is never installed here).
+install_bundle_tools() {
+  install_apt_packages rpm
+}

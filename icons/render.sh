@@ -24,6 +24,11 @@ fi
 # The Tauri CLI writes a 512px icon.png; keep the full 1024px master instead.
 cp "$TMP/icon-1024.png" "$DIR/icon.png"
 
+# The Linux bundles install one icon per hicolor size; the Tauri CLI makes none above 256.
+for size in 256 512; do
+  rsvg-convert -w "$size" -h "$size" "$DIR/icon.svg" -o "$DIR/${size}x${size}.png"
+done
+
 # 3. tray icons, 64x64 RGBA
 for state in ready fallback no-route; do
   rsvg-convert -w 64 -h 64 "$DIR/tray-$state.svg" -o "$DIR/tray-$state.png"

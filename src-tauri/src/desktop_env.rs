@@ -20,6 +20,21 @@ pub(crate) fn probe() -> Environment {
     environment
 }
 
+/// Waits up to `timeout` for a tray host to appear on the session bus (a launch at login starts
+/// alongside the panel); whether one did. Without a session bus there is none to wait for.
+pub(crate) fn wait_for_tray_host(timeout: std::time::Duration) -> bool {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if platform::tray_host_running() {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+}
+
 #[cfg(target_os = "linux")]
 mod platform {
     use gtk::gio;
@@ -72,6 +87,10 @@ mod platform {
             tray_host,
             keyring,
         }
+    }
+
+    pub(super) fn tray_host_running() -> bool {
+        session_bus().is_ok_and(|bus| name_has_owner(&bus, STATUS_NOTIFIER_WATCHER))
     }
 
     /// Why there is no session bus to probe; its text is the probe's user-facing detail.
@@ -144,5 +163,9 @@ mod platform {
             tray_host: Probe::found("The system tray is always available on this platform."),
             keyring: Probe::found("The platform keychain is used."),
         }
+    }
+
+    pub(super) fn tray_host_running() -> bool {
+        true
     }
 }

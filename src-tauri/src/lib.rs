@@ -1,6 +1,7 @@
 //! The Switchboard desktop shell: wires core services, the tray, the single-instance guard and
 //! the IPC commands into a Tauri app. Logic lives in `switchboard-core`; this crate only adapts.
 
+mod autostart;
 mod commands;
 mod desktop_env;
 mod error;
@@ -17,11 +18,13 @@ use switchboard_core::logging::{self, LogTarget};
 use switchboard_core::paths::Paths;
 use tauri::{Manager, RunEvent, Runtime, WindowEvent};
 
+use autostart::Launch;
 pub use error::IpcError;
 use state::AppState;
 
-/// Opens the desktop app; returns when it quits.
-pub fn run(config_flag: Option<PathBuf>) -> ExitCode {
+/// Opens the desktop app; returns when it quits. `login_launch`: the autostart entry started it
+/// (`--autostart`).
+pub fn run(config_flag: Option<PathBuf>, login_launch: bool) -> ExitCode {
     let paths = match Paths::from_env(config_flag.as_deref()) {
         Ok(paths) => paths,
         Err(err) => {
@@ -30,8 +33,9 @@ pub fn run(config_flag: Option<PathBuf>) -> ExitCode {
         }
     };
     let _log = logging::init(&paths.log_dir, LogTarget::App);
-    tracing::info!(version = switchboard_core::VERSION, config = %paths.config_file.display(), "starting");
-    match run_app(tauri::Builder::default(), paths) {
+    let launch = Launch::from_flag(login_launch);
+    tracing::info!(version = switchboard_core::VERSION, config = %paths.config_file.display(), ?launch, "starting");
+    match run_app(tauri::Builder::default(), paths, launch) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!("the app could not start: {err}");
@@ -41,16 +45,33 @@ pub fn run(config_flag: Option<PathBuf>) -> ExitCode {
 }
 
 /// Builds and runs the app on `builder` (tests pass a mock builder).
-pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::Result<()> {
-    let environment = desktop_env::probe();
-    let tray_host = environment.tray_host.available;
+fn run_app<R: Runtime>(
+    builder: tauri::Builder<R>,
+    paths: Paths,
+    launch: Launch,
+) -> tauri::Result<()> {
     let settings = settings::SettingsState::load(&paths.settings_file());
+    let mut environment = desktop_env::probe();
+    let start_hidden = settings.get().start_hidden;
+    if launch.waits_for_tray(start_hidden, environment.tray_host.available) {
+        tracing::info!("started at login: waiting for the panel's tray to start hidden in it");
+        if desktop_env::wait_for_tray_host(autostart::LOGIN_TRAY_WAIT) {
+            environment = desktop_env::probe();
+        }
+    }
+    let tray_host = environment.tray_host.available;
     let app = builder
         // First, so a second launch is caught before anything else starts.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            // A login start while the app already runs (a session restored it) leaves it be.
+            if Launch::of_argv(&argv) == Launch::Login {
+                tracing::info!("second launch at login: already running");
+                return;
+            }
             tracing::info!("second launch: focusing the running window");
             tray::show_main_window(app);
         }))
+        .plugin(autostart::plugin())
         .manage(AppState {
             paths,
             environment,
@@ -74,6 +95,10 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
                 state::share_state(router, &state.paths.data_dir);
             }
             services::load_spend(app.handle());
+            // The login entry follows the setting (and this binary's path) at every start.
+            if let Err(e) = autostart::apply(app.handle(), state.settings.get().start_at_login) {
+                tracing::warn!("{e}");
+            }
             // After the router, so the "Primary model" menu shows its config; the menu's
             // actions go to the app services.
             let menu_config = services::router_config(app.handle());

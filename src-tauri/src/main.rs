@@ -15,6 +15,6 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     match args.command {
         Some(command) => ExitCode::from(cli::run(command, args.config).code()),
-        None => switchboard_app::run(args.config),
+        None => switchboard_app::run(args.config, args.login_launch),
     }
 }

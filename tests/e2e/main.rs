@@ -2,6 +2,7 @@
 //! (`cli`) and the fake provider servers (`fakes`).
 
 mod a11y;
+mod autostart;
 mod chat;
 mod chat_tools;
 mod cli;

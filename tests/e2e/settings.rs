@@ -16,7 +16,7 @@ use switchboard_tests::tray_host::entry;
 const LIGHT_BG: &str = "rgb(247, 248, 250)";
 const DARK_BG: &str = "rgb(27, 29, 33)";
 
-async fn open_settings(app: &App) {
+pub(crate) async fn open_settings(app: &App) {
     app.click("[data-testid=nav-settings]").await;
     app.wait_for("[data-testid=theme-picker]").await;
 }
@@ -66,7 +66,7 @@ where
     }
 }
 
-async fn wait_saved(app: &App) {
+pub(crate) async fn wait_saved(app: &App) {
     wait_for_value("save status", "saved", || async {
         match app
             .client()
@@ -87,7 +87,7 @@ async fn wait_saved(app: &App) {
     .await;
 }
 
-fn settings_file(desktop: &Desktop) -> std::path::PathBuf {
+pub(crate) fn settings_file(desktop: &Desktop) -> std::path::PathBuf {
     desktop
         .config_file()
         .parent()
@@ -95,7 +95,7 @@ fn settings_file(desktop: &Desktop) -> std::path::PathBuf {
         .join("settings.json")
 }
 
-fn write_settings(desktop: &Desktop, json: &str) {
+pub(crate) fn write_settings(desktop: &Desktop, json: &str) {
     let path = settings_file(desktop);
     std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
     std::fs::write(&path, json).expect("write settings");

@@ -1,9 +1,11 @@
 //! Settings commands: read the desktop settings with where every file lives, and save a change
-//! (validated by core, written atomically, then put into effect at once).
+//! (validated by core, written atomically, then put into effect at once; the login entry is
+//! made or removed before the save, through [`crate::autostart`]).
 
 use switchboard_core::settings::{self, AppSettings};
 use tauri::{AppHandle, Runtime, State};
 
+use crate::autostart::{self, AutostartError};
 use crate::error::{IpcError, IpcErrorKind};
 use crate::models::{Locations, SettingsSetError, SettingsView};
 use crate::services;
@@ -43,15 +45,45 @@ pub(crate) async fn settings_set<R: Runtime>(
 ) -> Result<AppSettings, SettingsSetError> {
     let _one_at_a_time = state.settings.save.lock().await;
     let path = state.paths.settings_file();
+    // The login entry first: a setting that says "on" with no entry would be a lie. If the
+    // save then fails, the entry goes back to match the file.
+    let was_at_login = state.settings.get().start_at_login;
+    let at_login = settings.start_at_login;
+    if at_login != was_at_login {
+        autostart::apply(&app, at_login).map_err(login_entry_error)?;
+    }
     let saved = tauri::async_runtime::spawn_blocking(move || settings::save(&path, settings))
         .await
         .map_err(|e| IpcError {
             kind: IpcErrorKind::Internal,
             message: format!("the settings task failed: {e}"),
-        })??;
+        })
+        .map_err(SettingsSetError::from)
+        .and_then(|saved| saved.map_err(SettingsSetError::from));
+    let saved = match saved {
+        Ok(saved) => saved,
+        Err(err) => {
+            if at_login != was_at_login {
+                if let Err(e) = autostart::apply(&app, was_at_login) {
+                    tracing::warn!("{e}");
+                }
+            }
+            return Err(err);
+        }
+    };
     let before = state.settings.replace(saved.clone());
     services::settings_changed(&app, &before, &saved);
     Ok(saved)
+}
+
+/// A login entry that could not be made or removed, as a refusal of the `startAtLogin` setting.
+fn login_entry_error(err: AutostartError) -> SettingsSetError {
+    SettingsSetError {
+        kind: IpcErrorKind::Core(switchboard_core::ErrorKind::Io),
+        message: err.to_string(),
+        field: Some(settings::Field::StartAtLogin.as_str()),
+        index: None,
+    }
 }
 
 #[cfg(test)]

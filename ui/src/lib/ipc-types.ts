@@ -569,6 +569,8 @@ export interface AppSettings {
   closeToTray: boolean;
   /** Start with the window hidden in the tray (only where a tray host exists). */
   startHidden: boolean;
+  /** Start the app at login (the desktop's autostart entry); off by default. */
+  startAtLogin: boolean;
   /** Seconds between background scans for local servers; 0 is off. */
   detectIntervalSecs: number;
   /** OpenAI-compatible base URLs scanned besides the well-known local ports. */

@@ -149,6 +149,7 @@ export function sampleSettings(overrides: Partial<AppSettings> = {}): AppSetting
     theme: 'system',
     closeToTray: true,
     startHidden: false,
+    startAtLogin: false,
     detectIntervalSecs: 30,
     extraServerUrls: [],
     offline: false,

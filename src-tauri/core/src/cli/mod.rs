@@ -25,6 +25,10 @@ use crate::logging::{self, LogTarget};
 use crate::paths::{Paths, CONFIG_ENV};
 use crate::{Error, Result};
 
+/// The flag (without its `--`) the autostart entry starts the app with, so a launch at login is
+/// told apart from one the person asked for.
+pub const LOGIN_LAUNCH: &str = "autostart";
+
 /// Switchboard: one place to run chats across local and hosted language models.
 #[derive(Debug, Parser)]
 #[command(name = "switchboard", version, long_about = None)]
@@ -33,6 +37,10 @@ pub struct Cli {
     /// Config file to use (default: $SWITCHBOARD_CONFIG, else <config dir>/switchboard/config.json5).
     #[arg(long, global = true, value_name = "FILE", env = CONFIG_ENV)]
     pub config: Option<PathBuf>,
+
+    /// Set by the desktop's autostart entry: this launch is the session's start at login.
+    #[arg(long = LOGIN_LAUNCH, hide = true)]
+    pub login_launch: bool,
 
     /// What to do; without one, the desktop app opens.
     #[command(subcommand)]

@@ -68,6 +68,8 @@ pub struct AppSettings {
     pub close_to_tray: bool,
     /// Start with the window hidden in the tray (only where a tray host exists).
     pub start_hidden: bool,
+    /// Start the app when the person logs in (the desktop's autostart entry); off by default.
+    pub start_at_login: bool,
     /// How often local servers are re-detected in the background, in seconds; 0 is off.
     pub detect_interval_secs: u32,
     /// OpenAI-compatible base URLs to scan besides the well-known local ports.
@@ -105,6 +107,7 @@ impl Default for AppSettings {
             theme: Theme::System,
             close_to_tray: true,
             start_hidden: false,
+            start_at_login: false,
             detect_interval_secs: DEFAULT_DETECT_INTERVAL_SECS,
             extra_server_urls: Vec::new(),
             offline: false,
@@ -128,6 +131,8 @@ pub enum Field {
     CloseToTray,
     /// [`AppSettings::start_hidden`].
     StartHidden,
+    /// [`AppSettings::start_at_login`] (refused when the login entry cannot be made).
+    StartAtLogin,
     /// [`AppSettings::detect_interval_secs`].
     DetectIntervalSecs,
     /// [`AppSettings::extra_server_urls`].
@@ -147,6 +152,7 @@ impl Field {
             Field::Theme => "theme",
             Field::CloseToTray => "closeToTray",
             Field::StartHidden => "startHidden",
+            Field::StartAtLogin => "startAtLogin",
             Field::DetectIntervalSecs => "detectIntervalSecs",
             Field::ExtraServerUrls => "extraServerUrls",
             Field::StaysLocal => "staysLocal",
@@ -161,6 +167,7 @@ impl Field {
             Field::Theme => "Theme",
             Field::CloseToTray => "Keep running in the tray",
             Field::StartHidden => "Start hidden",
+            Field::StartAtLogin => "Start at login",
             Field::DetectIntervalSecs => "Detection interval",
             Field::ExtraServerUrls => "Extra server URL",
             Field::StaysLocal => "Stays on this machine",

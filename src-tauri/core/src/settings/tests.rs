@@ -14,13 +14,14 @@ fn defaults_are_system_theme_tray_on_shown_and_thirty_seconds() {
     assert_eq!(d.theme, Theme::System);
     assert!(d.close_to_tray);
     assert!(!d.start_hidden);
+    assert!(!d.start_at_login, "starting at login is opt-in");
     assert_eq!(d.detect_interval_secs, 30);
     assert!(d.extra_server_urls.is_empty());
     let json = serde_json::to_value(&d).expect("serializes");
     assert_eq!(
         json,
         serde_json::json!({
-            "theme": "system", "closeToTray": true, "startHidden": false,
+            "theme": "system", "closeToTray": true, "startHidden": false, "startAtLogin": false,
             "detectIntervalSecs": 30, "extraServerUrls": [], "offline": false,
             "staysLocal": [], "fastestLocalFirst": false,
             "budgets": {"overall": {"dailyUsd": null, "monthlyUsd": null}, "providers": {}},

@@ -201,6 +201,39 @@ describe('SettingsScreen: preferences', () => {
     );
   });
 
+  it('turns start at login on, and shows why the login entry could not be made', async () => {
+    const user = userEvent.setup();
+    const { saves, handlers } = settingsBackend();
+    mockBackend({ handlers });
+    renderSettings();
+    const login = await screen.findByRole('switch', { name: 'Start at login' });
+    expect(login).not.toBeChecked();
+    expect(login).toBeEnabled();
+    await user.click(login);
+    await waitFor(() => expect(saves.at(-1)?.startAtLogin).toBe(true));
+    await waitFor(() => expect(login).toBeChecked());
+    expect(screen.queryByTestId('start-at-login-error')).not.toBeInTheDocument();
+
+    const refusing: Handlers = {
+      ...handlers,
+      settings_set: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the Rust side rejects with plain objects
+        throw {
+          kind: 'io',
+          message: 'cannot remove the login entry: permission denied',
+          field: 'startAtLogin',
+          index: null,
+        };
+      },
+    };
+    mockBackend({ handlers: refusing });
+    await user.click(login);
+    expect(await screen.findByTestId('start-at-login-error')).toHaveTextContent(
+      'cannot remove the login entry',
+    );
+    expect(login).toBeChecked();
+  });
+
   it('saves the detection interval, "off" included', async () => {
     const user = userEvent.setup();
     const { saves, handlers } = settingsBackend({ detectIntervalSecs: 45 });

@@ -25,6 +25,9 @@ export const en = {
   'settings.startHidden': 'Start hidden in the tray',
   'settings.startHiddenHelp':
     'Switchboard starts with only its tray icon; open the window from the tray. Needs a system tray.',
+  'settings.startAtLogin': 'Start at login',
+  'settings.startAtLoginHelp':
+    'Switchboard starts when you log in to this desktop. With "Start hidden in the tray" on, it waits in the tray.',
   'settings.theme': 'Theme',
   'settings.themeHelp': "System follows your desktop's light or dark preference as it changes.",
   'settings.themeSystem': 'System',
@@ -108,6 +111,9 @@ export const ko: Record<keyof typeof en, string> = {
   'settings.startHidden': '트레이에 숨긴 채로 시작',
   'settings.startHiddenHelp':
     'Switchboard가 트레이 아이콘만 띄운 채 시작합니다. 창은 트레이에서 여세요. 시스템 트레이가 필요합니다.',
+  'settings.startAtLogin': '로그인할 때 시작',
+  'settings.startAtLoginHelp':
+    '이 데스크톱에 로그인하면 Switchboard가 시작됩니다. "트레이에 숨긴 채로 시작"이 켜져 있으면 트레이에서 기다립니다.',
   'settings.theme': '테마',
   'settings.themeHelp': '시스템은 데스크톱의 밝은/어두운 설정을 따르며, 바뀌면 함께 바뀝니다.',
   'settings.themeSystem': '시스템',
