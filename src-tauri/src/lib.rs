@@ -130,6 +130,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, paths: Paths) -> tauri::R
             commands::config::config_export_openclaw,
             commands::discovery::discovery_scan,
             commands::discovery::discovery_add_profiles,
+            commands::discovery::setup_save,
             commands::discovery::discovery_load_model,
             commands::discovery::discovery_load_route_model,
             commands::catalog::catalog_providers,
