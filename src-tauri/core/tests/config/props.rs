@@ -40,7 +40,7 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_text_never_panics(text in "[{}\\[\\]:,'\"a-z0-9 .+\\-\\\\/*\n$]{0,200}") {
+    fn arbitrary_text_never_panics(text in "[{}\\[\\]:,'\"a-z0-9 .+\\-\\\\/*\n$é키\u{2028}]{0,200}") {
         let _loaded = config::load_str(&text, Path::new("c.json5"), &no_env, &no_read);
     }
 

@@ -60,26 +60,46 @@ fn syntax_error(text: &str, e: &json5::Error) -> SyntaxError {
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     let message = match e.code() {
-        Some(code) if format!("{code}").starts_with("EOF") => {
-            format!("invalid end of input ({code})")
-        }
+        Some(code) if is_eof(code) => format!("invalid end of input ({code})"),
         Some(code) => match text[offset..].chars().next() {
             Some(c) => format!("invalid character {} ({code})", show(c)),
             None => format!("invalid end of input ({code})"),
         },
-        // The crate's own words for a number or escape it could not convert.
-        None => e
-            .to_string()
-            .split(" at line ")
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
+        // The crate's own words for a number or escape it could not convert, without the
+        // position it appends (ours is in the span).
+        None => {
+            let full = e.to_string();
+            match e.position() {
+                Some(p) => full
+                    .strip_suffix(&format!(" at {p}"))
+                    .unwrap_or(&full)
+                    .to_owned(),
+                None => full,
+            }
+        }
     };
     SyntaxError {
         line: u32::try_from(line).unwrap_or(u32::MAX),
         col: u32::try_from(col).unwrap_or(u32::MAX),
         message,
     }
+}
+
+fn is_eof(code: json5::ErrorCode) -> bool {
+    use json5::ErrorCode as C;
+    matches!(
+        code,
+        C::EofParsingArray
+            | C::EofParsingBool
+            | C::EofParsingComment
+            | C::EofParsingEscapeSequence
+            | C::EofParsingIdentifier
+            | C::EofParsingNull
+            | C::EofParsingNumber
+            | C::EofParsingObject
+            | C::EofParsingString
+            | C::EofParsingValue
+    )
 }
 
 /// The byte offset of the crate's 0-based position (its lines end at any line terminator,

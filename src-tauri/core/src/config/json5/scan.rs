@@ -171,18 +171,13 @@ fn token_end(text: &str, pos: usize) -> usize {
             {
                 break;
             }
-            if b == b'\\' {
-                // `\uXXXX` in an identifier key.
-                i += 2;
-                continue;
-            }
             i += 1;
         } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            if json5::char::is_json5_whitespace(c) {
-                break;
+            match text.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) if json5::char::is_json5_whitespace(c) => break,
+                Some(c) => i += c.len_utf8(),
+                None => i += 1,
             }
-            i += c.len_utf8();
         }
     }
     i.min(bytes.len()).max(pos + 1)
@@ -264,6 +259,20 @@ mod tests {
             (1, u32::try_from(MAX_DEPTH + 4).unwrap_or(0))
         );
         assert!(scan(&"[".repeat(MAX_DEPTH)).is_ok());
+    }
+
+    #[test]
+    fn escapes_before_wide_characters_never_split_them() {
+        for text in [
+            "{a\\é: 1}",
+            "'\\é'",
+            "[\\",
+            "{\\u00e9x: 1}",
+            "\"\\\u{2028}\"",
+        ] {
+            assert!(scan(text).is_ok(), "{text:?}");
+        }
+        assert_eq!(slices("{\\u0061b: 1}")[1], (true, "\\u0061b", 1, 2));
     }
 
     #[test]

@@ -59,6 +59,7 @@ fn errors_point_at_the_offending_character() {
     assert_eq!(err("{,}").1, 2);
     assert_eq!(err("[1,,2]").1, 4);
     assert_eq!(err(".").1, 1);
+    assert!(!err(".").2.contains(" at line"), "{}", err(".").2);
     assert_eq!(err("0x").1, 3);
 }
 
