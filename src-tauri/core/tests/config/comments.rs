@@ -195,3 +195,42 @@ fn an_export_into_a_commented_openclaw_json_keeps_its_comments() {
     assert!(after.contains("\"agents\": {"), "{after}");
     openclaw_accepts(&theirs);
 }
+
+/// `switchboard models ARGS…` against `file`: its error text, if it failed.
+fn models_err(file: &Path, args: &[&str]) -> Option<String> {
+    use clap::Parser;
+    let cli = Cli::try_parse_from(["switchboard", "models"].iter().chain(args)).expect("parses");
+    let paths = Paths {
+        config_file: file.to_path_buf(),
+        data_dir: file.with_file_name("data"),
+        log_dir: file.with_file_name("logs"),
+    };
+    dispatch(cli.command.expect("a command"), &paths, &mut Vec::new())
+        .err()
+        .map(|e| e.to_string())
+}
+
+#[test]
+fn a_refused_route_edit_leaves_the_file_as_it_was() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("config.json5");
+    std::fs::write(&file, COMMENTED).expect("write");
+    for (args, says) in [
+        (&["fallback", "remove", "lmstudio/gemma-3"][..], "not found"),
+        (
+            &["fallback", "add", "lmstudio/minimax-m2.1"][..],
+            "already a route",
+        ),
+        (&["alias", "lmstudio/gemma-3", "--remove"][..], "not found"),
+        (&["alias", "lmstudio/gemma-3", "MiniMax"][..], "MiniMax"),
+    ] {
+        let err = models_err(&file, args).unwrap_or_else(|| panic!("{args:?} was accepted"));
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert_eq!(
+            std::fs::read_to_string(&file).expect("read"),
+            COMMENTED,
+            "{args:?}"
+        );
+    }
+    assert!(!file.with_file_name("config.json5.bak").exists());
+}
