@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "config_export_openclaw",
     "discovery_scan",
     "discovery_add_profiles",
+    "setup_save",
     "discovery_load_model",
     "discovery_load_route_model",
     "quick_start",

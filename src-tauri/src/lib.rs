@@ -158,6 +158,7 @@ fn run_app<R: Runtime>(
             commands::config::config_export_openclaw,
             commands::discovery::discovery_scan,
             commands::discovery::discovery_add_profiles,
+            commands::discovery::setup_save,
             commands::discovery::discovery_load_model,
             commands::discovery::discovery_load_route_model,
             commands::quick_start::quick_start,

@@ -206,6 +206,14 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
     app.screenshot("wizard-5-saved").await;
 
     let text = std::fs::read_to_string(&config).expect("config written");
+    // One save, one write: a first save has nothing to back up, so no `.bak` holds an
+    // in-between state of the setup.
+    let mut bak = config.clone().into_os_string();
+    bak.push(".bak");
+    assert!(
+        !std::path::Path::new(&bak).exists(),
+        "the save wrote the file more than once"
+    );
     for needle in [
         "lmstudio",
         &format!("http://127.0.0.1:{port}/v1"),

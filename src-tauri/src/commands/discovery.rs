@@ -12,7 +12,12 @@ use switchboard_core::discovery::{
 };
 use tauri::{AppHandle, Runtime, State};
 
-use crate::error::{IpcError, IpcErrorKind};
+use switchboard_core::config::profile::Edit;
+use switchboard_core::config::view::{ConfigView, EditInput};
+use switchboard_core::providers::key_guard;
+use switchboard_core::secrets::KeyringStore;
+
+use crate::error::{ConfigIpcError, IpcError, IpcErrorKind};
 use crate::models::AddedProfile;
 use crate::services::{self, discovery_error, invalid_input, ScanRequest};
 use crate::state::AppState;
@@ -55,15 +60,8 @@ pub(crate) async fn discovery_scan<R: Runtime>(
     services::scan_local(&app, request.unwrap_or_default()).await
 }
 
-/// Writes each chosen server as a provider profile (probed again, so the models are current).
-/// Refuses a broken config (`invalid_config`) and never writes a server without chat models.
-#[tauri::command]
-#[tracing::instrument(skip(app, state), err)]
-pub(crate) async fn discovery_add_profiles<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    servers: Vec<ServerRef>,
-) -> Result<Vec<AddedProfile>, IpcError> {
+/// Probes the chosen `servers` again (so their models are current); every one must be up.
+async fn scan_chosen(servers: &[ServerRef]) -> Result<ScanReport, IpcError> {
     let targets = servers
         .iter()
         .map(target_for)
@@ -89,6 +87,19 @@ pub(crate) async fn discovery_add_profiles<R: Runtime>(
             ),
         });
     }
+    Ok(report)
+}
+
+/// Writes each chosen server as a provider profile (probed again, so the models are current).
+/// Refuses a broken config (`invalid_config`) and never writes a server without chat models.
+#[tauri::command]
+#[tracing::instrument(skip(app, state), err)]
+pub(crate) async fn discovery_add_profiles<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    servers: Vec<ServerRef>,
+) -> Result<Vec<AddedProfile>, IpcError> {
+    let report = scan_chosen(&servers).await?;
     let path = state.paths.config_file.clone();
     let added = tauri::async_runtime::spawn_blocking(move || {
         report
@@ -188,4 +199,72 @@ mod tests {
         };
         assert!(target_for(&unknown).is_err());
     }
+}
+
+/// What the setup wizard's Save wrote.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SetupSaved {
+    /// The config as saved.
+    pub view: ConfigView,
+    /// The profiles of the chosen servers.
+    pub added: Vec<AddedProfile>,
+}
+
+/// The setup wizard's Save: the profiles of the chosen `servers` (probed again, so the models
+/// are current), then the wizard's `edits` (hosted provider, routes, aliases), validated
+/// together and saved in one write, so the `.bak` holds the file as it was before the setup
+/// and never an in-between state. `conflict` when the file changed since `revision`.
+#[tauri::command]
+#[tracing::instrument(skip(app, state, edits), err)]
+pub(crate) async fn setup_save<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    revision: Option<String>,
+    servers: Vec<ServerRef>,
+    edits: Vec<EditInput>,
+) -> Result<SetupSaved, ConfigIpcError> {
+    let found = if servers.is_empty() {
+        Vec::new()
+    } else {
+        scan_chosen(&servers).await?.servers
+    };
+    let path = state.paths.config_file.clone();
+    let saved = tauri::async_runtime::spawn_blocking(move || {
+        let current = switchboard_core::config::load(&path)?;
+        let mut first = Vec::new();
+        let mut added = Vec::new();
+        for server in &found {
+            let id = discovery::profile::provider_id(server);
+            let provider = discovery::profile::provider_for(server, current.config.provider(&id))
+                .map_err(|e| ConfigIpcError::from(discovery_error(e)))?;
+            added.push(AddedProfile {
+                models: provider
+                    .models
+                    .iter()
+                    .flatten()
+                    .map(|m| m.id.clone())
+                    .collect(),
+                provider: id,
+                warnings: Vec::new(),
+            });
+            first.push(Edit::UpsertProvider(provider));
+        }
+        let view = key_guard::apply_all_from_window(
+            &path,
+            revision.as_deref(),
+            first,
+            edits,
+            &|name: &str| std::env::var(name).ok(),
+            &KeyringStore::default(),
+        )?;
+        Ok::<_, ConfigIpcError>(SetupSaved { view, added })
+    })
+    .await
+    .map_err(|e| IpcError {
+        kind: IpcErrorKind::Internal,
+        message: format!("the setup task failed: {e}"),
+    })?;
+    services::reload_router(&app).await;
+    saved
 }

@@ -3,6 +3,7 @@
  * re-exported by `ipc.ts`, which stays the only module that talks to the Tauri bridge.
  */
 
+import type { ConfigView } from './config-types';
 import type { Budgets, ChatTrail, Destination, Place } from './policy-types';
 
 export type * from './config-types';
@@ -251,6 +252,12 @@ export interface AddedProfile {
   provider: string;
   models: string[];
   warnings: string[];
+}
+
+/** What the setup wizard's one save wrote (`setup_save`). */
+export interface SetupSaved {
+  view: ConfigView;
+  added: AddedProfile[];
 }
 
 // Keys (`keys_*` commands). Keys go in once and never come back: only where they come from.

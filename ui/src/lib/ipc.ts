@@ -21,6 +21,7 @@ import type {
   ScanRequest,
   LoadedModel,
   AddedProfile,
+  SetupSaved,
   KeysStatus,
   KeyTestResult,
   KnownProvider,
@@ -213,6 +214,22 @@ export const QUICK_START_GROUP = 'quick-start';
 
 export function discoveryScan(request?: ScanRequest): Promise<ScanReport> {
   return call<ScanReport>('discovery_scan', { request: request ?? null });
+}
+
+/**
+ * `setup_save`: the setup wizard's Save in one write: the chosen servers' profiles (probed
+ * again), then `edits`, validated together, over the file as it was at `revision`.
+ */
+export function setupSave(
+  revision: string | null,
+  servers: Pick<DetectedServer, 'kind' | 'baseUrl'>[],
+  edits: ConfigEdit[],
+): Promise<SetupSaved> {
+  return call<SetupSaved>('setup_save', {
+    revision,
+    servers: servers.map(({ kind, baseUrl }) => ({ kind, baseUrl })),
+    edits,
+  });
 }
 
 /** `discovery_add_profiles`: writes the chosen servers as provider profiles. */

@@ -1,5 +1,6 @@
 //! `switchboard models [--json]`: the configured models, their aliases and the primary/fallback
-//! order of `agents.defaults.model`.
+//! order of `agents.defaults.model`; `switchboard models primary|fallback|alias …` edits them
+//! ([`edit`]).
 //!
 //! Human output is a table; `--json` prints one JSON document (a [`ModelsDoc`]). A config with
 //! errors prints them to stderr as `file:line:col: path: message` and exits 1; warnings go to
@@ -15,12 +16,20 @@ use crate::config::view::{self, AliasView, ConfigView, ModelView};
 use crate::config::ConfigError;
 use crate::paths::Paths;
 
+mod edit;
+
+pub use edit::{FallbackEdit, RouteEdit};
+
 /// `switchboard models` options.
 #[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ModelsArgs {
     /// Print one JSON document instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Edit the routes instead of listing them.
+    #[command(subcommand)]
+    pub edit: Option<RouteEdit>,
 }
 
 /// What `--json` prints.
@@ -64,6 +73,9 @@ import them with `switchboard config import-openclaw`, or use the app's setup.";
 
 /// Runs `models`, printing results to `out` and problems to `err`.
 pub fn run(args: &ModelsArgs, paths: &Paths, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    if let Some(route_edit) = &args.edit {
+        return edit::run(route_edit, paths, out, err);
+    }
     let result = view::load(&paths.config_file, &env)
         .and_then(|v| print(args, &v, out, err).map_err(|e| ConfigError::io("<stdout>", e)));
     match result {
@@ -268,7 +280,12 @@ mod tests {
             std::fs::write(&file, text).expect("write");
         }
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let exit = run(&ModelsArgs { json }, &paths_for(file), &mut out, &mut err);
+        let exit = run(
+            &ModelsArgs { json, edit: None },
+            &paths_for(file),
+            &mut out,
+            &mut err,
+        );
         (
             exit,
             String::from_utf8(out).expect("utf-8"),

@@ -59,6 +59,7 @@ impl<'a> Includes<'a> {
     ) -> Node {
         let Node {
             span,
+            range,
             value,
             from_env,
         } = node;
@@ -91,6 +92,7 @@ impl<'a> Includes<'a> {
         };
         Node {
             span,
+            range,
             value,
             from_env,
         }
@@ -106,6 +108,7 @@ impl<'a> Includes<'a> {
     ) -> Node {
         let mut included = Node {
             span,
+            range: 0..0,
             value: Value::Object(Vec::new()),
             from_env: false,
         };
@@ -172,6 +175,7 @@ impl<'a> Includes<'a> {
             included,
             Node {
                 span,
+                range: 0..0,
                 value: Value::Object(siblings),
                 from_env: false,
             },
@@ -286,6 +290,7 @@ pub(crate) fn deep_merge(target: Node, source: Node) -> Node {
             }
             Node {
                 span: target.span,
+                range: 0..0,
                 value: Value::Object(into),
                 from_env: false,
             }
@@ -294,6 +299,7 @@ pub(crate) fn deep_merge(target: Node, source: Node) -> Node {
             a.extend(b);
             Node {
                 span: target.span,
+                range: 0..0,
                 value: Value::Array(a),
                 from_env: false,
             }

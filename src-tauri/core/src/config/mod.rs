@@ -50,6 +50,9 @@ pub struct Loaded {
     pub path: PathBuf,
     /// Whether it exists (a missing file is a first run: an empty, valid config).
     pub exists: bool,
+    /// The main file's text as read (empty if it did not exist or is not UTF-8); a save patches
+    /// it (see [`json5::patch`]).
+    pub text: String,
     /// The main file's tree as written (includes not followed); what saving edits.
     pub raw: Node,
     /// The tree with includes followed, before `${VAR}` substitution; the typed model's source.
@@ -115,6 +118,7 @@ pub fn load_with(path: &Path, env: env::Lookup<'_>) -> Result<Loaded, ConfigErro
             return Ok(Loaded {
                 path: path.to_path_buf(),
                 exists: false,
+                text: String::new(),
                 raw: empty.clone(),
                 resolved: empty,
                 files: vec![path.to_path_buf()],
@@ -144,6 +148,7 @@ pub fn load_with(path: &Path, env: env::Lookup<'_>) -> Result<Loaded, ConfigErro
             return Ok(Loaded {
                 path: path.to_path_buf(),
                 exists: true,
+                text: String::new(),
                 raw: Node::object([]),
                 resolved: Node::object([]),
                 files: vec![path.to_path_buf()],
@@ -201,6 +206,7 @@ pub fn load_str(
             return Loaded {
                 path: path.to_path_buf(),
                 exists: true,
+                text: text.to_owned(),
                 raw: empty.clone(),
                 resolved: empty,
                 diagnostics: diags.finish(&files),
@@ -215,6 +221,7 @@ pub fn load_str(
     Loaded {
         path: path.to_path_buf(),
         exists: true,
+        text: text.to_owned(),
         raw,
         resolved,
         diagnostics: diags.finish(&files),

@@ -170,7 +170,9 @@ pub fn export_file(ours: &Config, to: &Path, env: Lookup<'_>) -> Result<Summary,
             diagnostics: diags.finish(&[to.to_path_buf()]),
         });
     }
-    let text = json5::write(&root, Style::Json);
+    // A person's own openclaw.json keeps its comments and layout; a new one is plain JSON.
+    let text = json5::patch(&target.text, &target.raw, &root, Style::Json)
+        .unwrap_or_else(|| json5::write(&root, Style::Json));
     save::write_atomic(to, &text, target.fingerprint)?;
     Ok(s)
 }

@@ -22,9 +22,11 @@ use crate::catalog;
 use crate::config::diag::ConfigPath;
 use crate::config::env::{referenced_names, Lookup};
 use crate::config::json5::Node;
-use crate::config::model::{ApiKey, Provider};
-use crate::config::profile::Edit;
-use crate::config::view::{apply, is_secret_header, ConfigView, EditInput, KeyInput};
+use crate::config::model::{ApiKey, Config, Provider};
+use crate::config::profile::{self, Edit};
+use crate::config::view::{
+    is_secret_header, load_for_edit, save_edited, ConfigView, EditInput, KeyInput,
+};
 use crate::config::ConfigError;
 use crate::secrets::{ErrorKind, Secret, Store};
 
@@ -35,7 +37,7 @@ pub fn parked_entry(provider_id: &str, origin: Option<&str>) -> String {
     format!("{provider_id}#parked#{}", origin.unwrap_or("none"))
 }
 
-/// [`apply`] for an edit that comes from the window, with the rules in the module docs;
+/// [`apply_all_from_window`] of one edit that comes from the window, with the rules in the module docs;
 /// `store` is the keychain whose entry for an edited provider may be parked or restored.
 pub fn apply_from_window(
     path: &Path,
@@ -44,31 +46,118 @@ pub fn apply_from_window(
     env: Lookup<'_>,
     store: &dyn Store,
 ) -> Result<ConfigView, ConfigError> {
-    let EditInput::UpsertProvider { provider: input } = &edit else {
-        return apply(path, revision, edit, env);
-    };
-    let id = input.id.clone();
-    let here = ConfigPath::root().key("models").key("providers").key(&id);
-    if !matches!(input.key, KeyInput::Keep | KeyInput::None) {
-        return Err(ConfigError::rejected(
-            &here.key("apiKey").to_string(),
-            "the window cannot choose where a key is read from (an environment variable or a \
-             secret ref): enter the key itself, or set apiKey in the config file",
-        ));
+    apply_all_from_window(path, revision, Vec::new(), vec![edit], env, store)
+}
+
+/// A key moved in the keychain for an edit, and how to move it back.
+struct Moved {
+    from: String,
+    to: String,
+}
+
+/// [`crate::config::view::apply_all`] for edits from the window: `first` (made by the shell, e.g. detected servers'
+/// profiles) then `edits`, saved in one write, each provider whose origin changes guarded as
+/// the module docs say. A refused batch changes nothing, in the file or the keychain.
+pub fn apply_all_from_window(
+    path: &Path,
+    revision: Option<&str>,
+    first: Vec<Edit>,
+    edits: Vec<EditInput>,
+    env: Lookup<'_>,
+    store: &dyn Store,
+) -> Result<ConfigView, ConfigError> {
+    for edit in &edits {
+        if let EditInput::UpsertProvider { provider } = edit {
+            if !matches!(provider.key, KeyInput::Keep | KeyInput::None) {
+                return Err(ConfigError::rejected(
+                    &provider_path(&provider.id).key("apiKey").to_string(),
+                    "the window cannot choose where a key is read from (an environment variable or a \
+                     secret ref): enter the key itself, or set apiKey in the config file",
+                ));
+            }
+        }
     }
-    let loaded = crate::config::load_with(path, env)?;
-    let before = loaded.config.provider(&id).cloned();
-    let Edit::UpsertProvider(after) = edit.clone().into_edit(&loaded.config)? else {
-        return apply(path, revision, edit, env);
+    let (loaded, mut config) = load_for_edit(path, revision, env)?;
+    let mut moved: Vec<Moved> = Vec::new();
+    let undo = |moved: &[Moved]| {
+        // The file stays as it was, so the keys go back to where they were.
+        for m in moved.iter().rev() {
+            if let Err(e) = move_key(store, &m.to, &m.from) {
+                tracing::warn!("cannot move a stored key back from {}: {e}", m.to);
+            }
+        }
     };
-    let old_origin = provider_origin(&id, before.as_ref());
-    let new_origin = provider_origin(&id, Some(&after));
+    // Each provider edit is judged against the config the edits before it leave.
+    let steps = first
+        .into_iter()
+        .map(Ok)
+        .chain(edits.iter().cloned().map(Err));
+    for step in steps {
+        let edit = match step {
+            Ok(edit) => edit,
+            Err(input) => match input.into_edit(&config) {
+                Ok(edit) => edit,
+                Err(e) => {
+                    undo(&moved);
+                    return Err(e);
+                }
+            },
+        };
+        if let Edit::UpsertProvider(after) = &edit {
+            match guard(path, &config, after, env, store) {
+                Ok(Some(m)) => moved.push(m),
+                Ok(None) => {}
+                Err(e) => {
+                    undo(&moved);
+                    return Err(e);
+                }
+            }
+        }
+        match profile::apply(&config, edit) {
+            Ok((next, _)) => config = next,
+            Err(e) => {
+                undo(&moved);
+                return Err(e);
+            }
+        }
+    }
+    match save_edited(path, &loaded, &config, env) {
+        Ok(view) => {
+            if !moved.is_empty() {
+                tracing::info!("stored keys parked or restored: base URLs now point elsewhere");
+            }
+            Ok(view)
+        }
+        Err(e) => {
+            undo(&moved);
+            Err(e)
+        }
+    }
+}
+
+fn provider_path(id: &str) -> ConfigPath {
+    ConfigPath::root().key("models").key("providers").key(id)
+}
+
+/// Parks or restores the stored key of `after` if its origin differs from the provider's in
+/// `config`; refuses the change when the key comes from somewhere that cannot be parked.
+fn guard(
+    path: &Path,
+    config: &Config,
+    after: &Provider,
+    env: Lookup<'_>,
+    store: &dyn Store,
+) -> Result<Option<Moved>, ConfigError> {
+    let id = &after.id;
+    let before = config.provider(id);
+    let old_origin = provider_origin(id, before);
+    let new_origin = provider_origin(id, Some(after));
     if old_origin == new_origin {
-        return apply(path, revision, edit, env);
+        return Ok(None);
     }
-    if let Some(reason) = before.as_ref().and_then(|p| unparkable_key(&id, p, env)) {
+    if let Some(reason) = before.and_then(|p| unparkable_key(id, p, env)) {
         return Err(ConfigError::rejected(
-            &here.key("baseUrl").to_string(),
+            &provider_path(id).key("baseUrl").to_string(),
             format!(
                 "{reason} would be sent to the new host; change the base URL in the config file \
                  if that is what you want"
@@ -78,39 +167,20 @@ pub fn apply_from_window(
     let keychain = |e: crate::secrets::Error| {
         ConfigError::io(path, std::io::Error::other(format!("keychain: {e}")))
     };
-    let parked = parked_entry(&id, old_origin.as_deref());
-    let moved = move_key(store, &id, &parked).map_err(keychain)?;
-    let restored = if moved {
-        false
-    } else {
-        let from = parked_entry(&id, new_origin.as_deref());
-        move_key(store, &from, &id).map_err(keychain)?
-    };
-    match apply(path, revision, edit, env) {
-        Ok(view) => {
-            if moved {
-                tracing::info!(
-                    "the stored key of {} is parked: its base URL now points elsewhere",
-                    id
-                );
-            }
-            Ok(view)
-        }
-        Err(e) => {
-            // The file stays as it was, so the key goes back to where it was.
-            let undone = if moved {
-                move_key(store, &parked, &id)
-            } else if restored {
-                move_key(store, &id, &parked_entry(&id, new_origin.as_deref()))
-            } else {
-                Ok(false)
-            };
-            if let Err(undo) = undone {
-                tracing::warn!("cannot move the key of {} back: {undo}", id);
-            }
-            Err(e)
-        }
+    let parked = parked_entry(id, old_origin.as_deref());
+    if move_key(store, id, &parked).map_err(keychain)? {
+        return Ok(Some(Moved {
+            from: id.clone(),
+            to: parked,
+        }));
     }
+    let from = parked_entry(id, new_origin.as_deref());
+    Ok(move_key(store, &from, id)
+        .map_err(keychain)?
+        .then(|| Moved {
+            from,
+            to: id.clone(),
+        }))
 }
 
 /// The origin a provider's requests go to.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::diag::Diags;
 use crate::config::env::Lookup;
-use crate::config::json5::{self, Node, Value};
+use crate::config::json5::{Node, Value};
 use crate::config::{self, save, schema, ApiKey};
 
 use super::{Error, Secret, Store};
@@ -144,7 +144,7 @@ pub fn move_keys(
             lines.join("\n")
         )));
     }
-    let text = json5::write(&root, save::style_for(file));
+    let text = save::render(&loaded, &root);
     save::write_atomic(file, &text, loaded.fingerprint).map_err(invalid)?;
     let backup = save::backup_path(file);
     moved.backup = backup.exists().then_some(backup);

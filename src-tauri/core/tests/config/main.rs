@@ -3,6 +3,7 @@
 //! saving, import/export, the CLI and property tests of the loader.
 
 mod cli;
+mod comments;
 mod kill;
 mod models;
 mod parity;

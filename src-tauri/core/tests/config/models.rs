@@ -15,7 +15,7 @@ fn run(json: bool, file: std::path::PathBuf) -> (Exit, String, String) {
         log_dir: dir.join("sb-logs"),
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let exit = models_cmd::run(&ModelsArgs { json }, &paths, &mut out, &mut err);
+    let exit = models_cmd::run(&ModelsArgs { json, edit: None }, &paths, &mut out, &mut err);
     (
         exit,
         String::from_utf8_lossy(&out).into_owned(),
@@ -103,12 +103,18 @@ fn models_parses_with_and_without_json() {
     let cli = Cli::try_parse_from(["switchboard", "models", "--json"]).expect("parses");
     assert!(matches!(
         cli.command,
-        Some(Command::Models(ModelsArgs { json: true }))
+        Some(Command::Models(ModelsArgs {
+            json: true,
+            edit: None
+        }))
     ));
     let cli = Cli::try_parse_from(["switchboard", "models"]).expect("parses");
     assert!(matches!(
         cli.command,
-        Some(Command::Models(ModelsArgs { json: false }))
+        Some(Command::Models(ModelsArgs {
+            json: false,
+            edit: None
+        }))
     ));
     let err = Cli::try_parse_from(["switchboard", "models", "x"]).expect_err("usage");
     assert_eq!(err.exit_code(), 2);

@@ -61,7 +61,7 @@ describe('SetupScreen', () => {
     await user.click(screen.getByTestId('wizard-cancel'));
     expect(screen.getByTestId('screen-chat')).toBeInTheDocument();
     const writes = calls.filter((c) =>
-      ['discovery_add_profiles', 'config_apply', 'keys_set'].includes(c),
+      ['discovery_add_profiles', 'config_apply', 'setup_save', 'keys_set'].includes(c),
     );
     expect(writes).toEqual([]);
   });
@@ -93,15 +93,15 @@ describe('SetupScreen', () => {
           };
         },
         route_test_cancel: () => false,
-        discovery_add_profiles: () => {
-          revision += 1;
-          return [{ provider: 'lmstudio', models: ['qwen/qwen3-8b'], warnings: [] }];
-        },
         config_load: () => view(),
-        config_apply: (args) => {
-          edits.push(args.edit);
+        // One write for the whole save: the server's profile and every edit.
+        setup_save: (args) => {
+          edits.push(...(args.edits as unknown[]));
           revision += 1;
-          return view();
+          return {
+            view: view(),
+            added: [{ provider: 'lmstudio', models: ['qwen/qwen3-8b'], warnings: [] }],
+          };
         },
         history_list: () => [],
         chat_models: () => ({
@@ -152,10 +152,12 @@ describe('SetupScreen', () => {
     await user.keyboard('{Enter}');
     await waitFor(() => expect(calls.filter((c) => c === 'route_test')).toHaveLength(4));
     await waitFor(() => expect(screen.getByTestId('wizard-save')).toBeEnabled());
-    expect(calls.filter((c) => ['config_apply', 'discovery_add_profiles'].includes(c))).toEqual([]);
+    expect(calls.filter((c) => ['setup_save', 'config_apply'].includes(c))).toEqual([]);
     screen.getByTestId('wizard-save').focus();
     await user.keyboard('{Enter}');
     await screen.findByTestId('wizard-saved');
+    expect(calls.filter((c) => c === 'setup_save')).toHaveLength(1);
+    expect(calls.filter((c) => ['config_apply', 'discovery_add_profiles'].includes(c))).toEqual([]);
     expect(screen.getByTestId('wizard-config-path')).toHaveTextContent(sampleView().path);
     expect(screen.getByTestId('wizard-dropped')).toHaveTextContent('lmstudio/google/gemma-3-27b');
     expect(edits).toEqual([
@@ -238,12 +240,9 @@ describe('SetupScreen', () => {
           reasoned: false,
           usage: null,
         }),
-        discovery_add_profiles: () => [
-          { provider: 'lmstudio', models: ['qwen/qwen3-8b'], warnings: [] },
-        ],
         config_load: () => sampleView({ exists: true, revision: 'r1' }),
-        config_apply: (args) => {
-          edits.push(args.edit);
+        setup_save: (args) => {
+          edits.push(...(args.edits as unknown[]));
           // eslint-disable-next-line @typescript-eslint/only-throw-error -- the Rust side's shape
           throw { kind: 'conflict', message: 'The config changed on disk: load it again.' };
         },
@@ -273,8 +272,10 @@ describe('SetupScreen', () => {
       await user.click(save);
       const error = await screen.findByTestId('wizard-save-error');
       expect(error).toHaveTextContent('The config changed on disk: load it again.');
+      // The whole save was one refused write.
       expect(edits).toEqual([
         { op: 'setRoutes', primary: 'lmstudio/qwen/qwen3-8b', fallbacks: [] },
+        { op: 'setAlias', ref: 'lmstudio/qwen/qwen3-8b', alias: 'Qwen3 8B' },
       ]);
       // Next to the button, not at the end of the route list, and scrolled into view.
       expect(save.parentElement).toContainElement(error);

@@ -61,18 +61,17 @@ function fakeBackend(
     discoveryLoadModel: vi.fn(() =>
       Promise.resolve({ model: 'm', instanceId: 'm', contextLength: null, loadTimeSeconds: 1 }),
     ),
-    discoveryAddProfiles: vi.fn(() => {
-      revision += 1;
-      return Promise.resolve([
-        { provider: 'lmstudio', models: ['qwen/qwen3-8b', 'google/gemma-3-27b'], warnings: [] },
-      ]);
-    }),
     configLoad: vi.fn(() => Promise.resolve(view())),
-    configApply: vi.fn((rev: string | null, edit: ConfigEdit) => {
+    setupSave: vi.fn((rev: string | null, servers: unknown[], batch: ConfigEdit[]) => {
       expect(rev).toBe(view().revision);
-      edits.push(edit);
+      edits.push(...batch);
       revision += 1;
-      return Promise.resolve(view());
+      const added = servers.map(() => ({
+        provider: 'lmstudio',
+        models: ['qwen/qwen3-8b', 'google/gemma-3-27b'],
+        warnings: [],
+      }));
+      return Promise.resolve({ view: view(), added });
     }),
     keysSet: vi.fn(() => Promise.resolve()),
     keysDelete: vi.fn(() => Promise.resolve(true)),
@@ -122,12 +121,13 @@ describe('Wizard', () => {
     );
     expect(wizard.blocked).toBeUndefined();
     // Nothing has been written yet.
-    expect(backend.discoveryAddProfiles).not.toHaveBeenCalled();
-    expect(backend.configApply).not.toHaveBeenCalled();
+    expect(backend.setupSave).not.toHaveBeenCalled();
     await wizard.save();
     expect(wizard.savePhase).toBe('done');
     expect(backend.keysSet).not.toHaveBeenCalled();
-    expect(backend.discoveryAddProfiles).toHaveBeenCalledWith([
+    // One save: the server's profile and every edit in one write.
+    expect(backend.setupSave).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(backend.setupSave).mock.calls[0]?.[1]).toEqual([
       expect.objectContaining({ kind: 'lmstudio', baseUrl: 'http://127.0.0.1:1234/v1' }),
     ]);
     expect(edits).toEqual([
@@ -187,29 +187,13 @@ describe('Wizard', () => {
     });
     // The key went in after the config edit succeeded.
     const keyAt = vi.mocked(backend.keysSet).mock.invocationCallOrder[0] ?? 0;
-    const editAt = vi.mocked(backend.configApply).mock.invocationCallOrder[0] ?? Infinity;
+    const editAt = vi.mocked(backend.setupSave).mock.invocationCallOrder[0] ?? Infinity;
     expect(keyAt).toBeGreaterThan(editAt);
-  });
-
-  it('a save that fails after the key was stored takes the key out again', async () => {
-    const { backend } = fakeBackend();
-    let applied = 0;
-    vi.mocked(backend.configApply).mockImplementation(() => {
-      applied += 1;
-      // The provider edit goes through; the routes edit is refused.
-      if (applied > 1) return Promise.reject(new IpcError('io', 'the config changed on disk'));
-      return Promise.resolve(sampleView({ exists: true, revision: 'r1' }));
-    });
-    const wizard = await savedHybrid(backend);
-    expect(wizard.savePhase).toBe('error');
-    expect(backend.keysSet).toHaveBeenCalledWith('openrouter', 'sk-or-test-key-1234');
-    expect(backend.keysDelete).toHaveBeenCalledWith('openrouter');
-    expect(wizard.key).toBe('sk-or-test-key-1234');
   });
 
   it('a refused provider edit writes no key at all', async () => {
     const { backend } = fakeBackend();
-    vi.mocked(backend.configApply).mockRejectedValue(
+    vi.mocked(backend.setupSave).mockRejectedValue(
       new IpcError('invalid_input', 'models.providers.custom.models: must declare models'),
     );
     const wizard = await savedHybrid(backend);
@@ -325,8 +309,7 @@ describe('Wizard', () => {
     expect(wizard.blocked).toMatch(/No route answered/);
     await wizard.save();
     expect(wizard.savePhase).toBe('idle');
-    expect(backend.discoveryAddProfiles).not.toHaveBeenCalled();
-    expect(backend.configApply).not.toHaveBeenCalled();
+    expect(backend.setupSave).not.toHaveBeenCalled();
     // "Test again" after the server came up.
     backend.routeTest = vi.fn((target: RouteTestTarget) =>
       Promise.resolve(tested(`${target.provider}/${target.model}`)),
@@ -373,8 +356,7 @@ describe('Wizard', () => {
     expect(wizard.key).toBe('');
     expect(wizard.step).toBe('find');
     expect(backend.keysSet).not.toHaveBeenCalled();
-    expect(backend.configApply).not.toHaveBeenCalled();
-    expect(backend.discoveryAddProfiles).not.toHaveBeenCalled();
+    expect(backend.setupSave).not.toHaveBeenCalled();
   });
 
   it('blocks local setups without local models and validates the hosted fields', async () => {

@@ -11,6 +11,7 @@ import { t, type MessageId } from '../../lib/i18n/i18n.svelte';
 import * as ipc from '../../lib/ipc';
 import {
   toIpcError,
+  type ConfigEdit,
   type DetectedServer,
   type Suggestion,
   type IpcError,
@@ -84,9 +85,8 @@ export type WizardBackend = Pick<
   typeof ipc,
   | 'discoveryScan'
   | 'discoveryLoadModel'
-  | 'discoveryAddProfiles'
+  | 'setupSave'
   | 'configLoad'
-  | 'configApply'
   | 'keysSet'
   | 'keysDelete'
   | 'keysTest'
@@ -430,34 +430,27 @@ export class Wizard {
   }
 
   /**
-   * Writes what answered its test: the hosted key and profile (if its route answered), the
-   * profiles of local servers with a route that answered, then those routes (first answered =
-   * primary) and their aliases.
+   * Writes what answered its test in one save: the profiles of local servers with a route that
+   * answered, the hosted provider (if its route answered), the routes (first answered =
+   * primary) and their aliases, validated together, so the file's `.bak` never holds an
+   * in-between state. The hosted key goes into the keychain only after that save succeeded.
    */
   async save(): Promise<void> {
     if (this.blocked) return;
     this.savePhase = 'busy';
     this.saveError = undefined;
-    const written: string[] = [];
     const plan = this.plan;
     const hosted = plan.hosted ? this.hostedCandidate : undefined;
     const provider = this.providerId.trim();
-    // Set once the key is in the keychain, so a later failure can take it out again.
-    let keyWritten = false;
     try {
-      const servers = plan.servers;
-      if (servers.length > 0) {
-        for (const added of await this.#api.discoveryAddProfiles(servers)) {
-          written.push(
-            t('save.writtenProvider', { provider: added.provider, count: added.models.length }),
-          );
-        }
+      const [primary, ...fallbacks] = plan.routes.map((r) => r.ref);
+      if (primary === undefined) {
+        throw new ipc.IpcError('invalid_input', t('save.noRouteAnswered'));
       }
-      let view = await this.#api.configLoad();
+      const edits: ConfigEdit[] = [];
       if (hosted) {
-        // The provider and its model in one validated edit: a custom provider must declare
-        // its models, so two edits would be refused at the first.
-        view = await this.#api.configApply(view.revision, {
+        // The provider and its model in one edit: a custom provider must declare its models.
+        edits.push({
           op: 'upsertProvider',
           provider: {
             id: provider,
@@ -472,28 +465,25 @@ export class Wizard {
             ],
           },
         });
+      }
+      edits.push({ op: 'setRoutes', primary, fallbacks });
+      const aliased = plan.routes.filter((r) => r.alias.trim());
+      for (const route of aliased) {
+        edits.push({ op: 'setAlias', ref: route.ref, alias: route.alias.trim() });
+      }
+      const { revision } = await this.#api.configLoad();
+      const saved = await this.#api.setupSave(revision, plan.servers, edits);
+      const written = saved.added.map((added) =>
+        t('save.writtenProvider', { provider: added.provider, count: added.models.length }),
+      );
+      if (hosted) {
         written.push(t('save.writtenHosted', { provider, model: this.modelId.trim() }));
-        // The key only once the config holds its provider: a refused edit leaves no key behind.
         if (this.key.trim()) {
           await this.#api.keysSet(provider, this.key);
-          keyWritten = true;
           written.push(t('save.writtenKey', { provider }));
         }
       }
-      const [primary, ...fallbacks] = plan.routes.map((r) => r.ref);
-      if (primary === undefined) {
-        throw new ipc.IpcError('invalid_input', t('save.noRouteAnswered'));
-      }
-      view = await this.#api.configApply(view.revision, { op: 'setRoutes', primary, fallbacks });
       written.push(t('save.writtenRoutes', { routes: [primary, ...fallbacks].join(' → ') }));
-      const aliased = plan.routes.filter((r) => r.alias.trim());
-      for (const route of aliased) {
-        view = await this.#api.configApply(view.revision, {
-          op: 'setAlias',
-          ref: route.ref,
-          alias: route.alias.trim(),
-        });
-      }
       if (aliased.length > 0)
         written.push(
           t('save.writtenAliases', {
@@ -501,7 +491,7 @@ export class Wizard {
           }),
         );
       this.saved = {
-        path: view.path,
+        path: saved.view.path,
         written,
         dropped: plan.dropped.map((r) => r.ref),
         kept: plan.kept.map((r) => r.ref),
@@ -509,10 +499,6 @@ export class Wizard {
       this.key = '';
       this.savePhase = 'done';
     } catch (error) {
-      if (keyWritten) {
-        // The routes were not saved: the key goes again, so nothing is left half-done.
-        await this.#api.keysDelete(provider).catch(() => false);
-      }
       this.saveError = toIpcError(error);
       this.savePhase = 'error';
     }

@@ -1,16 +1,27 @@
-//! A JSON5 reader and writer that keep positions: every value and key in the tree knows the line
-//! and column it starts at, so validation can point at the exact spot.
+//! JSON5 trees that keep positions: every value and key knows the line and column it starts
+//! at (so validation can point at the exact spot) and its byte range (so a save can change
+//! only the text of what it edits, see [`patch`]).
 //!
-//! The grammar is JSON5 1.0 as json5@2.2.3 (the parser OpenClaw uses) reads it: comments,
-//! trailing commas, unquoted identifier keys, single-quoted strings, hex numbers, `Infinity`,
-//! `NaN`, leading and trailing decimal points and `+` signs. A duplicate key keeps its first
-//! position and its last value, as in JavaScript.
+//! The syntax verdict and the values come from the `json5` crate (JSON5 1.0: comments,
+//! trailing commas, identifier keys, single quotes, hex, `Infinity`, `NaN`, `.5`, `5.`, `+1`).
+//! Our own code does only what the crate cannot: serde gives a visitor values but no offsets, so
+//! [`scan`](self::scan) finds where each key and value is, and [`patch`] and [`write`] put text
+//! back. Where the crate and json5@2.2.3 (OpenClaw's parser) differ, the crate's verdict stands:
+//! a lone UTF-16 surrogate escape (`"\uD800"`) and a hex number above 2^128 are syntax errors
+//! here, and JavaScript reads them. A duplicate key keeps its first position and its last
+//! value, as in JavaScript, and is reported.
 
 mod parse;
+mod patch;
+mod scan;
 mod write;
 
-pub use parse::{parse, Parsed, SyntaxError, MAX_DEPTH};
+pub use parse::{parse, Parsed, SyntaxError};
+pub use patch::patch;
+pub use scan::MAX_DEPTH;
 pub use write::{write, Style};
+
+use std::ops::Range;
 
 use super::diag::Span;
 
@@ -19,6 +30,8 @@ use super::diag::Span;
 pub struct Node {
     /// Where the value starts.
     pub span: Span,
+    /// The value's bytes in the text it was read from (empty for a node built by code).
+    pub range: Range<usize>,
     /// The value.
     pub value: Value,
     /// Set on strings produced by `${VAR}` substitution: they may hold a secret and are never
@@ -50,6 +63,8 @@ pub struct Member {
     pub key: String,
     /// Where the key starts.
     pub key_span: Span,
+    /// The key's bytes (quotes included) in the text it was read from.
+    pub key_range: Range<usize>,
     /// The value.
     pub value: Node,
 }
@@ -71,6 +86,7 @@ impl Node {
     pub fn new(value: Value) -> Self {
         Node {
             span: Span::default(),
+            range: 0..0,
             value,
             from_env: false,
         }
@@ -89,6 +105,7 @@ impl Node {
                 .map(|(key, value)| Member {
                     key,
                     key_span: Span::default(),
+                    key_range: 0..0,
                     value,
                 })
                 .collect(),
@@ -122,6 +139,7 @@ impl Node {
                 None => members.push(Member {
                     key: key.to_owned(),
                     key_span: Span::default(),
+                    key_range: 0..0,
                     value,
                 }),
             }

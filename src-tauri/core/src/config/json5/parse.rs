@@ -1,10 +1,13 @@
-//! The JSON5 parser: recursive descent over the text, one syntax error at the offending character.
+//! Parsing: the `json5` crate judges the syntax and reads the values; [`super::scan`] adds where
+//! each key and value is. The two passes meet in document order.
 
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::scan::{self, Mark};
 use super::{Member, Node, Value};
-use crate::config::diag::{ConfigPath, Span};
-
-/// Deepest nesting accepted; deeper input is an error rather than a stack overflow.
-pub const MAX_DEPTH: usize = 200;
+use crate::config::diag::{ConfigPath, Seg, Span};
 
 /// A JSON5 syntax error at a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +16,7 @@ pub struct SyntaxError {
     pub line: u32,
     /// 1-based column of the offending character.
     pub col: u32,
-    /// What is wrong, e.g. `invalid character 't' (expected ',' or '}')`.
+    /// What is wrong, e.g. `invalid character 't' (expected comma)`.
     pub message: String,
 }
 
@@ -28,64 +31,97 @@ pub struct Parsed {
 
 /// Parses `text` as one JSON5 value; `file` is stored in every span.
 pub fn parse(text: &str, file: u32) -> Result<Parsed, SyntaxError> {
-    let mut p = Parser {
-        text,
-        pos: 0,
-        line: 1,
-        col: 1,
+    let marks = scan::scan(text).map_err(|deep| SyntaxError {
+        line: deep.line,
+        col: deep.col,
+        message: format!("nested more than {} levels deep", scan::MAX_DEPTH),
+    })?;
+    let Raw(mut root) = json5::from_str(text).map_err(|e| syntax_error(text, &e))?;
+    let mut place = Place {
+        marks: marks.iter(),
         file,
-        depth: 0,
         path: Vec::new(),
         duplicates: Vec::new(),
     };
-    p.skip_ws()?;
-    let root = p.value()?;
-    p.skip_ws()?;
-    if let Some(c) = p.peek() {
-        return Err(p.invalid(c, "expected the end of the file"));
-    }
+    // The crate accepted the text, so the scanner found the same keys and values in the same
+    // order; a mismatch would be a bug in the scanner, and then only positions are lost.
+    place.node(&mut root);
     Ok(Parsed {
         root,
-        duplicates: p.duplicates,
+        duplicates: place.duplicates,
     })
 }
 
-struct Parser<'a> {
-    text: &'a str,
-    pos: usize,
-    line: u32,
-    col: u32,
-    file: u32,
-    depth: usize,
-    path: Vec<crate::config::diag::Seg>,
-    duplicates: Vec<(Span, ConfigPath)>,
+/// The crate's error at our line:col (lines end at `\n` only, as in the rest of the config
+/// code; the crate also ends them at `\r`).
+fn syntax_error(text: &str, e: &json5::Error) -> SyntaxError {
+    let offset = e.position().map_or(text.len(), |p| offset_of(text, p));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let message = match e.code() {
+        Some(code) if is_eof(code) => format!("invalid end of input ({code})"),
+        Some(code) => match text[offset..].chars().next() {
+            Some(c) => format!("invalid character {} ({code})", show(c)),
+            None => format!("invalid end of input ({code})"),
+        },
+        // The crate's own words for a number or escape it could not convert, without the
+        // position it appends (ours is in the span).
+        None => {
+            let full = e.to_string();
+            match e.position() {
+                Some(p) => full
+                    .strip_suffix(&format!(" at {p}"))
+                    .unwrap_or(&full)
+                    .to_owned(),
+                None => full,
+            }
+        }
+    };
+    SyntaxError {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        col: u32::try_from(col).unwrap_or(u32::MAX),
+        message,
+    }
 }
 
-fn is_ws(c: char) -> bool {
+fn is_eof(code: json5::ErrorCode) -> bool {
+    use json5::ErrorCode as C;
     matches!(
-        c,
-        '\t' | '\n'
-            | '\u{B}'
-            | '\u{C}'
-            | '\r'
-            | ' '
-            | '\u{A0}'
-            | '\u{FEFF}'
-            | '\u{2028}'
-            | '\u{2029}'
-    ) || (c > '\u{7F}' && c != '\u{85}' && c.is_whitespace())
+        code,
+        C::EofParsingArray
+            | C::EofParsingBool
+            | C::EofParsingComment
+            | C::EofParsingEscapeSequence
+            | C::EofParsingIdentifier
+            | C::EofParsingNull
+            | C::EofParsingNumber
+            | C::EofParsingObject
+            | C::EofParsingString
+            | C::EofParsingValue
+    )
 }
 
-fn is_id_start(c: char) -> bool {
-    c == '$' || c == '_' || c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphabetic())
-}
-
-fn is_id_continue(c: char) -> bool {
-    is_id_start(c)
-        || c.is_ascii_digit()
-        || c == '\u{200C}'
-        || c == '\u{200D}'
-        || (!c.is_ascii() && c.is_alphanumeric())
+/// The byte offset of the crate's 0-based position (its lines end at any line terminator,
+/// `\r\n` counting once).
+fn offset_of(text: &str, p: json5::Position) -> usize {
+    let (mut line, mut col) = (0, 0);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if line == p.line && col == p.column {
+            return i;
+        }
+        if json5::char::is_json5_line_terminator(c) {
+            if c == '\r' && chars.peek().is_some_and(|(_, n)| *n == '\n') {
+                chars.next();
+            }
+            line += 1;
+            col = 0;
+        } else {
+            col += 1;
+        }
+    }
+    text.len()
 }
 
 fn show(c: char) -> String {
@@ -98,450 +134,142 @@ fn show(c: char) -> String {
     }
 }
 
-impl Parser<'_> {
-    fn peek(&self) -> Option<char> {
-        self.text[self.pos..].chars().next()
-    }
+/// Puts the scanner's marks on the crate's tree and folds duplicate keys (the first position,
+/// the last value, as JavaScript does).
+struct Place<'a> {
+    marks: std::slice::Iter<'a, Mark>,
+    file: u32,
+    path: Vec<Seg>,
+    duplicates: Vec<(Span, ConfigPath)>,
+}
 
-    fn peek2(&self) -> Option<char> {
-        let mut it = self.text[self.pos..].chars();
-        it.next();
-        it.next()
-    }
-
-    fn bump(&mut self) -> Option<char> {
-        let c = self.peek()?;
-        self.pos += c.len_utf8();
-        if c == '\n' {
-            self.line += 1;
-            self.col = 1;
-        } else {
-            self.col += 1;
+impl Place<'_> {
+    /// The next mark, if it is of the kind expected (after a mismatch, none is).
+    fn next(&mut self, key: bool) -> Option<Mark> {
+        let m = self.marks.next().copied().filter(|m| m.key == key);
+        if m.is_none() {
+            self.marks = [].iter();
         }
-        Some(c)
+        m
     }
 
-    fn span(&self) -> Span {
+    fn span(&self, m: Mark) -> Span {
         Span {
             file: self.file,
-            line: self.line,
-            col: self.col,
+            line: m.line,
+            col: m.col,
         }
     }
 
-    fn invalid(&self, c: char, expected: &str) -> SyntaxError {
-        SyntaxError {
-            line: self.line,
-            col: self.col,
-            message: format!("invalid character {} ({expected})", show(c)),
+    fn node(&mut self, node: &mut Node) {
+        if let Some(m) = self.next(false) {
+            node.span = self.span(m);
+            node.range = m.start..m.end;
         }
-    }
-
-    fn end(&self) -> SyntaxError {
-        SyntaxError {
-            line: self.line,
-            col: self.col,
-            message: "invalid end of input".into(),
-        }
-    }
-
-    fn unexpected(&self, expected: &str) -> SyntaxError {
-        match self.peek() {
-            Some(c) => self.invalid(c, expected),
-            None => self.end(),
-        }
-    }
-
-    fn skip_ws(&mut self) -> Result<(), SyntaxError> {
-        loop {
-            match self.peek() {
-                Some(c) if is_ws(c) => {
-                    self.bump();
+        match &mut node.value {
+            Value::Array(items) => {
+                for (i, item) in items.iter_mut().enumerate() {
+                    self.path.push(Seg::Index(i));
+                    self.node(item);
+                    self.path.pop();
                 }
-                Some('/') => {
-                    self.bump();
-                    match self.peek() {
-                        Some('/') => {
-                            while let Some(c) = self.peek() {
-                                if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
-                                    break;
-                                }
-                                self.bump();
-                            }
+            }
+            Value::Object(members) => {
+                let mut kept: Vec<Member> = Vec::with_capacity(members.len());
+                for mut member in std::mem::take(members) {
+                    if let Some(k) = self.next(true) {
+                        member.key_span = self.span(k);
+                        member.key_range = k.start..k.end;
+                    }
+                    self.path.push(Seg::Key(member.key.clone()));
+                    self.node(&mut member.value);
+                    self.path.pop();
+                    match kept.iter_mut().find(|m| m.key == member.key) {
+                        Some(first) => {
+                            let mut path = ConfigPath(self.path.clone());
+                            path.0.push(Seg::Key(member.key));
+                            self.duplicates.push((member.key_span, path));
+                            first.value = member.value;
                         }
-                        Some('*') => {
-                            self.bump();
-                            loop {
-                                match self.bump() {
-                                    None => return Err(self.end()),
-                                    Some('*') if self.peek() == Some('/') => {
-                                        self.bump();
-                                        break;
-                                    }
-                                    Some(_) => {}
-                                }
-                            }
-                        }
-                        _ => return Err(self.unexpected("expected '/' or '*' after '/'")),
+                        None => kept.push(member),
                     }
                 }
-                _ => return Ok(()),
-            }
-        }
-    }
-
-    fn value(&mut self) -> Result<Node, SyntaxError> {
-        let span = self.span();
-        let value = match self.peek() {
-            None => return Err(self.end()),
-            Some('{') => self.object()?,
-            Some('[') => self.array()?,
-            Some('"' | '\'') => Value::String(self.string()?),
-            Some(c) if c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'I' | 'N') => {
-                Value::Number(self.number()?)
-            }
-            Some('n') => {
-                self.word("null")?;
-                Value::Null
-            }
-            Some('t') => {
-                self.word("true")?;
-                Value::Bool(true)
-            }
-            Some('f') => {
-                self.word("false")?;
-                Value::Bool(false)
-            }
-            Some(c) => return Err(self.invalid(c, "expected a value")),
-        };
-        Ok(Node {
-            span,
-            value,
-            from_env: false,
-        })
-    }
-
-    fn word(&mut self, word: &str) -> Result<(), SyntaxError> {
-        for expected in word.chars() {
-            match self.peek() {
-                Some(c) if c == expected => {
-                    self.bump();
-                }
-                _ => return Err(self.unexpected(&format!("expected `{word}`"))),
-            }
-        }
-        Ok(())
-    }
-
-    fn enter(&mut self) -> Result<(), SyntaxError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(SyntaxError {
-                line: self.line,
-                col: self.col,
-                message: format!("nested more than {MAX_DEPTH} levels deep"),
-            });
-        }
-        Ok(())
-    }
-
-    fn object(&mut self) -> Result<Value, SyntaxError> {
-        self.enter()?;
-        self.bump();
-        let mut members: Vec<Member> = Vec::new();
-        loop {
-            self.skip_ws()?;
-            if self.peek() == Some('}') {
-                self.bump();
-                break;
-            }
-            let key_span = self.span();
-            let key = match self.peek() {
-                Some('"' | '\'') => self.string()?,
-                Some(c) if is_id_start(c) || c == '\\' => self.identifier()?,
-                _ => return Err(self.unexpected("expected a key or '}'")),
-            };
-            self.skip_ws()?;
-            if self.peek() != Some(':') {
-                return Err(self.unexpected("expected ':' after the key"));
-            }
-            self.bump();
-            self.skip_ws()?;
-            let container = matches!(self.peek(), Some('{' | '['));
-            if container {
-                self.path.push(crate::config::diag::Seg::Key(key.clone()));
-            }
-            let value = self.value()?;
-            if container {
-                self.path.pop();
-            }
-            if let Some(existing) = members.iter_mut().find(|m| m.key == key) {
-                let mut path = ConfigPath(self.path.clone());
-                path.0.push(crate::config::diag::Seg::Key(key));
-                self.duplicates.push((key_span, path));
-                existing.value = value;
-            } else {
-                members.push(Member {
-                    key,
-                    key_span,
-                    value,
-                });
-            }
-            self.skip_ws()?;
-            match self.peek() {
-                Some(',') => {
-                    self.bump();
-                }
-                Some('}') => {
-                    self.bump();
-                    break;
-                }
-                _ => return Err(self.unexpected("expected ',' or '}'")),
-            }
-        }
-        self.depth -= 1;
-        Ok(Value::Object(members))
-    }
-
-    fn array(&mut self) -> Result<Value, SyntaxError> {
-        self.enter()?;
-        self.bump();
-        let mut items = Vec::new();
-        loop {
-            self.skip_ws()?;
-            if self.peek() == Some(']') {
-                self.bump();
-                break;
-            }
-            self.path.push(crate::config::diag::Seg::Index(items.len()));
-            let item = self.value()?;
-            self.path.pop();
-            items.push(item);
-            self.skip_ws()?;
-            match self.peek() {
-                Some(',') => {
-                    self.bump();
-                }
-                Some(']') => {
-                    self.bump();
-                    break;
-                }
-                _ => return Err(self.unexpected("expected ',' or ']'")),
-            }
-        }
-        self.depth -= 1;
-        Ok(Value::Array(items))
-    }
-
-    fn identifier(&mut self) -> Result<String, SyntaxError> {
-        let mut out = String::new();
-        let mut first = true;
-        loop {
-            let c = match self.peek() {
-                Some('\\') => {
-                    self.bump();
-                    if self.peek() != Some('u') {
-                        return Err(self.unexpected("expected 'u' after '\\' in a key"));
-                    }
-                    self.bump();
-                    let c = self.hex_char(4)?;
-                    let ok = if first {
-                        is_id_start(c)
-                    } else {
-                        is_id_continue(c)
-                    };
-                    if !ok {
-                        return Err(SyntaxError {
-                            line: self.line,
-                            col: self.col,
-                            message: "invalid identifier character".into(),
-                        });
-                    }
-                    c
-                }
-                Some(c) if (first && is_id_start(c)) || (!first && is_id_continue(c)) => {
-                    self.bump();
-                    c
-                }
-                _ => return Ok(out),
-            };
-            out.push(c);
-            first = false;
-        }
-    }
-
-    fn hex_char(&mut self, digits: usize) -> Result<char, SyntaxError> {
-        let mut code = 0u32;
-        for _ in 0..digits {
-            match self.peek().and_then(|c| c.to_digit(16)) {
-                Some(d) => {
-                    code = code * 16 + d;
-                    self.bump();
-                }
-                None => return Err(self.unexpected("expected a hex digit")),
-            }
-        }
-        // Lone surrogates cannot live in a Rust string; JavaScript keeps them, we replace them.
-        Ok(char::from_u32(code).unwrap_or('\u{FFFD}'))
-    }
-
-    fn string(&mut self) -> Result<String, SyntaxError> {
-        let quote = self.bump().unwrap_or('"');
-        let mut out = String::new();
-        loop {
-            let start = self.pos;
-            // Fast path: copy a run of plain characters at once.
-            while let Some(c) = self.peek() {
-                if c == quote || c == '\\' || c == '\n' || c == '\r' {
-                    break;
-                }
-                self.bump();
-            }
-            out.push_str(&self.text[start..self.pos]);
-            match self.peek() {
-                None => return Err(self.end()),
-                Some(c) if c == quote => {
-                    self.bump();
-                    return Ok(out);
-                }
-                Some('\\') => {
-                    self.bump();
-                    self.escape(&mut out)?;
-                }
-                Some(c) => return Err(self.invalid(c, "strings cannot span lines")),
-            }
-        }
-    }
-
-    fn escape(&mut self, out: &mut String) -> Result<(), SyntaxError> {
-        let Some(c) = self.peek() else {
-            return Err(self.end());
-        };
-        match c {
-            'b' => out.push('\u{8}'),
-            'f' => out.push('\u{C}'),
-            'n' => out.push('\n'),
-            'r' => out.push('\r'),
-            't' => out.push('\t'),
-            'v' => out.push('\u{B}'),
-            '0' => {
-                self.bump();
-                if self.peek().is_some_and(|d| d.is_ascii_digit()) {
-                    return Err(self.unexpected("digits cannot follow \\0"));
-                }
-                out.push('\0');
-                return Ok(());
-            }
-            'x' => {
-                self.bump();
-                out.push(self.hex_char(2)?);
-                return Ok(());
-            }
-            'u' => {
-                self.bump();
-                let first = self.hex_char(4)?;
-                out.push(first);
-                return Ok(());
-            }
-            '1'..='9' => return Err(self.invalid(c, "octal escapes are not allowed")),
-            '\r' => {
-                self.bump();
-                if self.peek() == Some('\n') {
-                    self.bump();
-                }
-                return Ok(());
-            }
-            '\n' | '\u{2028}' | '\u{2029}' => {}
-            other => out.push(other),
-        }
-        self.bump();
-        Ok(())
-    }
-
-    fn number(&mut self) -> Result<f64, SyntaxError> {
-        let mut sign = 1.0;
-        if let Some(c @ ('-' | '+')) = self.peek() {
-            if c == '-' {
-                sign = -1.0;
-            }
-            self.bump();
-        }
-        match self.peek() {
-            Some('I') => {
-                self.word("Infinity")?;
-                return Ok(sign * f64::INFINITY);
-            }
-            Some('N') => {
-                self.word("NaN")?;
-                return Ok(f64::NAN);
-            }
-            Some('0') if matches!(self.peek2(), Some('x' | 'X')) => {
-                self.bump();
-                self.bump();
-                let mut value = 0f64;
-                let mut any = false;
-                while let Some(d) = self.peek().and_then(|c| c.to_digit(16)) {
-                    value = value * 16.0 + f64::from(d);
-                    any = true;
-                    self.bump();
-                }
-                if !any {
-                    return Err(self.unexpected("expected a hex digit"));
-                }
-                return Ok(sign * value);
+                *members = kept;
             }
             _ => {}
         }
-        let start = self.pos;
-        let mut int_digits = 0;
-        if self.peek() == Some('0') {
-            self.bump();
-            int_digits = 1;
-            if self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                return Err(self.unexpected("leading zeros are not allowed"));
-            }
-        } else {
-            while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                self.bump();
-                int_digits += 1;
-            }
+    }
+}
+
+/// The crate's values as a [`Node`] tree, positions not yet set, duplicate keys all kept.
+struct Raw(Node);
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(RawVisitor).map(|v| Raw(Node::new(v)))
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON5 value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    // JSON5 numbers are doubles, as in JavaScript: larger integers round the same way.
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::Number(n as f64))
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Number(n as f64))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(Value::Number(n))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Raw(item)) = seq.next_element()? {
+            items.push(item);
         }
-        let mut frac_digits = 0;
-        if self.peek() == Some('.') {
-            self.bump();
-            while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                self.bump();
-                frac_digits += 1;
-            }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Raw(value) = map.next_value()?;
+            members.push(Member {
+                key,
+                key_span: Span::default(),
+                key_range: 0..0,
+                value,
+            });
         }
-        if int_digits == 0 && frac_digits == 0 {
-            return Err(self.unexpected("expected a digit"));
-        }
-        if let Some('e' | 'E') = self.peek() {
-            self.bump();
-            if let Some('+' | '-') = self.peek() {
-                self.bump();
-            }
-            if !self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                return Err(self.unexpected("expected a digit in the exponent"));
-            }
-            while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                self.bump();
-            }
-        }
-        let text = &self.text[start..self.pos];
-        let text = text.strip_suffix('.').unwrap_or(text);
-        let value: f64 = if text.starts_with('.') {
-            format!("0{text}").parse()
-        } else {
-            text.replace(".e", "e").replace(".E", "E").parse()
-        }
-        .map_err(|_| SyntaxError {
-            line: self.line,
-            col: self.col,
-            message: "invalid number".into(),
-        })?;
-        Ok(sign * value)
+        Ok(Value::Object(members))
     }
 }
 

@@ -11,21 +11,55 @@ pub enum Style {
     Json,
 }
 
+/// How text is laid out: what [`write`] uses for a whole file, and what [`super::patch`] takes
+/// from the file around a value it puts in.
+#[derive(Debug, Clone)]
+pub(super) struct Layout {
+    /// One level of indentation (`"  "`, `"    "`, `"\t"`).
+    pub unit: String,
+    /// The indentation of the line the value starts on.
+    pub base: String,
+    /// A comma after the last member or item.
+    pub trailing: bool,
+    /// Keys quoted with this character; `None`: bare where JSON5 allows, else `"`.
+    pub key_quote: Option<char>,
+    /// The quote for string values.
+    pub quote: char,
+}
+
+impl Layout {
+    /// The layout [`write`] uses for a whole file in `style`.
+    pub(super) fn of(style: Style) -> Self {
+        Layout {
+            unit: "  ".into(),
+            base: String::new(),
+            trailing: style == Style::Json5,
+            key_quote: match style {
+                Style::Json5 => None,
+                Style::Json => Some('"'),
+            },
+            quote: '"',
+        }
+    }
+}
+
 /// Renders `node` as text ending in a newline.
 pub fn write(node: &Node, style: Style) -> String {
     let mut out = String::with_capacity(4096);
-    value(node, style, 0, &mut out);
+    value(node, &Layout::of(style), 0, &mut out);
     out.push('\n');
     out
 }
 
-fn indent(out: &mut String, depth: usize) {
+fn indent(out: &mut String, layout: &Layout, depth: usize) {
+    out.push_str(&layout.base);
     for _ in 0..depth {
-        out.push_str("  ");
+        out.push_str(&layout.unit);
     }
 }
 
-fn bare_key(key: &str) -> bool {
+/// Whether `key` can be written without quotes.
+pub(super) fn bare_key(key: &str) -> bool {
     let mut chars = key.chars();
     chars
         .next()
@@ -33,22 +67,35 @@ fn bare_key(key: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }
 
-fn string(text: &str, out: &mut String) {
-    out.push('"');
+/// Writes `text` as a string literal in `quote`s.
+pub(super) fn string(text: &str, quote: char, out: &mut String) {
+    out.push(quote);
     for c in text.chars() {
         match c {
-            '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\u{2028}' => out.push_str("\\u2028"),
             '\u{2029}' => out.push_str("\\u2029"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
             c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
             c => out.push(c),
         }
     }
-    out.push('"');
+    out.push(quote);
+}
+
+/// Writes an object key as `layout` says.
+pub(super) fn key(text: &str, layout: &Layout, out: &mut String) {
+    match layout.key_quote {
+        None if bare_key(text) => out.push_str(text),
+        None => string(text, '"', out),
+        Some(q) => string(text, q, out),
+    }
 }
 
 fn number(n: f64, out: &mut String) {
@@ -62,13 +109,13 @@ fn number(n: f64, out: &mut String) {
     }
 }
 
-fn value(node: &Node, style: Style, depth: usize, out: &mut String) {
-    let trailing = style == Style::Json5;
+/// Writes `node` whose first line is already indented to `depth` levels past `layout.base`.
+pub(super) fn value(node: &Node, layout: &Layout, depth: usize, out: &mut String) {
     match &node.value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => number(*n, out),
-        Value::String(s) => string(s, out),
+        Value::String(s) => string(s, layout.quote, out),
         Value::Array(items) if items.is_empty() => out.push_str("[]"),
         Value::Array(items) => {
             let inline = items.iter().all(|i| {
@@ -83,41 +130,37 @@ fn value(node: &Node, style: Style, depth: usize, out: &mut String) {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    value(item, style, depth, out);
+                    value(item, layout, depth, out);
                 }
                 out.push(']');
                 return;
             }
             out.push_str("[\n");
             for (i, item) in items.iter().enumerate() {
-                indent(out, depth + 1);
-                value(item, style, depth + 1, out);
-                if trailing || i + 1 < items.len() {
+                indent(out, layout, depth + 1);
+                value(item, layout, depth + 1, out);
+                if layout.trailing || i + 1 < items.len() {
                     out.push(',');
                 }
                 out.push('\n');
             }
-            indent(out, depth);
+            indent(out, layout, depth);
             out.push(']');
         }
         Value::Object(members) if members.is_empty() => out.push_str("{}"),
         Value::Object(members) => {
             out.push_str("{\n");
             for (i, m) in members.iter().enumerate() {
-                indent(out, depth + 1);
-                if style == Style::Json5 && bare_key(&m.key) {
-                    out.push_str(&m.key);
-                } else {
-                    string(&m.key, out);
-                }
+                indent(out, layout, depth + 1);
+                key(&m.key, layout, out);
                 out.push_str(": ");
-                value(&m.value, style, depth + 1, out);
-                if trailing || i + 1 < members.len() {
+                value(&m.value, layout, depth + 1, out);
+                if layout.trailing || i + 1 < members.len() {
                     out.push(',');
                 }
                 out.push('\n');
             }
-            indent(out, depth);
+            indent(out, layout, depth);
             out.push('}');
         }
     }

@@ -1,4 +1,5 @@
 //! Saving: [`apply`] writes a typed [`Config`] into the file's tree, keeping every other key,
+//! [`render`] turns it into text by patching the file's own text (comments and layout stay),
 //! and [`atomic`] puts the new text on disk (locked against other processes, atomic, one
 //! `.bak`, 0600, refusing to overwrite a file that changed since it was loaded).
 //!
@@ -126,6 +127,15 @@ fn check_plaintext_keys(raw: &Node, config: &Config) -> Result<(), ConfigError> 
 /// Saves `config` over the file `loaded` came from and returns the reloaded file.
 pub fn save(loaded: &Loaded, config: &Config) -> Result<Fingerprint, ConfigError> {
     let root = apply(&loaded.raw, config, &loaded.path)?;
-    let text = json5::write(&root, style_for(&loaded.path));
+    let text = render(loaded, &root);
     write_atomic(&loaded.path, &text, loaded.fingerprint)
+}
+
+/// The text that saves `root` over the file `loaded` came from: the file's own text with only
+/// what changed edited ([`json5::patch`]: comments, order and layout stay), or, for a new file
+/// or one with no usable structure, `root` written whole.
+pub fn render(loaded: &Loaded, root: &Node) -> String {
+    let style = style_for(&loaded.path);
+    json5::patch(&loaded.text, &loaded.raw, root, style)
+        .unwrap_or_else(|| json5::write(root, style))
 }

@@ -415,16 +415,50 @@ pub fn apply(
     edit: EditInput,
     env: Lookup<'_>,
 ) -> Result<ConfigView, ConfigError> {
+    apply_all(path, revision, vec![edit], env)
+}
+
+/// Applies `edits` in order (each judged on what the ones before it leave) and saves once: one
+/// write, so the `.bak` holds the file as it was before all of them. A refused edit saves
+/// nothing.
+pub fn apply_all(
+    path: &Path,
+    revision: Option<&str>,
+    edits: Vec<EditInput>,
+    env: Lookup<'_>,
+) -> Result<ConfigView, ConfigError> {
+    let (loaded, mut config) = load_for_edit(path, revision, env)?;
+    for edit in edits {
+        let edit = edit.into_edit(&config)?;
+        config = profile::apply(&config, edit)?.0;
+    }
+    save_edited(path, &loaded, &config, env)
+}
+
+/// The config at `path` to edit, if the file still has `revision` and is valid.
+pub fn load_for_edit(
+    path: &Path,
+    revision: Option<&str>,
+    env: Lookup<'_>,
+) -> Result<(Loaded, Config), ConfigError> {
     let (loaded, current) = load_revision(path, env)?;
     if current.as_deref() != revision {
         return Err(ConfigError::ChangedOnDisk {
             path: path.to_path_buf(),
         });
     }
-    let edit = edit.into_edit(&loaded.config)?;
     let config = loaded.clone().into_config()?;
-    let (next, _warnings) = profile::apply(&config, edit)?;
-    save::save(&loaded, &next)?;
+    Ok((loaded, config))
+}
+
+/// Saves `config` (edited from `loaded` through [`profile::apply`]) and returns the new view.
+pub fn save_edited(
+    path: &Path,
+    loaded: &Loaded,
+    config: &Config,
+    env: Lookup<'_>,
+) -> Result<ConfigView, ConfigError> {
+    save::save(loaded, config)?;
     tracing::info!(path = %path.display(), "config saved");
     load(path, env)
 }

@@ -148,3 +148,72 @@ fn the_window_cannot_choose_which_secret_a_provider_sends() {
 
     assert_eq!(std::fs::read_to_string(&path).expect("read"), TEXT);
 }
+
+#[test]
+fn a_batch_is_one_write_and_a_refused_one_changes_nothing() {
+    let (dir, path, store) = setup();
+    let local = crate::config::Provider {
+        id: "lmstudio".into(),
+        base_url: Some("http://127.0.0.1:1234/v1".into()),
+        auth_header: Some(false),
+        models: Some(vec![crate::config::ModelDef {
+            id: "qwen".into(),
+            name: "Qwen".into(),
+            ..crate::config::ModelDef::default()
+        }]),
+        ..crate::config::Provider::default()
+    };
+    let edits = vec![
+        upsert("work", "https://elsewhere.example.com/v1"),
+        EditInput::SetRoutes {
+            primary: "lmstudio/qwen".into(),
+            fallbacks: vec!["work/m".into()],
+        },
+        EditInput::SetAlias {
+            model_ref: "lmstudio/qwen".into(),
+            alias: "Qwen".into(),
+        },
+    ];
+    // A refused last edit: no write, and the key parked by the first one is back.
+    let mut refused = edits.clone();
+    refused.push(EditInput::RemoveAlias {
+        model_ref: "work/m".into(),
+    });
+    let revision = load(&path, &env).expect("loads").revision;
+    let first = vec![Edit::UpsertProvider(local.clone())];
+    apply_all_from_window(
+        &path,
+        revision.as_deref(),
+        first.clone(),
+        refused,
+        &env,
+        &store,
+    )
+    .expect_err("no alias to remove");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), TEXT);
+    assert_eq!(stored(&store, "work").as_deref(), Some(KEY));
+    // The whole batch: one write, so the backup is the file as it was before all of it.
+    let view = apply_all_from_window(&path, revision.as_deref(), first, edits, &env, &store)
+        .expect("saves");
+    assert_eq!(view.primary.as_deref(), Some("lmstudio/qwen"));
+    assert_eq!(
+        std::fs::read_to_string(crate::config::save::backup_path(&path)).expect("backup"),
+        TEXT
+    );
+    assert_eq!(stored(&store, "work"), None, "parked: its origin changed");
+    // A first save of a new file leaves no backup at all.
+    let fresh = dir.path().join("fresh.json5");
+    apply_all_from_window(
+        &fresh,
+        None,
+        vec![Edit::UpsertProvider(local)],
+        vec![EditInput::SetRoutes {
+            primary: "lmstudio/qwen".into(),
+            fallbacks: Vec::new(),
+        }],
+        &env,
+        &store,
+    )
+    .expect("saves");
+    assert!(!crate::config::save::backup_path(&fresh).exists());
+}

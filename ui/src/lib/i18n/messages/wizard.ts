@@ -150,7 +150,7 @@ export const en = {
   'save.hostedNotWritten': '{{source}} is not written: its route did not answer',
   'save.hostedNotWrittenKey': '{{source}} is not written, nor its key: its route did not answer',
   'save.note':
-    'Until you press Save nothing changes on disk or in the keychain. Comments in an existing config file may be lost when it is rewritten.',
+    'Until you press Save nothing changes on disk or in the keychain. Saving edits only the lines it changes: the comments in your config file stay.',
   'save.writtenProvider_one': 'Provider {{provider}} ({{count}} model)',
   'save.writtenProvider_other': 'Provider {{provider}} ({{count}} models)',
   'save.writtenHosted': 'Provider {{provider}} ({{model}})',
@@ -313,7 +313,7 @@ export const ko: Record<keyof typeof en, string> = {
   'save.hostedNotWrittenKey':
     '{{source}}: 프로바이더와 키를 저장하지 않습니다. 경로가 응답하지 않았습니다',
   'save.note':
-    '저장을 누르기 전에는 디스크나 키체인에서 아무것도 바뀌지 않습니다. 기존 구성 파일을 다시 쓸 때 주석이 사라질 수 있습니다.',
+    '저장을 누르기 전에는 디스크나 키체인에서 아무것도 바뀌지 않습니다. 저장은 바뀌는 줄만 고치므로 구성 파일의 주석은 그대로 남습니다.',
   'save.writtenProvider_one': '프로바이더 {{provider}} (모델 {{count}}개)',
   'save.writtenProvider_other': '프로바이더 {{provider}} (모델 {{count}}개)',
   'save.writtenHosted': '프로바이더 {{provider}} ({{model}})',
