@@ -11,6 +11,7 @@ pub mod history_cmd;
 pub mod keys_cmd;
 pub mod models_cmd;
 pub mod serve_cmd;
+mod serve_watch;
 pub mod spend_cmd;
 
 use std::io::Write;

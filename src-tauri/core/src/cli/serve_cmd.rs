@@ -98,9 +98,12 @@ fn serve(
     out: &mut dyn Write,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let config = crate::config::load(&paths.config_file)?.into_config()?;
-    let router = Router::new(config)?;
+    let loaded = crate::config::load(&paths.config_file)?;
+    let live = std::sync::Arc::new(crate::config::live::LiveConfig::from_loaded(loaded.clone()));
+    let router = Router::new(loaded.into_config()?)?;
     router.set_policy(super::policy(paths));
+    // Edits to the config and settings files are routed by from the next request on.
+    let (_watching, notes) = super::serve_watch::follow(&router, paths, live);
     let history = match args.history {
         true => Some(HistoryStore::open(&paths.data_dir)?.store),
         false => None,
@@ -142,7 +145,8 @@ fn serve(
             format!("token file: {} ({note})", token_file.display()),
         )?;
         say(out, format!("listening on http://{addr}/v1 (Ctrl-C stops)"))?;
-        gateway::serve(listener, gateway::app(engine, token), shutdown)
+        let served = gateway::serve(listener, gateway::app(engine, token), shutdown);
+        super::serve_watch::print_notes_while(served, notes, out)
             .await
             .map_err(ServeError::Stopped)?;
         say(out, "stopped".to_owned())

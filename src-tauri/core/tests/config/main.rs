@@ -9,6 +9,7 @@ mod parity;
 mod props;
 mod roundtrip;
 mod seed;
+mod watch;
 
 use std::path::{Path, PathBuf};
 

@@ -5,6 +5,7 @@
 mod apis;
 mod chat;
 mod cli;
+mod live;
 mod timeouts;
 mod tools;
 
