@@ -46,6 +46,7 @@ mod error;
 pub mod health;
 mod policy;
 pub mod reach;
+mod rekey;
 mod retry;
 mod run;
 

@@ -9,6 +9,7 @@ mod concurrency;
 mod cooldowns;
 mod litellm;
 mod reach;
+mod rekey;
 mod streaming;
 
 use std::sync::Arc;
