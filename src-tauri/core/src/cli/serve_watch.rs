@@ -12,17 +12,28 @@ use tokio::sync::mpsc;
 use crate::config::live::{LiveConfig, LiveSettings, SettingsUpdate, Update, WatchEvent, Watcher};
 use crate::paths::Paths;
 use crate::router::Router;
+use crate::secrets::changes::{watch_changes, KeychainWatch};
 use crate::settings;
 
-/// Watches `live`'s files and the settings file for `router`, and gives the lines saying what
-/// was applied or refused ([`print_notes_while`] prints them). No watcher (a note says so)
+/// The watchers `serve` keeps while it runs (dropping them stops them).
+#[derive(Debug)]
+pub(super) struct Following {
+    _files: Option<Watcher>,
+    _keys: Option<KeychainWatch>,
+}
+
+/// Watches `live`'s files and the settings file for `router`, and the keychain (a key changed
+/// elsewhere is read again on the next request), and gives the lines saying what was applied
+/// or refused ([`print_notes_while`] prints them). No watcher (a note says so)
 /// when the OS watcher cannot start: `serve` then runs on the config it started with.
 pub(super) fn follow(
     router: &Router,
     paths: &Paths,
     live: Arc<LiveConfig>,
-) -> (Option<Watcher>, mpsc::UnboundedReceiver<String>) {
+) -> (Following, mpsc::UnboundedReceiver<String>) {
     let (notes, received) = mpsc::unbounded_channel();
+    let keys_router = router.clone();
+    let keys = watch_changes(move || keys_router.keys_changed());
     let say = notes.clone();
     let settings_file = paths.settings_file();
     let current = settings::load(&settings_file).settings;
@@ -66,7 +77,11 @@ pub(super) fn follow(
             None
         }
     };
-    (watcher, received)
+    let following = Following {
+        _files: watcher,
+        _keys: keys,
+    };
+    (following, received)
 }
 
 /// Runs `served` to its end, writing each note to `out` as it comes.

@@ -1,7 +1,8 @@
 //! Keys changed elsewhere: a key set or deleted by `switchboard keys` in another process (or by
 //! another app writing the keychain) is not in the router's cache of resolved targets. After an
 //! auth failure (401/403) the key is looked up once more; when it changed, the request is sent
-//! once more with it, and the cache holds the new one from then on.
+//! once more with it, and the cache holds the new one from then on. When the keychain says a
+//! key changed, [`Router::keys_changed`] drops the cache and the cooldowns the old key caused.
 
 use std::sync::Arc;
 
@@ -23,6 +24,21 @@ fn same_credentials(a: &Target, b: &Target) -> bool {
 }
 
 impl Router {
+    /// Keys changed (the keychain said so, or the person set one in the window): resolved
+    /// targets are forgotten, and so are the cooldowns an auth failure (401/403) started, so
+    /// the next request tries the new key at once.
+    pub fn keys_changed(&self) {
+        self.forget_targets();
+        self.inner.cooldowns.forget_where(|_, state| {
+            matches!(
+                state.reason,
+                crate::providers::ProviderErrorKind::Auth
+                    | crate::providers::ProviderErrorKind::Forbidden
+            )
+        });
+        self.publish_health();
+    }
+
     /// After `used` was refused (401/403): `model_ref`'s target resolved again (the keychain
     /// read once more, off the async workers), when its credentials differ from `used`'s;
     /// `None` when they are the same (the key is wrong, not stale) or cannot be resolved.
