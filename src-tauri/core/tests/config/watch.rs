@@ -268,3 +268,23 @@ fn settings_changed_elsewhere_are_applied_and_broken_ones_kept() {
         switchboard_core::config::live::SettingsUpdate::Kept { .. }
     ));
 }
+
+#[test]
+fn reading_the_files_is_not_a_change() {
+    // Reloads and the window's reads open the files in the watched directory: that must not
+    // be taken for an edit (it once made a broken file be reported again and again).
+    let w = watched(&config_text("a/one"));
+    rename_save(&w.path, "{ broken");
+    assert!(matches!(w.next_config(), Update::Kept { .. }));
+    for _ in 0..5 {
+        let _read = std::fs::read_to_string(&w.path).expect("reads");
+        let _again = w.live.reload();
+    }
+    // Time for an echo to show up, were reads taken for edits.
+    std::thread::sleep(switchboard_core::config::live::DEBOUNCE * 6);
+    rename_save(&w.path, &config_text("b/two"));
+    assert!(
+        matches!(w.next_config(), Update::Applied { .. }),
+        "the fix is the next event, no echo of the reads before it"
+    );
+}

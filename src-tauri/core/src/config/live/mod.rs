@@ -238,9 +238,9 @@ pub enum SettingsUpdate {
     /// Valid and different: in force now.
     Applied {
         /// The settings before.
-        before: AppSettings,
+        before: Box<AppSettings>,
         /// The settings now.
-        now: AppSettings,
+        now: Box<AppSettings>,
         /// Whether another process wrote the file.
         outside: bool,
     },
@@ -291,8 +291,8 @@ impl LiveSettings {
             !fingerprint(&self.path).is_some_and(|now| save::written_here(&self.path, now));
         let before = std::mem::replace(&mut *current, loaded.settings.clone());
         SettingsUpdate::Applied {
-            before,
-            now: loaded.settings,
+            before: Box::new(before),
+            now: Box::new(loaded.settings),
             outside,
         }
     }

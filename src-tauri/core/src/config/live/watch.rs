@@ -8,17 +8,18 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
-use notify_debouncer_mini::notify::{self, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
+use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use super::{LiveConfig, LiveSettings, SettingsUpdate, Update};
 
 /// How long the files must be quiet before a change is read: one editor save is several
 /// events (a temp file written, renamed, a backup made) within a few milliseconds.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+pub const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// A change the watcher put into effect or refused.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +41,37 @@ pub enum WatchError {
         /// What the watcher said.
         source: notify::Error,
     },
+    /// The thread that reads the changes could not start.
+    #[error("cannot start the config watcher: {0}")]
+    Thread(std::io::Error),
+}
+
+/// Which files a batch of events touched.
+#[derive(Debug, Clone, Copy, Default)]
+struct Hits {
+    config: bool,
+    settings: bool,
+}
+
+impl Hits {
+    fn any(self) -> bool {
+        self.config || self.settings
+    }
+
+    fn add(&mut self, other: Hits) {
+        self.config |= other.config;
+        self.settings |= other.settings;
+    }
+}
+
+/// Whether an event can mean new content: not a read (our own reloads open the files, and a
+/// watch on their directory sees that) and not a mere attribute change.
+fn may_change_content(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        _ => true,
+    }
 }
 
 type Handler = Box<dyn Fn(WatchEvent) + Send + Sync>;
@@ -50,7 +82,7 @@ struct Shared {
     on_event: Handler,
     /// The directories watched so far.
     dirs: Mutex<HashSet<PathBuf>>,
-    debouncer: Mutex<Option<Debouncer<RecommendedWatcher>>>,
+    watcher: Mutex<Option<RecommendedWatcher>>,
 }
 
 /// The running watcher; dropping it stops watching.
@@ -66,9 +98,9 @@ impl std::fmt::Debug for Watcher {
 
 impl Drop for Watcher {
     fn drop(&mut self) {
-        // Stops the debouncer's thread (it holds only a weak reference back to us).
+        // Stops the OS watcher; its event channel closes and the reading thread ends.
         self.shared
-            .debouncer
+            .watcher
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
@@ -115,12 +147,28 @@ impl Watcher {
             settings,
             on_event: Box::new(on_event),
             dirs: Mutex::default(),
-            debouncer: Mutex::default(),
+            watcher: Mutex::default(),
         });
-        let weak: Weak<Shared> = Arc::downgrade(&shared);
-        let debouncer = new_debouncer(DEBOUNCE, move |result: DebounceEventResult| {
-            if let Some(shared) = weak.upgrade() {
-                shared.on_events(result);
+        let (hits, batches) = mpsc::channel::<Hits>();
+        let classify: Weak<Shared> = Arc::downgrade(&shared);
+        let watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
+            let hit = match (result, classify.upgrade()) {
+                (_, None) => return,
+                (Ok(event), Some(shared)) if may_change_content(&event.kind) => {
+                    shared.classify(&event.paths)
+                }
+                (Ok(_), Some(_)) => return,
+                (Err(e), Some(_)) => {
+                    // Events may have been lost (an overflowing queue): read everything again.
+                    tracing::warn!("the file watcher reported a problem: {e}");
+                    Hits {
+                        config: true,
+                        settings: true,
+                    }
+                }
+            };
+            if hit.any() {
+                let _closed = hits.send(hit);
             }
         })
         .map_err(|source| WatchError::Notify {
@@ -128,13 +176,37 @@ impl Watcher {
             source,
         })?;
         *shared
-            .debouncer
+            .watcher
             .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(debouncer);
+            .unwrap_or_else(PoisonError::into_inner) = Some(watcher);
         let mut files = shared.config.files();
         files.extend(shared.settings.as_ref().map(|s| s.path().to_path_buf()));
         shared.watch_dirs(&files)?;
+        let reader = Arc::downgrade(&shared);
+        std::thread::Builder::new()
+            .name("config-watch".into())
+            .spawn(move || debounce(&batches, &reader))
+            .map_err(WatchError::Thread)?;
         Ok(Watcher { shared })
+    }
+}
+
+/// Waits for a change, then for the files to be quiet for [`DEBOUNCE`], then reloads what
+/// was touched; until the watcher is dropped.
+fn debounce(batches: &mpsc::Receiver<Hits>, shared: &Weak<Shared>) {
+    while let Ok(first) = batches.recv() {
+        let mut hits = first;
+        loop {
+            match batches.recv_timeout(DEBOUNCE) {
+                Ok(more) => hits.add(more),
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        match shared.upgrade() {
+            Some(shared) => shared.reload(hits),
+            None => return,
+        }
     }
 }
 
@@ -142,19 +214,15 @@ impl Shared {
     /// Watches the directories of `files` not watched yet.
     fn watch_dirs(&self, files: &[PathBuf]) -> Result<(), WatchError> {
         let mut dirs = self.dirs.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut debouncer = self
-            .debouncer
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let Some(debouncer) = debouncer.as_mut() else {
+        let mut watcher = self.watcher.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(watcher) = watcher.as_mut() else {
             return Ok(());
         };
         for dir in files.iter().flat_map(|f| dirs_of(f)) {
             if dirs.contains(&dir) || !dir.is_dir() {
                 continue;
             }
-            debouncer
-                .watcher()
+            watcher
                 .watch(&dir, RecursiveMode::NonRecursive)
                 .map_err(|source| WatchError::Notify {
                     path: dir.clone(),
@@ -165,28 +233,24 @@ impl Shared {
         Ok(())
     }
 
-    fn on_events(&self, result: DebounceEventResult) {
-        let (config_hit, settings_hit) = match result {
-            Ok(events) => {
-                let config_keys: HashSet<PathBuf> =
-                    self.config.files().iter().flat_map(|f| keys(f)).collect();
-                let settings_keys: HashSet<PathBuf> =
-                    self.settings.iter().flat_map(|s| keys(s.path())).collect();
-                let mut hits = (false, false);
-                for event in &events {
-                    let event_keys = keys(&event.path);
-                    hits.0 |= event_keys.iter().any(|k| config_keys.contains(k));
-                    hits.1 |= event_keys.iter().any(|k| settings_keys.contains(k));
-                }
-                hits
-            }
-            Err(e) => {
-                // Events may have been lost (an overflowing queue): read everything again.
-                tracing::warn!("the file watcher reported a problem: {e}");
-                (true, true)
-            }
-        };
-        if config_hit {
+    /// Which of our files `paths` (one event's) name.
+    fn classify(&self, paths: &[PathBuf]) -> Hits {
+        let config_keys: HashSet<PathBuf> =
+            self.config.files().iter().flat_map(|f| keys(f)).collect();
+        let settings_keys: HashSet<PathBuf> =
+            self.settings.iter().flat_map(|s| keys(s.path())).collect();
+        let mut hits = Hits::default();
+        for path in paths {
+            let path_keys = keys(path);
+            hits.config |= path_keys.iter().any(|k| config_keys.contains(k));
+            hits.settings |= path_keys.iter().any(|k| settings_keys.contains(k));
+        }
+        hits
+    }
+
+    /// Reloads what `hits` touched and reports what changed.
+    fn reload(&self, hits: Hits) {
+        if hits.config {
             let update = self.config.reload();
             if let Err(e) = self.watch_dirs(&self.config.files()) {
                 tracing::warn!("an included file will not be watched: {e}");
@@ -195,7 +259,7 @@ impl Shared {
                 (self.on_event)(WatchEvent::Config(update));
             }
         }
-        if let (true, Some(settings)) = (settings_hit, &self.settings) {
+        if let (true, Some(settings)) = (hits.settings, &self.settings) {
             let update = settings.reload();
             if update != SettingsUpdate::Unchanged {
                 (self.on_event)(WatchEvent::Settings(update));
