@@ -14,6 +14,7 @@ use switchboard_core::router::Router;
 
 use crate::error::{IpcError, IpcErrorKind};
 
+use crate::live::LiveState;
 use crate::models::Environment;
 use crate::settings::SettingsState;
 
@@ -34,6 +35,8 @@ pub(crate) struct AppState {
     pub route_tests: RouteTests,
     /// The desktop settings in effect (theme, tray behaviour, detection).
     pub settings: SettingsState,
+    /// The config and settings files as last read, and their watcher.
+    pub live: LiveState,
 }
 
 impl AppState {
@@ -97,10 +100,11 @@ impl RouterState {
         }
     }
 
-    /// Forgets resolved keys, so a changed key is read again.
+    /// Forgets resolved keys, so a changed key is read again, and the cooldowns the old key
+    /// caused.
     pub(crate) fn forget_targets(&self) {
         if let Ok(router) = self.get() {
-            router.forget_targets();
+            router.keys_changed();
         }
     }
 }

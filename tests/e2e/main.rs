@@ -9,6 +9,7 @@ mod fakes;
 mod glyphs;
 mod health;
 mod korean;
+mod live;
 mod privacy;
 mod providers;
 mod serve;

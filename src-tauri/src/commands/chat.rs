@@ -151,10 +151,25 @@ pub(crate) async fn chat_cancel(
 #[tracing::instrument(skip(state), err)]
 pub(crate) async fn chat_models(state: State<'_, AppState>) -> Result<ChatModels, IpcError> {
     let path = state.paths.config_file.clone();
+    // While the file is broken, the router keeps routing by the last good config: offer those.
+    let kept = state
+        .live
+        .config()
+        .filter(|live| live.routes_kept())
+        .map(|live| live.config());
     tauri::async_runtime::spawn_blocking(move || {
         let lookup = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let view = view::load(&path, &lookup)
-            .map_err(|e| IpcError::from(switchboard_core::Error::from(e)))?;
+        let view = match kept {
+            Some(config) => {
+                let mut loaded = switchboard_core::config::load_with(&path, &lookup)
+                    .map_err(|e| IpcError::from(switchboard_core::Error::from(e)))?;
+                loaded.config = (*config).clone();
+                loaded.diagnostics.clear();
+                view::of(&loaded, None)
+            }
+            None => view::load(&path, &lookup)
+                .map_err(|e| IpcError::from(switchboard_core::Error::from(e)))?,
+        };
         Ok(models_of(&view))
     })
     .await

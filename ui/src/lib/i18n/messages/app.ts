@@ -1,4 +1,4 @@
-/** The window's frame: navigation, the route chip, the broken-config banner, shared parts. */
+/** The window's frame: navigation, the route chip, the config banners, shared parts. */
 export const en = {
   'app.skipToContent': 'Skip to content',
   'app.unknownError': 'An unknown error occurred.',
@@ -26,6 +26,18 @@ export const en = {
   'banner.more_one': 'and {{count}} more error',
   'banner.more_other': 'and {{count}} more errors',
   'banner.open': 'Show how to fix it',
+  'banner.bodyKept':
+    'Switchboard keeps routing by the last good config until it is fixed; nothing is lost.',
+  'live.outside': 'changed outside Switchboard',
+  'live.primary': 'Primary is now {{model}}',
+  'live.primaryNone': 'There is no primary model now',
+  'live.fallbacks': 'Fallbacks are now {{models}}',
+  'live.fallbacksNone': 'There are no fallbacks now',
+  'live.providerAdded': 'Provider {{id}} added',
+  'live.providerRemoved': 'Provider {{id}} removed',
+  'live.providerChanged': 'Provider {{id}} changed',
+  'live.models': 'The model list changed',
+  'live.fixed': 'The config file is valid again',
   'server.openaiCompatible': 'OpenAI-compatible',
   'key.ok': 'Key works',
   'key.rejected': 'Key rejected',
@@ -75,6 +87,18 @@ export const ko: Record<keyof typeof en, string> = {
   'banner.more_one': '외 오류 {{count}}개',
   'banner.more_other': '외 오류 {{count}}개',
   'banner.open': '고치는 방법 보기',
+  'banner.bodyKept':
+    '고칠 때까지 마지막으로 올바르던 구성으로 계속 라우팅합니다. 잃는 것은 없습니다.',
+  'live.outside': 'Switchboard 밖에서 변경됨',
+  'live.primary': '기본 모델이 이제 {{model}}입니다',
+  'live.primaryNone': '이제 기본 모델이 없습니다',
+  'live.fallbacks': '폴백이 이제 {{models}}입니다',
+  'live.fallbacksNone': '이제 폴백이 없습니다',
+  'live.providerAdded': '프로바이더 {{id}} 추가됨',
+  'live.providerRemoved': '프로바이더 {{id}} 삭제됨',
+  'live.providerChanged': '프로바이더 {{id}} 변경됨',
+  'live.models': '모델 목록이 바뀌었습니다',
+  'live.fixed': '구성 파일이 다시 올바릅니다',
   'server.openaiCompatible': 'OpenAI 호환',
   'key.ok': '키가 작동합니다',
   'key.rejected': '키가 거부되었습니다',
