@@ -219,3 +219,61 @@ async fn measure_config_change_to_screen() {
     );
     app.close().await;
 }
+
+#[tokio::test]
+async fn an_edit_in_the_window_against_an_older_file_is_refused_and_nothing_typed_is_lost() {
+    let (app, [one, two]) = launch(false).await;
+    let config = app.desktop.config_file();
+    app.click("[data-testid=nav-providers]").await;
+    app.click("[data-testid=provider-edit-one]").await;
+    let url = "[data-testid=editor-url]";
+    let typed = format!("{}/v1/typed", one.url());
+    let field = app.wait_for(url).await;
+    field.clear().await.expect("clear");
+    field.send_keys(&typed).await.expect("type");
+
+    // Meanwhile another program adds a provider to the file.
+    let outside = config_text(&one.url(), &two.url(), "one/model-a").replace(
+        "models: { providers: {\n",
+        "models: { providers: {\nthree: { baseUrl: \"http://127.0.0.1:9/v1\", api: \"openai-completions\", models: [] },\n",
+    );
+    assert!(outside.contains("three:"), "{outside}");
+    save_as_an_editor(&config, &outside);
+    app.wait_text("[data-testid=config-changed-banner]", "three", UI_TIMEOUT)
+        .await;
+
+    // Saving the edit made against the older file is refused; the current file is shown and
+    // the typed value is still there.
+    app.click("[data-testid=editor-save]").await;
+    app.wait_for("[data-testid=provider-three]").await;
+    let on_disk = std::fs::read_to_string(&config).expect("reads");
+    assert_eq!(
+        on_disk, outside,
+        "the other program's file is not overwritten"
+    );
+    let value = app
+        .wait_for(url)
+        .await
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    assert_eq!(value, typed, "nothing typed is lost");
+    app.screenshot("live-config-conflict-en").await;
+
+    // Saving again applies the edit on top of the current file.
+    app.click("[data-testid=editor-save]").await;
+    let deadline = std::time::Instant::now() + UI_TIMEOUT;
+    let saved = loop {
+        let text = std::fs::read_to_string(&config).expect("reads");
+        if text.contains("/v1/typed") || std::time::Instant::now() > deadline {
+            break text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(
+        saved.contains("/v1/typed") && saved.contains("three"),
+        "{saved}"
+    );
+    app.close().await;
+}
