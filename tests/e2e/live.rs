@@ -277,3 +277,97 @@ async fn an_edit_in_the_window_against_an_older_file_is_refused_and_nothing_type
     );
     app.close().await;
 }
+
+/// `switchboard keys set PROVIDER` in a terminal of the app's desktop (another process).
+fn keys_set_in_a_terminal(app: &App, provider: &str, key: &str) {
+    use std::io::Write as _;
+    let mut child = app
+        .desktop
+        .command(app.binary())
+        .args(["keys", "set", provider])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("switchboard keys set");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{key}\n").as_bytes())
+        .expect("key on stdin");
+    let out = child.wait_with_output().expect("waits");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Sends `text` and waits for the answer to end, whichever way.
+async fn send_and_wait(app: &App, text: &str) -> String {
+    let input = app.wait_for("[data-testid=chat-input]").await;
+    input.send_keys(text).await.expect("type");
+    app.wait_for("[data-testid=chat-send]")
+        .await
+        .click()
+        .await
+        .expect("send");
+    app.wait_js(
+        "const all = document.querySelectorAll('[data-testid=message-assistant]'); \
+         const s = all.length > 0 ? all[all.length - 1].dataset.status : ''; \
+         return s === 'complete' || s === 'failed'",
+        "the answer ending",
+    )
+    .await;
+    app.js(
+        "const all = document.querySelectorAll('[data-testid=message-assistant]'); \
+         const last = all[all.length - 1]; return last.dataset.status + ': ' + last.textContent",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+#[tokio::test]
+async fn a_key_changed_by_the_cli_is_used_by_the_running_app() {
+    let fake = openai::start(
+        Script::reply("with the new key")
+            .with_models(["model-a"])
+            .with_key("e2e-the-new-key"),
+    )
+    .expect("fake");
+    let url = fake.url();
+    let app = App::launch_with(DesktopOptions::default(), |d| {
+        let config = d.config_file();
+        d.set_env("SWITCHBOARD_CONFIG", &config.display().to_string());
+        std::fs::create_dir_all(config.parent().expect("dir")).expect("mkdir");
+        let text = format!(
+            "{{ agents: {{ defaults: {{ model: {{ primary: \"cloud/model-a\", fallbacks: [] }} }} }},\n\
+             models: {{ providers: {{ cloud: {{ baseUrl: \"{url}/v1\", api: \"openai-completions\", \
+             models: [{{ id: \"model-a\", name: \"Model A\", contextWindow: 32768 }}] }} }} }} }}\n"
+        );
+        std::fs::write(&config, text).expect("write config");
+    })
+    .await;
+    keys_set_in_a_terminal(&app, "cloud", "e2e-the-old-key");
+    app.wait_for("[data-testid=chat-model-badge]").await;
+    let refused = send_and_wait(&app, "first").await;
+    assert!(refused.starts_with("failed"), "{refused}");
+
+    keys_set_in_a_terminal(&app, "cloud", "e2e-the-new-key");
+    // No restart: the 401 makes the app read the key again (gnome-keyring announces new and
+    // deleted items, not a replaced secret, so the signal alone would not do).
+    app.wait_for("[data-testid=chat-new]")
+        .await
+        .click()
+        .await
+        .expect("new chat");
+    let answered = send_and_wait(&app, "second").await;
+    assert!(
+        answered.starts_with("complete") && answered.contains("with the new key"),
+        "{answered}"
+    );
+    app.close().await;
+}

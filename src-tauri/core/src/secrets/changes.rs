@@ -2,8 +2,9 @@
 //! the keychain), as the keychain announces them: on Linux the Secret Service signals
 //! `ItemCreated`, `ItemChanged` and `ItemDeleted` on the session bus, and [`watch_changes`]
 //! calls back on each (the app and `serve` then forget the keys they resolved, so the next
-//! request reads the keychain again). Elsewhere there is no such signal; the router's look-up
-//! again after an auth failure covers those systems.
+//! request reads the keychain again). gnome-keyring announces new and deleted items but not a
+//! secret replaced in place, and elsewhere there is no such signal: the router's look-up again
+//! after an auth failure covers those.
 
 /// Keeps the listener running; dropping it stops it (within a second).
 #[derive(Debug)]
@@ -47,6 +48,7 @@ pub fn watch_changes(on_change: impl Fn() + Send + Sync + 'static) -> Option<Key
             let rule = MatchRule::new_signal("org.freedesktop.Secret.Collection", member);
             let call = on_change.clone();
             let added = connection.add_match(rule, move |(): (), _, _| {
+                tracing::debug!("the keychain says an item was {member}");
                 call();
                 true
             });

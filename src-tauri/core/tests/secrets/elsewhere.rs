@@ -1,6 +1,6 @@
 //! Keys changed by the CLI in another process while `serve` runs, against the real keychain:
-//! the keychain's change signal reaches the listener, and `serve` answers with the new key
-//! without a restart.
+//! the keychain's signals for a new and a deleted key reach the listener, and `serve` answers
+//! with a replaced key without a restart.
 
 use std::sync::mpsc;
 use std::time::Duration;
@@ -127,8 +127,9 @@ async fn serve_uses_a_key_the_cli_changed_without_a_restart() {
         &s.address,
     );
     assert_eq!(out.code, 0, "{out:?}");
-    // The refusal put the model in an auth cooldown; the keychain's signal (handled on its own
-    // thread, so the first tries may come before it) lifts it and drops the old key.
+    // The refusal put the model in an auth cooldown; being the only route it is tried anyway,
+    // and the 401 makes the router read the key again (gnome-keyring signals new and deleted
+    // items, not a replaced secret). Retried for a signal handled on its own thread, too.
     let deadline = std::time::Instant::now() + GIVE_UP;
     let (status, body) = loop {
         let answered = ask().await;
