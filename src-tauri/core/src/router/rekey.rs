@@ -6,7 +6,9 @@
 
 use std::sync::Arc;
 
-use crate::providers::Target;
+use crate::providers::{
+    CancellationToken, ChatRequest, EventStream, ProviderError, ProviderErrorKind, Target,
+};
 use crate::secrets::Secret;
 
 use super::Router;
@@ -32,11 +34,36 @@ impl Router {
         self.inner.cooldowns.forget_where(|_, state| {
             matches!(
                 state.reason,
-                crate::providers::ProviderErrorKind::Auth
-                    | crate::providers::ProviderErrorKind::Forbidden
+                ProviderErrorKind::Auth | ProviderErrorKind::Forbidden
             )
         });
         self.publish_health();
+    }
+
+    /// Sends `request` to `target`; when it is refused (401/403) and the key changed since it
+    /// was read (`switchboard keys set` in a terminal), once more with the new key.
+    pub(super) async fn send_rekeying(
+        &self,
+        model_ref: &str,
+        target: &Target,
+        request: &ChatRequest,
+        cancel: &CancellationToken,
+    ) -> Result<EventStream, ProviderError> {
+        let sent = self.client().send(target, request, cancel.clone()).await;
+        match &sent {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ProviderErrorKind::Auth | ProviderErrorKind::Forbidden
+                ) =>
+            {
+                match self.rekeyed(model_ref, target).await {
+                    Some(fresh) => self.client().send(&fresh, request, cancel.clone()).await,
+                    None => sent,
+                }
+            }
+            _ => sent,
+        }
     }
 
     /// After `used` was refused (401/403): `model_ref`'s target resolved again (the keychain

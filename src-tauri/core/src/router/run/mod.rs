@@ -317,20 +317,10 @@ impl Run {
         let key_sent = key_is_sent(&target);
         let destination = place::destination(place, &target.base_url, key_sent);
         self.tried += 1;
-        let client = self.router.client();
-        let mut sent = client
-            .send(&target, &self.request, self.cancel.clone())
+        let sent = self
+            .router
+            .send_rekeying(&model, &target, &self.request, &self.cancel)
             .await;
-        if let Err(error) = &sent {
-            // A key changed elsewhere (`switchboard keys set` in a terminal) since it was read.
-            if matches!(error.kind(), Kind::Auth | Kind::Forbidden) {
-                if let Some(fresh) = self.router.rekeyed(&model, &target).await {
-                    sent = client
-                        .send(&fresh, &self.request, self.cancel.clone())
-                        .await;
-                }
-            }
-        }
         match sent {
             Ok(stream) => {
                 self.current = Some(Current {
