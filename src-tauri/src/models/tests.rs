@@ -468,6 +468,7 @@ fn config_updates_match_the_typescript_interfaces() {
         Change::ProviderRemoved { id: "x".into() },
         Change::ProviderChanged { id: "x".into() },
         Change::Models,
+        Change::Other,
     ];
     for change in changes {
         let json = serde_json::to_value(&change).expect("serializes");

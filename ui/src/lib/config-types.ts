@@ -164,7 +164,8 @@ export type ConfigChange =
   | { kind: 'primary'; to: string | null }
   | { kind: 'fallbacks'; to: string[] }
   | { kind: 'providerAdded' | 'providerRemoved' | 'providerChanged'; id: string }
-  | { kind: 'models' };
+  | { kind: 'models' }
+  | { kind: 'other' };
 
 /** `config-changed`: a valid config is in force now (`changes` empty: a broken file was fixed). */
 export interface ConfigApplied {

@@ -37,6 +37,8 @@ pub enum Change {
     },
     /// The model list and aliases (`agents.defaults.models`), or the merge mode, changed.
     Models,
+    /// Something else the router reads changed (e.g. `secrets.providers`).
+    Other,
 }
 
 impl Change {
@@ -51,6 +53,7 @@ impl Change {
             Change::ProviderRemoved { id } => format!("provider {id} removed"),
             Change::ProviderChanged { id } => format!("provider {id} changed"),
             Change::Models => "the model list changed".to_owned(),
+            Change::Other => "other settings changed".to_owned(),
         }
     }
 }
@@ -92,6 +95,9 @@ pub fn between(old: &Config, new: &Config) -> Vec<Change> {
     }
     if old.models != new.models || old.mode != new.mode {
         changes.push(Change::Models);
+    }
+    if changes.is_empty() && old != new {
+        changes.push(Change::Other);
     }
     changes
 }

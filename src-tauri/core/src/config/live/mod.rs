@@ -217,9 +217,6 @@ impl LiveConfig {
             return Update::Unchanged;
         }
         let changes = changes::between(&state.good, &loaded.config);
-        if changes.is_empty() && !was_broken && state.had_good {
-            return Update::Unchanged;
-        }
         state.good = Arc::new(loaded.config);
         state.had_good = true;
         Update::Applied {
@@ -270,11 +267,6 @@ impl LiveSettings {
     /// The file's path.
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// Notes settings this process saved and put in force, so reading them back is no change.
-    pub fn saved(&self, now: AppSettings) {
-        *self.current.lock().unwrap_or_else(PoisonError::into_inner) = now;
     }
 
     /// Reads the file again: valid and different → in force now; broken → kept.

@@ -81,3 +81,14 @@ fn a_start_with_a_broken_file_routes_nowhere_and_says_so() {
     ));
     assert_eq!(live.config().providers.len(), 2);
 }
+
+#[test]
+fn a_change_the_summary_has_no_name_for_is_still_a_change() {
+    let old = config(BASE);
+    let mut new = old.clone();
+    new.secret_providers.0.insert(
+        "vault".into(),
+        crate::config::SecretProvider::Unsupported("x".into()),
+    );
+    assert_eq!(changes::between(&old, &new), [Change::Other]);
+}
