@@ -5,6 +5,7 @@ mod autostart;
 mod commands;
 mod desktop_env;
 mod error;
+mod live;
 mod models;
 mod services;
 mod settings;
@@ -13,7 +14,9 @@ mod tray;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use switchboard_core::config::live::{LiveConfig, LiveSettings};
 use switchboard_core::logging::{self, LogTarget};
 use switchboard_core::paths::Paths;
 use tauri::{Manager, RunEvent, Runtime, WindowEvent};
@@ -81,15 +84,22 @@ fn run_app<R: Runtime>(
             route_tests: state::RouteTests::default(),
             settings,
             detected: state::LastDetection::default(),
+            live: live::LiveState::default(),
         })
         .setup(move |app| {
             // After the single-instance guard, so a second launch never opens the database.
             let state = app.state::<AppState>();
             state.history.open(&state.paths.data_dir);
             // A missing or broken config routes nowhere until it is fixed; it never stops the
-            // app (the config screens show what is wrong).
-            let config = state::config_or_empty(&state.paths.config_file);
-            let router = state.router.init(config);
+            // app (the config screens show what is wrong). From then on, edits made anywhere
+            // are followed, a broken one keeping the last good config (services::live).
+            let live_config = Arc::new(LiveConfig::open(&state.paths.config_file));
+            let live_settings = Arc::new(LiveSettings::new(
+                &state.paths.settings_file(),
+                state.settings.get(),
+            ));
+            let router = state.router.init((*live_config.config()).clone());
+            state.live.init(live_config, live_settings);
             if let Ok(router) = &router {
                 router.set_policy(state.settings.get().policy());
                 state::share_state(router, &state.paths.data_dir);
@@ -124,6 +134,7 @@ fn run_app<R: Runtime>(
                 tray::show_main_window(app.handle());
             }
             services::restart_detection(app.handle());
+            services::live::start_watching(app.handle());
             Ok(())
         })
         .on_window_event(move |window, event| {

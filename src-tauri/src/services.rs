@@ -1,8 +1,9 @@
 //! The app's services: the one place the commands, the tray's menu actions and the background
 //! detection loop go to for what touches more than one part of the app.
 //!
-//! It owns: routing by the config on disk again ([`reload_router`], which also rebuilds the tray
-//! menu and probes the local providers), rebuilding the tray menu ([`refresh_tray_menu`]), what
+//! It owns: routing by the config on disk again ([`reload_router`] and, for changes made
+//! elsewhere, the file watcher in [`live`]: the last good config kept, the tray menu rebuilt,
+//! the windows told, the local providers probed), rebuilding the tray menu ([`refresh_tray_menu`]), what
 //! a settings change sets in motion ([`settings_changed`]: the window theme, the detection task),
 //! the tray's menu actions ([`on_tray_action`]: set the primary model, re-detect), and, in
 //! [`detection`], scanning the local servers ([`scan_local`], emitted as `local-servers`),
@@ -14,6 +15,7 @@
 //! `lib.rs` gives it.
 
 mod detection;
+pub(crate) mod live;
 
 use std::path::Path;
 
@@ -23,30 +25,18 @@ use switchboard_core::config::ConfigError;
 use switchboard_core::settings::{AppSettings, Language, Theme};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-use crate::state::{self, AppState};
+use crate::state::AppState;
 use crate::tray::{self, TrayAction};
 
 pub(crate) use detection::{
     discovery_error, invalid_input, restart_detection, scan_local, ScanRequest,
 };
 
-/// Routes by the config on disk from now on (after it was written), rebuilds the tray menu
-/// from it, and probes its local providers when background detection is on.
+/// Routes by the config on disk from now on (after it was written, or on a tray click) when it
+/// is valid, else keeps the last good one (see [`live`]); rebuilds the tray menu from it, tells
+/// the windows, and probes its local providers when background detection is on.
 pub(crate) async fn reload_router<R: Runtime>(app: &AppHandle<R>) {
-    let state = app.state::<AppState>();
-    let router = state.router.get();
-    let path = state.paths.config_file.clone();
-    if let Ok(router) = router {
-        let reloaded = tauri::async_runtime::spawn_blocking(move || {
-            router.set_config(state::config_or_empty(&path));
-        })
-        .await;
-        if let Err(e) = reloaded {
-            tracing::warn!("the router kept the old config: {e}");
-        }
-    }
-    refresh_tray_menu(app);
-    detection::probe_if_detecting(app);
+    live::reload(app).await;
 }
 
 /// The config the router routes by now (empty before the router exists).
@@ -256,7 +246,7 @@ mod tests {
         let path = dir.path().join("switchboard.json5");
         std::fs::write(&path, TWO_PROVIDERS).expect("write");
         write_primary(&path, "local/minimax").expect("written");
-        let config = state::config_or_empty(&path);
+        let config = crate::state::config_or_empty(&path);
         let model = config.model.expect("routes");
         assert_eq!(model.primary(), Some("local/minimax"));
         assert!(model.fallbacks().is_empty());

@@ -15,6 +15,7 @@ use switchboard_core::router::Router;
 
 use crate::error::{IpcError, IpcErrorKind};
 
+use crate::live::LiveState;
 use crate::models::Environment;
 use crate::settings::SettingsState;
 
@@ -37,6 +38,8 @@ pub(crate) struct AppState {
     pub settings: SettingsState,
     /// The last detection of local servers, for the model picker's facts.
     pub detected: LastDetection,
+    /// The config and settings files as last read, and their watcher.
+    pub live: LiveState,
 }
 
 impl AppState {
@@ -135,10 +138,11 @@ impl RouterState {
         }
     }
 
-    /// Forgets resolved keys, so a changed key is read again.
+    /// Forgets resolved keys, so a changed key is read again, and the cooldowns the old key
+    /// caused.
     pub(crate) fn forget_targets(&self) {
         if let Ok(router) = self.get() {
-            router.forget_targets();
+            router.keys_changed();
         }
     }
 }

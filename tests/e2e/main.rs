@@ -11,6 +11,7 @@ mod fakes;
 mod glyphs;
 mod health;
 mod korean;
+mod live;
 mod privacy;
 mod providers;
 mod quick_start;

@@ -313,3 +313,101 @@ describe('app events', () => {
     await waitFor(() => expect(screen.getByTestId('route-status')).toHaveTextContent('No route'));
   });
 });
+
+describe('config changes made elsewhere', () => {
+  const file = '/home/ada/.config/switchboard/config.json5';
+  const brokenView = () =>
+    sampleView({
+      exists: true,
+      valid: false,
+      revision: 'r2',
+      diagnostics: [
+        {
+          severity: 'error',
+          file,
+          line: 4,
+          column: 9,
+          path: 'models',
+          message: 'expected a value',
+          sourceLine: null,
+          sourceColumn: 0,
+        },
+      ],
+    });
+
+  it('says what changed outside, not for our own saves, and keeps routes while broken', async () => {
+    let broken = false;
+    let models = 0;
+    mockBackend({
+      events: true,
+      handlers: {
+        config_load: () => (broken ? brokenView() : sampleView({ exists: true })),
+        history_list: () => [],
+        chat_models: () => {
+          models += 1;
+          return {
+            models: [
+              {
+                id: 'lmstudio/qwen3-8b',
+                label: 'lmstudio/qwen3-8b',
+                ref: 'lmstudio/qwen3-8b',
+                alias: null,
+                name: 'Qwen3 8B',
+                local: true,
+                contextWindow: null,
+                reasoning: false,
+              },
+            ],
+            primary: 'lmstudio/qwen3-8b',
+          };
+        },
+      },
+    });
+    render(App);
+    await waitFor(() => expect(models).toBeGreaterThan(0));
+    // Our own save: no note.
+    await waitFor(async () => {
+      await emit('config-changed', {
+        kind: 'applied',
+        changes: [{ kind: 'primary', to: 'lmstudio/qwen3-8b' }],
+        outside: false,
+      });
+      expect(models).toBeGreaterThan(1);
+    });
+    expect(screen.queryByTestId('config-changed-banner')).not.toBeInTheDocument();
+    // An editor: the note says what changed and who, and the chat reads its models again.
+    const before = models;
+    await emit('config-changed', {
+      kind: 'applied',
+      changes: [{ kind: 'primary', to: 'lmstudio/qwen3-8b' }],
+      outside: true,
+    });
+    const note = await screen.findByTestId('config-changed-banner');
+    expect(note).toHaveTextContent(
+      'Primary is now lmstudio/qwen3-8b — changed outside Switchboard',
+    );
+    expect(models).toBeGreaterThan(before);
+    await userEvent.setup().click(screen.getByTestId('config-changed-dismiss'));
+    expect(screen.queryByTestId('config-changed-banner')).not.toBeInTheDocument();
+    // Broken: the error banner with file:line:col, routes kept, the chat still offered.
+    broken = true;
+    await emit('config-changed', {
+      kind: 'kept',
+      errors: [`${file}:4:9: models: expected a value`],
+      routesKept: true,
+    });
+    const banner = await screen.findByTestId('config-banner');
+    expect(banner).toHaveTextContent(`${file}:4:9`);
+    expect(screen.getByTestId('config-banner-body')).toHaveTextContent(
+      'keeps routing by the last good config',
+    );
+    expect(screen.queryByTestId('chat-broken')).not.toBeInTheDocument();
+    // Fixed: both banners go.
+    broken = false;
+    await emit('config-changed', { kind: 'applied', changes: [], outside: true });
+    await waitFor(() => expect(screen.queryByTestId('config-banner')).not.toBeInTheDocument());
+    expect(await screen.findByTestId('config-changed-what')).toHaveTextContent(
+      'The config file is valid again',
+    );
+  });
+});

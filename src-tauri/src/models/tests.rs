@@ -501,3 +501,46 @@ fn conversation_types_match_the_typescript_interfaces() {
         serde_json::from_value(json["parameters"].clone()).expect("deserializes");
     assert_eq!(sent, conversation.parameters);
 }
+
+#[test]
+fn config_updates_match_the_typescript_interfaces() {
+    use switchboard_core::config::live::{Change, Update};
+    let applied = Update::Applied {
+        config: Default::default(),
+        changes: vec![Change::Primary {
+            to: Some("a/b".into()),
+        }],
+        outside: true,
+    };
+    let json = serde_json::to_value(&applied).expect("serializes");
+    assert_eq!(json_fields(&json), ts_fields("ConfigApplied"));
+    assert_eq!(json["kind"], "applied");
+    let kept = Update::Kept {
+        errors: vec!["f:1:2: x: broken".into()],
+        routes_kept: true,
+    };
+    let json = serde_json::to_value(&kept).expect("serializes");
+    assert_eq!(json_fields(&json), ts_fields("ConfigKept"));
+    assert_eq!(json["kind"], "kept");
+    // Every kind of change, with its fields, is in the TypeScript union.
+    let changes = [
+        Change::Primary { to: None },
+        Change::Fallbacks { to: vec![] },
+        Change::ProviderAdded { id: "x".into() },
+        Change::ProviderRemoved { id: "x".into() },
+        Change::ProviderChanged { id: "x".into() },
+        Change::Models,
+        Change::Other,
+    ];
+    for change in changes {
+        let json = serde_json::to_value(&change).expect("serializes");
+        let kind = json["kind"].as_str().expect("kind");
+        assert!(
+            TS.contains(&format!("'{kind}'")),
+            "{kind} is not in ConfigChange"
+        );
+        for field in json_fields(&json) {
+            assert!(TS.contains(&format!("{field}: ")), "{kind}.{field}");
+        }
+    }
+}

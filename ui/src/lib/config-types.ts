@@ -158,3 +158,30 @@ export type ConfigEdit =
   | { op: 'setRoutes'; primary: string; fallbacks: string[] }
   | { op: 'setAlias'; ref: string; alias: string }
   | { op: 'removeAlias'; ref: string };
+
+/** One difference a reload of the config files found (names only, never a key). */
+export type ConfigChange =
+  | { kind: 'primary'; to: string | null }
+  | { kind: 'fallbacks'; to: string[] }
+  | { kind: 'providerAdded' | 'providerRemoved' | 'providerChanged'; id: string }
+  | { kind: 'models' }
+  | { kind: 'other' };
+
+/** `config-changed`: a valid config is in force now (`changes` empty: a broken file was fixed). */
+export interface ConfigApplied {
+  kind: 'applied';
+  changes: ConfigChange[];
+  /** Written by another program (an editor, OpenClaw, the CLI), not by this window. */
+  outside: boolean;
+}
+
+/** `config-changed`: the files are broken; the last good config stays in force. */
+export interface ConfigKept {
+  kind: 'kept';
+  /** `file:line:col: path: message`, one per error. */
+  errors: string[];
+  /** A good config is still routing (false when the file was broken since the app started). */
+  routesKept: boolean;
+}
+
+export type ConfigUpdate = ConfigApplied | ConfigKept;

@@ -1,11 +1,25 @@
 /**
  * Whether the config file is broken, for every screen: the shell's banner, Chat (why there is no
  * route) and the sidebar's route chip read it here; the Providers screen shows the full recovery
- * view. It is read at start and again on each navigation and when the window gets focus (the
- * file is fixed in a text editor, outside the app).
+ * view. It is read at start, on each navigation, when the window gets focus, and on each
+ * `config-changed` event (the app watches the files): then it also keeps what an edit made
+ * outside the app changed, for the short "changed outside Switchboard" banner.
  */
 import { defineContext } from './context';
-import { configLoad, type ConfigDiagnostic, type ConfigView } from './ipc';
+import {
+  configLoad,
+  type ConfigChange,
+  type ConfigDiagnostic,
+  type ConfigUpdate,
+  type ConfigView,
+} from './ipc';
+
+/** What an edit made outside the app changed, as last reported. */
+export interface OutsideChange {
+  /** Counts up with each report, so the banner restarts its timer for a new one. */
+  seq: number;
+  changes: ConfigChange[];
+}
 
 /** Where a diagnostic points: `file:line:col`, or the file alone when it has no position. */
 export function diagnosticPosition(d: Pick<ConfigDiagnostic, 'file' | 'line' | 'column'>): string {
@@ -14,6 +28,8 @@ export function diagnosticPosition(d: Pick<ConfigDiagnostic, 'file' | 'line' | '
 
 export class ConfigStatusStore {
   #view = $state<ConfigView | undefined>();
+  #routesKept = $state(false);
+  #outside = $state<OutsideChange | undefined>();
   #loading: Promise<void> | undefined;
   readonly #load: () => Promise<ConfigView>;
 
@@ -24,6 +40,35 @@ export class ConfigStatusStore {
   /** The file exists and does not parse or validate: nothing routes until it is fixed. */
   get broken(): boolean {
     return this.#view !== undefined && this.#view.exists && !this.#view.valid;
+  }
+
+  /** The file is broken, and the last good config keeps routing (not at a broken start). */
+  get routesKept(): boolean {
+    return this.broken && this.#routesKept;
+  }
+
+  /** The last change made outside the app, until dismissed. */
+  get outsideChange(): OutsideChange | undefined {
+    return this.#outside;
+  }
+
+  dismissOutsideChange(): void {
+    this.#outside = undefined;
+  }
+
+  /** A `config-changed` report: notes it, then reads the file for the banner's details. */
+  changed(update: ConfigUpdate): Promise<void> {
+    if (update.kind === 'kept') {
+      this.#routesKept = update.routesKept;
+    } else {
+      this.#routesKept = false;
+      if (update.outside) {
+        this.#outside = { seq: (this.#outside?.seq ?? 0) + 1, changes: update.changes };
+      }
+    }
+    // A read already under way may predate this change: read again after it.
+    const pending = this.#loading;
+    return pending ? pending.then(() => this.refresh()) : this.refresh();
   }
 
   get path(): string | undefined {

@@ -14,6 +14,7 @@ import type {
   RouteHealth,
   ConfigDiagnostic,
   ConfigView,
+  ConfigUpdate,
   ImportSummary,
   ConfigEdit,
   DetectedServer,
@@ -460,6 +461,8 @@ export const TRAY_NEW_CHAT_EVENT = 'tray-new-chat';
 export const ROUTE_HEALTH_EVENT = 'route-health';
 /** The event carrying a new scan of the local servers (tray "Re-detect", background watch). */
 export const LOCAL_SERVERS_EVENT = 'local-servers';
+/** The event carrying each reload of the config files (an edit anywhere, or our own save). */
+export const CONFIG_CHANGED_EVENT = 'config-changed';
 
 /**
  * Calls `cb` with each `event`'s payload. Resolves to the function that stops listening;
@@ -491,6 +494,11 @@ export function onTrayNewChat(cb: () => void): Promise<UnlistenFn> {
 /** Calls `cb` when the settings changed outside the window (the tray's offline switch). */
 export function onSettingsChanged(cb: () => void): Promise<UnlistenFn> {
   return onAppEvent<null>('settings-changed', () => cb());
+}
+
+/** Calls `cb` with each reload of the config files: applied, or refused with the last good kept. */
+export function onConfigChanged(cb: (update: ConfigUpdate) => void): Promise<UnlistenFn> {
+  return onAppEvent<ConfigUpdate>(CONFIG_CHANGED_EVENT, cb);
 }
 
 /** Calls `cb` with the route health each time it changes. */

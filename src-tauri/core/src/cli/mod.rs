@@ -12,6 +12,7 @@ pub mod keys_cmd;
 pub mod models_cmd;
 pub mod serve_cmd;
 pub mod serve_team;
+mod serve_watch;
 pub mod spend_cmd;
 
 use std::io::Write;

@@ -128,11 +128,14 @@ fn serve(
     err: &mut dyn Write,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let config = crate::config::load(&paths.config_file)?.into_config()?;
+    let loaded = crate::config::load(&paths.config_file)?;
+    let live = std::sync::Arc::new(crate::config::live::LiveConfig::from_loaded(loaded.clone()));
     let team = super::serve_team::Team::prepare(args, paths, err)?;
-    let router = Router::new(config)?;
+    let router = Router::new(loaded.into_config()?)?;
     router.set_policy(super::policy(paths));
     router.set_state(team.store.clone());
+    // Edits to the config and settings files are routed by from the next request on.
+    let (_watching, notes) = super::serve_watch::follow(&router, paths, live);
     let history = match args.history {
         true => Some(HistoryStore::open(&paths.data_dir)?.store),
         false => None,
@@ -177,7 +180,8 @@ fn serve(
         say(out, team.describe_state().await)?;
         say(out, format!("listening on http://{addr}/v1 (Ctrl-C stops)"))?;
         let gate = team.gate(token);
-        gateway::serve(listener, gateway::app_with(engine, gate), shutdown)
+        let served = gateway::serve(listener, gateway::app_with(engine, gate), shutdown);
+        super::serve_watch::print_notes_while(served, notes, out)
             .await
             .map_err(ServeError::Stopped)?;
         say(out, "stopped".to_owned())

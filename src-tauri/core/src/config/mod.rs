@@ -24,6 +24,7 @@ pub mod env;
 mod error;
 pub mod include;
 pub mod json5;
+pub mod live;
 pub mod model;
 pub mod openclaw;
 pub mod profile;

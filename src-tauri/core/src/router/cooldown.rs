@@ -247,6 +247,11 @@ impl Cooldowns {
     pub fn clear(&self) {
         self.table().clear();
     }
+
+    /// Forgets the cooldowns `which` picks (a changed key lifts those its old key caused).
+    pub fn forget_where(&self, which: impl Fn(&str, &ModelState) -> bool) {
+        self.table().retain(|model, state| !which(model, state));
+    }
 }
 
 #[cfg(test)]

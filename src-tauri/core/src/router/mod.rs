@@ -48,6 +48,7 @@ mod error;
 pub mod health;
 mod policy;
 pub mod reach;
+mod rekey;
 mod retry;
 mod run;
 mod shared;

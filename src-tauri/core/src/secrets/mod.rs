@@ -16,6 +16,7 @@
 //! back to plaintext. Every key is a [`Secret`]: redacted `Debug`/`Display`, no `Serialize`,
 //! zeroized on drop, registered with the log redaction when loaded.
 
+pub mod changes;
 mod error;
 pub mod exec;
 pub mod import;

@@ -10,6 +10,7 @@ mod parity;
 mod props;
 mod roundtrip;
 mod seed;
+mod watch;
 
 use std::path::{Path, PathBuf};
 

@@ -6,6 +6,7 @@
 mod apis;
 mod chat;
 mod cli;
+mod live;
 mod people;
 mod timeouts;
 mod tools;

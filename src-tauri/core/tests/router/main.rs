@@ -10,6 +10,7 @@ mod concurrency;
 mod cooldowns;
 mod litellm;
 mod reach;
+mod rekey;
 mod shared;
 mod streaming;
 

@@ -5,6 +5,7 @@
 
 mod child;
 mod cli;
+mod elsewhere;
 mod keychain;
 mod leak;
 mod openclaw;

@@ -106,7 +106,9 @@ pub fn write_atomic_with(
         // Makes the rename durable; some file systems refuse directory fsync, which is fine.
         let _ignored = d.sync_all();
     }
-    Ok(Fingerprint::of(text.as_bytes()))
+    let written = Fingerprint::of(text.as_bytes());
+    super::own::record(&path, written);
+    Ok(written)
 }
 
 /// `<dir>/<lead><name><suffix>` for `path = <dir>/<name>`.
@@ -124,7 +126,7 @@ fn temp_prefixes(path: &Path) -> [String; 2] {
 }
 
 /// Follows symbolic links from `path` to the file they name (which may not exist yet).
-fn resolve_links(path: &Path) -> std::io::Result<PathBuf> {
+pub(super) fn resolve_links(path: &Path) -> std::io::Result<PathBuf> {
     // The same bound the kernel uses (ELOOP), so a link cycle is an error, not a hang.
     const MAX_LINKS: usize = 40;
     let mut current = path.to_path_buf();

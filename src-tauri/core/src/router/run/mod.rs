@@ -329,8 +329,7 @@ impl Run {
         self.tried += 1;
         let sent = self
             .router
-            .client()
-            .send(&target, &self.request, self.cancel.clone())
+            .send_rekeying(&model, &target, &self.request, &self.cancel)
             .await;
         match sent {
             Ok(stream) => {
