@@ -10,6 +10,7 @@ pub mod detect_cmd;
 pub mod history_cmd;
 pub mod keys_cmd;
 pub mod models_cmd;
+pub mod serve_args;
 pub mod serve_cmd;
 pub mod serve_team;
 mod serve_watch;

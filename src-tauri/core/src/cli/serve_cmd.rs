@@ -8,8 +8,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Args;
-
+pub use super::serve_args::ServeArgs;
 use super::Exit;
 use crate::chat::{Engine, RetryPoints};
 use crate::config::ConfigError;
@@ -19,38 +18,6 @@ use crate::logging::redact::redact;
 use crate::paths::Paths;
 use crate::providers::ProviderError;
 use crate::router::Router;
-
-/// `switchboard serve` options.
-#[derive(Debug, Clone, Args)]
-pub struct ServeArgs {
-    /// The port on 127.0.0.1 (0: any free port).
-    #[arg(long, default_value_t = gateway::DEFAULT_PORT)]
-    pub port: u16,
-    /// The bearer token file (default: <data dir>/gateway-token; created on first start).
-    #[arg(long, value_name = "FILE")]
-    pub token_file: Option<PathBuf>,
-    /// Save every chat to the history, as the desktop and `switchboard chat` do.
-    #[arg(long)]
-    pub history: bool,
-    /// Where cooldowns, health and counters are shared: `local` (a file in the data dir, shared
-    /// with the app and the CLI) or redis://HOST:PORT (shared by a team's gateways). From
-    /// $SWITCHBOARD_STATE when not given, so a Redis password stays off the command line.
-    #[arg(
-        long,
-        value_name = "STATE",
-        default_value = "local",
-        env = "SWITCHBOARD_STATE",
-        hide_env_values = true
-    )]
-    pub state: String,
-    /// Listen on ADDR (an IP, or IP:PORT) instead of 127.0.0.1; beyond loopback only when
-    /// per-person tokens exist (`serve token add`), with TLS in a reverse proxy in front.
-    #[arg(long, value_name = "ADDR")]
-    pub listen: Option<String>,
-    /// Per-person tokens.
-    #[command(subcommand)]
-    pub command: Option<super::serve_team::TokenCommand>,
-}
 
 /// Runs the gateway until Ctrl-C; the address and token file on `out`, problems on `err`.
 pub fn run(args: &ServeArgs, paths: &Paths, out: &mut dyn Write, err: &mut dyn Write) -> Exit {

@@ -8,9 +8,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use clap::Subcommand;
-
-use super::serve_cmd::ServeArgs;
+use super::serve_args::{ServeArgs, TokenAction, TokenCommand};
 use super::Exit;
 use crate::gateway::people::{People, PeopleError, FILE_NAME};
 use crate::gateway::Gate;
@@ -18,34 +16,6 @@ use crate::logging::redact::redact;
 use crate::paths::Paths;
 use crate::secrets::Secret;
 use crate::state::{StateError, StateStore};
-
-/// `switchboard serve token …`
-#[derive(Debug, Clone, Subcommand)]
-pub enum TokenCommand {
-    /// Per-person gateway tokens: add, list, remove.
-    #[command(subcommand)]
-    Token(TokenAction),
-}
-
-/// What to do with per-person tokens.
-#[derive(Debug, Clone, Subcommand)]
-pub enum TokenAction {
-    /// Make a token for NAME and print it once (only its hash is stored).
-    Add {
-        /// Who it is for (letters, digits, '.', '_', '-', '@').
-        name: String,
-        /// USD per day this person's requests may cost (429 over_budget after it).
-        #[arg(long, value_name = "USD")]
-        budget_daily: Option<f64>,
-    },
-    /// List the people with tokens, their budgets and today's spend and requests.
-    List,
-    /// Remove NAME's token (their requests are refused from the next start).
-    Remove {
-        /// Whose.
-        name: String,
-    },
-}
 
 /// Why `serve` refused its team options.
 #[derive(Debug, thiserror::Error)]

@@ -44,7 +44,7 @@ pub use lmstudio::{load_model, LoadOptions, LoadState, LoadedModel, KEEP_LOADED_
 pub use scan::{
     ScanOptions, Scanner, Target, DEFAULT_TIMEOUT, EXTRA_PORTS, FINGERPRINTED, FINGERPRINTED_LAST,
 };
-pub use suggest::Suggestion;
 pub use types::{
-    DetectedModel, DetectedServer, ModelType, ScanReport, ServerKind, Status, Warning, MIN_CONTEXT,
+    DetectedModel, DetectedServer, ModelType, ScanReport, ServerKind, Status, Suggestion, Warning,
+    MIN_CONTEXT,
 };

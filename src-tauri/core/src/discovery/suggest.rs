@@ -8,28 +8,14 @@
 //! aggressive quantization, small checkpoint…), the largest context; ties keep scan order, so
 //! LM Studio comes first.
 
-use serde::Serialize;
+use super::types::{DetectedModel, DetectedServer, ScanReport, Status, Suggestion, Warning};
 
-use super::types::{DetectedModel, DetectedServer, ServerKind, Status, Warning};
-
-/// The suggested model and where it runs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Suggestion {
-    /// The server kind.
-    pub kind: ServerKind,
-    /// The server's name (`LM Studio`).
-    pub server: &'static str,
-    /// Its base URL, with `/v1`.
-    pub base_url: String,
-    /// The model id to send.
-    pub model_id: String,
-    /// The model's display name.
-    pub model_name: String,
-    /// The context a request gets, when known.
-    pub context_window: Option<u64>,
-    /// Whether it is loaded (`None`: the server does not say).
-    pub loaded: Option<bool>,
+impl ScanReport {
+    /// The report for `servers`, with its suggestion.
+    pub fn new(servers: Vec<DetectedServer>) -> Self {
+        let suggested = suggest(&servers);
+        ScanReport { servers, suggested }
+    }
 }
 
 /// Ordering key: larger is better. Scan order breaks ties (see the module docs).
@@ -79,6 +65,7 @@ pub fn suggest(servers: &[DetectedServer]) -> Option<Suggestion> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discovery::ServerKind;
 
     fn model(
         id: &str,

@@ -311,23 +311,37 @@ impl DetectedServer {
     }
 }
 
+/// The model a scan suggests starting with and where it runs (see [`super::suggest`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Suggestion {
+    /// The server kind.
+    pub kind: ServerKind,
+    /// The server's name (`LM Studio`).
+    pub server: &'static str,
+    /// Its base URL, with `/v1`.
+    pub base_url: String,
+    /// The model id to send.
+    pub model_id: String,
+    /// The model's display name.
+    pub model_name: String,
+    /// The context a request gets, when known.
+    pub context_window: Option<u64>,
+    /// Whether it is loaded (`None`: the server does not say).
+    pub loaded: Option<bool>,
+}
+
 /// The result of one scan: one entry per target, in target order.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ScanReport {
     /// The probed servers.
     pub servers: Vec<DetectedServer>,
     /// The model to start with, if any server on this machine offers one
-    /// ([`super::suggest::suggest`]).
-    pub suggested: Option<super::suggest::Suggestion>,
+    /// ([`super::suggest::suggest`]; [`ScanReport::new`] fills it in).
+    pub suggested: Option<Suggestion>,
 }
 
 impl ScanReport {
-    /// The report for `servers`, with its suggestion.
-    pub fn new(servers: Vec<DetectedServer>) -> Self {
-        let suggested = super::suggest::suggest(&servers);
-        ScanReport { servers, suggested }
-    }
-
     /// The entry for `kind`, if it was scanned.
     pub fn server(&self, kind: ServerKind) -> Option<&DetectedServer> {
         self.servers.iter().find(|s| s.kind == kind)

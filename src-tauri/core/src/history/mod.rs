@@ -79,9 +79,11 @@ use rusqlite::Connection;
 pub use answer::{AnswerWriter, Finish};
 pub use error::{Error, ErrorKind, Result};
 pub use export::{ExportFormat, JSON_EXPORT_VERSION};
-pub use model::{Conversation, ConversationId, Message, MessageId, MessageStatus, Role, Timestamp};
+pub use model::{
+    Conversation, ConversationId, Message, MessageId, MessageStatus, Parameters, Role, Timestamp,
+};
 pub use open::{Opened, Recovered, FILE_NAME};
-pub use parameters::{Parameters, MAX_SYSTEM_PROMPT_CHARS, MAX_TEMPERATURE};
+pub use parameters::{MAX_SYSTEM_PROMPT_CHARS, MAX_TEMPERATURE};
 pub use read::MessagePage;
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use search::{SearchHit, SnippetPart};

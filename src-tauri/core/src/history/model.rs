@@ -6,7 +6,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::parameters::Parameters;
 use crate::providers::{Timing, Usage};
 use crate::router::RouteAttempt;
 
@@ -209,6 +208,21 @@ fn civil(ms: i64) -> (i64, u32, u32, u32, u32, u32, u32) {
         sod % 60,
         milli,
     )
+}
+
+/// A conversation's generation parameters; `None` leaves the model's default.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Parameters {
+    /// Sampling temperature, 0 to [`super::MAX_TEMPERATURE`].
+    #[serde(default)]
+    pub temperature: Option<f64>,
+    /// Nucleus sampling, more than 0 and at most 1.
+    #[serde(default)]
+    pub top_p: Option<f64>,
+    /// The most tokens an answer may have, at least 1.
+    #[serde(default)]
+    pub max_tokens: Option<u64>,
 }
 
 #[cfg(test)]

@@ -9,9 +9,8 @@
 //! `params`) in charge.
 
 use rusqlite::{params, OptionalExtension};
-use serde::{Deserialize, Serialize};
 
-use super::model::{ConversationId, Role, Timestamp};
+use super::model::{ConversationId, Parameters, Role, Timestamp};
 use super::write::touch;
 use super::{Error, HistoryStore, Result};
 use crate::providers::RequestOptions;
@@ -20,21 +19,6 @@ use crate::providers::RequestOptions;
 pub const MAX_TEMPERATURE: f64 = 2.0;
 /// The longest system prompt kept, in characters.
 pub const MAX_SYSTEM_PROMPT_CHARS: usize = 100_000;
-
-/// A conversation's generation parameters; `None` leaves the model's default.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Parameters {
-    /// Sampling temperature, 0 to [`MAX_TEMPERATURE`].
-    #[serde(default)]
-    pub temperature: Option<f64>,
-    /// Nucleus sampling, more than 0 and at most 1.
-    #[serde(default)]
-    pub top_p: Option<f64>,
-    /// The most tokens an answer may have, at least 1.
-    #[serde(default)]
-    pub max_tokens: Option<u64>,
-}
 
 impl Parameters {
     /// Whether none is set.

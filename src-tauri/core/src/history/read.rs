@@ -3,10 +3,10 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
+use super::model::Parameters;
 use super::model::{
     Conversation, ConversationId, Message, MessageId, MessageStatus, Role, Timestamp,
 };
-use super::parameters::Parameters;
 use super::{Error, HistoryStore, Result};
 use crate::providers::{Timing, Usage};
 use crate::router::RouteAttempt;

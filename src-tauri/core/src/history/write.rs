@@ -2,8 +2,9 @@
 
 use rusqlite::{params, Connection};
 
-use super::model::{Conversation, ConversationId, Message, MessageStatus, Role, Timestamp};
-use super::parameters::Parameters;
+use super::model::{
+    Conversation, ConversationId, Message, MessageStatus, Parameters, Role, Timestamp,
+};
 use super::{Error, HistoryStore, Result};
 
 /// The longest title kept, in characters.

@@ -16,7 +16,7 @@ use super::{
     TALLY_TTL,
 };
 use crate::router::cooldown::count;
-use crate::router::Reach;
+use crate::router::reach::Reach;
 
 /// The file's name in the data dir.
 pub const FILE_NAME: &str = "router-state.db";

@@ -22,7 +22,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::providers::ProviderErrorKind;
 use crate::router::cooldown::{Counted, Failure};
-use crate::router::Reach;
+use crate::router::reach::Reach;
 
 pub use local::LocalStore;
 pub use redis::RedisStore;

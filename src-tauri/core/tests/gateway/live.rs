@@ -96,8 +96,10 @@ async fn an_edit_on_disk_is_served_from_the_next_request_and_a_broken_one_keeps_
         (exit, String::from_utf8_lossy(&err).into_owned())
     });
     let next_line = || printed.recv_timeout(GIVE_UP).expect("a line");
-    let _token_line = next_line();
-    let listening = next_line();
+    // The token file and the state lines come first.
+    let listening = std::iter::repeat_with(next_line)
+        .find(|l| l.starts_with("listening on "))
+        .expect("a listening line");
     let url = listening
         .strip_prefix("listening on ")
         .and_then(|l| l.split_once("/v1"))

@@ -11,10 +11,12 @@
 //! A config reached through a symbolic link is written to the link's target, so the link stays
 //! a link (dotfile managers rely on that); the lock, temp files and `.bak` sit next to the target.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::config::ConfigError;
 
@@ -107,7 +109,7 @@ pub fn write_atomic_with(
         let _ignored = d.sync_all();
     }
     let written = Fingerprint::of(text.as_bytes());
-    super::own::record(&path, written);
+    record(&path, written);
     Ok(written)
 }
 
@@ -219,6 +221,36 @@ fn write_steps(
     }
     hook(Step::Rename).map_err(io(path))?;
     temp.persist(path).map(drop).map_err(|e| io(path)(e.error))
+}
+
+// What this process last wrote to each file, so a file watcher can tell our own saves (the
+// window's edits, the tray's primary pick, a settings change) from edits made elsewhere (a text
+// editor, OpenClaw, the CLI in another process) without every caller of the saver having to
+// report its writes. Recorded under the save's lock, before a watcher can see the rename.
+
+fn table() -> &'static Mutex<HashMap<PathBuf, Fingerprint>> {
+    static TABLE: OnceLock<Mutex<HashMap<PathBuf, Fingerprint>>> = OnceLock::new();
+    TABLE.get_or_init(Mutex::default)
+}
+
+/// Notes that this process just wrote `written` to `path` (the link-resolved path).
+fn record(path: &Path, written: Fingerprint) {
+    table()
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(path.to_path_buf(), written);
+}
+
+/// Whether the bytes fingerprinted `now` at `path` are the ones this process last saved there.
+pub fn written_here(path: &Path, now: Fingerprint) -> bool {
+    let Ok(path) = resolve_links(path) else {
+        return false;
+    };
+    table()
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&path)
+        .is_some_and(|ours| *ours == now)
 }
 
 #[cfg(test)]

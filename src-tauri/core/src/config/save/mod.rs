@@ -13,10 +13,9 @@ use super::model::{ApiKey, Config};
 use super::{ConfigError, Loaded};
 
 mod atomic;
-mod own;
 
+pub use atomic::written_here;
 pub use atomic::{backup_path, lock_path, write_atomic, write_atomic_with, Fingerprint, Step};
-pub use own::written_here;
 
 /// The file's style: JSON for `*.json`, JSON5 otherwise.
 pub fn style_for(path: &Path) -> Style {

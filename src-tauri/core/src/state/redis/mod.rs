@@ -31,7 +31,7 @@ use super::{
     REACH_TTL, TALLY_TTL,
 };
 use crate::router::cooldown::count;
-use crate::router::Reach;
+use crate::router::reach::Reach;
 use link::Connector;
 
 pub use link::{MAX_BACKOFF, RESPONSE_TIMEOUT};
