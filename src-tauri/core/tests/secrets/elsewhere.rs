@@ -100,8 +100,11 @@ async fn serve_uses_a_key_the_cli_changed_without_a_restart() {
         })
     });
     let next = || printed.recv_timeout(GIVE_UP).expect("a line");
-    let _token_line = next();
-    let url = next()
+    // The token file and the state lines come first.
+    let listening = std::iter::repeat_with(next)
+        .find(|l| l.starts_with("listening on "))
+        .expect("a listening line");
+    let url = listening
         .strip_prefix("listening on ")
         .and_then(|l| l.split_once("/v1"))
         .map(|(u, _)| u.to_owned())
