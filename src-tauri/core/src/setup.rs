@@ -56,6 +56,14 @@ pub enum QuickStartError {
         /// The model id.
         model: String,
     },
+    /// The config already has this provider at another address; nothing was changed.
+    #[error("{provider} is already set up for {url}: change it in Setup or Providers")]
+    ProviderElsewhere {
+        /// The provider id.
+        provider: String,
+        /// Its configured base URL.
+        url: String,
+    },
     /// The model did not answer the test; nothing was saved.
     #[error("{model_ref} did not answer: {source}")]
     NoAnswer {
@@ -133,6 +141,21 @@ pub async fn quick_start(
         let loaded = config::load(&file)?;
         let current = loaded.clone().into_config()?;
         let existing = current.provider(&discovered::provider_id(&chosen));
+        // A provider of this id at another address may have a stored key for that host:
+        // repointing it belongs in Setup or Providers, where the key is guarded.
+        if let Some(existing) = existing {
+            let configured = existing
+                .base_url
+                .as_deref()
+                .or_else(|| crate::catalog::endpoint(&existing.id).map(|(base, _)| base));
+            let same = |u: &str| u.trim_end_matches('/') == chosen.base_url.trim_end_matches('/');
+            if !configured.is_some_and(same) {
+                return Err(QuickStartError::ProviderElsewhere {
+                    provider: existing.id.clone(),
+                    url: configured.unwrap_or_default().to_owned(),
+                });
+            }
+        }
         let provider = discovered::provider_for(&chosen, existing)?;
         let draft = Draft {
             provider: provider.id.clone(),

@@ -8,6 +8,7 @@ use serde::Serialize;
 use switchboard_core::chat::Reason;
 use switchboard_core::providers::Client;
 use switchboard_core::setup::{self, QuickStartError};
+use switchboard_core::ErrorKind;
 use tauri::{AppHandle, Runtime, State};
 
 use super::discovery::{target_for, ServerRef};
@@ -41,6 +42,7 @@ fn ipc_error(err: QuickStartError) -> IpcError {
     let kind = match &err {
         QuickStartError::NotRunning { .. } => IpcErrorKind::Unreachable,
         QuickStartError::ModelGone { .. } => IpcErrorKind::NoChatModels,
+        QuickStartError::ProviderElsewhere { .. } => IpcErrorKind::Core(ErrorKind::Conflict),
         QuickStartError::NoAnswer { source, .. } => {
             IpcErrorKind::Chat(Reason::Provider(source.kind()))
         }

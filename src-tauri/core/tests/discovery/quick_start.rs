@@ -121,3 +121,34 @@ async fn a_model_gone_or_a_server_stopped_is_said_and_saves_nothing() {
     assert!(stopped.to_string().contains("start it"), "{stopped}");
     assert_eq!(std::fs::read_to_string(&file).expect("read"), SEED);
 }
+
+#[tokio::test]
+async fn a_provider_of_that_name_set_up_elsewhere_is_left_alone() {
+    let fake = lmstudio::start(Script::v1()).expect("fake");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("openclaw.json");
+    // Its stored key (if any) belongs to that host: the one click must not repoint it.
+    let seed = "{ models: { providers: { lmstudio: { baseUrl: 'http://10.0.0.7:1234/v1', models: [{ id: 'm', name: 'M' }] } } } }\n";
+    std::fs::write(&file, seed).expect("seed");
+    let err = quick_start(
+        &file,
+        Target::loopback(ServerKind::LmStudio, port(&fake)),
+        "qwen/qwen3-8b",
+        &client(),
+        CancellationToken::new(),
+    )
+    .await
+    .expect_err("refused");
+    assert!(
+        matches!(err, QuickStartError::ProviderElsewhere { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("10.0.0.7"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), seed);
+    let chats = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(chats, 0, "nothing tested or sent");
+}
