@@ -3,13 +3,20 @@
 use switchboard_core::config;
 use switchboard_core::discovery::{ServerKind, Target};
 use switchboard_core::providers::{CancellationToken, Client};
-use switchboard_core::setup::{quick_start, QuickStartError};
+use switchboard_core::setup::{quick_start, QuickStartError, QuickStarted};
 use switchboard_fakes::lmstudio::{self, Script};
 
 use crate::util::{port, scan};
 
-fn client() -> Client {
-    Client::new(std::time::Duration::from_secs(5)).expect("client")
+/// One click on LM Studio at `port`, model `model`, saving into `file`.
+async fn click(
+    file: &std::path::Path,
+    port: u16,
+    model: &str,
+) -> Result<QuickStarted, QuickStartError> {
+    let client = Client::new(std::time::Duration::from_secs(5)).expect("client");
+    let target = Target::loopback(ServerKind::LmStudio, port);
+    quick_start(file, target, model, &client, CancellationToken::new()).await
 }
 
 const SEED: &str = "// my own notes\n{ gateway: { port: 18789 } }\n";
@@ -34,15 +41,9 @@ async fn the_scan_suggests_the_loaded_model_and_one_click_saves_it_in_one_write(
     assert_eq!(suggested.loaded, Some(true));
 
     let (_dir, file) = seeded();
-    let started = quick_start(
-        &file,
-        Target::loopback(ServerKind::LmStudio, port(&fake)),
-        &suggested.model_id,
-        &client(),
-        CancellationToken::new(),
-    )
-    .await
-    .expect("started");
+    let started = click(&file, port(&fake), &suggested.model_id)
+        .await
+        .expect("started");
     assert_eq!(started.model_ref, "lmstudio/qwen/qwen3-8b");
     assert!(started.preview.contains("OK"), "{}", started.preview);
 
@@ -69,15 +70,9 @@ async fn a_model_that_does_not_answer_saves_nothing() {
     let script = Script::v1().chat_fails("qwen/qwen3-8b", 500, "model crashed");
     let fake = lmstudio::start(script).expect("fake");
     let (_dir, file) = seeded();
-    let err = quick_start(
-        &file,
-        Target::loopback(ServerKind::LmStudio, port(&fake)),
-        "qwen/qwen3-8b",
-        &client(),
-        CancellationToken::new(),
-    )
-    .await
-    .expect_err("no answer");
+    let err = click(&file, port(&fake), "qwen/qwen3-8b")
+        .await
+        .expect_err("no answer");
     assert!(matches!(err, QuickStartError::NoAnswer { .. }), "{err:?}");
     assert!(err.to_string().contains("lmstudio/qwen/qwen3-8b"), "{err}");
     assert_eq!(std::fs::read_to_string(&file).expect("read"), SEED);
@@ -88,16 +83,9 @@ async fn a_model_that_does_not_answer_saves_nothing() {
 async fn a_model_gone_or_a_server_stopped_is_said_and_saves_nothing() {
     let fake = lmstudio::start(Script::v1()).expect("fake");
     let (_dir, file) = seeded();
-    let target = Target::loopback(ServerKind::LmStudio, port(&fake));
-    let gone = quick_start(
-        &file,
-        target,
-        "no/such-model",
-        &client(),
-        CancellationToken::new(),
-    )
-    .await
-    .expect_err("gone");
+    let gone = click(&file, port(&fake), "no/such-model")
+        .await
+        .expect_err("gone");
     assert!(
         matches!(gone, QuickStartError::ModelGone { .. }),
         "{gone:?}"
@@ -105,15 +93,9 @@ async fn a_model_gone_or_a_server_stopped_is_said_and_saves_nothing() {
 
     let stopped_port = port(&fake);
     drop(fake);
-    let stopped = quick_start(
-        &file,
-        Target::loopback(ServerKind::LmStudio, stopped_port),
-        "qwen/qwen3-8b",
-        &client(),
-        CancellationToken::new(),
-    )
-    .await
-    .expect_err("stopped");
+    let stopped = click(&file, stopped_port, "qwen/qwen3-8b")
+        .await
+        .expect_err("stopped");
     assert!(
         matches!(stopped, QuickStartError::NotRunning { .. }),
         "{stopped:?}"
@@ -130,15 +112,9 @@ async fn a_provider_of_that_name_set_up_elsewhere_is_left_alone() {
     // Its stored key (if any) belongs to that host: the one click must not repoint it.
     let seed = "{ models: { providers: { lmstudio: { baseUrl: 'http://10.0.0.7:1234/v1', models: [{ id: 'm', name: 'M' }] } } } }\n";
     std::fs::write(&file, seed).expect("seed");
-    let err = quick_start(
-        &file,
-        Target::loopback(ServerKind::LmStudio, port(&fake)),
-        "qwen/qwen3-8b",
-        &client(),
-        CancellationToken::new(),
-    )
-    .await
-    .expect_err("refused");
+    let err = click(&file, port(&fake), "qwen/qwen3-8b")
+        .await
+        .expect_err("refused");
     assert!(
         matches!(err, QuickStartError::ProviderElsewhere { .. }),
         "{err:?}"
