@@ -250,7 +250,9 @@ async fn in_korean_the_private_chat_the_trail_and_the_spend_speak_korean() {
         d.set_env("LANG", "ko_KR.UTF-8");
         d.set_env("LC_ALL", "");
         d.set_env("LC_MESSAGES", "");
-        configure(d, &cloud_url, Some(&local_url), None)
+        // About $0.0007 an answer from the cloud: the first one passes 80 % of this.
+        let budget = r#"{"budgets": {"providers": {"cloud": {"dailyUsd": 0.0008}}}}"#;
+        configure(d, &cloud_url, Some(&local_url), Some(budget))
     })
     .await;
     app.wait_for("[data-testid=chat-model-badge]").await;
@@ -263,6 +265,24 @@ async fn in_korean_the_private_chat_the_trail_and_the_spend_speak_korean() {
     assert!(trail.contains("이 컴퓨터 안에서 처리됨"), "{trail}");
     assert_eq!(chats(&cloud), 0, "the private chat reached the cloud route");
     app.screenshot("privacy-private-chat-ko").await;
+
+    // A chat that is not private goes to the cloud, and the budget warning core sends as
+    // data is worded in Korean.
+    app.click("[data-testid=chat-new]").await;
+    send(&app, "공개 질문입니다.").await;
+    assert_eq!(answer_ended(&app, 1).await, "complete");
+    assert_eq!(
+        chats(&cloud),
+        1,
+        "the chat that is not private went to the cloud"
+    );
+    let warning = in_answer(&app, 1, "message-warning").await;
+    assert!(warning.contains("cloud의 일일 예산 중"), "{warning}");
+    assert!(
+        warning.contains("%를 썼습니다 ($0.0008 중 $0.0007)"),
+        "{warning}"
+    );
+    app.screenshot("privacy-budget-warning-ko").await;
     app.click("[data-testid=nav-settings]").await;
     app.wait_for("[data-testid=settings-section-privacy]").await;
     app.scroll_into_view("[data-testid=settings-section-privacy]", "start")

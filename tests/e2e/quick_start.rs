@@ -113,6 +113,8 @@ async fn a_model_that_fails_its_test_saves_nothing_and_says_why_beside_the_butto
             Duration::from_secs(30),
         )
         .await;
+    // A Korean sentence for what went wrong, and core's exact English text beside it.
+    assert!(error.contains("서버에서 오류가 발생했습니다"), "{error}");
     assert!(error.contains("lmstudio/qwen/qwen3-8b"), "{error}");
     assert!(!config.exists(), "nothing saved");
     app.settle().await;

@@ -399,6 +399,13 @@ fn chat_types_match_the_typescript_interfaces() {
         (
             ChatEvent::Warning {
                 message: "80 %".into(),
+                budget: switchboard_core::policy::BudgetWarning {
+                    provider: Some("p".into()),
+                    period: switchboard_core::policy::spend::Period::Day,
+                    spent_usd: 0.8,
+                    limit_usd: 1.0,
+                    percent: 80,
+                },
             },
             "ChatWarningEvent",
         ),

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_LABELS, errorLabel, errorTitle, type LabelledKind } from './errorLabels';
+import {
+  ERROR_LABELS,
+  errorLabel,
+  errorSentence,
+  errorTitle,
+  type LabelledKind,
+} from './errorLabels';
 import { tIn } from './i18n/i18n.svelte';
 
 // Every kind, as a type-checked list: adding a kind to `ipc-types.ts` makes `ERROR_LABELS`
@@ -49,11 +55,23 @@ const KINDS = {
 describe('error labels', () => {
   it('words every kind, and nothing else', () => {
     expect(Object.keys(ERROR_LABELS).sort()).toEqual(Object.keys(KINDS).sort());
-    for (const key of Object.values(ERROR_LABELS)) {
-      expect(tIn('en', key)).toMatch(/^[a-z][a-z -]+$/);
+    for (const { label, why } of Object.values(ERROR_LABELS)) {
+      expect(tIn('en', label)).toMatch(/^[a-z][a-z -]+$/);
       // Korean words, not the English ones or the key.
-      expect(tIn('ko', key)).toMatch(/^[\p{Script=Hangul}][\p{Script=Hangul} ]*$/u);
+      expect(tIn('ko', label)).toMatch(/^[\p{Script=Hangul}][\p{Script=Hangul} ]*$/u);
+      // A whole sentence in each language, and a Korean one that is not the English one.
+      expect(tIn('en', why)).toMatch(/^[A-Z].*\.$/);
+      expect(tIn('ko', why)).toMatch(/\p{Script=Hangul}.*\.$/u);
     }
+  });
+
+  it('says a sentence for every kind, and a general one for a kind it does not know', () => {
+    expect(errorSentence('rate_limit')).toBe(
+      'The provider is limiting requests; try again shortly.',
+    );
+    expect(errorSentence('server_error')).toBe('Something went wrong.');
+    expect(errorSentence(null)).toBe('Something went wrong.');
+    expect(errorSentence('toString')).toBe('Something went wrong.');
   });
 
   it('says a failed connection the same way everywhere', () => {

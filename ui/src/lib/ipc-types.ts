@@ -4,7 +4,7 @@
  */
 
 import type { ConfigView } from './config-types';
-import type { Budgets, ChatTrail, Destination, Place } from './policy-types';
+import type { BudgetWarning, Budgets, ChatTrail, Destination, Place } from './policy-types';
 
 export type * from './config-types';
 export type * from './policy-types';
@@ -541,7 +541,9 @@ export interface ChatDoneEvent {
 /** Something to know that does not stop the turn (a budget at 80 %). */
 export interface ChatWarningEvent {
   type: 'warning';
+  /** Core's English words for it (the CLI's). */
   message: string;
+  budget: BudgetWarning;
 }
 
 export interface ChatErrorEvent {

@@ -70,6 +70,8 @@ export class IpcError extends Error {
   readonly field: string | undefined;
   readonly index: number | undefined;
   readonly diagnostics: readonly ConfigDiagnostic[];
+  /** Whether the Rust side wrote the message (in English) rather than the window itself. */
+  readonly fromCore: boolean;
 
   constructor(
     kind: ErrorKind,
@@ -78,6 +80,7 @@ export class IpcError extends Error {
       field?: string | undefined;
       index?: number | undefined;
       diagnostics?: readonly ConfigDiagnostic[];
+      fromCore?: boolean;
     } = {},
   ) {
     super(message);
@@ -86,6 +89,7 @@ export class IpcError extends Error {
     this.field = details.field;
     this.index = details.index;
     this.diagnostics = details.diagnostics ?? [];
+    this.fromCore = details.fromCore ?? true;
   }
 }
 
@@ -117,10 +121,12 @@ export function toIpcError(error: unknown): IpcError {
     }
     if (error instanceof Error) return new IpcError(kind, error.name);
     if (kind !== UI_ERROR_KINDS.unknown) {
-      return new IpcError(kind, t('app.reportedError', { label: errorLabel(kind) }));
+      return new IpcError(kind, t('app.reportedError', { label: errorLabel(kind) }), {
+        fromCore: false,
+      });
     }
   }
-  return new IpcError(UI_ERROR_KINDS.unknown, t('app.unknownError'));
+  return new IpcError(UI_ERROR_KINDS.unknown, t('app.unknownError'), { fromCore: false });
 }
 
 /** True when the Tauri IPC bridge (or a test mock of it) is present. */
@@ -132,11 +138,7 @@ function hasBridge(): boolean {
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   if (!hasBridge()) {
-    throw new IpcError(
-      UI_ERROR_KINDS.notInApp,
-      'Not running inside the Switchboard app: this page is open in a plain browser. ' +
-        'Open Switchboard itself to see its version, files and environment.',
-    );
+    throw new IpcError(UI_ERROR_KINDS.notInApp, t('app.notInApp'), { fromCore: false });
   }
   try {
     return await invoke<T>(command, args);

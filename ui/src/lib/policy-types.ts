@@ -38,6 +38,20 @@ export interface Budgets {
 
 export type Standing = 'ok' | 'warning' | 'over';
 
+/** A budget's period. */
+export type BudgetPeriod = 'day' | 'month';
+
+/** A budget at 80 % or more of its limit (a chat's `warning` event). */
+export interface BudgetWarning {
+  /** Whose budget: a provider id, or null for the overall one. */
+  provider: string | null;
+  period: BudgetPeriod;
+  spentUsd: number;
+  limitUsd: number;
+  /** The share used, in whole percent. */
+  percent: number;
+}
+
 /** Spend of one provider (or of all: `provider` null) against its budget. */
 export interface SpendLine {
   provider: string | null;

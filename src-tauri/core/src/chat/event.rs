@@ -5,7 +5,7 @@
 use serde::{Serialize, Serializer};
 
 use crate::history::{ConversationId, MessageId};
-use crate::policy::Destination;
+use crate::policy::{BudgetWarning, Destination};
 use crate::providers::{ProviderErrorKind, StopReason, Timing, Usage};
 use crate::router::{RouteError, RouteErrorKind, RouteEvent};
 
@@ -72,8 +72,10 @@ pub enum ChatEvent {
     /// Something to know that does not stop the turn (a budget at 80 %); comes just before
     /// the terminal event.
     Warning {
-        /// For people.
+        /// For people, in English.
         message: String,
+        /// The budget it is about, for a face that words it itself.
+        budget: BudgetWarning,
     },
     /// The turn failed.
     Error {

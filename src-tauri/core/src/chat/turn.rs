@@ -323,8 +323,11 @@ impl Turn {
                 }
                 let provider = self.model.split_once('/').map_or("", |(p, _)| p);
                 let warning = router.ledger().warning(&router.policy().budgets, provider);
-                if let Some(message) = warning {
-                    self.queue.push_back(ChatEvent::Warning { message });
+                if let Some(budget) = warning {
+                    self.queue.push_back(ChatEvent::Warning {
+                        message: budget.to_string(),
+                        budget,
+                    });
                 }
                 (Finish::new(status), done)
             }

@@ -293,7 +293,7 @@ impl Printer {
                 writeln!(err, "[{model}: {usage}{speed}{ended}]")?;
                 writeln!(err, "[{}]", trail_line(trail))
             }
-            ChatEvent::Warning { message } => writeln!(err, "[budget: {message}]"),
+            ChatEvent::Warning { message, .. } => writeln!(err, "[budget: {message}]"),
             ChatEvent::Error { .. } => {
                 self.newline(out);
                 Ok(())

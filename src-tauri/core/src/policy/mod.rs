@@ -15,6 +15,7 @@
 pub mod place;
 pub mod speed;
 pub mod spend;
+pub mod warning;
 
 use std::collections::BTreeSet;
 
@@ -23,6 +24,7 @@ use serde::Serialize;
 pub use place::{Destination, Place};
 pub use speed::{Speed, SpeedBook};
 pub use spend::{Budget, Budgets, Ledger, Report, Standing, Stop};
+pub use warning::BudgetWarning;
 
 /// What the settings ask of the router.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -15,6 +15,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::BudgetWarning;
+
 /// The share of a budget at which a warning shows.
 pub const WARN_AT: f64 = 0.8;
 
@@ -261,14 +263,14 @@ impl Ledger {
         None
     }
 
-    /// A warning when `provider`'s budget or the overall one is at 80 % or more, naming the
+    /// A warning when `provider`'s budget or the overall one is at 80 % or more, with the
     /// share used and the limit.
-    pub fn warning(&self, budgets: &Budgets, provider: &str) -> Option<String> {
+    pub fn warning(&self, budgets: &Budgets, provider: &str) -> Option<BudgetWarning> {
         let own = budgets
             .providers
             .get(provider)
-            .map(|b| (format!("{provider}'s"), self.provider(provider), *b));
-        let overall = Some(("the overall".to_owned(), self.overall, budgets.overall));
+            .map(|b| (Some(provider.to_owned()), self.provider(provider), *b));
+        let overall = Some((None, self.overall, budgets.overall));
         own.into_iter()
             .chain(overall)
             .find_map(|(whose, totals, budget)| {
@@ -282,13 +284,14 @@ impl Ledger {
                 } else {
                     100.0
                 };
-                let period = match period {
-                    Period::Day => "daily",
-                    Period::Month => "monthly",
-                };
-                Some(format!(
-                    "{share:.0} % of {whose} {period} budget is used (${spent:.2} of ${limit:.2})"
-                ))
+                Some(BudgetWarning {
+                    provider: whose,
+                    period,
+                    spent_usd: spent,
+                    limit_usd: limit,
+                    // A share of a real budget: finite, never negative, well within u32.
+                    percent: share.round().clamp(0.0, f64::from(u32::MAX)) as u32,
+                })
             })
     }
 
@@ -439,7 +442,10 @@ mod tests {
             Standing::Warning
         );
         assert_eq!(
-            ledger.warning(&budgets, "anthropic").as_deref(),
+            ledger
+                .warning(&budgets, "anthropic")
+                .map(|w| w.to_string())
+                .as_deref(),
             Some("85 % of anthropic's daily budget is used ($0.85 of $1.00)")
         );
         ledger.record(spent("anthropic", Some(0.2), day(7)));

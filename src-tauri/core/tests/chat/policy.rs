@@ -292,7 +292,10 @@ async fn a_budget_crossed_mid_day_skips_the_provider_and_prices_unknown_are_not_
     assert!(
         second
             .iter()
-            .any(|e| matches!(e, ChatEvent::Warning { message } if message.contains("cloud's daily budget"))),
+            .any(|e| matches!(e, ChatEvent::Warning { message, budget }
+                if message.contains("cloud's daily budget")
+                    && budget.provider.as_deref() == Some("cloud")
+                    && budget.percent >= 80)),
         "{second:?}"
     );
     // Over budget: the provider is skipped, the local fallback answers.

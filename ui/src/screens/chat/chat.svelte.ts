@@ -10,6 +10,7 @@ import * as ipc from '../../lib/ipc';
 import {
   toIpcError,
   type ChatEvent,
+  type BudgetWarning,
   type ChatTiming,
   type ChatTrail,
   type Destination,
@@ -100,7 +101,7 @@ export interface ViewMessage {
   /** Where the text went (answers); null before it ends or for a user message. */
   trail: ChatTrail | null;
   /** A budget warning that came with the answer. */
-  warning: string | null;
+  warning: BudgetWarning | null;
 }
 
 /** The trail of a saved answer, from its attempts' destinations. */
@@ -588,7 +589,7 @@ export class ChatStore {
         });
         return;
       case 'warning':
-        answer.warning = event.message;
+        answer.warning = event.budget;
         return;
       case 'error':
         this.#batcher.flush();

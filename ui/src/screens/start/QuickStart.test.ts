@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import QuickStart from './QuickStart.svelte';
 import type { QuickStarted, ScanReport } from '../../lib/ipc';
+import { applyLanguage } from '../../lib/i18n/i18n.svelte';
 import { mockBackend, sampleReport } from '../../test/fixtures';
 
 // jsdom has no layout, so no scrollIntoView: record the calls instead.
@@ -62,7 +63,7 @@ describe('QuickStart', () => {
     ]);
   });
 
-  it('says beside the button why nothing was saved', async () => {
+  function failingStart() {
     mockBackend({
       handlers: {
         quick_start: () => {
@@ -74,16 +75,37 @@ describe('QuickStart', () => {
         },
       },
     });
+  }
+
+  it('says beside the button why nothing was saved', async () => {
+    failingStart();
     const onstarted = vi.fn();
     render(QuickStart, { report: withSuggestion(), onstarted });
     await userEvent.setup().click(screen.getByTestId('quick-start'));
     const error = await screen.findByTestId('quick-start-error');
+    // In English, core's own text says it.
     expect(error).toHaveTextContent(
-      'Nothing was saved: lmstudio/minimax/minimax-m2.1 did not answer',
+      'Nothing was saved. lmstudio/minimax/minimax-m2.1 did not answer: HTTP 500',
     );
+    expect(screen.queryByTestId('error-sentence')).toBeNull();
     expect(screen.getByTestId('quick-start-offer')).toContainElement(error);
     expect(onstarted).not.toHaveBeenCalled();
     expect(scrolled).toHaveBeenCalled();
+  });
+
+  it("says it in Korean in a Korean window, with core's English text kept beside it", async () => {
+    applyLanguage('ko');
+    try {
+      failingStart();
+      render(QuickStart, { report: withSuggestion(), onstarted: vi.fn() });
+      await userEvent.setup().click(screen.getByTestId('quick-start'));
+      const error = await screen.findByTestId('quick-start-error');
+      expect(error).toHaveTextContent('저장하지 않았습니다. 서버에서 오류가 발생했습니다.');
+      const original = error.querySelector('[lang=en]');
+      expect(original).toHaveTextContent('lmstudio/minimax/minimax-m2.1 did not answer: HTTP 500');
+    } finally {
+      applyLanguage('en');
+    }
   });
 
   it('offers nothing when no local server has a model to suggest', async () => {

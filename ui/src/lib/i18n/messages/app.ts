@@ -2,6 +2,8 @@
 export const en = {
   'app.skipToContent': 'Skip to content',
   'app.unknownError': 'An unknown error occurred.',
+  'app.notInApp':
+    'Not running inside the Switchboard app: this page is open in a plain browser. Open Switchboard itself to see its version, files and environment.',
   'app.reportedError': 'The app reported an error: {{label}}.',
   'nav.main': 'Main',
   'nav.chat': 'Chat',
@@ -63,6 +65,8 @@ export const en = {
 export const ko: Record<keyof typeof en, string> = {
   'app.skipToContent': '본문으로 건너뛰기',
   'app.unknownError': '알 수 없는 오류가 발생했습니다.',
+  'app.notInApp':
+    'Switchboard 앱 안에서 실행되고 있지 않습니다. 이 페이지는 일반 브라우저에서 열려 있습니다. 버전, 파일, 환경을 보려면 Switchboard 앱을 여세요.',
   'app.reportedError': '앱에서 오류가 발생했습니다: {{label}}.',
   'nav.main': '주 메뉴',
   'nav.chat': '채팅',

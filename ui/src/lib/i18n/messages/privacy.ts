@@ -28,6 +28,14 @@ export const en = {
   'privacy.overall': 'All providers',
   'privacy.perProvider': 'Per provider',
   'privacy.daily': 'Per day',
+  'privacy.warnProviderDay':
+    "{{percent}} % of {{provider}}'s daily budget is used ({{spent}} of {{limit}})",
+  'privacy.warnProviderMonth':
+    "{{percent}} % of {{provider}}'s monthly budget is used ({{spent}} of {{limit}})",
+  'privacy.warnOverallDay':
+    '{{percent}} % of the overall daily budget is used ({{spent}} of {{limit}})',
+  'privacy.warnOverallMonth':
+    '{{percent}} % of the overall monthly budget is used ({{spent}} of {{limit}})',
   'privacy.monthly': 'Per month',
   'privacy.noLimit': 'no limit',
   'privacy.spendTitle': 'Spend',
@@ -71,6 +79,12 @@ export const ko: Record<keyof typeof en, string> = {
   'privacy.overall': '모든 제공자',
   'privacy.perProvider': '제공자별',
   'privacy.daily': '하루',
+  'privacy.warnProviderDay':
+    '{{provider}}의 일일 예산 중 {{percent}}%를 썼습니다 ({{limit}} 중 {{spent}})',
+  'privacy.warnProviderMonth':
+    '{{provider}}의 월 예산 중 {{percent}}%를 썼습니다 ({{limit}} 중 {{spent}})',
+  'privacy.warnOverallDay': '전체 일일 예산 중 {{percent}}%를 썼습니다 ({{limit}} 중 {{spent}})',
+  'privacy.warnOverallMonth': '전체 월 예산 중 {{percent}}%를 썼습니다 ({{limit}} 중 {{spent}})',
   'privacy.monthly': '한 달',
   'privacy.noLimit': '제한 없음',
   'privacy.spendTitle': '사용 비용',

@@ -4,7 +4,7 @@ export const en = {
   'settings.description':
     'How Switchboard looks and runs, where it keeps its files, and what it found on this computer.',
   'settings.checkAgain': 'Check again',
-  'settings.loadError': 'Could not load the settings: {{message}}',
+  'settings.loadError': 'Could not load the settings.',
   'settings.tryAgain': 'Try again',
   'settings.checking': 'Checking this installation…',
   'settings.about': 'About',
@@ -40,7 +40,7 @@ export const en = {
   'settings.saving': 'Saving…',
   'settings.saved': 'Saved',
   'settings.notSavedBelow': 'Not saved: see below',
-  'settings.notSaved': 'Not saved: {{message}}',
+  'settings.notSaved': 'Not saved.',
   'settings.detect': 'Detect local servers',
   'settings.detectHelp':
     'How often Switchboard looks for LM Studio, Ollama and the other local servers in the background. Re-detect in the tray and the Setup wizard scan on demand.',
@@ -90,7 +90,7 @@ export const ko: Record<keyof typeof en, string> = {
   'settings.description':
     'Switchboard의 모양과 실행 방식, 파일을 두는 위치, 이 컴퓨터에서 찾은 것을 보여 줍니다.',
   'settings.checkAgain': '다시 확인',
-  'settings.loadError': '설정을 불러오지 못했습니다: {{message}}',
+  'settings.loadError': '설정을 불러오지 못했습니다.',
   'settings.tryAgain': '다시 시도',
   'settings.checking': '설치 상태를 확인하는 중…',
   'settings.about': '정보',
@@ -126,7 +126,7 @@ export const ko: Record<keyof typeof en, string> = {
   'settings.saving': '저장하는 중…',
   'settings.saved': '저장됨',
   'settings.notSavedBelow': '저장 안 됨: 아래를 보세요',
-  'settings.notSaved': '저장 안 됨: {{message}}',
+  'settings.notSaved': '저장 안 됨.',
   'settings.detect': '로컬 서버 찾기',
   'settings.detectHelp':
     'Switchboard가 백그라운드에서 LM Studio, Ollama 등 로컬 서버를 찾는 주기입니다. 트레이의 다시 찾기와 설정 마법사는 필요할 때 바로 찾습니다.',
