@@ -293,6 +293,13 @@ async fn the_wizard_in_korean_tests_and_saves_a_local_route() {
         qwen.contains("로드됨") && qwen.contains("컨텍스트 33K"),
         "{qwen}"
     );
+    // The seed's advice comes from core as a code and is worded in Korean.
+    let gemma = app.text("[data-testid='model-google/gemma-3-27b']").await;
+    assert!(
+        gemma.contains("첫 답변은 모델이 로드될 때까지 기다립니다"),
+        "{gemma}"
+    );
+    assert!(!gemma.contains("first answer"), "{gemma}");
     app.screenshot("wizard-1-find-ko").await;
     app.click("[data-testid=wizard-next]").await;
     app.wait_for("[data-testid=wizard-step-mode]").await;

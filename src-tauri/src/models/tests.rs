@@ -197,7 +197,9 @@ fn discovery_types_match_the_typescript_interfaces() {
         json_fields(&json["servers"][0]["models"][0]),
         ts_fields("DetectedModel")
     );
-    assert!(json["servers"][0]["models"][0]["warnings"][0].is_string());
+    let warning = &json["servers"][0]["models"][0]["warnings"][0];
+    assert_eq!(warning["code"], "not_loaded", "{warning}");
+    assert!(warning["message"].is_string(), "{warning}");
     let loaded = LoadedModel {
         model: "m".into(),
         instance_id: "m".into(),

@@ -186,9 +186,18 @@ export interface DetectedModel {
   format: string | null;
   toolUse: boolean | null;
   reasoning: boolean | null;
-  /** The seed's advice, for people (small context, quantization, not loaded, …). */
-  warnings: string[];
+  /** The seed's advice (small context, quantization, not loaded, …). */
+  warnings: ModelWarning[];
 }
+
+/** One piece of the seed's advice on a model: its code and values, and core's English words. */
+export type ModelWarning = { message: string } & (
+  | { code: 'small_context'; tokens: number }
+  | { code: 'aggressive_quantization'; bits: number }
+  | { code: 'small_checkpoint'; size: string }
+  | { code: 'not_loaded' }
+  | { code: 'no_tool_use' }
+);
 
 /** One probed server. */
 export interface DetectedServer {

@@ -124,7 +124,12 @@ export function sampleReport(models?: DetectedModel[], lmstudioUp = true): ScanR
             loaded: false,
             contextWindow: 131072,
             loadedContextWindow: null,
-            warnings: ['not loaded: the first answer waits for the model to load; keep it loaded'],
+            warnings: [
+              {
+                code: 'not_loaded',
+                message: 'not loaded: the first answer waits for the model to load; keep it loaded',
+              },
+            ],
           }),
         ])
       : [],

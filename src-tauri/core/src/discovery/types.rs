@@ -172,9 +172,21 @@ impl Warning {
     }
 }
 
+/// `{"code": "small_context", "message": "…", "tokens": 8192}`: the code and its values for a
+/// face that words the advice itself (the window, in its language), and core's English words.
 impl Serialize for Warning {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.message())
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Warning", 3)?;
+        out.serialize_field("code", self.code())?;
+        out.serialize_field("message", &self.message())?;
+        match self {
+            Warning::SmallContext { tokens } => out.serialize_field("tokens", tokens)?,
+            Warning::AggressiveQuantization { bits } => out.serialize_field("bits", bits)?,
+            Warning::SmallCheckpoint { size } => out.serialize_field("size", size)?,
+            Warning::NotLoaded | Warning::NoToolUse => {}
+        }
+        out.end()
     }
 }
 

@@ -70,7 +70,9 @@ fn json_is_one_document_in_the_documented_shape() {
     assert_eq!(m["maxContextWindow"], 131_072);
     assert_eq!(m["quantization"], "Q4_K_M");
     assert!(m["warnings"].as_array().is_some_and(Vec::is_empty));
-    assert!(lm["models"][1]["warnings"][0]
+    let warning = &lm["models"][1]["warnings"][0];
+    assert_eq!(warning["code"], "not_loaded", "{warning}");
+    assert!(warning["message"]
         .as_str()
         .is_some_and(|w| w.starts_with("not loaded")));
     assert_eq!(doc["servers"][1]["status"], "other_service");

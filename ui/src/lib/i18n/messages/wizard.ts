@@ -29,6 +29,14 @@ export const en = {
   'find.scanning': 'Scanning…',
   'find.scanAgain': 'Scan again',
   'found.loaded': 'Loaded',
+  'advice.smallContext':
+    'Its context window of {{size}} is under 16K: long chats and tool output get cut. Load it with a larger context.',
+  'advice.aggressiveQuantization':
+    'Aggressive quantization ({{bits}} bits per weight) raises the prompt-injection risk: use the largest version you can run.',
+  'advice.smallCheckpoint':
+    'A small checkpoint ({{size}}) raises the prompt-injection risk: use the largest version you can run.',
+  'advice.notLoaded': 'Not loaded: the first answer waits for the model to load.',
+  'advice.noToolUse': 'Not trained for tool use: tool calls and agents will not work well.',
   'found.notLoaded': 'Not loaded',
   'found.loading': 'Loading…',
   'found.load': 'Load',
@@ -190,6 +198,15 @@ export const ko: Record<keyof typeof en, string> = {
   'find.scanning': '찾는 중…',
   'find.scanAgain': '다시 찾기',
   'found.loaded': '로드됨',
+  'advice.smallContext':
+    '컨텍스트 창이 {{size}}로 16K보다 작습니다. 긴 대화와 도구 출력이 잘리니 더 큰 컨텍스트로 로드하세요.',
+  'advice.aggressiveQuantization':
+    '공격적인 양자화(가중치당 {{bits}}비트)는 프롬프트 인젝션 위험을 높입니다. 실행 가능한 가장 큰 버전을 사용하세요.',
+  'advice.smallCheckpoint':
+    '"소형" 체크포인트({{size}})는 프롬프트 인젝션 위험을 높입니다. 실행 가능한 가장 큰 버전을 사용하세요.',
+  'advice.notLoaded': '로드되지 않음: 첫 답변은 모델이 로드될 때까지 기다립니다.',
+  'advice.noToolUse':
+    '도구 사용을 학습하지 않은 모델입니다. 도구 호출과 에이전트가 잘 동작하지 않습니다.',
   'found.notLoaded': '로드 안 됨',
   'found.loading': '로드하는 중…',
   'found.load': '로드',
