@@ -76,13 +76,14 @@ pub(crate) struct AddedProfile {
 pub(crate) struct KeyStatus {
     /// The provider id.
     pub provider: String,
-    /// `keychain`, `env`, `config_ref`, `plaintext`, `not_needed` or `missing`.
+    /// `keychain`, `env`, `env_unset` (named, not set), `config_ref`, `plaintext`, `not_needed`
+    /// or `missing`; the window words each itself.
     pub state: &'static str,
     /// The variable(s) for `env`.
     pub var: Option<String>,
     /// The last four characters of a keychain key (none for short keys).
     pub hint: Option<String>,
-    /// For people: "set in keychain · …1234", "from env OPENAI_API_KEY", "missing".
+    /// In English: "set in keychain · …1234", "from env OPENAI_API_KEY", "missing".
     pub detail: String,
 }
 

@@ -83,7 +83,10 @@ async fn wizard_local_only_writes_the_lm_studio_profile() {
         "{qwen}"
     );
     let gemma = "[data-testid='model-google/gemma-3-27b']";
-    assert!(app.text(gemma).await.contains("not loaded"));
+    assert!(app
+        .text(gemma)
+        .await
+        .contains("Not loaded: the first answer waits for the model to load."));
     app.screenshot("wizard-1-find").await;
     app.click(&format!("{gemma} [data-testid=model-load]"))
         .await;

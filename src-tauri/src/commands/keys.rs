@@ -74,12 +74,13 @@ fn status_row(
         Some(KeyKind::Env(names)) => {
             let var = names.join(",");
             let unset = names.iter().any(|n| lookup(n).is_none());
-            let detail = if unset {
-                format!("from env {var} (not set)")
+            if unset {
+                let detail = format!("from env {var} (not set)");
+                row("env_unset", Some(var), None, detail)
             } else {
-                format!("from env {var}")
-            };
-            row("env", Some(var), None, detail)
+                let detail = format!("from env {var}");
+                row("env", Some(var), None, detail)
+            }
         }
         Some(KeyKind::SecretRef) => row("config_ref", None, None, "from a secret ref".into()),
         _ if conventional.is_some() => {
@@ -338,7 +339,7 @@ mod tests {
             [
                 ("lmstudio", "not_needed", None),
                 ("anthropic", "keychain", Some("9876")),
-                ("work", "env", None),
+                ("work", "env_unset", None),
                 ("bare", "missing", None),
                 ("openai", "env", None),
             ]

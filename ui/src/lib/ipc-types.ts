@@ -271,7 +271,8 @@ export interface SetupSaved {
 
 // Keys (`keys_*` commands). Keys go in once and never come back: only where they come from.
 
-export type KeyState = 'keychain' | 'env' | 'config_ref' | 'plaintext' | 'not_needed' | 'missing';
+export type KeyState =
+  'keychain' | 'env' | 'env_unset' | 'config_ref' | 'plaintext' | 'not_needed' | 'missing';
 
 export interface KeyStatus {
   provider: string;
@@ -280,7 +281,7 @@ export interface KeyStatus {
   var: string | null;
   /** Last four characters of a keychain key. */
   hint: string | null;
-  /** For people: "set in keychain · …1234", "from env OPENAI_API_KEY", "missing". */
+  /** Core's English words ("set in keychain · …1234"); the window words `state` itself. */
   detail: string;
 }
 
