@@ -270,6 +270,28 @@ async fn two_gateways_share_cooldowns_and_spend_through_redis() {
     let cols: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(cols, ["ann", "$0.40", "$0.5200", "2"], "{list}");
     assert!(!list.contains(&ann), "the token is never shown again");
+
+    // Removing ann's token in A's data dir applies at A's next request, without a restart; B
+    // (with its own copy of the file) still knows her.
+    let removed = switchboard(a.home.path())
+        .args(["serve", "token", "remove", "ann"])
+        .output()
+        .expect("token remove");
+    assert!(
+        removed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&removed.stderr)
+    );
+    let (status, _, body) = ask(&a, &ann).await;
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(body["error"]["code"], "invalid_api_key", "{body}");
+    let (status, _, body) = ask(&b, &ann).await;
+    assert_eq!(status, 429, "B still has ann (over her budget): {body}");
+    assert_eq!(
+        ask(&a, &a.token).await.0,
+        200,
+        "the owner's token still works"
+    );
 }
 
 fn warnings(home: &Path) -> usize {

@@ -60,7 +60,7 @@ pub enum TokenAction {
     },
     /// List the people with tokens, their budgets and today's spend and requests.
     List,
-    /// Remove NAME's token (their requests are refused from the next start).
+    /// Remove NAME's token (running gateways refuse it from their next request).
     Remove {
         /// Whose.
         name: String,

@@ -146,7 +146,7 @@ fn serve(
         )?;
         say(out, team.describe_state().await)?;
         say(out, format!("listening on http://{addr}/v1 (Ctrl-C stops)"))?;
-        let gate = team.gate(token);
+        let gate = team.gate(token)?;
         let served = gateway::serve(listener, gateway::app_with(engine, gate), shutdown);
         super::serve_watch::print_notes_while(served, notes, out)
             .await

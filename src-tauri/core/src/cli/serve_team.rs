@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::serve_args::{ServeArgs, TokenAction, TokenCommand};
 use super::Exit;
-use crate::gateway::people::{People, PeopleError, FILE_NAME};
+use crate::gateway::people::{LivePeople, People, PeopleError, FILE_NAME};
 use crate::gateway::Gate;
 use crate::logging::redact::redact;
 use crate::paths::Paths;
@@ -55,8 +55,10 @@ pub struct Team {
     pub store: StateStore,
     /// Where to listen.
     pub addr: SocketAddr,
-    /// People with their own tokens.
+    /// People with their own tokens, as the file was at the start.
     pub people: Arc<People>,
+    /// That file, read again by the gate when it changes.
+    pub people_file: PathBuf,
 }
 
 /// `--listen` (an IP or IP:PORT; `None`: loopback) with `port` when it names none.
@@ -83,7 +85,8 @@ impl Team {
         err: &mut dyn Write,
     ) -> Result<Team, TeamError> {
         let addr = listen_addr(args.listen.as_deref(), args.port)?;
-        let people = People::load(&people_file(paths))?;
+        let file = people_file(paths);
+        let people = People::load(&file)?;
         if !addr.ip().is_loopback() {
             if people.is_empty() {
                 return Err(TeamError::NoPeople(addr));
@@ -100,6 +103,7 @@ impl Team {
             store,
             addr,
             people: Arc::new(people),
+            people_file: file,
         })
     }
 
@@ -120,13 +124,13 @@ impl Team {
         }
     }
 
-    /// The gate over `owner`'s token and the people's.
-    pub fn gate(&self, owner: Secret) -> Gate {
-        Gate {
+    /// The gate over `owner`'s token and the people's (the file read again when it changes).
+    pub fn gate(&self, owner: Secret) -> Result<Gate, TeamError> {
+        Ok(Gate {
             owner,
-            people: self.people.clone(),
+            people: Arc::new(LivePeople::watch(&self.people_file)?),
             any_host: !self.addr.ip().is_loopback(),
-        }
+        })
     }
 }
 
@@ -175,7 +179,7 @@ fn token(
             people.save(&file)?;
             writeln!(
                 out,
-                "removed {name} (running gateways refuse it from their next start)"
+                "removed {name} (running gateways refuse it from their next request)"
             )?;
         }
         TokenAction::List => list(&people, args, paths, out)?,

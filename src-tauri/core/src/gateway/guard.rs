@@ -17,7 +17,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::people::{People, Person};
+use super::people::{LivePeople, People, Person};
 use crate::secrets::Secret;
 
 /// Who sent a request, for budgets and counters.
@@ -44,8 +44,8 @@ impl Caller {
 pub struct Gate {
     /// The owner's token.
     pub owner: Secret,
-    /// People with their own tokens.
-    pub people: Arc<People>,
+    /// People with their own tokens (the file as it is now).
+    pub people: Arc<LivePeople>,
     /// Any `Host` is answered (the gateway listens beyond loopback, behind a proxy).
     pub any_host: bool,
 }
@@ -55,7 +55,7 @@ impl Gate {
     pub fn owner(owner: Secret) -> Gate {
         Gate {
             owner,
-            people: Arc::default(),
+            people: Arc::new(LivePeople::fixed(People::default())),
             any_host: false,
         }
     }

@@ -6,9 +6,13 @@
 //! from the OS, so there is no dictionary to try and 2^256 guesses to make; a slow hash only
 //! protects low-entropy secrets. A fast hash lets every request be checked in microseconds,
 //! and the file (copied to each gateway of a team) gives nobody a usable token.
+//!
+//! A running gateway reads the file again when it changes ([`LivePeople`]), so `token add` and
+//! `token remove` apply from the next request, without a restart.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -190,6 +194,106 @@ impl People {
     }
 }
 
+/// What tells one version of the file from the next: saves are renames of a new file, so the
+/// inode changes with each; the time and length catch an edit in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    modified: Option<SystemTime>,
+    len: u64,
+    inode: u64,
+}
+
+impl Stamp {
+    /// The file's stamp; `None` when there is no file.
+    fn of(path: &Path) -> std::io::Result<Option<Stamp>> {
+        match std::fs::metadata(path) {
+            Ok(meta) => Ok(Some(Stamp {
+                modified: meta.modified().ok(),
+                len: meta.len(),
+                inode: inode(&meta),
+            })),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn inode(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(meta)
+}
+
+#[cfg(not(unix))]
+fn inode(_meta: &std::fs::Metadata) -> u64 {
+    0
+}
+
+/// The people file as a running gateway sees it: looked at (one `stat`) on each request and
+/// read again when it changed. A file that can no longer be read or parsed is nobody until it
+/// is fixed — failing closed, so a person removed by hand never keeps access through a broken
+/// file (the owner's token still works); a warning says so once per change.
+#[derive(Debug)]
+pub struct LivePeople {
+    /// The file; none for a fixed set (tests, a gateway without people).
+    path: Option<PathBuf>,
+    /// The stamp the set was read at, and the set.
+    current: Mutex<(Option<Stamp>, Arc<People>)>,
+}
+
+impl LivePeople {
+    /// A set that never changes.
+    pub fn fixed(people: People) -> LivePeople {
+        LivePeople {
+            path: None,
+            current: Mutex::new((None, Arc::new(people))),
+        }
+    }
+
+    /// Reads `path` now (a missing file is nobody) and again whenever it changes.
+    pub fn watch(path: &Path) -> Result<LivePeople, PeopleError> {
+        let io = |source| PeopleError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let stamp = Stamp::of(path).map_err(io)?;
+        let people = People::load(path)?;
+        Ok(LivePeople {
+            path: Some(path.to_owned()),
+            current: Mutex::new((stamp, Arc::new(people))),
+        })
+    }
+
+    /// Everyone with a token now.
+    pub fn current(&self) -> Arc<People> {
+        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(path) = &self.path else {
+            return current.1.clone();
+        };
+        let stamp = match Stamp::of(path) {
+            Ok(stamp) => stamp,
+            Err(e) => {
+                tracing::warn!(file = %path.display(), error = %e, "people file unreadable: person tokens are refused until it is fixed");
+                *current = (None, Arc::new(People::default()));
+                return current.1.clone();
+            }
+        };
+        if stamp != current.0 {
+            let people = People::load(path).unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "people file unreadable: person tokens are refused until it is fixed");
+                People::default()
+            });
+            tracing::info!(file = %path.display(), people = people.people.len(), "people file read again");
+            *current = (stamp, Arc::new(people));
+        }
+        current.1.clone()
+    }
+
+    /// The person whose token is `sent`, in the file as it is now.
+    pub fn find(&self, sent: &str) -> Option<Arc<Person>> {
+        self.current().find(sent)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +352,37 @@ mod tests {
             People::load(Path::new("/nonexistent/people.json")).expect("none"),
             People::default()
         );
+    }
+
+    #[test]
+    fn a_running_gateway_sees_tokens_added_and_removed_and_refuses_all_when_the_file_breaks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(FILE_NAME);
+        let live = LivePeople::watch(&path).expect("no file is nobody");
+        let mut people = People::default();
+        let ann = people.add("ann", None).expect("adds");
+        assert!(live.find(ann.expose()).is_none(), "not saved yet");
+        people.save(&path).expect("saves");
+        assert_eq!(live.find(ann.expose()).expect("added").name, "ann");
+        let bob = people.add("bob", None).expect("adds");
+        people.save(&path).expect("saves");
+        assert_eq!(live.find(bob.expose()).expect("bob").name, "bob");
+        assert!(people.remove("ann"));
+        people.save(&path).expect("saves");
+        assert!(
+            live.find(ann.expose()).is_none(),
+            "removed: refused at once"
+        );
+        assert!(live.find(bob.expose()).is_some());
+        // A broken file: nobody (not the last good set), until it is fixed.
+        std::fs::write(&path, "{ not json").expect("breaks");
+        assert!(
+            live.find(bob.expose()).is_none(),
+            "a broken file keeps no one"
+        );
+        people.save(&path).expect("fixed");
+        assert!(live.find(bob.expose()).is_some());
+        std::fs::remove_file(&path).expect("removes");
+        assert!(live.find(bob.expose()).is_none(), "no file is nobody");
     }
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use switchboard_core::gateway::people::People;
+use switchboard_core::gateway::people::{LivePeople, People};
 use switchboard_core::gateway::{self, Gate};
 use switchboard_core::secrets::Secret;
 use switchboard_core::state::StateStore;
@@ -55,7 +55,7 @@ async fn a_person_is_counted_and_stopped_at_their_daily_budget() {
     let bob = people.add("bob", None).expect("bob");
     let gate = |any_host| Gate {
         owner: Secret::new(TOKEN),
-        people: Arc::new(people.clone()),
+        people: Arc::new(LivePeople::fixed(people.clone())),
         any_host,
     };
     let engine = || switchboard_core::chat::Engine::without_history(router.clone());
