@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "history_export_file",
     "history_status",
     "config_load",
+    "config_routes_kept",
     "config_apply",
     "config_import_openclaw",
     "config_export_openclaw",

@@ -164,6 +164,7 @@ fn run_app<R: Runtime>(
             commands::history::history_export_file,
             commands::history::history_status,
             commands::config::config_load,
+            commands::config::config_routes_kept,
             commands::config::config_apply,
             commands::config::config_import_openclaw,
             commands::config::config_export_openclaw,

@@ -135,6 +135,25 @@ async fn an_edit_outside_the_app_is_applied_at_once_and_a_broken_one_keeps_the_r
         chat(&app, "third").await.contains("from two"),
         "routes kept"
     );
+
+    // A window that reloads (or opens) while the file is broken missed that event, and still
+    // says the routes are kept.
+    app.js("window.beforeReload = true; setTimeout(() => location.reload(), 0); return true")
+        .await;
+    app.wait_js(
+        "return !window.beforeReload \
+         && !!document.querySelector('[data-testid=config-banner-body]')",
+        "the window reloading",
+    )
+    .await;
+    let body = app
+        .wait_text(
+            "[data-testid=config-banner-body]",
+            "keeps routing by the last good config",
+            UI_TIMEOUT,
+        )
+        .await;
+    assert!(body.contains("last good config"), "{body}");
     app.close().await;
 }
 

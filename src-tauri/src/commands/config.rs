@@ -46,6 +46,13 @@ pub(crate) async fn config_load(state: State<'_, AppState>) -> Result<ConfigView
     blocking(&state, |path| view::load(&path, &env)).await
 }
 
+/// Whether the file is broken and the last good config keeps routing, so a window that opens
+/// (or reloads) while the file is broken says so, as the `config-changed` event did.
+#[tauri::command]
+pub(crate) fn config_routes_kept(state: State<'_, AppState>) -> bool {
+    state.live.config().is_some_and(|live| live.routes_kept())
+}
+
 /// Applies one edit to the file loaded at `revision` and saves it; `conflict` when the file
 /// changed since, `invalid_config` with each problem's config path in `diagnostics` when the
 /// edit is refused. A provider moved to another origin loses its stored key until the person

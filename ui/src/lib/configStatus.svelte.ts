@@ -8,6 +8,7 @@
 import { defineContext } from './context';
 import {
   configLoad,
+  configRoutesKept,
   type ConfigChange,
   type ConfigDiagnostic,
   type ConfigUpdate,
@@ -32,9 +33,18 @@ export class ConfigStatusStore {
   #outside = $state<OutsideChange | undefined>();
   #loading: Promise<void> | undefined;
   readonly #load: () => Promise<ConfigView>;
+  readonly #loadKept: () => Promise<boolean>;
 
-  constructor(load: () => Promise<ConfigView> = configLoad) {
+  /**
+   * `load` reads the file; `loadKept` asks whether the last good config keeps routing (so a
+   * window opened or reloaded while the file is broken knows, without the event it missed).
+   */
+  constructor(
+    load: () => Promise<ConfigView> = configLoad,
+    loadKept: () => Promise<boolean> = configRoutesKept,
+  ) {
     this.#load = load;
+    this.#loadKept = loadKept;
   }
 
   /** The file exists and does not parse or validate: nothing routes until it is fixed. */
@@ -82,10 +92,11 @@ export class ConfigStatusStore {
 
   /** Reads the file again; one read at a time. A failed read keeps what was known. */
   refresh(): Promise<void> {
-    this.#loading ??= this.#load()
+    this.#loading ??= Promise.all([this.#load(), this.#loadKept().catch(() => this.#routesKept)])
       .then(
-        (view) => {
+        ([view, kept]) => {
           this.#view = view;
+          this.#routesKept = kept;
         },
         () => {
           // Outside the app, or unreadable: the screens report it themselves.

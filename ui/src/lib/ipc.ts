@@ -173,6 +173,11 @@ export function routeHealth(): Promise<RouteHealth> {
   return call<RouteHealth>('route_health');
 }
 
+/** `config_routes_kept`: the file is broken and the last good config keeps routing. */
+export function configRoutesKept(): Promise<boolean> {
+  return call<boolean>('config_routes_kept');
+}
+
 /** `config_load`: the config as a view, with its problems as data. */
 export function configLoad(): Promise<ConfigView> {
   return call<ConfigView>('config_load');
