@@ -202,7 +202,7 @@ mod tests {
 }
 
 /// What the setup wizard's Save wrote.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SetupSaved {
     /// The config as saved.

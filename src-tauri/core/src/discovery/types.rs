@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::catalog::{self, KnownProvider};
 
 /// The kinds of local server Switchboard recognises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
 #[non_exhaustive]
 pub enum ServerKind {
     /// LM Studio.
@@ -73,8 +73,9 @@ impl ServerKind {
 }
 
 /// Whether the expected server answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "ServerStatus")]
 pub enum Status {
     /// The server answered and was recognised.
     Running,
@@ -99,7 +100,7 @@ impl Status {
 }
 
 /// What a model is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelType {
     /// A text chat model.
@@ -179,7 +180,7 @@ impl Serialize for Warning {
 }
 
 /// One model a server offers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DetectedModel {
     /// The id to send as `model`.
@@ -212,6 +213,7 @@ pub struct DetectedModel {
     /// A reasoning model (`None`: unknown).
     pub reasoning: Option<bool>,
     /// The seed's advice for this model.
+    #[ts(as = "Vec<String>")]
     pub warnings: Vec<Warning>,
 }
 
@@ -245,7 +247,7 @@ impl DetectedModel {
 }
 
 /// One probed server.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DetectedServer {
     /// Which server was looked for.
@@ -257,6 +259,7 @@ pub struct DetectedServer {
     /// Why, for anything but a plain "running" (the other service's reply, the error, a
     /// missing API key).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub detail: Option<String>,
     /// The server's version, when it says.
     pub version: Option<String>,
@@ -264,6 +267,7 @@ pub struct DetectedServer {
     pub api: Option<String>,
     /// How `api` was decided.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub api_reason: Option<String>,
     /// Whether listing models needs an API key the scan does not have.
     pub needs_key: bool,
@@ -312,7 +316,7 @@ impl DetectedServer {
 }
 
 /// The model a scan suggests starting with and where it runs (see [`super::suggest`]).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Suggestion {
     /// The server kind.
@@ -332,7 +336,7 @@ pub struct Suggestion {
 }
 
 /// The result of one scan: one entry per target, in target order.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, ts_rs::TS)]
 pub struct ScanReport {
     /// The probed servers.
     pub servers: Vec<DetectedServer>,
