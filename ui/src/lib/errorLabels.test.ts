@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_LABELS, errorLabel, errorTitle, type LabelledKind } from './errorLabels';
 import { tIn } from './i18n/i18n.svelte';
 
-// Every kind, as a type-checked list: adding a kind to `ipc-types.ts` makes `ERROR_LABELS`
-// fail to compile until it is worded, and this list must then name it too.
+// Every kind, as a type-checked list: a kind added on the Rust side (and generated into
+// `generated/ipc.ts`) makes `ERROR_LABELS` fail to compile until it is worded, and this list must
+// then name it too.
 const KINDS = {
   auth: true,
   billing: true,
