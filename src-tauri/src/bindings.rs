@@ -86,6 +86,9 @@ fn roots(c: &mut Collect<'_>) {
     c.visit::<crate::commands::history::LoadedConversation>();
     c.visit::<crate::services::ScanRequest>();
     c.visit::<crate::error::IpcErrorKind>();
+    c.visit::<crate::error::IpcError>();
+    c.visit::<crate::error::ConfigIpcError>();
+    c.visit::<crate::commands::history::HistoryStatus>();
     // Core's, as commands return them and events carry them.
     c.visit::<catalog::KnownProvider>();
     c.visit::<config::view::ConfigView>();

@@ -82,8 +82,9 @@ impl PartialEq<&str> for IpcErrorKind {
 }
 
 /// An error as the UI receives it: a stable `kind` to branch on and a message for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, ts_rs::TS)]
 #[error("{message}")]
+#[ts(rename = "IpcErrorReply")]
 pub struct IpcError {
     /// What kind of failure, as a `snake_case` wire name.
     pub kind: IpcErrorKind,
@@ -110,8 +111,9 @@ impl From<switchboard_core::Error> for IpcError {
 /// An [`IpcError`] that also carries a refused config edit's problems as data, so the UI can show
 /// each next to its field: `{ "kind", "message", "diagnostics": [{ "path", "message", … }] }`.
 /// Config commands that write return it; `diagnostics` is empty for other failures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, ts_rs::TS)]
 #[error("{error}")]
+#[ts(rename = "ConfigIpcErrorReply")]
 pub(crate) struct ConfigIpcError {
     /// The kind and message.
     #[serde(flatten)]

@@ -586,6 +586,26 @@ export type ConfigHeader = {
 };
 
 /**
+ * An [`IpcError`] that also carries a refused config edit's problems as data, so the UI can show
+ * each next to its field: `{ "kind", "message", "diagnostics": [{ "path", "message", … }] }`.
+ * Config commands that write return it; `diagnostics` is empty for other failures.
+ */
+export type ConfigIpcErrorReply = {
+  /**
+   * Every problem of an `invalid_config` refusal (paths and messages, never a value).
+   */
+  diagnostics: Array<ConfigDiagnostic>;
+  /**
+   * What kind of failure, as a `snake_case` wire name.
+   */
+  kind: IpcErrorKind;
+  /**
+   * What went wrong, already redacted.
+   */
+  message: string;
+};
+
+/**
  * One configured model, with OpenClaw's defaults applied.
  */
 export type ConfigModel = {
@@ -1071,6 +1091,20 @@ export type HeaderValueInput =
 export type HealthReason = ProviderErrorKind | ProbedUnreachable;
 
 /**
+ * Whether the history works, and whether a damaged database was moved aside at start.
+ */
+export type HistoryStatus = {
+  /**
+   * Why the history is unavailable, if it is.
+   */
+  error: IpcErrorReply | null;
+  /**
+   * A damaged database moved aside at start, to tell the person about.
+   */
+  recovered: Recovered | null;
+};
+
+/**
  * What an import or export did.
  */
 export type ImportSummary = {
@@ -1098,6 +1132,20 @@ export type IpcErrorKind =
   | 'no_chat_models'
   | CoreErrorKind
   | ChatErrorReason;
+
+/**
+ * An error as the UI receives it: a stable `kind` to branch on and a message for people.
+ */
+export type IpcErrorReply = {
+  /**
+   * What kind of failure, as a `snake_case` wire name.
+   */
+  kind: IpcErrorKind;
+  /**
+   * What went wrong, already redacted.
+   */
+  message: string;
+};
 
 /**
  * How a key travels in a request.
@@ -1657,6 +1705,20 @@ export type QuickStarted = {
    * From sending the test to its first token.
    */
   firstTokenMs: number | null;
+};
+
+/**
+ * A damaged database that was moved aside, and why.
+ */
+export type Recovered = {
+  /**
+   * Where the damaged file is now.
+   */
+  movedTo: string;
+  /**
+   * What SQLite said about it.
+   */
+  reason: string;
 };
 
 /**
