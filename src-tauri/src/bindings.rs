@@ -83,6 +83,7 @@ fn roots(c: &mut Collect<'_>) {
     c.visit::<crate::models::AddedProfile>();
     c.visit::<crate::commands::quick_start::QuickStarted>();
     c.visit::<crate::commands::discovery::SetupSaved>();
+    c.visit::<crate::commands::discovery::ServerRef>();
     c.visit::<crate::commands::history::LoadedConversation>();
     c.visit::<crate::services::ScanRequest>();
     c.visit::<crate::error::IpcErrorKind>();
@@ -111,16 +112,21 @@ fn roots(c: &mut Collect<'_>) {
     c.visit::<settings::AppSettings>();
 }
 
-/// The generated file's text (before prettier): the header, then every declaration by name.
-pub(crate) fn render() -> String {
+/// Every declaration the file has: TypeScript name → (the Rust type, its path, the declaration).
+fn collected() -> BTreeMap<String, (TypeId, &'static str, String)> {
     let cfg = Config::new().with_large_int("number");
     let mut collect = Collect {
         cfg: &cfg,
         decls: BTreeMap::new(),
     };
     roots(&mut collect);
+    collect.decls
+}
+
+/// The generated file's text (before prettier): the header, then every declaration by name.
+pub(crate) fn render() -> String {
     let mut out = HEADER.to_owned();
-    for (_, _, decl) in collect.decls.values() {
+    for (_, _, decl) in collected().values() {
         out.push('\n');
         out.push_str(decl);
         out.push('\n');
@@ -128,115 +134,16 @@ pub(crate) fn render() -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Renders the bindings and checks them; with `SWITCHBOARD_BINDINGS_OUT` set (by
-    /// `.ci/ipc-types`) also writes them there.
-    #[test]
-    fn export_bindings() {
-        let text = render();
-        assert!(!text.contains("bigint"), "a 64-bit integer became bigint");
-        for name in [
-            "IpcErrorKind",
-            "ChatEvent",
-            "Message",
-            "Conversation",
-            "SearchHit",
-            "ConfigView",
-            "ScanReport",
-            "SettingsView",
-            "SpendReport",
-            "RouteAttemptReason",
-        ] {
-            assert!(
-                text.contains(&format!("export type {name} =")),
-                "{name} is not generated"
-            );
-        }
-        if let Some(dir) = std::env::var_os("SWITCHBOARD_BINDINGS_OUT") {
-            let dir = std::path::PathBuf::from(dir);
-            std::fs::create_dir_all(&dir).expect("the output dir");
-            std::fs::write(dir.join(FILE), &text).expect("writes the bindings");
-        }
-    }
-
-    /// A field serde leaves out (`skip_serializing_if`) is optional in TypeScript only when it
-    /// says so (`#[ts(optional)]`): ts-rs reads that serde attribute only beside `default`.
-    /// Checked in the sources, for every type that derives `TS`, so a field added later is too.
-    #[test]
-    fn fields_serde_leaves_out_are_optional() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut missing = Vec::new();
-        for dir in [root.join("src"), root.join("core/src")] {
-            check_dir(&dir, &mut missing);
-        }
-        assert!(
-            missing.is_empty(),
-            "add #[ts(optional)] to these fields (serde leaves them out):\n{}",
-            missing.join("\n")
-        );
-    }
-
-    #[test]
-    fn the_optional_check_finds_a_field_without_ts_optional() {
-        let text = "#[derive(\n    Debug,\n    Serialize,\n    ts_rs::TS,\n)]\nstruct A {\n    \
-            #[serde(skip_serializing_if = \"Option::is_none\")]\n    pub a: Option<u8>,\n    \
-            #[serde(skip_serializing_if = \"Option::is_none\")]\n    #[ts(optional)]\n    \
-            pub b: Option<u8>,\n}\n#[derive(Serialize)]\nstruct B {\n    \
-            #[serde(skip_serializing_if = \"Option::is_none\")]\n    pub c: Option<u8>,\n}\n";
-        let mut missing = Vec::new();
-        check_file(std::path::Path::new("x.rs"), text, &mut missing);
-        assert_eq!(missing, ["x.rs:7: pub a: Option<u8>,"]);
-    }
-
-    fn check_dir(dir: &std::path::Path, missing: &mut Vec<String>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .expect("a source dir")
-            .map(|e| e.expect("an entry").path())
-            .collect();
-        entries.sort();
-        for path in entries {
-            if path.is_dir() {
-                check_dir(&path, missing);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).expect("a source file");
-                check_file(&path, &text, missing);
-            }
-        }
-    }
-
-    fn check_file(path: &std::path::Path, text: &str, missing: &mut Vec<String>) {
-        // The last `#[derive(…)]` (it may span lines), and whether it derives `TS`.
-        let mut derive = String::new();
-        let mut derives_ts = false;
-        // Since the last `skip_serializing_if`: (its line, whether a `#[ts(optional…)]` came).
-        let mut pending: Option<(usize, bool)> = None;
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.starts_with("#[derive(") || !derive.is_empty() {
-                derive.push_str(line);
-                if derive.ends_with(")]") {
-                    derives_ts = derive
-                        .split(|c: char| !c.is_alphanumeric() && c != '_')
-                        .any(|word| word == "TS");
-                    derive.clear();
-                }
-            } else if line.contains("skip_serializing_if") {
-                pending = Some((n + 1, false));
-            } else if line.starts_with("#[ts(") && line.contains("optional") {
-                if let Some((_, optional)) = pending.as_mut() {
-                    *optional = true;
-                }
-            } else if !line.starts_with("#[") && !line.starts_with("//") {
-                // The field the attributes belong to.
-                if let Some((at, false)) = pending.take() {
-                    if derives_ts {
-                        missing.push(format!("{}:{at}: {line}", path.display()));
-                    }
-                }
-            }
-        }
-    }
+/// The Rust names (last path segment) of the generated types.
+pub(crate) fn rust_names() -> std::collections::BTreeSet<String> {
+    collected()
+        .values()
+        .map(|(_, path, _)| {
+            let path = path.split('<').next().unwrap_or(path);
+            path.rsplit("::").next().unwrap_or(path).to_owned()
+        })
+        .collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -1999,6 +1999,20 @@ export type ServerKind =
   'lmstudio' | 'ollama' | 'vllm' | 'llamacpp' | 'litellm' | 'jan' | 'openai-compatible';
 
 /**
+ * A server the user chose in the wizard, as the scan reported it.
+ */
+export type ServerRef = {
+  /**
+   * `lmstudio`, `ollama`, …, or `openai-compatible`.
+   */
+  kind: string;
+  /**
+   * The base URL from the scan (with `/v1`).
+   */
+  baseUrl: string;
+};
+
+/**
  * Whether the expected server answered.
  */
 export type ServerStatus = 'running' | 'not_running' | 'other_service' | 'error';
