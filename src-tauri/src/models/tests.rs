@@ -52,3 +52,26 @@ fn conversation_parameters_round_trip() {
         serde_json::from_value(json["parameters"].clone()).expect("deserializes");
     assert_eq!(sent, conversation.parameters);
 }
+
+#[test]
+fn key_states_and_outcomes_keep_their_wire_names() {
+    use super::{KeyState, KeyTestOutcome, KeyTestResult};
+    let states = [
+        (KeyState::Keychain, "keychain"),
+        (KeyState::Env, "env"),
+        (KeyState::ConfigRef, "config_ref"),
+        (KeyState::Plaintext, "plaintext"),
+        (KeyState::NotNeeded, "not_needed"),
+        (KeyState::Missing, "missing"),
+    ];
+    for (state, name) in states {
+        assert_eq!(serde_json::to_value(state).expect("json"), name);
+    }
+    let tested = KeyTestResult::from(switchboard_core::providers::key_test::Outcome::Rejected {
+        status: 401,
+    });
+    assert_eq!(tested.outcome, KeyTestOutcome::Rejected);
+    let json = serde_json::to_value(&tested).expect("json");
+    assert_eq!(json["outcome"], "rejected");
+    assert_eq!(json["status"], 401);
+}
