@@ -5,9 +5,12 @@
 //!
 //! The generator is ts-rs: its derive reads the serde attributes the wire format already has
 //! (`rename_all`, `tag`, `untagged`, `flatten`, `skip`), it has no tie to a Tauri version, and it
-//! adds no runtime code. specta (with tauri-specta) would also type the commands themselves, but
-//! it follows Tauri's release line and wraps the command macro; the commands' few TypeScript
-//! wrappers in `ipc.ts` stay hand-written instead.
+//! adds no runtime code. specta's reason to be chosen would be tauri-specta, which also types the
+//! commands; but that ties the shell to tauri-specta's Tauri versions and replaces how commands
+//! are registered, for the few typed wrappers `ipc.ts` already has. One generator: ts-rs.
+//!
+//! The test binary also checks that every type a command takes, returns or streams is generated
+//! (so a new command's reply cannot be missed) and that fields serde leaves out are optional.
 //!
 //! Conventions: 64-bit integers become `number` (serde_json sends them as numbers; every value
 //! here is a count, an id or milliseconds, far under 2^53); a field serde leaves out when empty
