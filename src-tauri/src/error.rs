@@ -1,20 +1,19 @@
 //! The error that crosses IPC: `{ "kind": "...", "message": "..." }`, never a bare string.
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use switchboard_core::chat::Reason;
 use switchboard_core::config::view::DiagnosticView;
 use switchboard_core::config::ConfigError;
 use switchboard_core::logging::redact::redact;
 use switchboard_core::ErrorKind;
 
-/// Every `kind` an [`IpcError`] can carry, serialized as its `snake_case` wire name. The UI's
-/// `IpcErrorKind` union is pinned to [`IpcErrorKind::wire_names`] by the contract test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Every `kind` an [`IpcError`] can carry, serialized as its `snake_case` wire name: the shell's
+/// own kinds by name, core's kinds and the chat reasons as theirs. The UI's `IpcErrorKind` union is
+/// generated from this enum (see `crate::bindings`), so a kind added here is one the UI's label
+/// map must word before it compiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
 pub enum IpcErrorKind {
-    /// A core error's kind (`io`, `invalid_input`, `not_found`, `invalid_config`, …).
-    Core(ErrorKind),
-    /// Why a chat turn could not start (`model_not_found`, `no_primary`, a provider's class).
-    Chat(Reason),
     /// A service (the router, the history) is still starting: try again shortly.
     NotReady,
     /// A bug or a failed background task; the message says what.
@@ -25,6 +24,12 @@ pub enum IpcErrorKind {
     Server,
     /// A local server has no chat models to add (discovery).
     NoChatModels,
+    /// A core error's kind (`io`, `invalid_input`, `not_found`, `invalid_config`, …).
+    #[serde(untagged)]
+    Core(ErrorKind),
+    /// Why a chat turn could not start (`model_not_found`, `no_primary`, a provider's class).
+    #[serde(untagged)]
+    Chat(Reason),
 }
 
 impl IpcErrorKind {
@@ -76,15 +81,10 @@ impl PartialEq<&str> for IpcErrorKind {
     }
 }
 
-impl Serialize for IpcErrorKind {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
 /// An error as the UI receives it: a stable `kind` to branch on and a message for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, ts_rs::TS)]
 #[error("{message}")]
+#[ts(rename = "IpcErrorReply")]
 pub struct IpcError {
     /// What kind of failure, as a `snake_case` wire name.
     pub kind: IpcErrorKind,
@@ -111,8 +111,9 @@ impl From<switchboard_core::Error> for IpcError {
 /// An [`IpcError`] that also carries a refused config edit's problems as data, so the UI can show
 /// each next to its field: `{ "kind", "message", "diagnostics": [{ "path", "message", … }] }`.
 /// Config commands that write return it; `diagnostics` is empty for other failures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, ts_rs::TS)]
 #[error("{error}")]
+#[ts(rename = "ConfigIpcErrorReply")]
 pub(crate) struct ConfigIpcError {
     /// The kind and message.
     #[serde(flatten)]

@@ -2,6 +2,8 @@
 //! the IPC commands into a Tauri app. Logic lives in `switchboard-core`; this crate only adapts.
 
 mod autostart;
+#[cfg(test)]
+mod bindings;
 mod commands;
 mod desktop_env;
 mod error;

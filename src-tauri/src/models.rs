@@ -1,12 +1,12 @@
-//! Data types the UI receives. Field names are camelCase on the wire; `ui/src/lib/ipc.ts` mirrors
-//! them.
+//! Data types the UI receives. Field names are camelCase on the wire; their TypeScript types are
+//! generated from these (`crate::bindings`).
 
 use serde::Serialize;
 
 use crate::error::{IpcError, IpcErrorKind};
 
 /// Whether one part of the desktop environment is there, and what to do if it is not.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub(crate) struct Probe {
     /// The part is present and usable.
     pub available: bool,
@@ -31,8 +31,9 @@ impl Probe {
 }
 
 /// The parts of the desktop the app can live without, probed once at start.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "EnvironmentProbes")]
 pub(crate) struct Environment {
     /// A D-Bus session bus (needed on Linux for the keychain, the tray and single-instance).
     pub dbus_session: Probe,
@@ -43,7 +44,7 @@ pub(crate) struct Environment {
 }
 
 /// What the Settings screen shows about this installation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct AppStatus {
     /// The app's version.
@@ -59,7 +60,7 @@ pub(crate) struct AppStatus {
 }
 
 /// A provider profile the wizard wrote for a detected server.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct AddedProfile {
     /// The provider id (`lmstudio`, `ollama`, …).
@@ -71,14 +72,13 @@ pub(crate) struct AddedProfile {
 }
 
 /// Where one provider's key comes from; never the key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct KeyStatus {
     /// The provider id.
     pub provider: String,
-    /// `keychain`, `env`, `env_unset` (named, not set), `config_ref`, `plaintext`, `not_needed`
-    /// or `missing`; the window words each itself.
-    pub state: &'static str,
+    /// Where it comes from; the window words each state itself.
+    pub state: KeyState,
     /// The variable(s) for `env`.
     pub var: Option<String>,
     /// The last four characters of a keychain key (none for short keys).
@@ -87,8 +87,28 @@ pub(crate) struct KeyStatus {
     pub detail: String,
 }
 
+/// Where a provider's key comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum KeyState {
+    /// The OS keychain.
+    Keychain,
+    /// An environment variable (`${VAR}` in the config, or the provider's usual variable).
+    Env,
+    /// An environment variable the config names that is not set.
+    EnvUnset,
+    /// A secret ref in the config.
+    ConfigRef,
+    /// A plaintext key in the config file.
+    Plaintext,
+    /// A local server that needs none.
+    NotNeeded,
+    /// None anywhere.
+    Missing,
+}
+
 /// Every provider's key status, and whether the keychain answers (with the fix when not).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct KeysStatus {
     /// The OS keychain.
@@ -98,15 +118,29 @@ pub(crate) struct KeysStatus {
 }
 
 /// What testing a key found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct KeyTestResult {
-    /// `ok`, `rejected`, `unreachable` or `unexpected`.
-    pub outcome: &'static str,
+    /// How it went.
+    pub outcome: KeyTestOutcome,
     /// The HTTP status, for `rejected`.
     pub status: Option<u16>,
     /// For people, without the key.
     pub message: String,
+}
+
+/// How a key test went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum KeyTestOutcome {
+    /// The provider accepted it.
+    Ok,
+    /// The provider refused it (HTTP status in `status`).
+    Rejected,
+    /// The provider could not be reached.
+    Unreachable,
+    /// Something else went wrong.
+    Unexpected,
 }
 
 impl From<switchboard_core::providers::key_test::Outcome> for KeyTestResult {
@@ -114,19 +148,25 @@ impl From<switchboard_core::providers::key_test::Outcome> for KeyTestResult {
         use switchboard_core::providers::key_test::Outcome;
         let (outcome, status, message) = match outcome {
             Outcome::Ok => (
-                "ok",
+                KeyTestOutcome::Ok,
                 None,
                 "the provider accepted it and listed its models".to_owned(),
             ),
             Outcome::Rejected { status } => (
-                "rejected",
+                KeyTestOutcome::Rejected,
                 Some(status),
                 format!("key rejected (HTTP {status}): it is wrong, revoked or lacks access"),
             ),
-            Outcome::Unreachable { reason } => {
-                ("unreachable", None, format!("unreachable: {reason}"))
-            }
-            Outcome::Unexpected { reason } => ("unexpected", None, format!("unexpected: {reason}")),
+            Outcome::Unreachable { reason } => (
+                KeyTestOutcome::Unreachable,
+                None,
+                format!("unreachable: {reason}"),
+            ),
+            Outcome::Unexpected { reason } => (
+                KeyTestOutcome::Unexpected,
+                None,
+                format!("unexpected: {reason}"),
+            ),
         };
         KeyTestResult {
             outcome,
@@ -137,7 +177,7 @@ impl From<switchboard_core::providers::key_test::Outcome> for KeyTestResult {
 }
 
 /// A route to test that is not saved yet (the wizard's last step): where and what to ask.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct RouteTestTarget {
     /// The provider id it will be saved under; a stored key is looked up by it.
@@ -150,11 +190,12 @@ pub(crate) struct RouteTestTarget {
     pub base_url: String,
     /// Extra headers (none in the wizard's presets).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// Token counts of a route test's answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub(crate) struct RouteTestUsage {
     /// Input tokens (cached ones included).
     pub input: u64,
@@ -163,7 +204,7 @@ pub(crate) struct RouteTestUsage {
 }
 
 /// How one route test went: it answered, or the provider error class and message. Never a key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct RouteTestResult {
     /// `provider/model`.
@@ -172,7 +213,7 @@ pub(crate) struct RouteTestResult {
     /// It answered.
     pub ok: bool,
     /// For a failure: `auth`, `connection`, `timeout`, `not_found`, `rate_limit`, `server`, …
-    pub kind: Option<&'static str>,
+    pub kind: Option<switchboard_core::providers::ProviderErrorKind>,
     /// The HTTP status, when the server answered with one.
     pub status: Option<u16>,
     /// For people: what failed (redacted), or empty when it answered.
@@ -190,7 +231,7 @@ pub(crate) struct RouteTestResult {
 }
 
 /// What `chat_send` returns once the user message is saved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ChatStarted {
     /// Pass to `chat_cancel` to stop the answer.
@@ -200,7 +241,7 @@ pub(crate) struct ChatStarted {
 }
 
 /// The models to pick from (aliases first) and the configured primary.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ChatModels {
     /// Aliases first, then each `provider/model`, with the picker's facts.
@@ -210,7 +251,7 @@ pub(crate) struct ChatModels {
 }
 
 /// Where Switchboard keeps its files, for the Settings screen's Locations.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Locations {
     /// The active config file (it may not exist yet).
@@ -226,7 +267,7 @@ pub(crate) struct Locations {
 }
 
 /// What `settings_get` returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SettingsView {
     /// The settings in effect.
@@ -242,7 +283,7 @@ pub(crate) struct SettingsView {
 
 /// Why `settings_set` refused or failed: an [`IpcError`]'s `kind` and `message`, and for a value
 /// that is not allowed the setting it is about (`field`, the JSON key) and, in a list, the item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SettingsSetError {
     /// `invalid_input` for a refused value, `io` for a failed write, `internal`.
@@ -250,6 +291,7 @@ pub(crate) struct SettingsSetError {
     /// For people, naming the setting.
     pub message: String,
     /// The setting that is wrong (`detectIntervalSecs`, `extraServerUrls`, …).
+    #[ts(type = "keyof AppSettings | null")]
     pub field: Option<&'static str>,
     /// The item of a list setting that is wrong.
     pub index: Option<usize>,
@@ -280,12 +322,10 @@ impl From<IpcError> for SettingsSetError {
 }
 
 #[cfg(test)]
-mod error_kinds;
-#[cfg(test)]
 mod tests;
 
 /// Where "Export" wrote a conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ExportedFile {
     /// The new file's full path.

@@ -8,9 +8,10 @@ use std::path::PathBuf;
 use crate::config::ConfigErrorKind;
 
 /// A short, stable classification of an [`Error`], serialized in `snake_case` for the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
+#[ts(rename = "CoreErrorKind")]
 pub enum ErrorKind {
     /// A file or directory could not be read or written.
     Io,

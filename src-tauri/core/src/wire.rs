@@ -2,15 +2,16 @@
 //!
 //! [`wire_names!`] writes a kind enum's `as_str` and `ALL` from one list of
 //! `Variant => "wire_name"` pairs: `as_str` is an exhaustive `match`, so a variant missing from
-//! the list does not compile, and `ALL` (which the TypeScript contract test enumerates) cannot
-//! fall behind the enum.
+//! the list does not compile, and `ALL` (which the tests enumerate) cannot fall behind the enum.
+//! The UI's TypeScript unions of these kinds are generated from the enums themselves (ts-rs, see
+//! the app crate's `bindings` module), from the same serde names the tests pin `as_str` to.
 
 /// Implements `ALL` (every kind, in list order) and `as_str` (its wire name, the serde
 /// `snake_case` name) for a fieldless kind enum.
 macro_rules! wire_names {
     ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
         impl $ty {
-            /// Every kind, so tests and the TypeScript contract can list the wire names.
+            /// Every kind, so tests can list the wire names.
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
 
             /// The kind's wire name, as the UI and `--json` output see it.

@@ -23,7 +23,7 @@ use crate::services::{self, discovery_error, invalid_input, ScanRequest};
 use crate::state::AppState;
 
 /// A server the user chose in the wizard, as the scan reported it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct ServerRef {
     /// `lmstudio`, `ollama`, …, or `openai-compatible`.
@@ -202,7 +202,7 @@ mod tests {
 }
 
 /// What the setup wizard's Save wrote.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SetupSaved {
     /// The config as saved.

@@ -19,7 +19,7 @@ use crate::state::AppState;
 const DEFAULT_PAGE: usize = 50;
 
 /// A conversation with one page of its messages.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct LoadedConversation {
     conversation: Conversation,
@@ -30,7 +30,7 @@ pub(crate) struct LoadedConversation {
 }
 
 /// Whether the history works, and whether a damaged database was moved aside at start.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct HistoryStatus {
     /// Why the history is unavailable, if it is.

@@ -14,7 +14,7 @@ use switchboard_core::ErrorKind;
 use tauri::State;
 
 use crate::error::{IpcError, IpcErrorKind};
-use crate::models::{KeyStatus, KeyTestResult, KeysStatus, Probe};
+use crate::models::{KeyState, KeyStatus, KeyTestResult, KeysStatus, Probe};
 use crate::state::AppState;
 
 fn core(err: impl Into<switchboard_core::Error>) -> IpcError {
@@ -53,7 +53,7 @@ fn status_row(
     stored: Option<&Secret>,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Option<KeyStatus> {
-    let row = |state: &'static str, var: Option<String>, hint: Option<String>, detail: String| {
+    let row = |state: KeyState, var: Option<String>, hint: Option<String>, detail: String| {
         Some(KeyStatus {
             provider: provider.to_owned(),
             state,
@@ -67,7 +67,7 @@ fn status_row(
         let detail = hint.as_ref().map_or("set in keychain".to_owned(), |h| {
             format!("set in keychain · …{h}")
         });
-        return row("keychain", None, hint, detail);
+        return row(KeyState::Keychain, None, hint, detail);
     }
     let conventional = catalog::env_var(provider).filter(|v| lookup(v).is_some());
     match kind {
@@ -76,31 +76,38 @@ fn status_row(
             let unset = names.iter().any(|n| lookup(n).is_none());
             if unset {
                 let detail = format!("from env {var} (not set)");
-                row("env_unset", Some(var), None, detail)
+                row(KeyState::EnvUnset, Some(var), None, detail)
             } else {
                 let detail = format!("from env {var}");
-                row("env", Some(var), None, detail)
+                row(KeyState::Env, Some(var), None, detail)
             }
         }
-        Some(KeyKind::SecretRef) => row("config_ref", None, None, "from a secret ref".into()),
+        Some(KeyKind::SecretRef) => {
+            row(KeyState::ConfigRef, None, None, "from a secret ref".into())
+        }
         _ if conventional.is_some() => {
             let var = conventional.unwrap_or_default().to_owned();
-            row("env", Some(var.clone()), None, format!("from env {var}"))
+            row(
+                KeyState::Env,
+                Some(var.clone()),
+                None,
+                format!("from env {var}"),
+            )
         }
         Some(KeyKind::Plaintext) => row(
-            "plaintext",
+            KeyState::Plaintext,
             None,
             None,
             "plaintext in the config file: move it to the keychain".into(),
         ),
         _ if catalog::placeholder(provider).is_some() => row(
-            "not_needed",
+            KeyState::NotNeeded,
             None,
             None,
             "local server: no key needed".into(),
         ),
         None => None,
-        Some(KeyKind::None) => row("missing", None, None, "missing".into()),
+        Some(KeyKind::None) => row(KeyState::Missing, None, None, "missing".into()),
     }
 }
 
@@ -329,7 +336,7 @@ mod tests {
         let lookup = |name: &str| (name == "OPENAI_API_KEY").then(|| "sk-env-value-0000".into());
         let status = status_of(&config, &store, &lookup);
         assert!(status.keychain.available);
-        let rows: Vec<(&str, &str, Option<&str>)> = status
+        let rows: Vec<(&str, KeyState, Option<&str>)> = status
             .providers
             .iter()
             .map(|r| (r.provider.as_str(), r.state, r.hint.as_deref()))
@@ -337,11 +344,11 @@ mod tests {
         assert_eq!(
             rows,
             [
-                ("lmstudio", "not_needed", None),
-                ("anthropic", "keychain", Some("9876")),
-                ("work", "env_unset", None),
-                ("bare", "missing", None),
-                ("openai", "env", None),
+                ("lmstudio", KeyState::NotNeeded, None),
+                ("anthropic", KeyState::Keychain, Some("9876")),
+                ("work", KeyState::EnvUnset, None),
+                ("bare", KeyState::Missing, None),
+                ("openai", KeyState::Env, None),
             ]
         );
         assert_eq!(status.providers[1].detail, "set in keychain · …9876");
@@ -362,7 +369,7 @@ mod tests {
             "{}",
             status.keychain.detail
         );
-        assert_eq!(status.providers[0].state, "missing");
+        assert_eq!(status.providers[0].state, KeyState::Missing);
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::state::AppState;
 const GROUP: &str = "quick-start";
 
 /// What the one click saved.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct QuickStarted {
     /// The primary route now saved.

@@ -53,7 +53,7 @@ fn result_of(
         Err(error) => RouteTestResult {
             model_ref,
             ok: false,
-            kind: Some(error.kind().as_str()),
+            kind: Some(error.kind()),
             status: error.status(),
             message: error.message().to_owned(),
             first_token_ms: None,
@@ -111,7 +111,7 @@ pub(crate) async fn route_test(
     let result = result_of(model_ref, outcome, started.elapsed());
     tracing::info!(
         ok = result.ok,
-        kind = result.kind,
+        kind = result.kind.map(|k| k.as_str()),
         elapsed_ms = result.elapsed_ms,
         "route tested"
     );
@@ -146,7 +146,7 @@ mod tests {
             Duration::from_millis(12),
         );
         assert!(!failed.ok);
-        assert_eq!(failed.kind, Some("auth"));
+        assert_eq!(failed.kind, Some(ProviderErrorKind::Auth));
         assert_eq!(failed.elapsed_ms, 12);
         let json = serde_json::to_string(&failed).expect("serializes");
         assert!(!json.contains(key.expose()), "{json}");

@@ -33,14 +33,16 @@ pub(crate) const LOCAL_SERVERS_EVENT: &str = "local-servers";
 pub(crate) const LMSTUDIO_PORT_ENV: &str = "SWITCHBOARD_LMSTUDIO_PORT";
 
 /// What to scan besides the default ports.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct ScanRequest {
     /// OpenAI-compatible base URLs the user added.
     #[serde(default)]
+    #[ts(as = "Option<Vec<String>>", optional)]
     extra_urls: Vec<String>,
     /// LM Studio's port, when it is not 1234.
     #[serde(default)]
+    #[ts(optional = nullable)]
     lmstudio_port: Option<u16>,
 }
 

@@ -11,7 +11,7 @@ import {
   configRoutesKept,
   type ConfigChange,
   type ConfigDiagnostic,
-  type ConfigUpdate,
+  type ConfigChanged,
   type ConfigView,
 } from './ipc';
 
@@ -67,7 +67,7 @@ export class ConfigStatusStore {
   }
 
   /** A `config-changed` report: notes it, then reads the file for the banner's details. */
-  changed(update: ConfigUpdate): Promise<void> {
+  changed(update: ConfigChanged): Promise<void> {
     if (update.kind === 'kept') {
       this.#routesKept = update.routesKept;
     } else {

@@ -8,8 +8,9 @@ import {
 } from './errorLabels';
 import { tIn } from './i18n/i18n.svelte';
 
-// Every kind, as a type-checked list: adding a kind to `ipc-types.ts` makes `ERROR_LABELS`
-// fail to compile until it is worded, and this list must then name it too.
+// Every kind, as a type-checked list: a kind added on the Rust side (and generated into
+// `generated/ipc.ts`) makes `ERROR_LABELS` fail to compile until it is worded, and this list must
+// then name it too.
 const KINDS = {
   auth: true,
   billing: true,

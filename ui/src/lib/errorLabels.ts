@@ -2,8 +2,8 @@
  * The one place that words error kinds for people: every IPC error `kind`, chat failure
  * `reason`, route attempt and provider health `reason` maps to the message key of a few
  * lower-case words ("rate-limited", "unreachable"), translated by the i18n module. The record is
- * typed over every kind, so TypeScript fails when Rust adds one (the kinds themselves are
- * pinned by the Rust contract test).
+ * typed over every kind, so TypeScript fails when Rust adds one (the kinds' unions are generated
+ * from the Rust enums, `generated/ipc.ts`).
  */
 import { t, type MessageId } from './i18n/i18n.svelte';
 import type { ErrorKind, HealthReason, RouteAttemptReason } from './ipc';

@@ -14,7 +14,7 @@ import type {
   RouteHealth,
   ConfigDiagnostic,
   ConfigView,
-  ConfigUpdate,
+  ConfigChanged,
   ImportSummary,
   ConfigEdit,
   DetectedServer,
@@ -110,7 +110,7 @@ export function toIpcError(error: unknown): IpcError {
   if (error instanceof IpcError) return error;
   if (nonEmpty(error)) return new IpcError(UI_ERROR_KINDS.unknown, error);
   if (isRecord(error)) {
-    // The Rust side's kinds are pinned to `IpcErrorKind` by its contract test.
+    // `IpcErrorKind` is generated from the Rust enum the shell rejects with.
     const kind = nonEmpty(error.kind) ? (error.kind as IpcErrorKind) : UI_ERROR_KINDS.unknown;
     if (nonEmpty(error.message)) {
       return new IpcError(kind, error.message, {
@@ -504,8 +504,8 @@ export function onSettingsChanged(cb: () => void): Promise<UnlistenFn> {
 }
 
 /** Calls `cb` with each reload of the config files: applied, or refused with the last good kept. */
-export function onConfigChanged(cb: (update: ConfigUpdate) => void): Promise<UnlistenFn> {
-  return onAppEvent<ConfigUpdate>(CONFIG_CHANGED_EVENT, cb);
+export function onConfigChanged(cb: (update: ConfigChanged) => void): Promise<UnlistenFn> {
+  return onAppEvent<ConfigChanged>(CONFIG_CHANGED_EVENT, cb);
 }
 
 /** Calls `cb` with the route health each time it changes. */

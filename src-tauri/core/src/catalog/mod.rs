@@ -20,7 +20,8 @@
 use serde::Serialize;
 
 /// The wire APIs this version speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(rename = "WireApi")]
 pub enum Api {
     /// `POST {baseUrl}/chat/completions`.
     #[serde(rename = "openai-completions")]
@@ -63,7 +64,8 @@ impl Api {
 }
 
 /// How a key travels in a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(rename = "KeyAuth")]
 pub enum Auth {
     /// `Authorization: Bearer <key>`.
     #[serde(rename = "bearer")]
@@ -74,7 +76,7 @@ pub enum Auth {
 }
 
 /// Where a provider's server runs out of the box.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Locality {
     /// On this machine (a loopback base URL). A proxy such as LiteLLM may still forward
@@ -85,7 +87,7 @@ pub enum Locality {
 }
 
 /// One known provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KnownProvider {
     /// The provider id in the config (`models.providers.<id>`).

@@ -10,7 +10,7 @@ use crate::providers::{ProviderErrorKind, StopReason, Timing, Usage};
 use crate::router::{RouteError, RouteErrorKind, RouteEvent};
 
 /// One event of a turn. Every turn ends with exactly one `done` or `error`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(
     tag = "type",
     rename_all = "snake_case",
@@ -45,9 +45,11 @@ pub enum ChatEvent {
         index: u32,
         /// The call's id (first piece).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
         id: Option<String>,
         /// The function's name (first piece).
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
         name: Option<String>,
         /// More of the arguments.
         arguments: String,
@@ -60,9 +62,11 @@ pub enum ChatEvent {
         stop: StopReason,
         /// Token counts; `"unknown"` when the server reported none.
         #[serde(serialize_with = "known")]
+        #[ts(type = "ChatUsage | \"unknown\"")]
         usage: Option<Usage>,
         /// USD at the configured rates; `"unknown"` without usage.
         #[serde(serialize_with = "known")]
+        #[ts(type = "number | \"unknown\"")]
         cost: Option<f64>,
         /// Time to first token, total time, tokens per second.
         timing: Timing,
@@ -86,6 +90,7 @@ pub enum ChatEvent {
         message: String,
         /// The HTTP status of the failure, when there was one.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
         status: Option<u16>,
         /// It broke after its first token: the model "retry on next route" would ask next.
         retry_next: Option<String>,
@@ -96,8 +101,9 @@ pub enum ChatEvent {
 
 /// The privacy trail of a turn: whether the text left this machine and every place it was
 /// sent, in order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ChatTrail")]
 pub struct Trail {
     /// Whether any attempt sent the text off this machine.
     pub left_machine: bool,
@@ -117,7 +123,9 @@ impl Trail {
 
 /// Why a turn failed: the provider's error class when a provider failed, else the route's.
 /// Serialized as its wire name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(untagged)]
+#[ts(rename = "ChatErrorReason")]
 pub enum Reason {
     /// The route could not be used (unknown model, no primary, nothing left, …).
     Route(RouteErrorKind),
@@ -147,12 +155,6 @@ impl Reason {
             Reason::Route(kind) => kind.as_str(),
             Reason::Provider(kind) => kind.as_str(),
         }
-    }
-}
-
-impl Serialize for Reason {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
     }
 }
 

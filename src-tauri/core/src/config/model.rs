@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::json5::{Member, Node, Value};
 
 /// `models.mode`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelsMode {
     /// Built-in and detected providers plus the file's (OpenClaw's default).

@@ -29,7 +29,8 @@ pub fn default_path(env: Lookup<'_>) -> Option<PathBuf> {
 }
 
 /// What an import or export did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(rename = "ImportSummary")]
 pub struct Summary {
     /// One line per thing taken over.
     pub imported: Vec<String>,

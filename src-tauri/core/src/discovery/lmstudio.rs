@@ -267,7 +267,7 @@ pub enum LoadState {
 }
 
 /// A finished load.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct LoadedModel {
     /// The model key asked for.

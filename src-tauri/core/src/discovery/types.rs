@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::catalog::{self, KnownProvider};
 
 /// The kinds of local server Switchboard recognises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
 #[non_exhaustive]
 pub enum ServerKind {
     /// LM Studio.
@@ -73,8 +73,9 @@ impl ServerKind {
 }
 
 /// Whether the expected server answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "ServerStatus")]
 pub enum Status {
     /// The server answered and was recognised.
     Running,
@@ -99,7 +100,7 @@ impl Status {
 }
 
 /// What a model is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelType {
     /// A text chat model.
@@ -172,26 +173,76 @@ impl Warning {
     }
 }
 
-/// `{"code": "small_context", "message": "…", "tokens": 8192}`: the code and its values for a
-/// face that words the advice itself (the window, in its language), and core's English words.
+/// How a [`Warning`] goes out: `{"code": "small_context", "message": "…", "tokens": 8192}`, the
+/// code and its values for a face that words the advice itself (the window, in its language),
+/// and core's English words.
+#[derive(Serialize, ts_rs::TS)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[ts(rename = "ModelWarning")]
+pub(crate) enum WarningWire {
+    /// [`Warning::SmallContext`].
+    SmallContext {
+        /// Core's words.
+        message: String,
+        /// The context window in tokens.
+        tokens: u64,
+    },
+    /// [`Warning::AggressiveQuantization`].
+    AggressiveQuantization {
+        /// Core's words.
+        message: String,
+        /// Bits per weight.
+        bits: f64,
+    },
+    /// [`Warning::SmallCheckpoint`].
+    SmallCheckpoint {
+        /// Core's words.
+        message: String,
+        /// What gave it away.
+        size: String,
+    },
+    /// [`Warning::NotLoaded`].
+    NotLoaded {
+        /// Core's words.
+        message: String,
+    },
+    /// [`Warning::NoToolUse`].
+    NoToolUse {
+        /// Core's words.
+        message: String,
+    },
+}
+
+impl From<&Warning> for WarningWire {
+    fn from(warning: &Warning) -> WarningWire {
+        let message = warning.message();
+        match warning {
+            Warning::SmallContext { tokens } => WarningWire::SmallContext {
+                message,
+                tokens: *tokens,
+            },
+            Warning::AggressiveQuantization { bits } => WarningWire::AggressiveQuantization {
+                message,
+                bits: *bits,
+            },
+            Warning::SmallCheckpoint { size } => WarningWire::SmallCheckpoint {
+                message,
+                size: size.clone(),
+            },
+            Warning::NotLoaded => WarningWire::NotLoaded { message },
+            Warning::NoToolUse => WarningWire::NoToolUse { message },
+        }
+    }
+}
+
 impl Serialize for Warning {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Warning", 3)?;
-        out.serialize_field("code", self.code())?;
-        out.serialize_field("message", &self.message())?;
-        match self {
-            Warning::SmallContext { tokens } => out.serialize_field("tokens", tokens)?,
-            Warning::AggressiveQuantization { bits } => out.serialize_field("bits", bits)?,
-            Warning::SmallCheckpoint { size } => out.serialize_field("size", size)?,
-            Warning::NotLoaded | Warning::NoToolUse => {}
-        }
-        out.end()
+        WarningWire::from(self).serialize(serializer)
     }
 }
 
 /// One model a server offers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DetectedModel {
     /// The id to send as `model`.
@@ -224,6 +275,7 @@ pub struct DetectedModel {
     /// A reasoning model (`None`: unknown).
     pub reasoning: Option<bool>,
     /// The seed's advice for this model.
+    #[ts(as = "Vec<WarningWire>")]
     pub warnings: Vec<Warning>,
 }
 
@@ -257,7 +309,7 @@ impl DetectedModel {
 }
 
 /// One probed server.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DetectedServer {
     /// Which server was looked for.
@@ -269,6 +321,7 @@ pub struct DetectedServer {
     /// Why, for anything but a plain "running" (the other service's reply, the error, a
     /// missing API key).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub detail: Option<String>,
     /// The server's version, when it says.
     pub version: Option<String>,
@@ -276,6 +329,7 @@ pub struct DetectedServer {
     pub api: Option<String>,
     /// How `api` was decided.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub api_reason: Option<String>,
     /// Whether listing models needs an API key the scan does not have.
     pub needs_key: bool,
@@ -324,7 +378,7 @@ impl DetectedServer {
 }
 
 /// The model a scan suggests starting with and where it runs (see [`super::suggest`]).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Suggestion {
     /// The server kind.
@@ -344,7 +398,7 @@ pub struct Suggestion {
 }
 
 /// The result of one scan: one entry per target, in target order.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, ts_rs::TS)]
 pub struct ScanReport {
     /// The probed servers.
     pub servers: Vec<DetectedServer>,

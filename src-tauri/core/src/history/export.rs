@@ -18,7 +18,7 @@ use super::{Error, HistoryStore, Result};
 pub const JSON_EXPORT_VERSION: u32 = 1;
 
 /// An export format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportFormat {
     /// Markdown, for reading.

@@ -15,7 +15,7 @@ pub type ConversationId = i64;
 pub type MessageId = i64;
 
 /// A conversation as the list and the export show it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Conversation {
     /// Its id.
@@ -41,8 +41,9 @@ pub struct Conversation {
 }
 
 /// Who wrote a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "MessageRole")]
 pub enum Role {
     /// A system prompt.
     System,
@@ -73,7 +74,7 @@ impl Role {
 }
 
 /// How a message ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageStatus {
     /// Written in full (user messages are complete when saved).
@@ -109,7 +110,7 @@ impl MessageStatus {
 }
 
 /// A stored message.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     /// Its id.
@@ -143,7 +144,8 @@ pub struct Message {
 }
 
 /// Milliseconds since the Unix epoch (UTC). Serializes as RFC 3339, `2026-11-25T10:15:00.123Z`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ts_rs::TS)]
+#[ts(type = "string")]
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
@@ -211,8 +213,9 @@ fn civil(ms: i64) -> (i64, u32, u32, u32, u32, u32, u32) {
 }
 
 /// A conversation's generation parameters; `None` leaves the model's default.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(rename = "ConversationParameters")]
 pub struct Parameters {
     /// Sampling temperature, 0 to [`super::MAX_TEMPERATURE`].
     #[serde(default)]

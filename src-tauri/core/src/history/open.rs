@@ -27,7 +27,7 @@ pub struct Opened {
 }
 
 /// A damaged database that was moved aside, and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Recovered {
     /// Where the damaged file is now.

@@ -61,7 +61,7 @@ const RANK_WINDOW: usize = 1000;
 const MAX_EXPANSION: usize = 512;
 
 /// One message that matched a search.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchHit {
     /// The conversation it is in.
@@ -81,7 +81,7 @@ pub struct SearchHit {
 }
 
 /// A piece of a snippet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SnippetPart {
     /// The text.

@@ -53,7 +53,7 @@ pub struct Refusal {
 }
 
 /// The class of a [`Refusal`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RefusalReason {
     /// The conversation is private and the route may leave this machine.

@@ -20,7 +20,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 /// Where a base URL sends the text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Place {
     /// A server on this machine that answers itself.
@@ -39,7 +39,7 @@ impl Place {
 }
 
 /// The privacy trail of one attempt that was sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Destination {
     /// `host[:port]` the request went to (no path, no query, no credentials).
@@ -50,6 +50,7 @@ pub struct Destination {
     pub left_machine: bool,
     /// The region the URL names (`us-east-1`, `eu`), when it names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub region: Option<String>,
     /// Whether an API key went with it (a local server's placeholder is not a key).
     pub key_sent: bool,

@@ -24,8 +24,9 @@ struct Sample {
 }
 
 /// What is known about one model's speed.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ModelSpeed")]
 pub struct Speed {
     /// The median time to first token of its recent answers, ms.
     pub median_first_token_ms: u64,

@@ -21,7 +21,7 @@ use super::BudgetWarning;
 pub const WARN_AT: f64 = 0.8;
 
 /// A spending limit in USD per day and per month; `None`: no limit.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Budget {
     /// USD per local calendar day.
@@ -48,7 +48,7 @@ impl Budget {
 }
 
 /// The budgets: one overall and one per provider id.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Budgets {
     /// All providers together.
@@ -65,8 +65,9 @@ impl Budgets {
 }
 
 /// A budget's period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(rename = "BudgetPeriod")]
 pub enum Period {
     /// The local calendar day.
     Day,
@@ -75,7 +76,7 @@ pub enum Period {
 }
 
 /// Where spend stands against one limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Standing {
     /// Under 80 %.
@@ -98,7 +99,7 @@ pub struct Spent {
 }
 
 /// Totals of one provider (or of all) for the current day and month.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Totals {
     /// USD today.
@@ -352,8 +353,9 @@ impl std::fmt::Display for Stop {
 }
 
 /// Spend against budgets, for `switchboard spend`, Providers and the tray.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "SpendReport")]
 pub struct Report {
     /// The local day, `YYYY-MM-DD`.
     pub day: String,
@@ -366,8 +368,9 @@ pub struct Report {
 }
 
 /// One line of the [`Report`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "SpendLine")]
 pub struct Line {
     /// The provider id; `None` for the overall line.
     pub provider: Option<String>,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::spend::Period;
 
 /// A budget at 80 % or more of its limit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct BudgetWarning {
     /// The provider whose budget it is; none for the overall budget.

@@ -10,7 +10,7 @@ use crate::logging::redact::redact;
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// What kind of failure, for the router (fail over or not) and the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ProviderErrorKind {

@@ -90,7 +90,7 @@ impl ChatRequest {
 }
 
 /// Why the answer ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum StopReason {
     /// The model finished.
@@ -105,8 +105,9 @@ pub enum StopReason {
 
 /// Token counts of one answer. `input` excludes cached input: cache reads and writes are
 /// counted apart, so cost is a plain sum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ChatUsage")]
 pub struct Usage {
     /// Uncached input tokens.
     pub input: u64,
@@ -118,12 +119,14 @@ pub struct Usage {
     pub cache_write: u64,
     /// Of `output`, how many were reasoning, when the provider says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub reasoning: Option<u64>,
 }
 
 /// How fast an answer came: from the request going out to its first token and to its end.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ChatTiming")]
 pub struct Timing {
     /// Milliseconds to the first token of text or reasoning; `None` when none came.
     pub first_token_ms: Option<u64>,

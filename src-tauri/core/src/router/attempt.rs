@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::policy::Destination;
 
 /// What happened to one candidate model while routing a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum AttemptOutcome {
     /// This model answered.
@@ -23,8 +23,30 @@ pub enum AttemptOutcome {
 /// [`ProviderErrorKind`](crate::providers::ProviderErrorKind)'s wire name.
 pub const COOLDOWN: &str = "cooldown";
 
+/// The values a route attempt's `reason` takes on the wire, for the UI's TypeScript types: the
+/// router and the history keep it as text, so this enum is never built; a test pins it to
+/// [`COOLDOWN`] and the policies' reasons.
+#[derive(ts_rs::TS)]
+#[ts(untagged, rename = "RouteAttemptReason")]
+pub enum AttemptReason {
+    /// It failed with a provider's error class.
+    Provider(crate::providers::ProviderErrorKind),
+    /// It was skipped while it cools down ([`COOLDOWN`]).
+    Cooldown(SkippedCoolingDown),
+    /// A policy skipped it (`private`, `budget`).
+    Refused(crate::policy::RefusalReason),
+}
+
+/// The one value [`COOLDOWN`], as a TypeScript type.
+#[derive(serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SkippedCoolingDown {
+    /// `cooldown`.
+    Cooldown,
+}
+
 /// One route attempt with its reason, as the router reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RouteAttempt {
     /// 1 for the first candidate.
@@ -35,15 +57,18 @@ pub struct RouteAttempt {
     pub outcome: AttemptOutcome,
     /// The router's error class (`rate_limit`, `timeout`, …), if it failed or was skipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, as = "Option<AttemptReason>")]
     pub reason: Option<String>,
     /// The HTTP status, when there was one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub status: Option<u16>,
     /// How long the attempt took.
     #[serde(default)]
     pub elapsed_ms: u64,
     /// Where the request went (the privacy trail), for an attempt that was sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub destination: Option<Destination>,
 }
 
@@ -57,6 +82,12 @@ impl RouteAttempt {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_typescript_cooldown_reason_is_the_wire_name() {
+        let json = serde_json::to_value(SkippedCoolingDown::Cooldown).expect("json");
+        assert_eq!(json, COOLDOWN);
+    }
 
     #[test]
     fn route_attempts_match_the_cli_event_shape() {

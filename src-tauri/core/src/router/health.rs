@@ -15,7 +15,7 @@ use super::cooldown::ModelState;
 use super::reach::Reach;
 
 /// One attempt of one request: a candidate answered, failed, was skipped or was cancelled.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RouteEvent {
     /// 1 for the first candidate considered.
@@ -27,17 +27,21 @@ pub struct RouteEvent {
     /// The error class (`rate_limit`, …) or why it was skipped (`cooldown`,
     /// `context_overflow`, `config`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional, as = "Option<super::attempt::AttemptReason>")]
     pub reason: Option<String>,
     /// The HTTP status, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub status: Option<u16>,
     /// From the start of the attempt to its answer's first token (`ok`) or its failure.
     pub elapsed_ms: u64,
     /// How long the model is now skipped, after a failure that put it in cooldown.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub cooldown_ms: Option<u64>,
     /// Where the request went (the privacy trail), for an attempt that was sent.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub destination: Option<Destination>,
 }
 
@@ -57,8 +61,9 @@ impl RouteEvent {
 }
 
 /// Overall state of the default route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "RouteOverall")]
 pub enum Overall {
     /// The primary is usable.
     OnPrimary,
@@ -69,7 +74,7 @@ pub enum Overall {
 }
 
 /// One provider's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderState {
     /// No model of it is cooling down.
@@ -82,7 +87,7 @@ pub enum ProviderState {
 }
 
 /// One provider in the health summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderHealth {
     /// The provider id.
@@ -91,9 +96,11 @@ pub struct ProviderHealth {
     pub state: ProviderState,
     /// Until when (Unix ms), for `cooldown` and `down`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub until_ms: Option<u64>,
     /// The last error class, for `cooldown` and `down`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional, as = "Option<HealthReason>")]
     pub reason: Option<String>,
     /// Its models that are cooling down.
     pub cooling: Vec<String>,
@@ -101,14 +108,36 @@ pub struct ProviderHealth {
     pub local: bool,
     /// Whether it answered the last probe or request, when one was made.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub reachable: Option<bool>,
     /// When `reachable` was found out (Unix ms).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub checked_ms: Option<u64>,
 }
 
 /// The `reason` of a provider a probe found unreachable.
 pub const UNREACHABLE: &str = "unreachable";
+
+/// The values a provider's health `reason` takes on the wire, for the UI's TypeScript types
+/// (the summary keeps it as text, so this enum is never built): its last error class, or
+/// [`UNREACHABLE`] after a failed probe.
+#[derive(ts_rs::TS)]
+#[ts(untagged)]
+pub enum HealthReason {
+    /// The last error class.
+    Provider(ProviderErrorKind),
+    /// A probe found it unreachable.
+    Probe(ProbedUnreachable),
+}
+
+/// The one value [`UNREACHABLE`], as a TypeScript type.
+#[derive(serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbedUnreachable {
+    /// `unreachable`.
+    Unreachable,
+}
 
 /// A configured provider, as the summary needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,13 +149,15 @@ pub struct Configured {
 }
 
 /// What the tray and the UI show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "RouteHealth")]
 pub struct Health {
     /// The default route's state.
     pub overall: Overall,
     /// The model the default route would use now.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub current: Option<String>,
     /// Every configured provider and every provider with a cooling model, by id.
     pub providers: Vec<ProviderHealth>,
@@ -245,6 +276,12 @@ pub fn summarize(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_typescript_unreachable_reason_is_the_wire_name() {
+        let json = serde_json::to_value(ProbedUnreachable::Unreachable).expect("json");
+        assert_eq!(json, UNREACHABLE);
+    }
 
     fn configured(ids: &[(&str, bool)]) -> Vec<Configured> {
         ids.iter()

@@ -66,7 +66,7 @@ use crate::providers::{
     resolve_target, CancellationToken, ChatRequest, Client, ProviderError, Target,
 };
 
-pub use attempt::{AttemptOutcome, RouteAttempt, COOLDOWN};
+pub use attempt::{AttemptOutcome, AttemptReason, RouteAttempt, SkippedCoolingDown, COOLDOWN};
 pub use candidates::{aliases, estimate_tokens, resolve_ref, Candidate};
 pub use cooldown::Cooldowns;
 pub use error::{RetryFrom, RouteError, RouteErrorKind, WindowSize};

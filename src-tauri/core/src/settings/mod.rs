@@ -31,7 +31,7 @@ pub const MAX_DETECT_INTERVAL_SECS: u32 = 3600;
 pub const MAX_EXTRA_SERVER_URLS: usize = 32;
 
 /// The window's colours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Theme {
     /// Follow the desktop's light or dark preference, also when it changes.
@@ -44,7 +44,7 @@ pub enum Theme {
 }
 
 /// The language of the window and the tray menu.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     /// Follow the system locale (`LANG`, the webview's language).
@@ -59,7 +59,7 @@ pub enum Language {
 /// The desktop app's settings, as stored (camelCase JSON) and as the UI edits them. The
 /// router's policies (offline, providers that stay on this machine, budgets, speed order) are
 /// here too: the CLI and `serve` read the same file, so a policy holds in every face.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default, rename_all = "camelCase")]
 pub struct AppSettings {
     /// The window's colours.

@@ -15,8 +15,9 @@ use crate::policy::place::{host_port, place_of};
 use crate::policy::{Place, Speed};
 
 /// One model the chat window can pick.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ChatModel")]
 pub struct ModelChoice {
     /// What to ask for: the alias, or `provider/model`.
     pub id: String,

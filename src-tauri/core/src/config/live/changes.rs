@@ -7,8 +7,9 @@ use serde::Serialize;
 use crate::config::model::Config;
 
 /// One difference between the config in force and the new one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(rename = "ConfigChange")]
 pub enum Change {
     /// `agents.defaults.model.primary` changed (`None`: no primary).
     Primary {

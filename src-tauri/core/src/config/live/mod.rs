@@ -29,8 +29,9 @@ pub use changes::Change;
 pub use watch::{WatchError, WatchEvent, Watcher, DEBOUNCE};
 
 /// What a reload of the config did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(rename = "ConfigUpdate")]
 pub enum Update {
     /// The files hold the config in force already (our own save was applied, or only
     /// whitespace or comments changed); nothing to do.

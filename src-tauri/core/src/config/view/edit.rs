@@ -11,7 +11,7 @@ use crate::config::ConfigError;
 
 /// How an edited provider's key is set. Values never come this way: a key is an env variable
 /// name or a secret ref, or stays as it is.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
 pub enum KeyInput {
     /// Keep the key the provider has (the default).
@@ -37,8 +37,9 @@ pub enum KeyInput {
 
 /// A provider as the UI sends it. Unmodelled keys of an existing provider are kept, and so are
 /// its headers and models when the input leaves them out (`None`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
 pub struct ProviderInput {
     /// The provider id.
     pub id: String,
@@ -62,6 +63,7 @@ pub struct ProviderInput {
     pub timeout_seconds: Option<f64>,
     /// The key (default: keep).
     #[serde(default)]
+    #[ts(as = "Option<KeyInput>", optional)]
     pub key: KeyInput,
     /// The headers, in order (`None`: keep them as they are; empty: remove them).
     #[serde(default)]
@@ -73,8 +75,9 @@ pub struct ProviderInput {
 }
 
 /// Prices as the UI sends them.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
 pub struct CostInput {
     /// Input tokens.
     #[serde(default)]
@@ -91,8 +94,9 @@ pub struct CostInput {
 }
 
 /// A model as the UI sends it. `compat` and unmodelled keys of an existing model are kept.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
 pub struct ModelInput {
     /// The model id.
     pub id: String,
@@ -122,8 +126,9 @@ pub struct ModelInput {
 }
 
 /// One profile edit as camelCase JSON: `{"op": "setRoutes", "primary": …, "fallbacks": […]}`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, ts_rs::TS)]
 #[serde(tag = "op", rename_all = "camelCase", deny_unknown_fields)]
+#[ts(rename = "ConfigEdit")]
 pub enum EditInput {
     /// Add a provider or update the one with the same id.
     UpsertProvider {

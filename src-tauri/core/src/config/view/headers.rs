@@ -14,7 +14,8 @@ use crate::config::json5::{Node, Value};
 use crate::config::ConfigError;
 
 /// One header as the UI renders it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(rename = "ConfigHeader")]
 pub struct HeaderView {
     /// The header's name.
     pub name: String,
@@ -24,7 +25,7 @@ pub struct HeaderView {
 }
 
 /// The value of an edited header.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
 pub enum HeaderValueInput {
     /// Keep the value the header has (the default; for hidden values).
@@ -38,7 +39,7 @@ pub enum HeaderValueInput {
 }
 
 /// One header as the UI sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HeaderInput {
     /// The header's name.

@@ -19,8 +19,9 @@ use super::profile;
 use super::{openclaw, save, ConfigError, Diagnostic, Loaded, Severity};
 
 /// One diagnostic as data, so the UI can show it next to its field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ConfigDiagnostic")]
 pub struct DiagnosticView {
     /// `error` or `warning`.
     pub severity: Severity,
@@ -59,7 +60,8 @@ impl From<&Diagnostic> for DiagnosticView {
 
 /// The kind of a provider's key: `none`, `env:VAR` (names only), `secretRef` or `plaintext`.
 /// Never the key itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, ts_rs::TS)]
+#[ts(type = "\"none\" | \"plaintext\" | \"secretRef\" | `env:${string}`")]
 pub enum KeyKind {
     /// No key configured.
     None,
@@ -100,8 +102,9 @@ impl Serialize for KeyKind {
 }
 
 /// Prices in USD per million tokens, defaults applied.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ModelCost")]
 pub struct CostView {
     /// Input tokens.
     pub input: f64,
@@ -126,8 +129,9 @@ impl From<Option<&Cost>> for CostView {
 }
 
 /// One configured model, with OpenClaw's defaults applied.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ConfigModel")]
 pub struct ModelView {
     /// `provider/model`.
     #[serde(rename = "ref")]
@@ -155,8 +159,9 @@ pub struct ModelView {
 }
 
 /// One provider: its settings, the kind of its key and its models.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ConfigProvider")]
 pub struct ProviderView {
     /// The provider id.
     pub id: String,
@@ -183,7 +188,8 @@ pub struct ProviderView {
 }
 
 /// An alias of a `provider/model` ref.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(rename = "ConfigAlias")]
 pub struct AliasView {
     /// The alias.
     pub alias: String,
@@ -195,7 +201,7 @@ pub struct AliasView {
 }
 
 /// The config as the UI renders it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigView {
     /// The config file.
