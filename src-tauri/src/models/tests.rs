@@ -503,6 +503,24 @@ fn conversation_types_match_the_typescript_interfaces() {
 }
 
 #[test]
+fn message_types_match_the_typescript_interfaces() {
+    use switchboard_core::history::{HistoryStore, Role};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = HistoryStore::open(dir.path()).expect("opens").store;
+    let chat = store.create_conversation(None).expect("creates");
+    store.add_message(chat.id, Role::User, "hi").expect("adds");
+    let answer = store
+        .begin_answer(chat.id, None)
+        .expect("begins")
+        .finish(switchboard_core::history::Finish::new(
+            switchboard_core::history::MessageStatus::Complete,
+        ))
+        .expect("ends");
+    let json = serde_json::to_value(&answer).expect("serializes");
+    assert_eq!(json_fields(&json), ts_fields("Message"));
+}
+
+#[test]
 fn config_updates_match_the_typescript_interfaces() {
     use switchboard_core::config::live::{Change, Update};
     let applied = Update::Applied {

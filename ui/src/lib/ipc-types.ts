@@ -403,6 +403,12 @@ export interface Message {
   error: string | null;
   createdAt: string;
   updatedAt: string;
+  /** For an answer: the user message it answers, which all its versions share. */
+  answerTo: number | null;
+  /** The version shown (and sent as context); true for every other message. */
+  selected: boolean;
+  /** For an answer: the ids of all its versions, oldest first; empty for other messages. */
+  versionIds: number[];
 }
 
 export interface LoadedConversation {
