@@ -4,6 +4,8 @@
 //! conversation exports as `{format, version, conversation: {…, messages: […]}}`, all of them as
 //! `{format, version, conversations: [{…, messages: […]}, …]}`. Everything is written to a
 //! `Write` one conversation at a time, so exporting a large history needs little memory.
+//! Markdown shows the version of each answer the conversation shows, the others folded under
+//! it; JSON lists every version, the one shown marked `selected`.
 
 use std::io::Write;
 use std::str::FromStr;
@@ -14,8 +16,9 @@ use super::model::{Conversation, ConversationId, Message, MessageStatus, Role};
 use super::read::{all_messages, conversation};
 use super::{Error, HistoryStore, Result};
 
-/// The JSON export's format version.
-pub const JSON_EXPORT_VERSION: u32 = 1;
+/// The JSON export's format version. Version 2: every version of an answer is listed, each
+/// message with `answerTo`, `selected` (the version shown) and `versionIds`.
+pub const JSON_EXPORT_VERSION: u32 = 2;
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
