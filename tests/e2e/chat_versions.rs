@@ -1,7 +1,7 @@
 //! Versions of an answer in the real window: an answer cut off mid-stream, "Retry on next
 //! route" makes it the second of two versions (‹ 2/2 ›), ‹ shows the cut one again, the
-//! choice survives a reload, Alt+Right steps back, and the next question sends only the
-//! version shown. In English and in Korean.
+//! choice survives a reload, Alt+Right steps back, the next question sends only the version
+//! shown, and a search hit in the other version opens it. In English and in Korean.
 
 use serde_json::json;
 use switchboard_fakes::openai::{self, Fault, Script};
@@ -40,13 +40,14 @@ async fn launch(korean: bool) -> (App, [FakeServer; 2]) {
     (app, [primary, fallback])
 }
 
-/// Waits until the one answer shows version `counter` ("1/2") with `text` in it.
-async fn wait_version(app: &App, counter: &str, text: &str, what: &str) {
+/// Waits until the conversation shows `answers` answers and the first shows version `counter`
+/// ("1/2") with `text` in it.
+async fn wait_version(app: &App, answers: usize, counter: &str, text: &str, what: &str) {
     app.wait_js(
         &format!(
             "const all = document.querySelectorAll('[data-testid=message-assistant]'); \
              const a = all[0]; \
-             return all.length === 1 && !!a \
+             return all.length === {answers} && !!a \
                && a.querySelector('[data-testid=message-version]')?.textContent === {counter} \
                && a.querySelector('[data-testid=message-answer]').textContent.includes({text})",
             counter = json!(counter),
@@ -74,7 +75,7 @@ async fn cut_then_retry(app: &App, question: &str) {
         "the retried answer",
     )
     .await;
-    wait_version(app, "2/2", WHOLE, "the second version shown").await;
+    wait_version(app, 1, "2/2", WHOLE, "the second version shown").await;
 }
 
 /// Chat requests the fake received (not its model probes).
@@ -98,10 +99,23 @@ async fn a_retried_answer_keeps_its_versions_and_the_next_question_sends_the_one
         )
         .await;
     assert_eq!(label, "Previous version");
+    let serious: Vec<serde_json::Value> = crate::a11y::axe_violations(&app)
+        .await
+        .into_iter()
+        .filter(|v| v["impact"] == "serious" || v["impact"] == "critical")
+        .collect();
+    assert!(serious.is_empty(), "{}", serde_json::Value::Array(serious));
 
     // ‹ shows the cut version again, with its own route and error.
     app.click("[data-testid=message-version-previous]").await;
-    wait_version(&app, "1/2", "The primary starts", "the first version shown").await;
+    wait_version(
+        &app,
+        1,
+        "1/2",
+        "The primary starts",
+        "the first version shown",
+    )
+    .await;
     let status = app
         .js("return document.querySelector('[data-testid=message-assistant]').dataset.status")
         .await;
@@ -129,6 +143,7 @@ async fn a_retried_answer_keeps_its_versions_and_the_next_question_sends_the_one
         .await;
     wait_version(
         &app,
+        1,
         "1/2",
         "The primary starts",
         "the first version after a reload",
@@ -141,7 +156,7 @@ async fn a_retried_answer_keeps_its_versions_and_the_next_question_sends_the_one
         .send_keys("\u{E00A}\u{E014}\u{E000}")
         .await
         .expect("Alt+Right");
-    wait_version(&app, "2/2", WHOLE, "the second version after Alt+Right").await;
+    wait_version(&app, 1, "2/2", WHOLE, "the second version after Alt+Right").await;
 
     // The next question is asked with the version shown, and only it (of whichever route
     // answers: the primary may be resting after it broke off).
@@ -170,6 +185,27 @@ async fn a_retried_answer_keeps_its_versions_and_the_next_question_sends_the_one
             "the other version was sent: {body}"
         );
     }
+
+    // Search finds the version not shown, and its hit opens it.
+    app.type_into("[data-testid=chat-search]", "primary").await;
+    let hit = "[data-testid=chat-list] ul[aria-label='Search results'] li button";
+    let found = app
+        .wait_text(
+            hit,
+            "The primary starts",
+            std::time::Duration::from_secs(10),
+        )
+        .await;
+    assert!(found.contains("The primary starts"), "{found}");
+    app.click(hit).await;
+    wait_version(
+        &app,
+        2,
+        "1/2",
+        "The primary starts",
+        "the hit's version shown",
+    )
+    .await;
     app.close().await;
 }
 
