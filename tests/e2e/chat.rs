@@ -24,7 +24,7 @@ fn config_for(desktop: &mut Desktop, url: &str) {
 }
 
 /// A hybrid config: primary `hosted/opus` at `primary`, fallback `local/minimax` at `fallback`.
-fn hybrid_config(desktop: &mut Desktop, primary: &str, fallback: &str) {
+pub(crate) fn hybrid_config(desktop: &mut Desktop, primary: &str, fallback: &str) {
     let config = desktop.config_file();
     desktop.set_env("SWITCHBOARD_CONFIG", &config.display().to_string());
     std::fs::create_dir_all(config.parent().expect("dir")).expect("mkdir");
@@ -58,7 +58,7 @@ async fn launch_hybrid(primary: Script, fallback_reply: &str) -> (App, [FakeServ
 }
 
 /// The conversation list, and the newest conversation as `history_load` gives it.
-async fn newest_conversation(app: &App) -> (Value, Value) {
+pub(crate) async fn newest_conversation(app: &App) -> (Value, Value) {
     let list = app
         .invoke("history_list", json!({}))
         .await
@@ -71,7 +71,7 @@ async fn newest_conversation(app: &App) -> (Value, Value) {
     (list, loaded)
 }
 
-async fn send(app: &App, text: &str) {
+pub(crate) async fn send(app: &App, text: &str) {
     let input = app.wait_for("[data-testid=chat-input]").await;
     input.send_keys(text).await.expect("type");
     app.wait_for("[data-testid=chat-send]")
@@ -322,11 +322,13 @@ async fn load_the_model_asks_lm_studio_to_load_it_and_the_question_is_answered()
     assert!(error.contains("No models loaded"), "{error}");
     app.screenshot("chat-load-model").await;
     button.click().await.expect("click load");
+    // Asked again as the answer's second version, in its place.
     app.wait_js(
         "const all = document.querySelectorAll('[data-testid=message-assistant]'); \
          const last = all[all.length - 1]; \
-         return all.length === 2 && last.dataset.status === 'complete' \
-           && last.textContent.includes('Loaded and answering.')",
+         return all.length === 1 && last.dataset.status === 'complete' \
+           && last.textContent.includes('Loaded and answering.') \
+           && last.querySelector('[data-testid=message-version]')?.textContent === '2/2'",
         "the answer after loading",
     )
     .await;

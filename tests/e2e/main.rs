@@ -5,6 +5,7 @@ mod a11y;
 mod autostart;
 mod chat;
 mod chat_tools;
+mod chat_versions;
 mod cli;
 mod clients;
 mod fakes;

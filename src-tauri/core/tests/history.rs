@@ -514,7 +514,7 @@ fn export_markdown_and_json() {
         .expect("exports");
     let doc: serde_json::Value = serde_json::from_slice(&json).expect("json");
     assert_eq!(doc["format"], "switchboard-history");
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     let conv = &doc["conversation"];
     assert_eq!(conv["title"], "Which is faster?");
     assert_eq!(conv["messageCount"], 2);

@@ -108,8 +108,8 @@ pub(crate) async fn spend_report(
 }
 
 /// "Retry on next route" for answer `message_id` of `conversation_id`: asks the route's next
-/// candidate for the same user message, as a new answer streamed on `channel` (the failed one
-/// keeps its partial text). Works for an answer that was itself a retry.
+/// candidate for the same user message, as a new version of the answer streamed on `channel`
+/// (the failed one keeps its partial text). Works for an answer that was itself a retry.
 #[tauri::command]
 #[tracing::instrument(skip(state, channel), err)]
 pub(crate) async fn chat_retry_next(
@@ -122,6 +122,33 @@ pub(crate) async fn chat_retry_next(
     let guard = state.chats.register();
     let turn = engine
         .retry_next(conversation_id, message_id, DESKTOP, guard.token.clone())
+        .await
+        .map_err(chat_error)?;
+    Ok(forward(turn, channel, guard))
+}
+
+/// "Retry" for answer `message_id` of `conversation_id`: asks its question again of `model`
+/// (an alias or `provider/model`; none or empty: the primary route), as a new version of the
+/// answer streamed on `channel`.
+#[tauri::command]
+#[tracing::instrument(skip(state, channel), err)]
+pub(crate) async fn chat_regenerate(
+    state: State<'_, AppState>,
+    conversation_id: ConversationId,
+    message_id: MessageId,
+    model: Option<String>,
+    channel: Channel<ChatEvent>,
+) -> Result<ChatStarted, IpcError> {
+    let engine = state.engine()?;
+    let guard = state.chats.register();
+    let turn = engine
+        .regenerate(
+            conversation_id,
+            message_id,
+            model,
+            DESKTOP,
+            guard.token.clone(),
+        )
         .await
         .map_err(chat_error)?;
     Ok(forward(turn, channel, guard))

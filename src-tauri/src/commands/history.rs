@@ -1,5 +1,6 @@
-//! Chat history commands for the chat window: list, load (paged), search, rename, delete,
-//! export (as text, or to a file in Downloads), and the store's status.
+//! Chat history commands for the chat window: list, load (paged), search, pick the version of
+//! an answer shown, rename, delete, export (as text, or to a file in Downloads), and the
+//! store's status.
 //!
 //! SQLite blocks, so every command runs its core call on Tauri's blocking pool
 //! (`spawn_blocking`); no lock is held across an `.await` (the store is cloned out of state).
@@ -106,6 +107,16 @@ pub(crate) async fn history_search(
         store.search_filtered(&query, limit.unwrap_or(DEFAULT_PAGE), filter)
     })
     .await
+}
+
+/// Shows version `message_id` of its answer from now on (and sends it as context); returns it.
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub(crate) async fn history_select_version(
+    state: State<'_, AppState>,
+    message_id: MessageId,
+) -> Result<Message, IpcError> {
+    blocking(&state, move |store| store.select_version(message_id)).await
 }
 
 /// Gives a conversation a person's title.

@@ -34,6 +34,7 @@ import type {
   ExportFormat,
   ExportedFile,
   LoadedConversation,
+  Message,
   SearchHit,
   ChatStarted,
   ChatModels,
@@ -361,6 +362,11 @@ export function historySearch(
   return call<SearchHit[]>('history_search', { query, limit: limit ?? null, leftMachine });
 }
 
+/** `history_select_version`: shows version `messageId` of its answer from now on; returns it. */
+export function historySelectVersion(messageId: number): Promise<Message> {
+  return call<Message>('history_select_version', { messageId });
+}
+
 /** `history_rename`: gives a conversation a person's title. */
 export function historyRename(conversationId: number, title: string): Promise<Conversation> {
   return call<Conversation>('history_rename', { conversationId, title });
@@ -417,8 +423,8 @@ export function chatSend(
 
 /**
  * `chat_retry_next`: "retry on next route" for answer `messageId`, which failed after its first
- * token. The same question goes to the route's next candidate as a new answer, streamed to
- * `onEvent`; the failed answer keeps its partial text.
+ * token. The same question goes to the route's next candidate as a new version of the answer,
+ * streamed to `onEvent`; the failed version keeps its partial text.
  */
 export function chatRetryNext(
   conversationId: number,
@@ -429,6 +435,23 @@ export function chatRetryNext(
   const channel = new Channel<ChatEvent>();
   channel.onmessage = onEvent;
   return call<ChatStarted>('chat_retry_next', { conversationId, messageId, channel });
+}
+
+/**
+ * `chat_regenerate`: "Retry" for answer `messageId`: its question goes to `model` (an alias or
+ * `provider/model`; null: the primary route) again, as a new version of the answer streamed to
+ * `onEvent`.
+ */
+export function chatRegenerate(
+  conversationId: number,
+  messageId: number,
+  model: string | null,
+  onEvent: (event: ChatEvent) => void,
+): Promise<ChatStarted> {
+  if (!hasBridge()) return call<ChatStarted>('chat_regenerate');
+  const channel = new Channel<ChatEvent>();
+  channel.onmessage = onEvent;
+  return call<ChatStarted>('chat_regenerate', { conversationId, messageId, model, channel });
 }
 
 /** `chat_set_private`: makes a saved conversation private (kept on this machine) or not. */

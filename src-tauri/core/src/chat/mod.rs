@@ -6,13 +6,15 @@
 //! the answer to the history crash-safely, prices the usage at the model's rates, measures time
 //! to first token and tokens per second, and keeps the retry point of an answer that broke after
 //! its first token. [`Engine::retry_next`] asks the route's next candidate for such an answer,
-//! including one that was itself a retry.
+//! including one that was itself a retry, and [`Engine::regenerate`] asks a question again;
+//! both add a version to the answer rather than a message (see `again.rs`).
 //!
 //! The faces only adapt: the desktop forwards events to a `Channel`, `switchboard chat` prints
 //! them (plain or `--json`), the gateway maps them to OpenAI's chunks. Without a history store
 //! (`chat --no-history`, `serve` without `--history`) nothing is saved and everything else is
 //! the same.
 
+mod again;
 mod ask;
 mod choices;
 mod event;
@@ -23,7 +25,7 @@ mod turn;
 
 use std::collections::BTreeMap;
 
-use crate::history::{self, ConversationId, HistoryStore, MessageId, Parameters, Role};
+use crate::history::{self, ConversationId, HistoryStore, Parameters, Role};
 use crate::providers::{self, CancellationToken};
 use crate::router::{capability, RetryFrom, RouteError, RouteOptions, Router};
 
@@ -153,71 +155,6 @@ impl Engine {
             stream,
             cancel,
             coalesce,
-        ))
-    }
-
-    /// "Retry on next route" for answer `message_id` of `conversation`: the same question
-    /// goes to the candidate after the one that answered (or broke), as a new answer.
-    pub async fn retry_next(
-        &self,
-        conversation: ConversationId,
-        message_id: MessageId,
-        options: TurnOptions,
-        cancel: CancellationToken,
-    ) -> Result<Turn, ChatError> {
-        let Some(store) = self.history.clone() else {
-            return Err(ChatError::InvalidInput(
-                "retry needs the history, which is off".into(),
-            ));
-        };
-        let reading = store.clone();
-        let stream_answer = options.stream;
-        let (answered_by, request, private) = blocking(move || {
-            let (private, parameters) = match reading.conversation(conversation) {
-                Ok(found) => (found.private, found.parameters),
-                Err(history::Error::NotFound { .. }) => return Ok(None),
-                Err(e) => return Err(e.into()),
-            };
-            let messages = reading.all_messages(conversation)?;
-            let at = messages
-                .iter()
-                .position(|m| m.id == message_id && m.role == Role::Assistant);
-            Ok(at.map(|i| {
-                let request = request::from_history(&messages[..i], &parameters, stream_answer);
-                (messages[i].model.clone(), request, private)
-            }))
-        })
-        .await?
-        .ok_or_else(|| ChatError::InvalidInput("no such answer in this conversation".into()))?;
-        if request.turns.is_empty() {
-            return Err(ChatError::InvalidInput(
-                "that answer has no question to ask again".into(),
-            ));
-        }
-        let retry = match self.retries.take(message_id) {
-            Some(retry) => retry,
-            None => RetryFrom {
-                requested: None,
-                after: answered_by.ok_or_else(|| {
-                    ChatError::InvalidInput("that answer has no model to go on from".into())
-                })?,
-            },
-        };
-        let first = self.next_route(&retry).unwrap_or_default();
-        let model = first.clone();
-        let answer = blocking(move || Ok(store.begin_answer(conversation, Some(&model))?)).await?;
-        let route = RouteOptions { private };
-        let stream = self
-            .router
-            .retry_next(&retry, request, route, cancel.clone())?;
-        Ok(Turn::new(
-            self.clone(),
-            Some(conversation),
-            Some(answer),
-            first,
-            stream,
-            cancel,
-            options.coalesce,
         ))
     }
 

@@ -3,7 +3,8 @@
 //! A user message whose answer failed (or was stopped before any text) is left out when another
 //! user message follows it, so a Retry or an edit-and-resend does not send the failed attempt
 //! along; a failed answer followed by a retry keeps its question, so "retry on next route" works
-//! for an answer that was itself a retry. Reasoning is never sent back.
+//! for an answer that was itself a retry. Of an answer's versions only the selected one (the
+//! one the conversation shows) is sent. Reasoning is never sent back.
 
 use crate::history::{Message, MessageStatus, Parameters, Role};
 use crate::providers::{self, ChatRequest, Turn};
@@ -18,7 +19,7 @@ pub(crate) fn from_history(
     let mut system = None;
     let mut turns = Vec::new();
     let mut pending: Option<&Message> = None;
-    for message in messages {
+    for message in messages.iter().filter(|m| m.selected) {
         match message.role {
             Role::System => system = Some(message.content.clone()),
             Role::User => pending = Some(message),
@@ -73,6 +74,9 @@ mod tests {
             error: None,
             created_at: Timestamp(0),
             updated_at: Timestamp(0),
+            answer_to: None,
+            selected: true,
+            version_ids: Vec::new(),
         }
     }
 
@@ -100,6 +104,30 @@ mod tests {
         assert_eq!(texts, ["hi", "hello", "second try", "partial", "go on"]);
         assert_eq!(request.turns[1].role, providers::Role::Assistant);
         assert!(request.stream);
+    }
+
+    #[test]
+    fn only_the_selected_version_of_an_answer_is_sent() {
+        use MessageStatus::*;
+        let version = |id, content: &str, selected| Message {
+            answer_to: Some(1),
+            selected,
+            version_ids: vec![2, 3],
+            ..message(id, Role::Assistant, content, Complete)
+        };
+        for (shown, hidden) in [(2, 3), (3, 2)] {
+            let messages = [
+                message(1, Role::User, "question", Complete),
+                version(2, "first version", shown == 2),
+                version(3, "second version", shown == 3),
+                message(4, Role::User, "next question", Complete),
+            ];
+            let request = from_history(&messages, &Parameters::default(), true);
+            let texts: Vec<&str> = request.turns.iter().map(|t| t.text.as_str()).collect();
+            let text = |id: usize| messages[id - 1].content.as_str();
+            assert_eq!(texts, ["question", text(shown), "next question"]);
+            assert!(!texts.contains(&text(hidden)));
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@
 
 use std::time::Instant;
 
-use rusqlite::params;
+use rusqlite::{params, Connection};
 
 use super::model::{ConversationId, Message, MessageId, MessageStatus, Role, Timestamp};
 use super::write::touch;
@@ -72,6 +72,8 @@ impl HistoryStore {
     ///
     /// Call it when the request goes out (after saving the user message); `model` is the
     /// model tried first, if known (route attempts and [`AnswerWriter::set_model`] refine it).
+    /// It answers the conversation's newest user message; to ask a question again, start a
+    /// version of its answer with [`HistoryStore::begin_version`] instead.
     pub fn begin_answer(
         &self,
         conversation: ConversationId,
@@ -83,19 +85,63 @@ impl HistoryStore {
                 .transaction()
                 .map_err(Error::sqlite("start the answer"))?;
             touch(&tx, conversation, now)?;
-            tx.execute(
-                "INSERT INTO messages (conversation_id, role, model, status, created_at,
-                                       updated_at)
-                 VALUES (?1, ?2, ?3, 'unfinished', ?4, ?4)",
-                params![conversation, Role::Assistant.as_str(), model, now.0],
-            )
-            .map_err(Error::sqlite("start the answer"))?;
-            let id = tx.last_insert_rowid();
+            let question: Option<MessageId> = tx
+                .query_row(
+                    "SELECT max(id) FROM messages WHERE conversation_id = ?1 AND role = 'user'",
+                    [conversation],
+                    |row| row.get(0),
+                )
+                .map_err(Error::sqlite("start the answer"))?;
+            let id = insert_answer(&tx, conversation, model, question, now)?;
             tx.commit().map_err(Error::sqlite("start the answer"))?;
             Ok(id)
         })?;
-        Ok(AnswerWriter {
-            store: self.clone(),
+        Ok(AnswerWriter::new(self.clone(), id, conversation, model))
+    }
+}
+
+/// Inserts an empty, `unfinished` answer to `question` as the version shown (the question's
+/// other answers are no longer shown); returns its id.
+pub(super) fn insert_answer(
+    conn: &Connection,
+    conversation: ConversationId,
+    model: Option<&str>,
+    question: Option<MessageId>,
+    now: Timestamp,
+) -> Result<MessageId> {
+    if let Some(question) = question {
+        conn.execute(
+            "UPDATE messages SET selected = 0 WHERE answer_to = ?1 AND selected",
+            [question],
+        )
+        .map_err(Error::sqlite("start the answer"))?;
+    }
+    conn.execute(
+        "INSERT INTO messages (conversation_id, role, model, status, created_at, updated_at,
+                               answer_to)
+         VALUES (?1, ?2, ?3, 'unfinished', ?4, ?4, ?5)",
+        params![
+            conversation,
+            Role::Assistant.as_str(),
+            model,
+            now.0,
+            question
+        ],
+    )
+    .map_err(Error::sqlite("start the answer"))?;
+    Ok(conn.last_insert_rowid())
+}
+
+impl AnswerWriter {
+    /// The writer of the answer just inserted as row `id`.
+    pub(super) fn new(
+        store: HistoryStore,
+        id: MessageId,
+        conversation: ConversationId,
+        model: Option<&str>,
+    ) -> AnswerWriter {
+        AnswerWriter {
+            store,
             id,
             conversation,
             content: String::new(),
@@ -105,11 +151,9 @@ impl HistoryStore {
             dirty: false,
             last_flush: Instant::now(),
             finished: false,
-        })
+        }
     }
-}
 
-impl AnswerWriter {
     /// The answer's message id.
     pub fn id(&self) -> MessageId {
         self.id

@@ -4,6 +4,8 @@
 //! conversation exports as `{format, version, conversation: {…, messages: […]}}`, all of them as
 //! `{format, version, conversations: [{…, messages: […]}, …]}`. Everything is written to a
 //! `Write` one conversation at a time, so exporting a large history needs little memory.
+//! Markdown shows the version of each answer the conversation shows, the others folded under
+//! it; JSON lists every version, the one shown marked `selected`.
 
 use std::io::Write;
 use std::str::FromStr;
@@ -14,8 +16,9 @@ use super::model::{Conversation, ConversationId, Message, MessageStatus, Role};
 use super::read::{all_messages, conversation};
 use super::{Error, HistoryStore, Result};
 
-/// The JSON export's format version.
-pub const JSON_EXPORT_VERSION: u32 = 1;
+/// The JSON export's format version. Version 2: every version of an answer is listed, each
+/// message with `answerTo`, `selected` (the version shown) and `versionIds`.
+pub const JSON_EXPORT_VERSION: u32 = 2;
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, ts_rs::TS)]
@@ -173,7 +176,7 @@ fn write_markdown(
         "_Conversation {} · started {} · {} messages_",
         conversation.id,
         conversation.created_at.short(),
-        messages.len()
+        messages.iter().filter(|m| m.selected).count()
     )?;
     if let Some(parameters) = conversation.parameters.describe() {
         writeln!(out, "\n_Parameters: {parameters}_")?;
@@ -181,7 +184,8 @@ fn write_markdown(
     if conversation.private {
         writeln!(out, "\n_Private: kept on this machine_")?;
     }
-    for message in messages {
+    // The versions shown; the others are listed under them.
+    for message in messages.iter().filter(|m| m.selected) {
         let who = match message.role {
             Role::System => "System".to_owned(),
             Role::User => "You".to_owned(),
@@ -200,6 +204,43 @@ fn write_markdown(
         if let Some(notes) = notes(message) {
             writeln!(out, "\n_{notes}_")?;
         }
+        write_other_versions(out, message, messages)?;
+    }
+    Ok(())
+}
+
+/// Under an answer with versions: which one is shown, and each other one folded, with its
+/// model, how it went and its text.
+fn write_other_versions(
+    out: &mut dyn Write,
+    shown: &Message,
+    messages: &[Message],
+) -> std::io::Result<()> {
+    let ids = &shown.version_ids;
+    if ids.len() < 2 {
+        return Ok(());
+    }
+    let number = |id| ids.iter().position(|v| *v == id).map_or(0, |i| i + 1);
+    writeln!(
+        out,
+        "\n_Version {} of {} · other versions: {}_",
+        number(shown.id),
+        ids.len(),
+        ids.len() - 1
+    )?;
+    let others = messages
+        .iter()
+        .filter(|m| m.id != shown.id && ids.contains(&m.id));
+    for other in others {
+        let model = other.model.as_deref().unwrap_or("Assistant");
+        let notes = notes(other).map(|n| format!(" · {n}")).unwrap_or_default();
+        writeln!(
+            out,
+            "\n<details><summary>Version {} · {model}{notes}</summary>\n",
+            number(other.id)
+        )?;
+        writeln!(out, "{}\n", other.content.trim_end())?;
+        writeln!(out, "</details>")?;
     }
     Ok(())
 }

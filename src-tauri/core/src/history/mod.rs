@@ -53,6 +53,13 @@
 //! started, and [`Opened::recovered`] says where the old one went. Nothing is deleted. A file
 //! written by a newer Switchboard is refused with [`ErrorKind::TooNew`] and left alone.
 //!
+//! # Versions of an answer
+//!
+//! Asking a question again ("Retry", "Retry on next route") adds a version to its answer
+//! instead of a message: [`HistoryStore::begin_version`]. The conversation shows one version
+//! of each answer ([`HistoryStore::messages`]), the one [`HistoryStore::select_version`] last
+//! picked; [`HistoryStore::versions`] lists them all. See `versions.rs`.
+//!
 //! Search is described in the [`search`](self::HistoryStore::search) method and the module
 //! source `search.rs`; the schema and its migrations in `schema.rs`.
 
@@ -67,6 +74,7 @@ mod read;
 mod schema;
 mod search;
 mod trail;
+mod versions;
 mod write;
 
 use std::fmt;

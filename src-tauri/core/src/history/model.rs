@@ -141,6 +141,13 @@ pub struct Message {
     pub created_at: Timestamp,
     /// When it was last saved (while streaming: the last flush).
     pub updated_at: Timestamp,
+    /// For an answer: the user message it answers, which all its versions share.
+    pub answer_to: Option<MessageId>,
+    /// Whether it is the version shown (and sent as context); true for every other message.
+    pub selected: bool,
+    /// For an answer: the ids of all its versions, oldest first (this one among them); empty
+    /// for other messages.
+    pub version_ids: Vec<MessageId>,
 }
 
 /// Milliseconds since the Unix epoch (UTC). Serializes as RFC 3339, `2026-11-25T10:15:00.123Z`.

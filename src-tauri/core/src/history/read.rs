@@ -25,14 +25,25 @@ pub struct MessagePage {
 }
 
 const CONVERSATION_COLUMNS: &str = "c.id, c.title, c.title_is_custom, c.pinned, c.created_at,
-    c.updated_at, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.private,
+    c.updated_at, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.selected),
+    c.private,
     (SELECT content FROM messages s WHERE s.conversation_id = c.id AND s.role = 'system'
      ORDER BY s.id DESC LIMIT 1),
     c.temperature, c.top_p, c.max_tokens";
 
-const MESSAGE_COLUMNS: &str = "id, conversation_id, role, content, reasoning, model,
+/// A message's columns, for `FROM messages` without an alias (the versions' subquery refers to
+/// the outer row by the table's name).
+pub(crate) const MESSAGE_COLUMNS: &str = "id, conversation_id, role, content, reasoning, model,
     route_attempts, usage_input, usage_output, usage_cache_read, usage_cache_write, cost,
-    status, error, created_at, updated_at, usage_reasoning, first_token_ms, duration_ms";
+    status, error, created_at, updated_at, usage_reasoning, first_token_ms, duration_ms,
+    answer_to, selected,
+    (SELECT group_concat(v.id, ',' ORDER BY v.id) FROM messages v
+     WHERE v.answer_to = messages.answer_to)";
+
+/// Where a message stands in its conversation: an answer's versions stand right after the
+/// question they answer (a version asked later is still shown in its place), everything else
+/// by its id. Sort by this, then by id.
+pub(crate) const POSITION: &str = "coalesce(answer_to, id)";
 
 impl HistoryStore {
     /// Conversations, pinned first, then most recently updated first.
@@ -59,9 +70,10 @@ impl HistoryStore {
         self.read(|conn| conversation(conn, id))
     }
 
-    /// Up to `limit` messages of a conversation, oldest first, ending just before `before`
-    /// (or with the newest message). The chat window loads the newest page, then passes the
-    /// first id it has as `before` to load older ones.
+    /// Up to `limit` messages of a conversation as it is shown, oldest first, ending just
+    /// before `before` (or with the newest message). Of an answer's versions only the selected
+    /// one is here, in the place of the first. The chat window loads the newest page, then
+    /// passes the first id it has as `before` to load older ones.
     pub fn messages(
         &self,
         conversation: ConversationId,
@@ -72,16 +84,30 @@ impl HistoryStore {
         self.read(|conn| {
             // Fail clearly for a conversation that does not exist (or was just deleted).
             self::conversation(conn, conversation)?;
+            // The page ends before `before`'s place (a message deleted since: its id).
+            let cursor = match before {
+                Some(id) => conn
+                    .query_row(
+                        &format!("SELECT {POSITION}, id FROM messages WHERE id = ?1"),
+                        [id],
+                        |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
+                    )
+                    .optional()
+                    .map_err(Error::sqlite("load messages"))?
+                    .unwrap_or((id, id)),
+                None => (i64::MAX, i64::MAX),
+            };
             let sql = format!(
                 "SELECT {MESSAGE_COLUMNS} FROM messages
-                 WHERE conversation_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3"
+                 WHERE conversation_id = ?1 AND selected AND ({POSITION}, id) < (?2, ?3)
+                 ORDER BY {POSITION} DESC, id DESC LIMIT ?4"
             );
             let mut stmt = conn
                 .prepare_cached(&sql)
                 .map_err(Error::sqlite("load messages"))?;
             let rows = stmt
                 .query_map(
-                    params![conversation, before.unwrap_or(i64::MAX), limit as i64 + 1],
+                    params![conversation, cursor.0, cursor.1, limit as i64 + 1],
                     message_from_row,
                 )
                 .map_err(Error::sqlite("load messages"))?;
@@ -95,7 +121,8 @@ impl HistoryStore {
         })
     }
 
-    /// Every message of a conversation, oldest first (for export).
+    /// Every message of a conversation, every version of its answers included, in the order
+    /// shown (an answer's versions together, oldest first), for export and for the context.
     pub fn all_messages(&self, conversation: ConversationId) -> Result<Vec<Message>> {
         self.read(|conn| all_messages(conn, conversation))
     }
@@ -130,8 +157,10 @@ pub(crate) fn all_messages(
     conn: &Connection,
     conversation: ConversationId,
 ) -> Result<Vec<Message>> {
-    let sql =
-        format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1 ORDER BY id");
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1
+         ORDER BY {POSITION}, id"
+    );
     let mut stmt = conn
         .prepare_cached(&sql)
         .map_err(Error::sqlite("load messages"))?;
@@ -163,7 +192,7 @@ fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
     })
 }
 
-fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
+pub(crate) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
     let bad = |i: usize, what: &str, value: String| {
         rusqlite::Error::FromSqlConversionFailure(
             i,
@@ -206,6 +235,12 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         error: row.get(13)?,
         created_at: Timestamp(row.get(14)?),
         updated_at: Timestamp(row.get(15)?),
+        answer_to: row.get(19)?,
+        selected: row.get(20)?,
+        version_ids: row
+            .get::<_, Option<String>>(21)?
+            .map(|ids| ids.split(',').filter_map(|id| id.parse().ok()).collect())
+            .unwrap_or_default(),
     })
 }
 

@@ -137,6 +137,53 @@ ALTER TABLE conversations ADD COLUMN top_p REAL;
 ALTER TABLE conversations ADD COLUMN max_tokens INTEGER;
 ";
 
+/// Versions of an answer: asking a question again ("Retry", "Retry on next route") adds a
+/// sibling answer instead of a message. `answer_to` is the user message an answer answers (its
+/// versions share it; NULL for an answer with no question before it, or a client's own turn);
+/// `selected` marks the version shown and sent as context (1 for every other message).
+///
+/// Old answers: an answer right after a user message answers it. Where several answers follow
+/// one user message and every one but the last failed or never ended, the question was retried
+/// on the next route: they become versions of one answer, the newest shown. Runs where an
+/// earlier answer is complete (a client's own turns) keep only their first answer as the
+/// answer; the rest stay as they were (no question, each shown). A user message asked again
+/// (the old "Retry" sent it anew) cannot be told from a person asking again and stays a
+/// message of its own.
+const ANSWER_VERSIONS: &str = "
+ALTER TABLE messages ADD COLUMN answer_to INTEGER;
+ALTER TABLE messages ADD COLUMN selected INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX messages_by_question ON messages (answer_to) WHERE answer_to IS NOT NULL;
+CREATE INDEX messages_in_order ON messages (conversation_id, coalesce(answer_to, id), id)
+    WHERE selected;
+
+CREATE TEMP TABLE answer_runs AS
+WITH answers AS (
+    SELECT a.id, a.status,
+           (SELECT max(p.id) FROM messages p
+            WHERE p.conversation_id = a.conversation_id AND p.role <> 'assistant'
+              AND p.id < a.id) AS after
+    FROM messages a WHERE a.role = 'assistant'
+)
+SELECT answers.id, answers.status, answers.after AS question,
+       row_number() OVER (PARTITION BY answers.after ORDER BY answers.id) AS nth,
+       count(*) OVER (PARTITION BY answers.after) AS answers
+FROM answers JOIN messages q ON q.id = answers.after AND q.role = 'user';
+CREATE TEMP TABLE retried AS
+SELECT DISTINCT r.question FROM temp.answer_runs r
+WHERE NOT EXISTS (SELECT 1 FROM temp.answer_runs e
+                  WHERE e.question = r.question AND e.nth < e.answers
+                    AND e.status = 'complete');
+UPDATE messages SET answer_to = (SELECT r.question FROM temp.answer_runs r
+                                 WHERE r.id = messages.id)
+WHERE id IN (SELECT r.id FROM temp.answer_runs r
+             WHERE r.nth = 1 OR r.question IN (SELECT question FROM temp.retried));
+UPDATE messages SET selected = 0
+WHERE id IN (SELECT r.id FROM temp.answer_runs r
+             WHERE r.nth < r.answers AND r.question IN (SELECT question FROM temp.retried));
+DROP TABLE temp.retried;
+DROP TABLE temp.answer_runs;
+";
+
 /// Every migration, oldest first: `MIGRATIONS[i]` moves version `i` to `i + 1`.
 pub(crate) const MIGRATIONS: &[&str] = &[
     V1_TABLES,
@@ -145,6 +192,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V4_TIMING,
     V5_PRIVACY,
     V6_PARAMETERS,
+    ANSWER_VERSIONS,
 ];
 
 /// The schema version this build writes.
@@ -243,6 +291,18 @@ mod tests {
                      'lmstudio/qwen3',
                      '[{\"attempt\":1,\"model\":\"lmstudio/qwen3\",\"outcome\":\"ok\",\"elapsedMs\":5}]',
                      12, 40, 0.0, 'complete', 1500, 2000, 0);",
+        // Version 6: the same, with parameters.
+        "INSERT INTO conversations (id, title, created_at, updated_at, private, temperature)
+             VALUES (1, 'Weather in Seoul', 1000, 2000, 0, NULL);
+         INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at)
+             VALUES (1, 'user', '서울에서 날씨가 어때요? Tell me about the weather.', 'complete', 1000, 1000);
+         INSERT INTO messages (conversation_id, role, content, reasoning, model, route_attempts,
+                               usage_input, usage_output, cost, status, created_at, updated_at,
+                               left_machine)
+             VALUES (1, 'assistant', 'It is sunny in Seoul.', 'They asked about Seoul.',
+                     'lmstudio/qwen3',
+                     '[{\"attempt\":1,\"model\":\"lmstudio/qwen3\",\"outcome\":\"ok\",\"elapsedMs\":5}]',
+                     12, 40, 0.0, 'complete', 1500, 2000, 0);",
     ];
 
     #[test]
@@ -317,6 +377,79 @@ mod tests {
             store.delete_conversation(1).expect("deletes");
             assert!(store.search("sunny", 10).expect("searches").is_empty());
         }
+    }
+
+    /// Answers as the schema before versions held them: retries of a cut answer, a client's
+    /// own earlier turns, an answer with no question before it.
+    const BEFORE_VERSIONS: &str = "
+        INSERT INTO conversations (id, title, created_at, updated_at)
+            VALUES (1, 'Retried', 1000, 2000), (2, 'Client turns', 1000, 2000),
+                   (3, 'No question first', 1000, 2000);
+        INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at)
+            VALUES (1, 1, 'system', 'Be brief.', 'complete', 1000, 1000),
+                   (2, 1, 'user', 'Who finishes?', 'complete', 1000, 1000),
+                   (3, 1, 'assistant', 'half an answer', 'failed', 1000, 1000),
+                   (4, 1, 'assistant', 'half again', 'failed', 1000, 1000),
+                   (5, 1, 'assistant', 'the whole answer', 'complete', 1000, 1000),
+                   (6, 1, 'user', 'And then?', 'complete', 1000, 1000),
+                   (7, 1, 'assistant', 'Then it ends.', 'complete', 1000, 1000),
+                   (8, 2, 'user', 'Look it up', 'complete', 1000, 1000),
+                   (9, 2, 'assistant', 'Let me check.', 'complete', 1000, 1000),
+                   (10, 2, 'assistant', 'Found it.', 'complete', 1000, 1000),
+                   (11, 3, 'assistant', 'Hello, ask me anything.', 'complete', 1000, 1000),
+                   (12, 3, 'user', 'Anything?', 'complete', 1000, 1000),
+                   (13, 3, 'assistant', 'Anything.', 'unfinished', 1000, 1000);";
+
+    #[test]
+    fn answers_retried_before_versions_become_versions_of_one_answer() {
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| *m == ANSWER_VERSIONS)
+            .expect("listed") as i64;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("history.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("opens");
+            migrate_to(&mut conn, &path, before).expect("old schema");
+            conn.execute_batch(BEFORE_VERSIONS).expect("fixture");
+        }
+        let store = HistoryStore::open_file(&path).expect("migrates").store;
+        let shown = |id| -> Vec<(i64, Option<i64>, Vec<i64>)> {
+            let page = store.messages(id, None, 50).expect("loads");
+            page.messages
+                .iter()
+                .map(|m| (m.id, m.answer_to, m.version_ids.clone()))
+                .collect()
+        };
+        // The cut answers and their retry are one answer in three versions, the newest shown.
+        assert_eq!(
+            shown(1),
+            [
+                (1, None, vec![]),
+                (2, None, vec![]),
+                (5, Some(2), vec![3, 4, 5]),
+                (6, None, vec![]),
+                (7, Some(6), vec![7]),
+            ]
+        );
+        assert!(!store.message(3).expect("kept").selected);
+        assert_eq!(store.message(4).expect("kept").answer_to, Some(2));
+        assert_eq!(store.conversation(1).expect("reads").message_count, 5);
+        // A client's own turns stay as they were: two answers shown.
+        assert_eq!(
+            shown(2),
+            [(8, None, vec![]), (9, Some(8), vec![9]), (10, None, vec![])]
+        );
+        assert_eq!(
+            shown(3),
+            [
+                (11, None, vec![]),
+                (12, None, vec![]),
+                (13, Some(12), vec![13])
+            ]
+        );
+        // Every version is still found.
+        assert_eq!(store.search("half", 10).expect("searches").len(), 2);
     }
 
     #[test]

@@ -112,6 +112,9 @@ impl HistoryStore {
             error: None,
             created_at: now,
             updated_at: now,
+            answer_to: None,
+            selected: true,
+            version_ids: Vec::new(),
         })
     }
 

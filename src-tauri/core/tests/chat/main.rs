@@ -1,7 +1,8 @@
 //! The one chat engine through its three faces: the desktop's way (the engine with coalesced
 //! deltas), `switchboard chat` and `switchboard serve --history` leave the same history rows;
 //! "retry on next route" works for an answer that was itself a retry, and skips the server
-//! that broke.
+//! that broke; asking again adds a version to the answer, and the next question sends the
+//! version shown.
 
 mod parameters;
 mod policy;
@@ -259,6 +260,102 @@ async fn retry_on_next_route_works_for_an_answer_that_was_itself_a_retry() {
         matches!(events.last(), Some(ChatEvent::Done { .. })),
         "{events:?}"
     );
+    // Every retry is a version of the one answer, not a message.
+    let store = HistoryStore::open(&paths.data_dir).expect("history").store;
+    let shown = store
+        .messages(conversation, None, 10)
+        .expect("loads")
+        .messages;
+    assert_eq!(shown.len(), 2, "{shown:#?}");
+    assert_eq!(shown[1].version_ids.len(), 4);
+    assert_eq!(shown[1].version_ids[..2], [first, second]);
+    assert_eq!(shown[1].content, "whole answer");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn asking_again_adds_versions_and_the_next_question_sends_the_one_shown() {
+    let a = openai::start(
+        Script::reply("half an answer")
+            .with_chunk_chars(4)
+            .with_fault(Fault::TruncateStream { after_chunks: 2 }),
+    )
+    .expect("fake a");
+    let b = openai::start(Script::reply("the answer from b")).expect("fake b");
+    let c = openai::start(Script::reply("the answer from c")).expect("fake c");
+    let (_dir, paths) = setup(&[&a, &b, &c]);
+    let engine = engine(&paths);
+    let store = HistoryStore::open(&paths.data_dir).expect("history").store;
+
+    let turn = engine
+        .send(Ask::new("question"), Default::default())
+        .await
+        .expect("starts");
+    let conversation = turn.conversation_id().expect("saved");
+    let first = turn.message_id().expect("saved");
+    let _cut: Vec<ChatEvent> = turn.into_stream().collect().await;
+    let turn = retry(&engine, conversation, first, "retries").await;
+    let second = turn.message_id().expect("saved");
+    let _answered: Vec<ChatEvent> = turn.into_stream().collect().await;
+    // "Retry" of the retried answer, on c.
+    let turn = engine
+        .regenerate(
+            conversation,
+            second,
+            Some("c/fake-model".into()),
+            TurnOptions::default(),
+            Default::default(),
+        )
+        .await
+        .expect("asks again");
+    let third = turn.message_id().expect("saved");
+    let events: Vec<ChatEvent> = turn.into_stream().collect().await;
+    assert!(
+        matches!(events.last(), Some(ChatEvent::Done { model, .. }) if model == "c/fake-model"),
+        "{events:?}"
+    );
+    assert!(c.requests()[0].body.contains("question"));
+    assert!(!c.requests()[0].body.contains("the answer from b"));
+
+    let shown = store
+        .messages(conversation, None, 10)
+        .expect("loads")
+        .messages;
+    let ids: Vec<_> = shown.iter().map(|m| m.id).collect();
+    assert_eq!(ids[1..], [third], "one answer, shown in its newest version");
+    assert_eq!(shown[1].version_ids, [first, second, third]);
+    assert_eq!(store.all_messages(conversation).expect("reads").len(), 4);
+
+    // The second version shown: the next question sends it, and only it.
+    store.select_version(second).expect("selects");
+    let mut ask = Ask::new("and then?");
+    ask.conversation = Some(conversation);
+    ask.model = Some("c/fake-model".into());
+    let turn = engine.send(ask, Default::default()).await.expect("starts");
+    let _next: Vec<ChatEvent> = turn.into_stream().collect().await;
+    let asked = c.requests();
+    let body = &asked.last().expect("asked").body;
+    assert!(body.contains("the answer from b"), "{body}");
+    assert!(!body.contains("the answer from c"), "{body}");
+    assert!(!body.contains("half an"), "{body}");
+    let shown = store
+        .messages(conversation, None, 10)
+        .expect("loads")
+        .messages;
+    assert_eq!(shown.len(), 4);
+    assert_eq!(shown[1].id, second);
+
+    // Asking again needs an answer to ask for.
+    let err = engine
+        .regenerate(
+            conversation,
+            shown[2].id,
+            None,
+            TurnOptions::default(),
+            Default::default(),
+        )
+        .await
+        .expect_err("a question");
+    assert!(err.to_string().contains("no such answer"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1480,6 +1480,19 @@ export type Message = {
    * When it was last saved (while streaming: the last flush).
    */
   updatedAt: Timestamp;
+  /**
+   * For an answer: the user message it answers, which all its versions share.
+   */
+  answerTo: number | null;
+  /**
+   * Whether it is the version shown (and sent as context); true for every other message.
+   */
+  selected: boolean;
+  /**
+   * For an answer: the ids of all its versions, oldest first (this one among them); empty
+   * for other messages.
+   */
+  versionIds: Array<number>;
 };
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ChatDoneEvent, ChatEvent, ChatModels, ChatStarted, Message } from '../../lib/ipc';
 import { IpcError } from '../../lib/ipc';
-import { ChatStore, needsLoading } from './chat.svelte';
+import { ChatStore, needsLoading, versionOf } from './chat.svelte';
 
 const MODELS: ChatModels = {
   primary: 'fast',
@@ -73,6 +73,13 @@ function setup() {
       emit = onEvent;
       return Promise.resolve<ChatStarted>({ requestId: 8, conversationId: 3 });
     }),
+    chatRegenerate: vi.fn(
+      (_c: number, _m: number, _model: string | null, onEvent: (e: ChatEvent) => void) => {
+        emit = onEvent;
+        return Promise.resolve<ChatStarted>({ requestId: 9, conversationId: 3 });
+      },
+    ),
+    historySelectVersion: vi.fn(),
     chatCancel: vi.fn().mockResolvedValue(true),
     chatSetPrivate: vi.fn().mockResolvedValue(undefined),
     historyExportFile: vi.fn().mockResolvedValue({ path: '/home/ada/Downloads/chat.md' }),
@@ -240,7 +247,7 @@ describe('ChatStore', () => {
     ]);
   });
 
-  it('retries a mid-answer failure on the next route as a new answer', async () => {
+  it('retries a mid-answer failure on the next route as a new version in its place', async () => {
     const { api, store, emit, frame } = setup();
     await store.init();
     await store.send('hi');
@@ -260,13 +267,18 @@ describe('ChatStore', () => {
     expect(failed?.retryNext).toBe(true);
     if (failed) expect(await store.retryNext(failed)).toBe(true);
     expect(api.chatRetryNext.mock.calls[0]?.slice(0, 2)).toEqual([3, 11]);
-    expect(failed?.retryNext).toBe(false);
-    expect(store.messages).toHaveLength(3);
+    // The new version takes the answer's place, the newest of two from the start.
+    expect(store.messages).toHaveLength(2);
+    const version = store.messages[1]!;
+    expect(version.key).toBe(failed?.key);
+    expect(versionOf(version)).toEqual({ index: 2, count: 2 });
+    emit({ type: 'started', conversationId: 3, messageId: 12, model: 'lm/other' });
     emit({ type: 'text', delta: 'whole answer' });
     emit(done('stop'));
-    expect(store.messages[2]?.content).toBe('whole answer');
-    expect(store.messages[2]?.status).toBe('complete');
-    expect(store.messages[1]?.content).toBe('half an');
+    expect(store.messages[1]?.content).toBe('whole answer');
+    expect(store.messages[1]?.status).toBe('complete');
+    expect(store.messages[1]?.versionIds).toEqual([11, 12]);
+    expect(versionOf(store.messages[1]!)).toEqual({ index: 2, count: 2 });
   });
 });
 
@@ -291,7 +303,9 @@ describe('load the model', () => {
     expect(store.loadingModel).toBe('p/m');
     expect(await retried).toBe(true);
     expect(api.discoveryLoadRouteModel).toHaveBeenCalledWith('p/m');
-    expect(api.chatSend).toHaveBeenCalledTimes(2);
+    // Asked again as a version of the saved answer, of the picked route.
+    expect(api.chatRegenerate.mock.calls[0]?.slice(0, 3)).toEqual([3, 2, null]);
+    expect(api.chatSend).toHaveBeenCalledTimes(1);
     expect(store.loadingModel).toBeNull();
   });
 
@@ -313,6 +327,9 @@ describe('load the model', () => {
       error: 'No models loaded. Please load a model.',
       createdAt: '2026-01-01T00:00:00Z',
       updatedAt: '2026-01-01T00:00:00Z',
+      answerTo: null,
+      selected: true,
+      versionIds: [],
     });
     api.historyLoad.mockResolvedValueOnce({
       conversation: { id: 3 },
@@ -384,6 +401,9 @@ describe('load the model', () => {
       error: null,
       createdAt: '2026-01-01T00:00:00Z',
       updatedAt: '2026-01-01T00:00:00Z',
+      answerTo: null,
+      selected: true,
+      versionIds: [],
     });
     api.historyLoad.mockResolvedValueOnce({
       conversation: {

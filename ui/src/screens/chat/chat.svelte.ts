@@ -25,6 +25,7 @@ import {
   type MessageRole,
   type MessageStatus,
   type SearchHit,
+  type ChatStarted,
 } from '../../lib/ipc';
 import { FrameBatcher, type Schedule, type Unschedule } from './frameBatcher';
 import type { ViewAttempt } from './route';
@@ -40,6 +41,8 @@ export type ChatBackend = Pick<
   | 'chatSend'
   | 'chatSetPrivate'
   | 'chatRetryNext'
+  | 'chatRegenerate'
+  | 'historySelectVersion'
   | 'chatCancel'
   | 'discoveryLoadRouteModel'
   | 'historyExportFile'
@@ -102,6 +105,22 @@ export interface ViewMessage {
   trail: ChatTrail | null;
   /** A budget warning that came with the answer. */
   warning: BudgetWarning | null;
+  /** For an answer: the ids of its saved versions, oldest first (this one among them once it
+   * is saved). */
+  versionIds: number[];
+}
+
+/**
+ * Which version of its answer `m` is (from 1) and how many there are. A version not saved yet
+ * (streaming, before its id) is the newest.
+ */
+export function versionOf(m: Pick<ViewMessage, 'id' | 'versionIds'>): {
+  index: number;
+  count: number;
+} {
+  const at = m.id === null ? -1 : m.versionIds.indexOf(m.id);
+  if (at < 0) return { index: m.versionIds.length + 1, count: m.versionIds.length + 1 };
+  return { index: at + 1, count: m.versionIds.length };
 }
 
 /** The trail of a saved answer, from its attempts' destinations. */
@@ -144,6 +163,7 @@ function fromMessage(m: Message): ViewMessage {
     retryNext: m.role === 'assistant' && m.status === 'failed' && m.content !== '',
     trail: savedTrail(m),
     warning: null,
+    versionIds: m.versionIds,
   };
 }
 
@@ -469,14 +489,65 @@ export class ChatStore {
     );
   }
 
-  /** "Retry on next route": asks the route's next model, as a new answer after the list. */
+  /** "Retry on next route": asks the route's next model, as a new version of the answer. */
   async retryNext(failed: ViewMessage): Promise<boolean> {
     const conversation = this.#currentId;
     const id = failed.id;
     if (this.busy || conversation === null || id === null) return false;
-    failed.retryNext = false;
-    this.#messages = [...this.#messages, this.#newAnswer(null)];
-    return this.#stream((onEvent) => this.#api.chatRetryNext(conversation, id, onEvent));
+    return this.#askAgain(failed, null, (onEvent) =>
+      this.#api.chatRetryNext(conversation, id, onEvent),
+    );
+  }
+
+  /**
+   * Shows the version `step` places before (-1) or after (1) the one shown; the choice is saved,
+   * so the conversation reopens with it and the next question is asked with it.
+   */
+  async showVersion(answer: ViewMessage, step: -1 | 1): Promise<void> {
+    if (answer.id === null) return;
+    const target = answer.versionIds[answer.versionIds.indexOf(answer.id) + step];
+    if (target !== undefined) await this.#show(answer, target);
+  }
+
+  /** Opens a search hit's conversation, with the hit's version of its answer shown. */
+  async openHit(hit: SearchHit): Promise<void> {
+    await this.open(hit.conversationId);
+    if (this.#currentId !== hit.conversationId) return;
+    const slot = this.#messages.find(
+      (m) => m.id !== hit.messageId && m.versionIds.includes(hit.messageId),
+    );
+    if (slot) await this.#show(slot, hit.messageId);
+  }
+
+  async #show(answer: ViewMessage, version: number): Promise<void> {
+    if (this.busy) return;
+    try {
+      const shown = await this.#api.historySelectVersion(version);
+      const at = this.#messages.indexOf(answer);
+      // The same key: the same element, so the focus stays on the button pressed.
+      if (at >= 0) this.#messages[at] = { ...fromMessage(shown), key: answer.key };
+    } catch (e) {
+      this.#error = toIpcError(e);
+    }
+  }
+
+  /**
+   * Streams a new version of `previous` into its place with `start`. When it cannot start (no
+   * next route, say), nothing was saved: the answer shows what it showed, the reason above.
+   */
+  async #askAgain(
+    previous: ViewMessage,
+    model: string | null,
+    start: (onEvent: (event: ChatEvent) => void) => Promise<ChatStarted>,
+  ): Promise<boolean> {
+    const at = this.#messages.indexOf(previous);
+    if (at < 0) return false;
+    const version = this.#newAnswer(model);
+    version.key = previous.key;
+    const ids = previous.versionIds;
+    version.versionIds = ids.length > 0 || previous.id === null ? [...ids] : [previous.id];
+    this.#messages[at] = version;
+    return this.#stream(start, at, previous);
   }
 
   #newAnswer(model: string | null): ViewMessage {
@@ -498,18 +569,21 @@ export class ChatStore {
       retryNext: false,
       trail: null,
       warning: null,
+      versionIds: [],
     };
   }
 
-  /** Streams into the last message (a new answer) with `start`. */
+  /**
+   * Streams into the answer at `at` (the last message, a new answer, unless given) with `start`;
+   * when it cannot start, `restore` (if given) takes its place again.
+   */
   async #stream(
-    start: (onEvent: (event: ChatEvent) => void) => Promise<{
-      requestId: number;
-      conversationId: number;
-    }>,
+    start: (onEvent: (event: ChatEvent) => void) => Promise<ChatStarted>,
+    at = this.#messages.length - 1,
+    restore?: ViewMessage,
   ): Promise<boolean> {
     // The proxy in the array, so mutations through it are seen.
-    this.#streaming = this.#messages[this.#messages.length - 1] ?? null;
+    this.#streaming = this.#messages[at] ?? null;
     this.#requestId = null;
     this.#stopAsked = false;
     try {
@@ -525,6 +599,13 @@ export class ChatStore {
       return true;
     } catch (e) {
       const err = toIpcError(e);
+      if (restore && this.#messages[at] === this.#streaming) {
+        this.#messages[at] = restore;
+        this.#streaming = null;
+        this.#requestId = null;
+        this.#error = err;
+        return false;
+      }
       this.#end({ status: 'failed', error: err.message, errorKind: err.kind });
       return false;
     }
@@ -542,12 +623,24 @@ export class ChatStore {
     }
   }
 
-  /** Sends the user message before `answer` again. */
+  /**
+   * "Retry": asks the question of `answer` again, of the picked model, as a new version of the
+   * answer. An answer that was never saved sends its question again instead.
+   */
   async retry(answer: ViewMessage): Promise<boolean> {
-    const index = this.#messages.indexOf(answer);
-    const before = this.#messages.slice(0, index < 0 ? this.#messages.length : index);
-    const user = before.reverse().find((m) => m.role === 'user');
-    return user ? this.send(user.content) : false;
+    const conversation = this.#currentId;
+    const id = answer.id;
+    if (conversation === null || id === null) {
+      const index = this.#messages.indexOf(answer);
+      const before = this.#messages.slice(0, index < 0 ? this.#messages.length : index);
+      const user = before.reverse().find((m) => m.role === 'user');
+      return user ? this.send(user.content) : false;
+    }
+    if (this.busy || (!this.#model && !this.#primary)) return false;
+    const model = this.#model || null;
+    return this.#askAgain(answer, this.selectedModel?.ref ?? model, (onEvent) =>
+      this.#api.chatRegenerate(conversation, id, model, onEvent),
+    );
   }
 
   #onEvent(event: ChatEvent): void {
@@ -561,6 +654,9 @@ export class ChatStore {
       case 'started':
         answer.model = event.model;
         answer.id = event.messageId;
+        if (event.messageId !== null && !answer.versionIds.includes(event.messageId)) {
+          answer.versionIds = [...answer.versionIds, event.messageId];
+        }
         return;
       case 'route':
         answer.route = [

@@ -37,6 +37,7 @@ function answer(over: Partial<ViewMessage> = {}): ViewMessage {
     retryNext: false,
     trail: null,
     warning: null,
+    versionIds: [],
     ...over,
   };
 }
@@ -53,6 +54,7 @@ function renderItem(message: ViewMessage, busy = false, loadingModel: string | n
     onproviders: vi.fn(),
     onloadmodel,
     loadingModel,
+    onversion: vi.fn(),
   });
   return { onretrynext, onloadmodel };
 }
@@ -147,6 +149,7 @@ describe('load the model', () => {
       onproviders: vi.fn(),
       onloadmodel: vi.fn(),
       loadingModel: null,
+      onversion: vi.fn(),
     });
     expect(screen.getByTestId('message-load-model')).toBeInTheDocument();
   });
