@@ -73,6 +73,7 @@ mod tests {
             error: None,
             created_at: Timestamp(0),
             updated_at: Timestamp(0),
+            attachments: Vec::new(),
         }
     }
 

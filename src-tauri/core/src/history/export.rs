@@ -4,6 +4,7 @@
 //! conversation exports as `{format, version, conversation: {…, messages: […]}}`, all of them as
 //! `{format, version, conversations: [{…, messages: […]}, …]}`. Everything is written to a
 //! `Write` one conversation at a time, so exporting a large history needs little memory.
+//! Attached images are named (file, media type, size), never embedded.
 
 use std::io::Write;
 use std::str::FromStr;
@@ -197,6 +198,17 @@ fn write_markdown(
             writeln!(out, "</details>\n")?;
         }
         writeln!(out, "{}", message.content.trim_end())?;
+        // Images by file name and type (the files are in the data dir's attachments folder),
+        // never their bytes.
+        for image in &message.attachments {
+            writeln!(
+                out,
+                "\n_Image: `attachments/{}` ({}, {} bytes)_",
+                image.file_name,
+                image.media_type.as_str(),
+                image.bytes
+            )?;
+        }
         if let Some(notes) = notes(message) {
             writeln!(out, "\n_{notes}_")?;
         }

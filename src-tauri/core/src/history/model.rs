@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use super::attachments::Attachment;
 use crate::providers::{Timing, Usage};
 use crate::router::RouteAttempt;
 
@@ -140,6 +141,9 @@ pub struct Message {
     pub created_at: Timestamp,
     /// When it was last saved (while streaming: the last flush).
     pub updated_at: Timestamp,
+    /// The images a user message carries, in order (files in the attachments folder).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
 }
 
 /// Milliseconds since the Unix epoch (UTC). Serializes as RFC 3339, `2026-11-25T10:15:00.123Z`.

@@ -1,0 +1,451 @@
+//! Images attached to user messages, kept as files beside the database, never as blobs in it
+//! (and never in the search index).
+//!
+//! Each image is stored once, by content, as `<data dir>/attachments/<sha256>.<ext>` (folder
+//! 0700, files 0600); the `attachments` table (schema version 7) says which message shows which
+//! image, in order. The bytes are checked here, whoever sends them (the window, the gateway): only
+//! PNG, JPEG, WebP and GIF, recognised by their first bytes (a declared type is not trusted), at
+//! most [`MAX_IMAGE_BYTES`] each and [`MAX_IMAGES_PER_MESSAGE`] per message.
+//!
+//! Files are written and removed inside the database's write lock (`BEGIN IMMEDIATE`), so a
+//! conversation being deleted in one process never removes a file another is attaching.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Serialize, Serializer};
+use sha2::{Digest, Sha256};
+
+use super::model::{ConversationId, Message, MessageStatus, Role, Timestamp};
+use super::{Error, HistoryStore, Result};
+
+/// The largest image accepted, in bytes (20 MiB).
+pub const MAX_IMAGE_BYTES: usize = 20 * 1024 * 1024;
+/// The most images one message may carry.
+pub const MAX_IMAGES_PER_MESSAGE: usize = 16;
+/// The folder under the data dir that holds the image files.
+pub const ATTACHMENTS_DIR: &str = "attachments";
+
+/// An image format a message may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MediaType {
+    /// `image/png`
+    Png,
+    /// `image/jpeg`
+    Jpeg,
+    /// `image/webp`
+    Webp,
+    /// `image/gif`
+    Gif,
+}
+
+impl MediaType {
+    /// Every format, for lists shown to people.
+    pub const ALL: [MediaType; 4] = [
+        MediaType::Png,
+        MediaType::Jpeg,
+        MediaType::Webp,
+        MediaType::Gif,
+    ];
+
+    /// The MIME type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaType::Png => "image/png",
+            MediaType::Jpeg => "image/jpeg",
+            MediaType::Webp => "image/webp",
+            MediaType::Gif => "image/gif",
+        }
+    }
+
+    /// The file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            MediaType::Png => "png",
+            MediaType::Jpeg => "jpg",
+            MediaType::Webp => "webp",
+            MediaType::Gif => "gif",
+        }
+    }
+
+    /// The format a MIME type names.
+    pub fn parse(mime: &str) -> Option<MediaType> {
+        MediaType::ALL.into_iter().find(|m| m.as_str() == mime)
+    }
+
+    /// The format the bytes are in, from their signature.
+    pub fn sniff(bytes: &[u8]) -> Option<MediaType> {
+        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(MediaType::Png)
+        } else if bytes.starts_with(b"\xff\xd8\xff") {
+            Some(MediaType::Jpeg)
+        } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+            Some(MediaType::Gif)
+        } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+            Some(MediaType::Webp)
+        } else {
+            None
+        }
+    }
+}
+
+impl Serialize for MediaType {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// An image's bytes, checked: a known format and not too large.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ImageData {
+    media_type: MediaType,
+    bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for ImageData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImageData")
+            .field("media_type", &self.media_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+impl ImageData {
+    /// Checks `bytes`: PNG, JPEG, WebP or GIF by their signature, at most [`MAX_IMAGE_BYTES`].
+    pub fn new(bytes: Vec<u8>) -> Result<ImageData> {
+        if bytes.len() > MAX_IMAGE_BYTES {
+            return Err(Error::InvalidInput(format!(
+                "the image is {}, more than the limit of {}",
+                megabytes(bytes.len()),
+                megabytes(MAX_IMAGE_BYTES)
+            )));
+        }
+        let media_type = MediaType::sniff(&bytes).ok_or_else(|| {
+            Error::InvalidInput(
+                "not an image in a format models read: use PNG, JPEG, WebP or GIF".into(),
+            )
+        })?;
+        Ok(ImageData { media_type, bytes })
+    }
+
+    /// Decodes standard base64 (as the window sends it), then checks it like [`ImageData::new`].
+    pub fn from_base64(data: &str) -> Result<ImageData> {
+        // Base64 is 4 characters for 3 bytes: refuse an oversized image before decoding it.
+        if data.len() / 4 * 3 > MAX_IMAGE_BYTES + 3 {
+            return Err(Error::InvalidInput(format!(
+                "the image is more than the limit of {}",
+                megabytes(MAX_IMAGE_BYTES)
+            )));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data.trim())
+            .map_err(|e| Error::InvalidInput(format!("the image is not valid base64: {e}")))?;
+        ImageData::new(bytes)
+    }
+
+    /// The image of a `data:<type>;base64,…` URL; `None` for any other URL (a link is sent on
+    /// as it is, not kept).
+    pub fn from_data_url(url: &str) -> Option<Result<ImageData>> {
+        let rest = url.strip_prefix("data:")?;
+        let (head, data) = rest.split_once(',')?;
+        head.strip_suffix(";base64")?;
+        Some(ImageData::from_base64(data))
+    }
+
+    /// The format.
+    pub fn media_type(&self) -> MediaType {
+        self.media_type
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// A `data:` URL of the image, as the wire APIs take it.
+    pub fn data_url(&self) -> String {
+        let data = base64::engine::general_purpose::STANDARD.encode(&self.bytes);
+        format!("data:{};base64,{data}", self.media_type.as_str())
+    }
+
+    /// The SHA-256 of the bytes, lowercase hex: the file's name.
+    pub fn sha256(&self) -> String {
+        format!("{:x}", Sha256::digest(&self.bytes))
+    }
+}
+
+/// An image a message shows: which file, its format and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    /// The SHA-256 of the bytes, lowercase hex.
+    pub sha256: String,
+    /// The format.
+    pub media_type: MediaType,
+    /// The size in bytes.
+    pub bytes: u64,
+    /// The file's name in the attachments folder, `<sha256>.<ext>`.
+    pub file_name: String,
+}
+
+impl Attachment {
+    fn new(sha256: String, media_type: MediaType, bytes: u64) -> Attachment {
+        let file_name = format!("{sha256}.{}", media_type.extension());
+        Attachment {
+            sha256,
+            media_type,
+            bytes,
+            file_name,
+        }
+    }
+}
+
+impl HistoryStore {
+    /// The folder holding the image files, beside the database.
+    pub fn attachments_dir(&self) -> PathBuf {
+        self.path()
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join(ATTACHMENTS_DIR)
+    }
+
+    /// Saves a user message with `images` (files first, then the message and its rows, in one
+    /// transaction). Like [`HistoryStore::add_message`], call it before the request goes out.
+    pub fn add_user_message(
+        &self,
+        conversation: ConversationId,
+        content: &str,
+        images: &[ImageData],
+    ) -> Result<Message> {
+        if images.len() > MAX_IMAGES_PER_MESSAGE {
+            return Err(Error::InvalidInput(format!(
+                "{} images in one message; the limit is {MAX_IMAGES_PER_MESSAGE}",
+                images.len()
+            )));
+        }
+        let dir = self.attachments_dir();
+        let now = Timestamp::now();
+        let (id, attachments) = self.write(|conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(Error::sqlite("save the message"))?;
+            let mut attachments = Vec::with_capacity(images.len());
+            for image in images {
+                attachments.push(store_file(&dir, image)?);
+            }
+            let id = super::write::insert_message(&tx, conversation, Role::User, content, now)?;
+            for (position, a) in attachments.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO attachments (message_id, position, sha256, media_type, bytes)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![
+                        id,
+                        position as i64,
+                        a.sha256,
+                        a.media_type.as_str(),
+                        a.bytes as i64
+                    ],
+                )
+                .map_err(Error::sqlite("save the message's images"))?;
+            }
+            tx.commit().map_err(Error::sqlite("save the message"))?;
+            Ok((id, attachments))
+        })?;
+        Ok(Message {
+            id,
+            conversation_id: conversation,
+            role: Role::User,
+            content: content.to_owned(),
+            reasoning: String::new(),
+            model: None,
+            route: Vec::new(),
+            usage: None,
+            cost: None,
+            timing: None,
+            status: MessageStatus::Complete,
+            error: None,
+            created_at: now,
+            updated_at: now,
+            attachments,
+        })
+    }
+
+    /// The bytes of an attached image, checked against its hash (a changed or damaged file is
+    /// an error, never sent).
+    pub fn image(&self, attachment: &Attachment) -> Result<ImageData> {
+        let path = self.attachments_dir().join(&attachment.file_name);
+        let bytes = std::fs::read(&path).map_err(Error::io(&path))?;
+        let image = ImageData::new(bytes)?;
+        if image.sha256() != attachment.sha256 {
+            return Err(Error::InvalidInput(format!(
+                "{}: the file changed since it was attached",
+                path.display()
+            )));
+        }
+        Ok(image)
+    }
+
+    /// The image stored under `sha256`, if a message refers to it (the window shows images by
+    /// hash; no path from it is ever opened).
+    pub fn image_by_hash(&self, sha256: &str) -> Result<ImageData> {
+        let valid = sha256.len() == 64
+            && sha256
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if !valid {
+            return Err(Error::InvalidInput("not an image hash".into()));
+        }
+        let found = self.read(|conn| {
+            conn.query_row(
+                "SELECT media_type, bytes FROM attachments WHERE sha256 = ?1 LIMIT 1",
+                [sha256],
+                |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)),
+            )
+            .optional()
+            .map_err(Error::sqlite("find the image"))
+        })?;
+        let (media, bytes) = found.ok_or_else(|| Error::InvalidInput("no such image".into()))?;
+        let media_type = MediaType::parse(&media)
+            .ok_or_else(|| Error::InvalidInput(format!("unknown image type {media:?}")))?;
+        self.image(&Attachment::new(
+            sha256.to_owned(),
+            media_type,
+            bytes.try_into().unwrap_or(0),
+        ))
+    }
+}
+
+/// Writes `image` to `dir` under its hash unless it is there already; the file is complete
+/// or absent (a temporary file renamed into place), 0600 in a 0700 folder.
+fn store_file(dir: &Path, image: &ImageData) -> Result<Attachment> {
+    let attachment = Attachment::new(image.sha256(), image.media_type, image.bytes.len() as u64);
+    let path = dir.join(&attachment.file_name);
+    let present = std::fs::metadata(&path).is_ok_and(|m| m.len() == attachment.bytes);
+    if present {
+        return Ok(attachment);
+    }
+    crate::private_files::private_dir(dir).map_err(Error::io(dir))?;
+    // tempfile creates the file 0600.
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(Error::io(dir))?;
+    std::io::Write::write_all(&mut temp, &image.bytes).map_err(Error::io(&path))?;
+    temp.as_file().sync_all().map_err(Error::io(&path))?;
+    temp.persist(&path).map_err(|e| Error::Io {
+        path: path.clone(),
+        source: e.error,
+    })?;
+    Ok(attachment)
+}
+
+/// Fills in the attachments of `messages` (user messages only carry any).
+pub(crate) fn fill(conn: &Connection, messages: &mut [Message]) -> Result<()> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT sha256, media_type, bytes FROM attachments WHERE message_id = ?1
+             ORDER BY position",
+        )
+        .map_err(Error::sqlite("load the images"))?;
+    for message in messages.iter_mut().filter(|m| m.role == Role::User) {
+        let rows = stmt
+            .query_map([message.id], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, i64>(2)?,
+                ))
+            })
+            .map_err(Error::sqlite("load the images"))?;
+        for row in rows {
+            let (sha256, media, bytes) = row.map_err(Error::sqlite("load the images"))?;
+            let Some(media_type) = MediaType::parse(&media) else {
+                tracing::warn!(media, "an attached image of an unknown type is left out");
+                continue;
+            };
+            let bytes = u64::try_from(bytes).unwrap_or(0);
+            message
+                .attachments
+                .push(Attachment::new(sha256, media_type, bytes));
+        }
+    }
+    Ok(())
+}
+
+/// Removes the rows of conversation `conversation`'s images and returns their hashes (call it
+/// in the deleting transaction, then [`remove_unreferenced`] after it).
+pub(crate) fn forget(conn: &Connection, conversation: ConversationId) -> Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT DISTINCT a.sha256 FROM attachments a JOIN messages m ON m.id = a.message_id
+             WHERE m.conversation_id = ?1",
+        )
+        .map_err(Error::sqlite("find the conversation's images"))?;
+    let hashes = stmt
+        .query_map([conversation], |row| row.get::<_, String>(0))
+        .map_err(Error::sqlite("find the conversation's images"))?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(Error::sqlite("find the conversation's images"))?;
+    conn.execute(
+        "DELETE FROM attachments
+         WHERE message_id IN (SELECT id FROM messages WHERE conversation_id = ?1)",
+        [conversation],
+    )
+    .map_err(Error::sqlite("delete the conversation's images"))?;
+    Ok(hashes)
+}
+
+/// Removes the files of `hashes` no message refers to any more, under the write lock.
+pub(crate) fn remove_unreferenced(
+    conn: &mut Connection,
+    dir: &Path,
+    hashes: &[String],
+) -> Result<()> {
+    if hashes.is_empty() {
+        return Ok(());
+    }
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(Error::sqlite("remove unused images"))?;
+    for sha256 in hashes {
+        let used: bool = tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?1)",
+                [sha256],
+                |row| row.get(0),
+            )
+            .map_err(Error::sqlite("remove unused images"))?;
+        if used {
+            continue;
+        }
+        for media_type in MediaType::ALL {
+            let path = dir.join(format!("{sha256}.{}", media_type.extension()));
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&path)(e)),
+            }
+        }
+    }
+    tx.commit().map_err(Error::sqlite("remove unused images"))
+}
+
+fn megabytes(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// A 2×2 red PNG, for tests.
+#[cfg(test)]
+pub(crate) fn tiny_png() -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD
+        .decode(TINY_PNG_BASE64)
+        .expect("valid base64")
+}
+
+/// [`tiny_png`] as base64.
+#[cfg(test)]
+pub(crate) const TINY_PNG_BASE64: &str =
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==";
+
+#[cfg(test)]
+#[path = "attachments_tests.rs"]
+mod tests;
