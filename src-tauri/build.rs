@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "history_export",
     "history_export_file",
     "history_status",
+    "history_image",
     "config_load",
     "config_apply",
     "config_import_openclaw",

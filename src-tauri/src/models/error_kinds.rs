@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use switchboard_core::chat::Reason;
 use switchboard_core::policy::RefusalReason;
 use switchboard_core::providers::ProviderErrorKind;
-use switchboard_core::router::{health, RouteErrorKind, COOLDOWN};
+use switchboard_core::router::{capability, health, RouteErrorKind, COOLDOWN};
 use switchboard_core::ErrorKind;
 
 use crate::error::IpcErrorKind;
@@ -80,6 +80,7 @@ fn route_and_health_reasons_match_the_typescript_unions() {
     let mut attempt = provider_kinds();
     attempt.insert(COOLDOWN.to_owned());
     attempt.extend(RefusalReason::ALL.iter().map(|r| r.as_str().to_owned()));
+    attempt.extend(owned([capability::NO_IMAGE_INPUT, capability::NO_TOOL_USE]));
     assert_eq!(ts_union("RouteAttemptReason"), attempt);
     let mut probed = provider_kinds();
     probed.insert(health::UNREACHABLE.to_owned());

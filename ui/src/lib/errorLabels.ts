@@ -37,6 +37,8 @@ export const ERROR_LABELS: Readonly<Record<LabelledKind, MessageId>> = {
   interrupted: 'error.interrupted',
   private: 'error.private',
   over_budget: 'error.over_budget',
+  no_image_input: 'error.no_image_input',
+  no_tool_use: 'error.no_tool_use',
   cooldown: 'error.cooldown',
   budget: 'error.budget',
   // Core's.

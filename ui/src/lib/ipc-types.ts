@@ -63,7 +63,8 @@ export type RouteErrorKind =
   | 'cancelled'
   | 'interrupted'
   | 'private'
-  | 'over_budget';
+  | 'over_budget'
+  | 'no_image_input';
 
 /** Core's `ErrorKind`: config, history, keychain and file failures. */
 export type CoreErrorKind =
@@ -94,7 +95,13 @@ export type IpcErrorKind =
  * A route attempt's `reason`: the provider's error class, or why a model was skipped
  * (`cooldown`, or a policy: `private`, `budget`).
  */
-export type RouteAttemptReason = ProviderErrorKind | 'cooldown' | 'private' | 'budget';
+export type RouteAttemptReason =
+  | ProviderErrorKind
+  | 'cooldown'
+  | 'private'
+  | 'budget'
+  | 'no_image_input'
+  | 'no_tool_use';
 
 /** A provider's health `reason`: its last error class, or `unreachable` after a failed probe. */
 export type HealthReason = ProviderErrorKind | 'unreachable';
@@ -403,6 +410,16 @@ export interface Message {
   error: string | null;
   createdAt: string;
   updatedAt: string;
+  /** A user message's images, in order (absent when it has none). */
+  attachments?: Attachment[];
+}
+
+/** An image a message shows: a file in the data dir's attachments folder, by its hash. */
+export interface Attachment {
+  sha256: string;
+  mediaType: string;
+  bytes: number;
+  fileName: string;
 }
 
 export interface LoadedConversation {
@@ -452,6 +469,8 @@ export interface ChatModel {
   private: boolean;
   contextWindow: number | null;
   reasoning: boolean;
+  /** It reads images (its config's `input` includes `image`). */
+  images: boolean;
   /** Quantization (`Q4_K_M`), from the last detection. */
   quantization: string | null;
   /** Loaded at the last detection; null: not seen, or the server does not say. */

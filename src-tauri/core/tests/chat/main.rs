@@ -3,6 +3,7 @@
 //! "retry on next route" works for an answer that was itself a retry, and skips the server
 //! that broke.
 
+mod images;
 mod parameters;
 mod policy;
 
