@@ -96,12 +96,7 @@ export type IpcErrorKind =
  * (`cooldown`, or a policy: `private`, `budget`).
  */
 export type RouteAttemptReason =
-  | ProviderErrorKind
-  | 'cooldown'
-  | 'private'
-  | 'budget'
-  | 'no_image_input'
-  | 'no_tool_use';
+  ProviderErrorKind | 'cooldown' | 'private' | 'budget' | 'no_image_input' | 'no_tool_use';
 
 /** A provider's health `reason`: its last error class, or `unreachable` after a failed probe. */
 export type HealthReason = ProviderErrorKind | 'unreachable';

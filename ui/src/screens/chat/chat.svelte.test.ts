@@ -78,7 +78,7 @@ function setup() {
     chatCancel: vi.fn().mockResolvedValue(true),
     chatSetPrivate: vi.fn().mockResolvedValue(undefined),
     historyExportFile: vi.fn().mockResolvedValue({ path: '/home/ada/Downloads/chat.md' }),
-    historyImage: vi.fn().mockResolvedValue("data:image/png;base64,AA"),
+    historyImage: vi.fn().mockResolvedValue('data:image/png;base64,AA'),
     discoveryLoadRouteModel: vi.fn().mockResolvedValue({
       model: 'p/m',
       instanceId: 'm',
