@@ -6,10 +6,11 @@ import {
   MAX_IMAGE_BYTES,
   base64Of,
   carriesFiles,
+  imageRefusal,
   imageFiles,
   sizeText,
 } from './attachments.svelte';
-import { ChatStore, type ChatBackend } from './chat.svelte';
+import { ChatStore } from './chat.svelte';
 
 /** A 2×2 red PNG. */
 const PNG_BASE64 =
@@ -123,12 +124,24 @@ function store() {
     historyImage: vi.fn().mockResolvedValue(`data:image/png;base64,${PNG_BASE64}`),
   };
   const chat = new ChatStore(
-    api as unknown as ChatBackend,
+    api,
     () => 1,
     () => {},
   );
   return { api, chat, emit: (e: ChatEvent) => emit(e) };
 }
+
+describe('imageRefusal', () => {
+  it('names the picked model, or gives core the words for a route', () => {
+    const core = 'b/m takes text only (no "image" in the config\'s `input`): nothing was sent';
+    expect(imageRefusal(core, 'b/m')).toBe(
+      'b/m takes text only, so nothing was sent. Pick a model that reads images, or remove the images.',
+    );
+    expect(imageRefusal('a/m, b/m take text only', '')).toBe(
+      'No model of this route reads images, so nothing was sent. a/m, b/m take text only',
+    );
+  });
+});
 
 describe('sending images', () => {
   it('sends the bytes as base64 with the text, shows them on the message, and sends them again on retry', async () => {

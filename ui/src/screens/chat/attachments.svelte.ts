@@ -131,3 +131,14 @@ export class ComposerImages {
 export function base64Of(dataUrl: string): string {
   return dataUrl.slice(dataUrl.indexOf(',') + 1);
 }
+
+/**
+ * Words for core's `no_image_input` refusal: naming the picked model when it was the one
+ * refused (core's message starts with it), else core's message naming the route's models.
+ */
+export function imageRefusal(message: string, picked: string): string {
+  if (picked.includes('/') && message.startsWith(`${picked} `)) {
+    return t('images.refusedModel', { model: picked });
+  }
+  return t('images.refusedRoute', { detail: message });
+}

@@ -26,7 +26,7 @@ import {
   type SearchHit,
 } from '../../lib/ipc';
 import { FrameBatcher, type Schedule, type Unschedule } from './frameBatcher';
-import { base64Of, type PendingImage } from './attachments.svelte';
+import { base64Of, imageRefusal, type PendingImage } from './attachments.svelte';
 import type { ViewAttempt } from './route';
 
 export type ChatBackend = Pick<
@@ -562,7 +562,9 @@ export class ChatStore {
       return true;
     } catch (e) {
       const err = toIpcError(e);
-      this.#end({ status: 'failed', error: err.message, errorKind: err.kind });
+      const error =
+        err.kind === 'no_image_input' ? imageRefusal(err.message, this.#model) : err.message;
+      this.#end({ status: 'failed', error, errorKind: err.kind });
       return false;
     }
   }

@@ -12,6 +12,9 @@ export const en = {
   'images.unreadable': '{{name}} could not be read.',
   'images.textOnly': '{{model}} takes text only: pick a model that reads images to send these.',
   'images.textOnlyDrop': '{{model}} takes text only: pick a model that reads images first.',
+  'images.refusedModel':
+    '{{model}} takes text only, so nothing was sent. Pick a model that reads images, or remove the images.',
+  'images.refusedRoute': 'No model of this route reads images, so nothing was sent. {{detail}}',
 };
 
 export const ko: Record<keyof typeof en, string> = {
@@ -28,4 +31,8 @@ export const ko: Record<keyof typeof en, string> = {
   'images.textOnly':
     '{{model}}은(는) 텍스트만 받습니다. 이 이미지를 보내려면 이미지를 읽는 모델을 고르세요.',
   'images.textOnlyDrop': '{{model}}은(는) 텍스트만 받습니다. 먼저 이미지를 읽는 모델을 고르세요.',
+  'images.refusedModel':
+    '{{model}}은(는) 텍스트만 받아서 아무것도 보내지 않았습니다. 이미지를 읽는 모델을 고르거나 이미지를 빼세요.',
+  'images.refusedRoute':
+    '이 경로에는 이미지를 읽는 모델이 없어서 아무것도 보내지 않았습니다. {{detail}}',
 };
