@@ -346,6 +346,7 @@ fn chat_types_match_the_typescript_interfaces() {
         private: true,
         context_window: Some(10),
         reasoning: false,
+        images: true,
         quantization: Some("Q4_K_M".into()),
         loaded: Some(true),
         speed: Some(switchboard_core::policy::Speed {
@@ -543,4 +544,22 @@ fn config_updates_match_the_typescript_interfaces() {
             assert!(TS.contains(&format!("{field}: ")), "{kind}.{field}");
         }
     }
+}
+
+#[test]
+fn a_saved_message_with_images_matches_the_typescript_interfaces() {
+    use switchboard_core::history::{HistoryStore, ImageData};
+    // A 2×2 red PNG.
+    const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = HistoryStore::open(dir.path()).expect("opens").store;
+    let chat = store.create_conversation(None).expect("creates").id;
+    let png = ImageData::from_base64(PNG).expect("a png");
+    let message = store.add_user_message(chat, "look", &[png]).expect("saves");
+    let json = serde_json::to_value(&message).expect("serializes");
+    assert_eq!(json_fields(&json), ts_fields("Message"));
+    assert_eq!(
+        json_fields(&json["attachments"][0]),
+        ts_fields("Attachment")
+    );
 }
