@@ -214,6 +214,17 @@ async fn images_are_pasted_dropped_previewed_removed_sent_and_shown_again() {
     )
     .await;
     app.screenshot("chat-images-reopened-en").await;
+
+    // The Attach button's file picker takes a file from disk the same way.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let picked = dir.path().join("picked.png");
+    std::fs::write(&picked, &bytes).expect("write the file");
+    app.wait_for("[data-testid=chat-attach-input]")
+        .await
+        .send_keys(&picked.display().to_string())
+        .await
+        .expect("choose the file");
+    pending(&app, 1).await;
     app.close().await;
 }
 

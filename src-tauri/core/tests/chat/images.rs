@@ -253,3 +253,49 @@ async fn text_only_models_refuse_images_by_name_before_anything_is_saved_or_sent
         assert!(!store.attachments_dir().exists());
     }
 }
+
+#[tokio::test]
+async fn the_gateway_passes_images_on_and_keeps_them_in_its_history() {
+    use switchboard_core::gateway;
+    use switchboard_core::secrets::Secret;
+    const TOKEN: &str = "sb-test-token-0123456789";
+    let fake = anthropic::start(Script::reply("A red square.")).expect("fake");
+    let (_dir, paths) = write_config(
+        tempfile::tempdir().expect("tempdir"),
+        &config(&[("p", "anthropic-messages", &fake, IMAGES)]),
+    );
+    let listener = gateway::bind(0).await.expect("binds");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let app = gateway::app(engine(&paths), Secret::new(TOKEN));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(gateway::serve(listener, app, async {
+        let _ignored = stopped.await;
+    }));
+    // An OpenAI client's image part goes to an Anthropic model as a base64 image block.
+    let response = reqwest::Client::new()
+        .post(format!("{url}/v1/chat/completions"))
+        .bearer_auth(TOKEN)
+        .json(&json!({"messages": [{"role": "user", "content": [
+            {"type": "text", "text": "What is this?"},
+            {"type": "image_url", "image_url": {"url": format!("data:image/png;base64,{PNG}")}}]}]}))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), 200);
+    let _stopping = stop.send(());
+    server.await.expect("joins").expect("serves");
+    let sent = bodies(&fake, "/messages");
+    assert_eq!(
+        sent[0]["messages"][0]["content"][1],
+        json!({"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": PNG}})
+    );
+    let store = HistoryStore::open(&paths.data_dir).expect("history").store;
+    let list = store.list_conversations(10, 0).expect("lists");
+    let messages = store.all_messages(list[0].id).expect("reads");
+    assert_eq!(messages[0].content, "What is this?");
+    assert_eq!(messages[0].attachments.len(), 1);
+    assert_eq!(
+        store.image(&messages[0].attachments[0]).expect("the file"),
+        png()
+    );
+}
