@@ -114,15 +114,23 @@ impl Engine {
         // A new conversation is asked as given (images and tool turns included); a saved one
         // from its history.
         let direct = ask.conversation.is_none().then(|| ask.direct_request());
+        // Images anywhere in what will be sent: this message's, or a saved conversation's
+        // earlier ones (sent again with each turn).
+        let has_images = match (&direct, ask.conversation, &self.history) {
+            (Some(direct), _, _) => direct.has_images(),
+            (None, Some(id), Some(store)) => {
+                let store = store.clone();
+                let asked = !ask.images.is_empty()
+                    || ask.request.latest.iter().any(|t| !t.images.is_empty());
+                asked || blocking(move || Ok(store.has_images(id)?)).await?
+            }
+            (None, _, _) => false,
+        };
         {
             let config = self.router.config();
             // Images that no model of the route reads are refused before anything is saved.
             let explicit = requested.as_deref() == Some(first.as_str());
-            let asked = match &direct {
-                Some(direct) => capability::images_refused(&config, &plan, explicit, direct),
-                None => capability::images_refused(&config, &plan, explicit, &ask.direct_request()),
-            };
-            asked?;
+            capability::images_refused(&config, &plan, explicit, has_images)?;
             if let Some(missing) = direct
                 .as_ref()
                 .and_then(|r| capability::missing_tools(&config, &first, r))

@@ -272,6 +272,19 @@ impl HistoryStore {
         })
     }
 
+    /// Whether any message of `conversation` shows an image (they are sent again each turn).
+    pub fn has_images(&self, conversation: ConversationId) -> Result<bool> {
+        self.read(|conn| {
+            conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM attachments a JOIN messages m ON m.id = a.message_id
+                                WHERE m.conversation_id = ?1)",
+                [conversation],
+                |row| row.get(0),
+            )
+            .map_err(Error::sqlite("look for images"))
+        })
+    }
+
     /// The bytes of an attached image, checked against its hash (a changed or damaged file is
     /// an error, never sent).
     pub fn image(&self, attachment: &Attachment) -> Result<ImageData> {

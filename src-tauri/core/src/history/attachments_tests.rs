@@ -85,6 +85,12 @@ fn images_are_files_stored_once_and_read_back_with_their_message() {
         first.attachments[0].file_name,
         format!("{}.png", png().sha256())
     );
+    assert!(store.has_images(chat).expect("looks"));
+    let plain = store.create_conversation(None).expect("creates").id;
+    store
+        .add_message(plain, crate::history::Role::User, "words only")
+        .expect("saves");
+    assert!(!store.has_images(plain).expect("looks"));
     store
         .add_user_message(chat, "this one again", &[png()])
         .expect("saves");

@@ -55,15 +55,16 @@ pub fn refusal(config: &Config, model_ref: &str, request: &ChatRequest) -> Optio
     None
 }
 
-/// Why `request`, which has images, cannot go on the route `candidates` (in order; `explicit`:
-/// the first was asked for by its own ref): the text-only models, if they leave no model.
+/// Why a request with images (`has_images`: its turns carry any) cannot go on the route
+/// `candidates` (in order; `explicit`: the first was asked for by its own ref): the text-only
+/// models, if they leave no model.
 pub fn images_refused(
     config: &Config,
     candidates: &[String],
     explicit: bool,
-    request: &ChatRequest,
+    has_images: bool,
 ) -> Result<(), RouteError> {
-    if !request.has_images() {
+    if !has_images {
         return Ok(());
     }
     let text_only = |model_ref: &&String| {
