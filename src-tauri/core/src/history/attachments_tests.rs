@@ -2,6 +2,7 @@
 //! kept out of the search index, and removed with the last conversation that shows them.
 
 use super::*;
+use crate::history::MAX_IMAGE_BYTES;
 use crate::history::{ExportFormat, HistoryStore};
 
 fn store() -> (tempfile::TempDir, HistoryStore) {

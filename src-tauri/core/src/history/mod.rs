@@ -62,6 +62,7 @@ mod attachments;
 mod error;
 mod export;
 mod export_file;
+mod image;
 mod model;
 mod open;
 mod parameters;
@@ -79,11 +80,10 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use answer::{AnswerWriter, Finish};
-pub use attachments::{
-    Attachment, ImageData, MediaType, ATTACHMENTS_DIR, MAX_IMAGES_PER_MESSAGE, MAX_IMAGE_BYTES,
-};
+pub use attachments::{Attachment, ATTACHMENTS_DIR, MAX_IMAGES_PER_MESSAGE};
 pub use error::{Error, ErrorKind, Result};
 pub use export::{ExportFormat, JSON_EXPORT_VERSION};
+pub use image::{ImageData, MediaType, MAX_IMAGE_BYTES};
 pub use model::{
     Conversation, ConversationId, Message, MessageId, MessageStatus, Parameters, Role, Timestamp,
 };
