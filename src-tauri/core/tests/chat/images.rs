@@ -318,3 +318,30 @@ async fn the_gateway_passes_images_on_and_keeps_them_in_its_history() {
         png()
     );
 }
+
+#[tokio::test]
+async fn an_image_too_large_for_its_server_keeps_the_servers_words() {
+    use switchboard_fakes::openai::Fault;
+    let fake = openai::start(Script::reply("never").with_fault(Fault::Status {
+        status: 413,
+        message: "request entity too large".into(),
+        retry_after: None,
+    }))
+    .expect("fake");
+    let (_dir, paths) = write_config(
+        tempfile::tempdir().expect("tempdir"),
+        &config(&[("p", "openai-completions", &fake, IMAGES)]),
+    );
+    let engine = engine(&paths);
+    let mut ask = Ask::new("What is this?");
+    ask.images = vec![png()];
+    let turn = engine.send(ask, Default::default()).await.expect("starts");
+    let events = events(turn).await;
+    let Some(ChatEvent::Error { message, .. }) = events.last() else {
+        panic!("{events:?}");
+    };
+    assert!(
+        message.contains("413") && !message.contains("fits no route"),
+        "{message}"
+    );
+}

@@ -450,10 +450,13 @@ impl Run {
             let models = std::mem::take(&mut self.text_only);
             return self.fail(RouteError::NoImageInput { models });
         }
-        let overflow = self
-            .last
-            .as_ref()
-            .is_some_and(|(_, e)| e.kind() == Kind::ContextOverflow);
+        // "Fits no route" only names windows it knows; a server's own "too large" (a 413 for a
+        // big image, say) on a model without a configured window keeps its words.
+        let overflow = !self.too_small.is_empty()
+            && self
+                .last
+                .as_ref()
+                .is_some_and(|(_, e)| e.kind() == Kind::ContextOverflow);
         let error = match self.last.take() {
             Some(_) if overflow => RouteError::ContextTooLarge {
                 estimated: self.estimated,
