@@ -345,3 +345,52 @@ async fn an_image_too_large_for_its_server_keeps_the_servers_words() {
         "{message}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switchboard_chat_sends_an_image_file_and_refuses_what_is_not_one() {
+    use clap::Parser;
+    use switchboard_core::cli::{chat_cmd, Cli, Command, Exit};
+    let fake = responses::start(Script::reply("A red square.")).expect("fake");
+    let (dir, paths) = write_config(
+        tempfile::tempdir().expect("tempdir"),
+        &config(&[("p", "openai-responses", &fake, IMAGES)]),
+    );
+    let picture = dir.path().join("red.png");
+    std::fs::write(&picture, png().bytes()).expect("writes");
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "not a picture").expect("writes");
+    let run = move |file: std::path::PathBuf| {
+        let paths = paths.clone();
+        tokio::task::spawn_blocking(move || {
+            let file = file.display().to_string();
+            let cli =
+                Cli::try_parse_from(["switchboard", "chat", "--image", &file, "What is this?"])
+                    .expect("parses");
+            let Some(Command::Chat(args)) = cli.command else {
+                panic!("not chat")
+            };
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let exit = chat_cmd::run(&args, &paths, &mut out, &mut err);
+            let text = |b: Vec<u8>| String::from_utf8(b).expect("utf-8");
+            (exit, text(out), text(err))
+        })
+    };
+    let (exit, out, _) = run(picture).await.expect("runs");
+    assert_eq!((exit, out.as_str()), (Exit::Success, "A red square.\n"));
+    let sent = bodies(&fake, "/responses");
+    assert_eq!(
+        sent[0]["input"][0]["content"][1],
+        json!({"type": "input_image", "image_url": format!("data:image/png;base64,{PNG}")})
+    );
+    let (exit, _, err) = run(notes).await.expect("runs");
+    assert_eq!(exit, Exit::Failure);
+    assert!(
+        err.contains("notes.txt") && err.contains("PNG, JPEG, WebP or GIF"),
+        "{err}"
+    );
+    assert_eq!(
+        bodies(&fake, "/responses").len(),
+        1,
+        "nothing more was sent"
+    );
+}
