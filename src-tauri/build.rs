@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "history_export",
     "history_export_file",
     "history_status",
+    "history_image",
     "config_load",
     "config_routes_kept",
     "config_apply",

@@ -166,6 +166,7 @@ fn run_app<R: Runtime>(
             commands::history::history_export,
             commands::history::history_export_file,
             commands::history::history_status,
+            commands::history::history_image,
             commands::config::config_load,
             commands::config::config_routes_kept,
             commands::config::config_apply,

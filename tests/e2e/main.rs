@@ -4,6 +4,7 @@
 mod a11y;
 mod autostart;
 mod chat;
+mod chat_images;
 mod chat_tools;
 mod chat_versions;
 mod cli;

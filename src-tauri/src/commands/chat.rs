@@ -13,7 +13,7 @@ use switchboard_core::chat::{
     choices, Ask, ChatError, ChatEvent, Engine, Facts, Turn, TurnOptions,
 };
 use switchboard_core::config::view;
-use switchboard_core::history::{ConversationId, MessageId, Parameters};
+use switchboard_core::history::{ConversationId, ImageData, MessageId, Parameters};
 use switchboard_core::logging::redact::redact;
 use switchboard_core::ErrorKind;
 use tauri::ipc::Channel;
@@ -52,11 +52,13 @@ fn chat_error(e: ChatError) -> IpcError {
 /// `conversation_id` (a new conversation without one) and streams the answer on `channel`.
 /// `private` makes a new conversation private (only routes that stay on this machine);
 /// `system` and `parameters`, when given, are the conversation's from this turn on (saved with
-/// it; a blank system prompt removes it). Returns once the user message is saved; an unknown
-/// model or a parameter out of range fails before anything is saved.
+/// it; a blank system prompt removes it). `images` are the message's images as base64 bytes
+/// (never paths): core checks their format and size, saves them and sends them in the model's
+/// wire API. Returns once the user message is saved; an unknown model, a bad image, images for
+/// a text-only route or a parameter out of range fail before anything is saved.
 #[tauri::command]
 #[allow(clippy::too_many_arguments)] // each is one IPC argument
-#[tracing::instrument(skip(state, text, system, channel), err)]
+#[tracing::instrument(skip(state, text, system, images, channel), err)]
 pub(crate) async fn chat_send(
     state: State<'_, AppState>,
     conversation_id: Option<ConversationId>,
@@ -65,9 +67,16 @@ pub(crate) async fn chat_send(
     private: Option<bool>,
     system: Option<String>,
     parameters: Option<Parameters>,
+    images: Option<Vec<String>>,
     channel: Channel<ChatEvent>,
 ) -> Result<ChatStarted, IpcError> {
     let engine = state.engine()?;
+    let images = images
+        .unwrap_or_default()
+        .iter()
+        .map(|data| ImageData::from_base64(data))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| IpcError::from(switchboard_core::Error::from(e)))?;
     let guard = state.chats.register();
     let mut ask = Ask::new(text);
     ask.conversation = conversation_id;
@@ -75,6 +84,7 @@ pub(crate) async fn chat_send(
     ask.private = private.unwrap_or(false);
     ask.system = system;
     ask.parameters = parameters;
+    ask.images = images;
     ask.options = DESKTOP;
     let turn = engine
         .send(ask, guard.token.clone())

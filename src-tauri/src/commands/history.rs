@@ -199,3 +199,17 @@ pub(crate) async fn history_status(state: State<'_, AppState>) -> Result<History
         recovered: state.history.recovered().cloned(),
     })
 }
+
+/// An attached image, by the hash its message names, as a `data:` URL for an `<img>` (the CSP
+/// allows `data:` images; no file path from the page is ever opened).
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub(crate) async fn history_image(
+    state: State<'_, AppState>,
+    sha256: String,
+) -> Result<String, IpcError> {
+    blocking(&state, move |store| {
+        Ok(store.image_by_hash(&sha256)?.data_url())
+    })
+    .await
+}

@@ -51,6 +51,8 @@ const KINDS = {
   private: true,
   over_budget: true,
   budget: true,
+  no_image_input: true,
+  no_tool_use: true,
 } satisfies Record<LabelledKind, true>;
 
 describe('error labels', () => {

@@ -45,6 +45,8 @@ export const ERROR_LABELS: Readonly<Record<LabelledKind, KindWords>> = {
   interrupted: { label: 'error.interrupted', why: 'error.interrupted.why' },
   private: { label: 'error.private', why: 'error.private.why' },
   over_budget: { label: 'error.over_budget', why: 'error.over_budget.why' },
+  no_image_input: { label: 'error.no_image_input', why: 'error.no_image_input.why' },
+  no_tool_use: { label: 'error.no_tool_use', why: 'error.no_tool_use.why' },
   cooldown: { label: 'error.cooldown', why: 'error.cooldown.why' },
   budget: { label: 'error.budget', why: 'error.budget.why' },
   // Core's.

@@ -388,6 +388,11 @@ export function historyExportFile(
   return call<ExportedFile>('history_export_file', { conversationId, format });
 }
 
+/** `history_image`: a saved message's image by its hash, as a `data:` URL for an `<img>`. */
+export function historyImage(sha256: string): Promise<string> {
+  return call<string>('history_image', { sha256 });
+}
+
 /** `chat_models`: the models to pick from, aliases first. */
 export function chatModels(): Promise<ChatModels> {
   return call<ChatModels>('chat_models');
@@ -405,6 +410,8 @@ export interface ChatSendInput {
   system: string | null;
   /** The conversation's parameters from this turn on; null keeps them. */
   parameters: ConversationParameters | null;
+  /** The message's images as base64 bytes (core checks and saves them); none if absent. */
+  images?: string[];
 }
 
 /**

@@ -139,10 +139,9 @@ impl Engine {
                 Some(question) => messages.iter().position(|m| m.id == question),
                 None => messages[..at].iter().rposition(|m| m.role == Role::User),
             };
-            let request = match question {
-                Some(q) => request::from_history(&messages[..=q], &parameters, stream),
-                None => request::from_history(&[], &parameters, stream),
-            };
+            let asked = question.map_or(&messages[..0], |q| &messages[..=q]);
+            let images = request::images_of(&reading, asked)?;
+            let request = request::from_history(asked, &images, &parameters, stream);
             Ok(Some((messages[at].model.clone(), request, private)))
         })
         .await?;

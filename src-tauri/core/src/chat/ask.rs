@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::history::{ConversationId, Parameters};
+use crate::history::{ConversationId, ImageData, Parameters};
 use crate::providers::{self, ChatRequest, RequestOptions};
 
 /// What to ask: a new message in a conversation (or in a new one).
@@ -22,6 +22,8 @@ pub struct Ask {
     pub earlier: Vec<providers::Turn>,
     /// The new user message.
     pub message: String,
+    /// The new message's images (the window's), checked and saved with it.
+    pub images: Vec<ImageData>,
     /// An alias or `provider/model`; `None`: the primary route.
     pub model: Option<String>,
     /// Private: only routes that stay on this machine. A new saved conversation is marked
@@ -53,6 +55,7 @@ impl Ask {
             parameters: None,
             earlier: Vec::new(),
             message: message.into(),
+            images: Vec::new(),
             model: None,
             private: false,
             options: TurnOptions::default(),
@@ -64,7 +67,16 @@ impl Ask {
     pub(super) fn direct_request(&self) -> ChatRequest {
         let mut turns = self.earlier.clone();
         if self.request.latest.is_empty() {
-            turns.push(providers::Turn::user(self.message.clone()));
+            let mut turn = providers::Turn::user(self.message.clone());
+            turn.images = self
+                .images
+                .iter()
+                .map(|image| providers::Image {
+                    url: image.data_url(),
+                    detail: None,
+                })
+                .collect();
+            turns.push(turn);
         } else {
             turns.extend(self.request.latest.iter().cloned());
         }

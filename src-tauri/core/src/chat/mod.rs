@@ -85,8 +85,15 @@ impl Engine {
     /// Starts a turn: refuses an unknown model before anything is saved, saves the user
     /// message, builds the request and starts routing it. Cancel with `cancel`.
     pub async fn send(&self, ask: Ask, cancel: CancellationToken) -> Result<Turn, ChatError> {
-        if ask.message.trim().is_empty() && ask.request.latest.is_empty() {
+        if ask.message.trim().is_empty() && ask.request.latest.is_empty() && ask.images.is_empty() {
             return Err(ChatError::InvalidInput("give a message".into()));
+        }
+        if ask.images.len() > history::MAX_IMAGES_PER_MESSAGE {
+            return Err(ChatError::InvalidInput(format!(
+                "{} images in one message; the limit is {}",
+                ask.images.len(),
+                history::MAX_IMAGES_PER_MESSAGE
+            )));
         }
         if ask.conversation.is_some() && self.history.is_none() {
             return Err(ChatError::InvalidInput(
@@ -99,15 +106,39 @@ impl Engine {
             .map(str::trim)
             .filter(|m| !m.is_empty())
             .map(str::to_owned);
-        let first = self.first_candidate(requested.as_deref())?;
+        let plan: Vec<String> = self
+            .router
+            .plan(requested.as_deref())?
+            .into_iter()
+            .map(|c| c.model_ref)
+            .collect();
+        let first = plan.first().cloned().unwrap_or_default();
         // A new conversation is asked as given (images and tool turns included); a saved one
         // from its history.
         let direct = ask.conversation.is_none().then(|| ask.direct_request());
-        if let Some(missing) = direct
-            .as_ref()
-            .and_then(|r| capability::missing(&self.router.config(), &first, r))
+        // Images anywhere in what will be sent: this message's, or a saved conversation's
+        // earlier ones (sent again with each turn).
+        let has_images = match (&direct, ask.conversation, &self.history) {
+            (Some(direct), _, _) => direct.has_images(),
+            (None, Some(id), Some(store)) => {
+                let store = store.clone();
+                let asked = !ask.images.is_empty()
+                    || ask.request.latest.iter().any(|t| !t.images.is_empty());
+                asked || blocking(move || Ok(store.has_images(id)?)).await?
+            }
+            (None, _, _) => false,
+        };
         {
-            return Err(ChatError::InvalidInput(format!("{first} {missing}")));
+            let config = self.router.config();
+            // Images that no model of the route reads are refused before anything is saved.
+            let explicit = requested.as_deref() == Some(first.as_str());
+            capability::images_refused(&config, &plan, explicit, has_images)?;
+            if let Some(missing) = direct
+                .as_ref()
+                .and_then(|r| capability::missing_tools(&config, &first, r))
+            {
+                return Err(ChatError::InvalidInput(format!("{first} {missing}")));
+            }
         }
         let coalesce = ask.options.coalesce;
         let (conversation, request, answer, private) = match &self.history {
@@ -125,8 +156,9 @@ impl Engine {
                         Some(direct) => direct,
                         None => {
                             let messages = store.all_messages(conversation)?;
+                            let images = request::images_of(&store, &messages)?;
                             let parameters = store.conversation(conversation)?.parameters;
-                            request::from_history(&messages, &parameters, stream)
+                            request::from_history(&messages, &images, &parameters, stream)
                         }
                     };
                     let answer = store.begin_answer(conversation, Some(&first))?;
@@ -267,7 +299,7 @@ fn save_question(store: &HistoryStore, ask: &Ask) -> history::Result<(Conversati
     };
     let private = store.conversation(conversation)?.private;
     if ask.request.latest.is_empty() {
-        store.add_message(conversation, Role::User, &ask.message)?;
+        store.add_user_message(conversation, &ask.message, &ask.images)?;
     }
     for turn in &ask.request.latest {
         save_turn(store, conversation, turn)?;
@@ -275,7 +307,8 @@ fn save_question(store: &HistoryStore, ask: &Ask) -> history::Result<(Conversati
     Ok((conversation, private))
 }
 
-/// Saves a user or assistant turn's text (a tool result is no message of the history).
+/// Saves a user or assistant turn's text, and a user turn's inline images (a link to an image
+/// is sent on, not kept; a tool result is no message of the history).
 fn save_turn(
     store: &HistoryStore,
     conversation: ConversationId,
@@ -287,6 +320,25 @@ fn save_turn(
         providers::Role::Tool => return Ok(()),
     };
     if turn.text.is_empty() && role == Role::Assistant {
+        return Ok(());
+    }
+    if role == Role::User && !turn.images.is_empty() {
+        let images: Vec<history::ImageData> = turn
+            .images
+            .iter()
+            .filter_map(
+                |image| match history::ImageData::from_data_url(&image.url)? {
+                    Ok(image) => Some(image),
+                    Err(e) => {
+                        // The request still goes out as the client sent it; its server judges it.
+                        tracing::warn!("an image of a client's message is not kept: {e}");
+                        None
+                    }
+                },
+            )
+            .take(history::MAX_IMAGES_PER_MESSAGE)
+            .collect();
+        store.add_user_message(conversation, &turn.text, &images)?;
         return Ok(());
     }
     store.add_message(conversation, role, &turn.text)?;

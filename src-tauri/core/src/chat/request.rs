@@ -4,18 +4,47 @@
 //! user message follows it, so a Retry or an edit-and-resend does not send the failed attempt
 //! along; a failed answer followed by a retry keeps its question, so "retry on next route" works
 //! for an answer that was itself a retry. Of an answer's versions only the selected one (the
-//! one the conversation shows) is sent. Reasoning is never sent back.
+//! one the conversation shows) is sent. Reasoning is never sent back; a question's images are
+//! sent again with it each turn (read from their files).
 
-use crate::history::{Message, MessageStatus, Parameters, Role};
+use std::collections::BTreeMap;
+
+use crate::history::{self, HistoryStore, Message, MessageId, MessageStatus, Parameters, Role};
 use crate::providers::{self, ChatRequest, Turn};
 
-/// The request for an answer to the last user message in `messages` (oldest first), with the
-/// conversation's `parameters`.
+/// The images of user messages, read from their files, as the wire APIs take them.
+pub(crate) type Images = BTreeMap<MessageId, Vec<providers::Image>>;
+
+/// Reads the images `messages` show. A file that is gone or changed is an error: the question
+/// is never sent without the image it asks about.
+pub(crate) fn images_of(store: &HistoryStore, messages: &[Message]) -> history::Result<Images> {
+    let mut images = Images::new();
+    for message in messages.iter().filter(|m| !m.attachments.is_empty()) {
+        let mut read = Vec::with_capacity(message.attachments.len());
+        for attachment in &message.attachments {
+            read.push(providers::Image {
+                url: store.image(attachment)?.data_url(),
+                detail: None,
+            });
+        }
+        images.insert(message.id, read);
+    }
+    Ok(images)
+}
+
+/// The request for an answer to the last user message in `messages` (oldest first), with its
+/// `images` and the conversation's `parameters`.
 pub(crate) fn from_history(
     messages: &[Message],
+    images: &Images,
     parameters: &Parameters,
     stream: bool,
 ) -> ChatRequest {
+    let user = |message: &Message| {
+        let mut turn = Turn::user(message.content.clone());
+        turn.images = images.get(&message.id).cloned().unwrap_or_default();
+        turn
+    };
     let mut system = None;
     let mut turns = Vec::new();
     let mut pending: Option<&Message> = None;
@@ -33,15 +62,15 @@ pub(crate) fn from_history(
                     // The question stays pending: a retry asks it again.
                     continue;
                 }
-                if let Some(user) = pending.take() {
-                    turns.push(Turn::user(user.content.clone()));
+                if let Some(question) = pending.take() {
+                    turns.push(user(question));
                     turns.push(Turn::assistant(message.content.clone()));
                 }
             }
         }
     }
-    if let Some(user) = pending {
-        turns.push(Turn::user(user.content.clone()));
+    if let Some(question) = pending {
+        turns.push(user(question));
     }
     let mut options = providers::RequestOptions::default();
     parameters.apply(&mut options);
@@ -77,6 +106,7 @@ mod tests {
             answer_to: None,
             selected: true,
             version_ids: Vec::new(),
+            attachments: Vec::new(),
         }
     }
 
@@ -97,7 +127,7 @@ mod tests {
             temperature: Some(0.2),
             ..Parameters::default()
         };
-        let request = from_history(&messages, &parameters, true);
+        let request = from_history(&messages, &Images::new(), &parameters, true);
         assert_eq!(request.options.temperature, Some(0.2));
         assert_eq!(request.system.as_deref(), Some("be brief"));
         let texts: Vec<&str> = request.turns.iter().map(|t| t.text.as_str()).collect();
@@ -122,7 +152,7 @@ mod tests {
                 version(3, "second version", shown == 3),
                 message(4, Role::User, "next question", Complete),
             ];
-            let request = from_history(&messages, &Parameters::default(), true);
+            let request = from_history(&messages, &Images::new(), &Parameters::default(), true);
             let texts: Vec<&str> = request.turns.iter().map(|t| t.text.as_str()).collect();
             let text = |id: usize| messages[id - 1].content.as_str();
             assert_eq!(texts, ["question", text(shown), "next question"]);
@@ -139,10 +169,53 @@ mod tests {
             message(3, Role::Assistant, "cut off again", Failed),
         ];
         // Retrying answer 3 asks what came before it.
-        let request = from_history(&messages[..2], &Parameters::default(), false);
+        let request = from_history(
+            &messages[..2],
+            &Images::new(),
+            &Parameters::default(),
+            false,
+        );
         assert_eq!(request.options, providers::RequestOptions::default());
         let texts: Vec<&str> = request.turns.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(texts, ["question"]);
         assert!(!request.stream);
+    }
+
+    #[test]
+    fn questions_carry_their_images() {
+        use MessageStatus::*;
+        let messages = [
+            message(1, Role::User, "what is this?", Complete),
+            message(2, Role::Assistant, "a cat", Complete),
+            message(3, Role::User, "and now?", Complete),
+        ];
+        let image = |url: &str| providers::Image {
+            url: url.into(),
+            detail: None,
+        };
+        let images = Images::from([
+            (1, vec![image("data:image/png;base64,AA")]),
+            (
+                3,
+                vec![
+                    image("data:image/gif;base64,BB"),
+                    image("data:image/png;base64,CC"),
+                ],
+            ),
+        ]);
+        let request = from_history(&messages, &images, &Parameters::default(), true);
+        let urls: Vec<Vec<&str>> = request
+            .turns
+            .iter()
+            .map(|t| t.images.iter().map(|i| i.url.as_str()).collect())
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                vec!["data:image/png;base64,AA"],
+                vec![],
+                vec!["data:image/gif;base64,BB", "data:image/png;base64,CC"]
+            ]
+        );
     }
 }

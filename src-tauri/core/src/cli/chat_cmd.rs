@@ -1,5 +1,5 @@
 //! `switchboard chat [--model REF] [--json] [--no-stream] [--no-history] [--system TEXT]
-//! [--private] MESSAGE`: one question through the chat engine (default: the primary route; `REF` is
+//! [--private] [--image FILE]… MESSAGE`: one question through the chat engine (default: the primary route; `REF` is
 //! `provider/model` or an alias). Plain: the answer on stdout, reasoning and route notes on
 //! stderr. `--json`: the engine's events, one JSON object per line (DESIGN.md's `chat --json`
 //! events; `started`, whose ids are the desktop's, is not printed). Ctrl-C cancels (never fails
@@ -41,6 +41,10 @@ pub struct ChatArgs {
     /// Private: only routes that stay on this machine; refused (nothing sent) when none do.
     #[arg(long)]
     pub private: bool,
+    /// An image to send with the message (PNG, JPEG, WebP or GIF, at most 20 MB); repeat for
+    /// several. A model that takes text only refuses it before anything is sent.
+    #[arg(long = "image", value_name = "FILE")]
+    pub images: Vec<std::path::PathBuf>,
     /// The message (several words are joined with spaces).
     #[arg(required = true, num_args = 1.., value_name = "MESSAGE")]
     pub message: Vec<String>,
@@ -153,6 +157,13 @@ fn chat(
     share_state(&router, paths, err);
     let engine = Engine::new(router, history(args, paths, err), RetryPoints::default());
     let mut ask = Ask::new(args.message.join(" "));
+    for path in &args.images {
+        let bytes = std::fs::read(path).map_err(|e| Failure::other(&Error::io(path, e)))?;
+        let image = crate::history::ImageData::new(bytes).map_err(|e| {
+            Failure::other(&Error::InvalidInput(format!("{}: {e}", path.display())))
+        })?;
+        ask.images.push(image);
+    }
     ask.private = args.private;
     ask.model.clone_from(&args.model);
     ask.system.clone_from(&args.system);

@@ -202,9 +202,9 @@ pub(super) fn failure(dialect: Dialect, reason: Reason, message: &str) -> Respon
     let (status, kind, code) = match reason {
         Reason::Route(kind) => match kind {
             RouteErrorKind::ModelNotFound => (S::NOT_FOUND, invalid, kind.as_str()),
-            RouteErrorKind::NoPrimary | RouteErrorKind::BadRequest => {
-                (S::BAD_REQUEST, invalid, kind.as_str())
-            }
+            RouteErrorKind::NoPrimary
+            | RouteErrorKind::BadRequest
+            | RouteErrorKind::NoImageInput => (S::BAD_REQUEST, invalid, kind.as_str()),
             RouteErrorKind::ContextOverflow => (S::BAD_REQUEST, invalid, "context_length_exceeded"),
             RouteErrorKind::NoRoute | RouteErrorKind::Cancelled | RouteErrorKind::Interrupted => {
                 (S::SERVICE_UNAVAILABLE, "api_error", kind.as_str())

@@ -6,6 +6,7 @@
 //! `Write` one conversation at a time, so exporting a large history needs little memory.
 //! Markdown shows the version of each answer the conversation shows, the others folded under
 //! it; JSON lists every version, the one shown marked `selected`.
+//! Attached images are named (file, media type, size), never embedded.
 
 use std::io::Write;
 use std::str::FromStr;
@@ -201,6 +202,17 @@ fn write_markdown(
             writeln!(out, "</details>\n")?;
         }
         writeln!(out, "{}", message.content.trim_end())?;
+        // Images by file name and type (the files are in the data dir's attachments folder),
+        // never their bytes.
+        for image in &message.attachments {
+            writeln!(
+                out,
+                "\n_Image: `attachments/{}` ({}, {} bytes)_",
+                image.file_name,
+                image.media_type.as_str(),
+                image.bytes
+            )?;
+        }
         if let Some(notes) = notes(message) {
             writeln!(out, "\n_{notes}_")?;
         }

@@ -3,8 +3,9 @@
 //! One database file, `history.sqlite3` in the data dir ([`crate::paths::Paths::data_dir`],
 //! `SWITCHBOARD_DATA_DIR` overrides), holds conversations and their messages: role, content,
 //! reasoning, the model that answered, every route attempt with its reason, usage, cost, status
-//! and timestamps. SQLite comes bundled (`rusqlite`'s `bundled` feature), so no system library
-//! is needed.
+//! and timestamps. Images attached to user messages are files in `attachments/` beside it,
+//! stored once by content (`attachments.rs`). SQLite comes bundled (`rusqlite`'s `bundled`
+//! feature), so no system library is needed.
 //!
 //! # Using it
 //!
@@ -64,9 +65,11 @@
 //! source `search.rs`; the schema and its migrations in `schema.rs`.
 
 mod answer;
+mod attachments;
 mod error;
 mod export;
 mod export_file;
+mod image;
 mod model;
 mod open;
 mod parameters;
@@ -85,8 +88,10 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use answer::{AnswerWriter, Finish};
+pub use attachments::{Attachment, ATTACHMENTS_DIR, MAX_IMAGES_PER_MESSAGE};
 pub use error::{Error, ErrorKind, Result};
 pub use export::{ExportFormat, JSON_EXPORT_VERSION};
+pub use image::{ImageData, MediaType, MAX_IMAGE_BYTES};
 pub use model::{
     Conversation, ConversationId, Message, MessageId, MessageStatus, Parameters, Role, Timestamp,
 };

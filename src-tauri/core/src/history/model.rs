@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use super::attachments::Attachment;
 use crate::providers::{Timing, Usage};
 use crate::router::RouteAttempt;
 
@@ -148,6 +149,10 @@ pub struct Message {
     /// For an answer: the ids of all its versions, oldest first (this one among them); empty
     /// for other messages.
     pub version_ids: Vec<MessageId>,
+    /// The images a user message carries, in order (files in the attachments folder).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<Attachment>>")]
+    pub attachments: Vec<Attachment>,
 }
 
 /// Milliseconds since the Unix epoch (UTC). Serializes as RFC 3339, `2026-11-25T10:15:00.123Z`.

@@ -117,6 +117,7 @@ impl HistoryStore {
             let has_more = messages.len() > limit;
             messages.truncate(limit);
             messages.reverse();
+            super::attachments::fill(conn, &mut messages)?;
             Ok(MessagePage { messages, has_more })
         })
     }
@@ -131,13 +132,18 @@ impl HistoryStore {
     pub fn message(&self, id: MessageId) -> Result<Message> {
         self.read(|conn| {
             let sql = format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?1");
-            conn.query_row(&sql, [id], message_from_row)
+            let message = conn
+                .query_row(&sql, [id], message_from_row)
                 .optional()
                 .map_err(Error::sqlite("load the message"))?
                 .ok_or(Error::NotFound {
                     what: "message",
                     id,
-                })
+                })?;
+            let mut one = [message];
+            super::attachments::fill(conn, &mut one)?;
+            let [message] = one;
+            Ok(message)
         })
     }
 }
@@ -167,8 +173,11 @@ pub(crate) fn all_messages(
     let rows = stmt
         .query_map([conversation], message_from_row)
         .map_err(Error::sqlite("load messages"))?;
-    rows.collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(Error::sqlite("load messages"))
+    let mut messages = rows
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(Error::sqlite("load messages"))?;
+    super::attachments::fill(conn, &mut messages)?;
+    Ok(messages)
 }
 
 fn conversation_from_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
@@ -241,6 +250,7 @@ pub(crate) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
             .get::<_, Option<String>>(21)?
             .map(|ids| ids.split(',').filter_map(|id| id.parse().ok()).collect())
             .unwrap_or_default(),
+        attachments: Vec::new(),
     })
 }
 

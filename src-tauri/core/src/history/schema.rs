@@ -137,7 +137,7 @@ ALTER TABLE conversations ADD COLUMN top_p REAL;
 ALTER TABLE conversations ADD COLUMN max_tokens INTEGER;
 ";
 
-/// Versions of an answer: asking a question again ("Retry", "Retry on next route") adds a
+/// Version 7: versions of an answer. Asking a question again ("Retry", "Retry on next route") adds a
 /// sibling answer instead of a message. `answer_to` is the user message an answer answers (its
 /// versions share it; NULL for an answer with no question before it, or a client's own turn);
 /// `selected` marks the version shown and sent as context (1 for every other message).
@@ -184,6 +184,21 @@ DROP TABLE temp.retried;
 DROP TABLE temp.answer_runs;
 ";
 
+/// Version 8: images attached to user messages. The bytes live in files named by their hash
+/// (see the `attachments` module), never in this database or its search index; a row says
+/// which message shows which image, in order.
+const V8_ATTACHMENTS: &str = "
+CREATE TABLE attachments (
+    message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    sha256     TEXT    NOT NULL,                 -- lowercase hex; the file is <sha256>.<ext>
+    media_type TEXT    NOT NULL,
+    bytes      INTEGER NOT NULL,
+    PRIMARY KEY (message_id, position)
+) WITHOUT ROWID;
+CREATE INDEX attachments_by_hash ON attachments (sha256);
+";
+
 /// Every migration, oldest first: `MIGRATIONS[i]` moves version `i` to `i + 1`.
 pub(crate) const MIGRATIONS: &[&str] = &[
     V1_TABLES,
@@ -193,6 +208,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V5_PRIVACY,
     V6_PARAMETERS,
     ANSWER_VERSIONS,
+    V8_ATTACHMENTS,
 ];
 
 /// The schema version this build writes.
@@ -291,9 +307,16 @@ mod tests {
                      'lmstudio/qwen3',
                      '[{\"attempt\":1,\"model\":\"lmstudio/qwen3\",\"outcome\":\"ok\",\"elapsedMs\":5}]',
                      12, 40, 0.0, 'complete', 1500, 2000, 0);",
-        // Version 6: the same, with parameters.
-        "INSERT INTO conversations (id, title, created_at, updated_at, private, temperature)
-             VALUES (1, 'Weather in Seoul', 1000, 2000, 0, NULL);
+        // Version 6: the same, with parameters set.
+        V6_FIXTURE,
+        // Version 7: the same, its answer an answer to the question (versions).
+        V7_FIXTURE,
+    ];
+
+    /// What version 6 could hold: a private conversation with parameters.
+    const V6_FIXTURE: &str = "INSERT INTO conversations (id, title, created_at, updated_at, private,
+                                    temperature, max_tokens)
+             VALUES (1, 'Weather in Seoul', 1000, 2000, 1, 0.7, 256);
          INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at)
              VALUES (1, 'user', '서울에서 날씨가 어때요? Tell me about the weather.', 'complete', 1000, 1000);
          INSERT INTO messages (conversation_id, role, content, reasoning, model, route_attempts,
@@ -302,8 +325,21 @@ mod tests {
              VALUES (1, 'assistant', 'It is sunny in Seoul.', 'They asked about Seoul.',
                      'lmstudio/qwen3',
                      '[{\"attempt\":1,\"model\":\"lmstudio/qwen3\",\"outcome\":\"ok\",\"elapsedMs\":5}]',
-                     12, 40, 0.0, 'complete', 1500, 2000, 0);",
-    ];
+                     12, 40, 0.0, 'complete', 1500, 2000, 0);";
+
+    /// What version 7 could hold: version 6's, its answer marked as the answer to the question.
+    const V7_FIXTURE: &str = "INSERT INTO conversations (id, title, created_at, updated_at, private,
+                                    temperature, max_tokens)
+             VALUES (1, 'Weather in Seoul', 1000, 2000, 1, 0.7, 256);
+         INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at)
+             VALUES (1, 1, 'user', '서울에서 날씨가 어때요? Tell me about the weather.', 'complete', 1000, 1000);
+         INSERT INTO messages (id, conversation_id, role, content, reasoning, model, route_attempts,
+                               usage_input, usage_output, cost, status, created_at, updated_at,
+                               left_machine, answer_to, selected)
+             VALUES (2, 1, 'assistant', 'It is sunny in Seoul.', 'They asked about Seoul.',
+                     'lmstudio/qwen3',
+                     '[{\"attempt\":1,\"model\":\"lmstudio/qwen3\",\"outcome\":\"ok\",\"elapsedMs\":5}]',
+                     12, 40, 0.0, 'complete', 1500, 2000, 0, 1, 1);";
 
     #[test]
     fn there_is_a_fixture_for_every_earlier_version() {
@@ -358,10 +394,13 @@ mod tests {
             assert_eq!(hits.len(), 1, "from version {from}");
             let hits = store.search("날씨가 어때", 10).expect("searches");
             assert_eq!(hits.len(), 1, "from version {from}");
-            // Old conversations have no parameters until some are set; version 5 kept privacy.
+            // Versions 6 and 7 kept parameters, versions 5 and on privacy; older ones neither.
             let read = store.conversation(1).expect("reads");
-            assert!(read.parameters.is_empty() && read.system_prompt.is_none());
-            assert_eq!(read.private, from == 5, "from version {from}");
+            assert_eq!(read.parameters.is_empty(), from < 6, "from version {from}");
+            assert!(read.system_prompt.is_none());
+            assert_eq!(read.private, from >= 5, "from version {from}");
+            // No message had images before version 8.
+            assert!(page.messages.iter().all(|m| m.attachments.is_empty()));
             // Writing after the migration keeps working.
             let parameters = crate::history::Parameters {
                 temperature: Some(0.4),
@@ -450,6 +489,50 @@ mod tests {
         );
         // Every version is still found.
         assert_eq!(store.search("half", 10).expect("searches").len(), 2);
+    }
+
+    #[test]
+    fn version_8_attaches_images_to_messages_of_a_version_7_database() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("history.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("opens");
+            migrate_to(&mut conn, &path, 7).expect("old schema");
+            conn.execute_batch(V7_FIXTURE).expect("fixture");
+        }
+        let store = HistoryStore::open_file(&path).expect("migrates").store;
+        let columns: Vec<String> = store
+            .read(|conn| {
+                let mut stmt = conn
+                    .prepare("SELECT name FROM pragma_table_info('attachments')")
+                    .map_err(Error::sqlite("columns"))?;
+                let names = stmt
+                    .query_map([], |row| row.get(0))
+                    .map_err(Error::sqlite("columns"))?;
+                names
+                    .collect::<rusqlite::Result<_>>()
+                    .map_err(Error::sqlite("columns"))
+            })
+            .expect("reads");
+        assert_eq!(
+            columns,
+            ["message_id", "position", "sha256", "media_type", "bytes"]
+        );
+        let png =
+            crate::history::ImageData::new(crate::history::attachments::tiny_png()).expect("a png");
+        let added = store
+            .add_user_message(1, "and this?", std::slice::from_ref(&png))
+            .expect("saves");
+        let page = store.messages(1, None, 10).expect("loads");
+        assert_eq!(page.messages.len(), 3);
+        assert!(page.messages[0].attachments.is_empty());
+        assert_eq!(page.messages[2].id, added.id);
+        assert_eq!(page.messages[2].attachments, added.attachments);
+        assert!(dir
+            .path()
+            .join("attachments")
+            .join(&added.attachments[0].file_name)
+            .is_file());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use rusqlite::{params, Connection};
 
 use super::model::{
-    Conversation, ConversationId, Message, MessageStatus, Parameters, Role, Timestamp,
+    Conversation, ConversationId, Message, MessageId, MessageStatus, Parameters, Role, Timestamp,
 };
 use super::{Error, HistoryStore, Result};
 
@@ -74,26 +74,7 @@ impl HistoryStore {
             let tx = conn
                 .transaction()
                 .map_err(Error::sqlite("save the message"))?;
-            touch(&tx, conversation, now)?;
-            tx.execute(
-                "INSERT INTO messages (conversation_id, role, content, status, created_at,
-                                       updated_at)
-                 VALUES (?1, ?2, ?3, 'complete', ?4, ?4)",
-                params![conversation, role.as_str(), content, now.0],
-            )
-            .map_err(Error::sqlite("save the message"))?;
-            let id = tx.last_insert_rowid();
-            if role == Role::User {
-                let title = auto_title(content);
-                if !title.is_empty() {
-                    tx.execute(
-                        "UPDATE conversations SET title = ?2
-                         WHERE id = ?1 AND title_is_custom = 0 AND title = ''",
-                        params![conversation, title],
-                    )
-                    .map_err(Error::sqlite("set the title"))?;
-                }
-            }
+            let id = insert_message(&tx, conversation, role, content, now)?;
             tx.commit().map_err(Error::sqlite("save the message"))?;
             Ok(id)
         })?;
@@ -115,6 +96,7 @@ impl HistoryStore {
             answer_to: None,
             selected: true,
             version_ids: Vec::new(),
+            attachments: Vec::new(),
         })
     }
 
@@ -146,12 +128,15 @@ impl HistoryStore {
         })
     }
 
-    /// Deletes a conversation, its messages and their search-index rows, in one transaction.
+    /// Deletes a conversation, its messages and their search-index rows, in one transaction;
+    /// then the files of its images that no other message shows.
     pub fn delete_conversation(&self, conversation: ConversationId) -> Result<()> {
+        let dir = self.attachments_dir();
         self.write(|conn| {
             let tx = conn
                 .transaction()
                 .map_err(Error::sqlite("delete the conversation"))?;
+            let images = super::attachments::forget(&tx, conversation)?;
             // Explicitly, not only by cascade: the triggers remove the search rows either way,
             // and this does not depend on the connection's foreign-key setting.
             tx.execute(
@@ -164,9 +149,45 @@ impl HistoryStore {
                 .map_err(Error::sqlite("delete the conversation"))?;
             found(changed, conversation)?;
             tx.commit()
-                .map_err(Error::sqlite("delete the conversation"))
+                .map_err(Error::sqlite("delete the conversation"))?;
+            // The conversation is gone either way; a file left behind is only disk space.
+            if let Err(e) = super::attachments::remove_unreferenced(conn, &dir, &images) {
+                tracing::warn!("an unused image file could not be removed: {e}");
+            }
+            Ok(())
         })
     }
+}
+
+/// Inserts a finished message in `tx`: bumps the conversation (failing with `NotFound` when
+/// it is gone) and titles it from its first user message.
+pub(crate) fn insert_message(
+    tx: &Connection,
+    conversation: ConversationId,
+    role: Role,
+    content: &str,
+    now: Timestamp,
+) -> Result<MessageId> {
+    touch(tx, conversation, now)?;
+    tx.execute(
+        "INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'complete', ?4, ?4)",
+        params![conversation, role.as_str(), content, now.0],
+    )
+    .map_err(Error::sqlite("save the message"))?;
+    let id = tx.last_insert_rowid();
+    if role == Role::User {
+        let title = auto_title(content);
+        if !title.is_empty() {
+            tx.execute(
+                "UPDATE conversations SET title = ?2
+                 WHERE id = ?1 AND title_is_custom = 0 AND title = ''",
+                params![conversation, title],
+            )
+            .map_err(Error::sqlite("set the title"))?;
+        }
+    }
+    Ok(id)
 }
 
 /// Bumps the conversation's `updated_at`, failing with `NotFound` if it does not exist.

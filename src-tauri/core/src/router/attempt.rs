@@ -35,6 +35,18 @@ pub enum AttemptReason {
     Cooldown(SkippedCoolingDown),
     /// A policy skipped it (`private`, `budget`).
     Refused(crate::policy::RefusalReason),
+    /// It cannot take the request (images, tools).
+    Incapable(Incapable),
+}
+
+/// The route event reasons of [`super::capability`], as a TypeScript type.
+#[derive(serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Incapable {
+    /// [`super::capability::NO_IMAGE_INPUT`].
+    NoImageInput,
+    /// [`super::capability::NO_TOOL_USE`].
+    NoToolUse,
 }
 
 /// The one value [`COOLDOWN`], as a TypeScript type.
@@ -87,6 +99,10 @@ mod tests {
     fn the_typescript_cooldown_reason_is_the_wire_name() {
         let json = serde_json::to_value(SkippedCoolingDown::Cooldown).expect("json");
         assert_eq!(json, COOLDOWN);
+        let json = serde_json::to_value(Incapable::NoImageInput).expect("json");
+        assert_eq!(json, super::super::capability::NO_IMAGE_INPUT);
+        let json = serde_json::to_value(Incapable::NoToolUse).expect("json");
+        assert_eq!(json, super::super::capability::NO_TOOL_USE);
     }
 
     #[test]

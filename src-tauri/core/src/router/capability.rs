@@ -1,12 +1,19 @@
 //! Whether a model can take a request at all, from the facts its config entry gives: images
 //! need `input` to include `"image"`, tools need tool use (`compat.supportsTools` not `false`).
 //! A model the config does not list is given the benefit of the doubt: its server has the
-//! last word. The engine refuses a request its first model cannot take; failover skips such a
-//! fallback with a route event naming why.
+//! last word.
+//!
+//! Images, decided here once for every face: a model asked for by its `provider/model` ref
+//! that takes text only refuses at once (the person chose that model). The primary route or an
+//! alias is a route, not a model: its text-only candidates are skipped with a route event
+//! (`no_image_input`) and the first that reads images answers; when none does, the request is
+//! refused before anything is saved or sent, naming every model ([`images_refused`]). Tools: the
+//! engine refuses a request its first model cannot take; failover skips such a fallback.
 
 use crate::config::json5::Node;
 use crate::config::model::{Config, ModelDef};
 use crate::providers::ChatRequest;
+use crate::router::RouteError;
 
 /// Route event reason: the request has images and the model takes text only.
 pub const NO_IMAGE_INPUT: &str = "no_image_input";
@@ -46,6 +53,53 @@ pub fn refusal(config: &Config, model_ref: &str, request: &ChatRequest) -> Optio
         return Some(NO_TOOL_USE);
     }
     None
+}
+
+/// Why a request with images (`has_images`: its turns carry any) cannot go on the route
+/// `candidates` (in order; `explicit`: the first was asked for by its own ref): the text-only
+/// models, if they leave no model.
+pub fn images_refused(
+    config: &Config,
+    candidates: &[String],
+    explicit: bool,
+    has_images: bool,
+) -> Result<(), RouteError> {
+    if !has_images {
+        return Ok(());
+    }
+    let text_only = |model_ref: &&String| {
+        listed(config, model_ref).is_some_and(|m| !m.input().iter().any(|i| i == "image"))
+    };
+    let models: Vec<String> = if explicit {
+        candidates
+            .first()
+            .filter(text_only)
+            .cloned()
+            .into_iter()
+            .collect()
+    } else if !candidates.is_empty() && candidates.iter().all(|c| text_only(&c)) {
+        candidates.to_vec()
+    } else {
+        Vec::new()
+    };
+    if models.is_empty() {
+        Ok(())
+    } else {
+        Err(RouteError::NoImageInput { models })
+    }
+}
+
+/// What `model_ref` lacks for `request`'s tools, as in [`missing`] (images are
+/// [`images_refused`]'s).
+pub fn missing_tools(config: &Config, model_ref: &str, request: &ChatRequest) -> Option<String> {
+    if !request.uses_tools() {
+        return None;
+    }
+    let mut without_images = request.clone();
+    for turn in &mut without_images.turns {
+        turn.images.clear();
+    }
+    missing(config, model_ref, &without_images)
 }
 
 fn listed<'a>(config: &'a Config, model_ref: &str) -> Option<&'a ModelDef> {

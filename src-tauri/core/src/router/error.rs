@@ -38,6 +38,8 @@ pub enum RouteErrorKind {
     Private,
     /// Every usable route's budget is spent; nothing was sent.
     OverBudget,
+    /// The request has images and no model of the route reads images; nothing was sent.
+    NoImageInput,
 }
 
 wire_names!(RouteErrorKind {
@@ -50,6 +52,7 @@ wire_names!(RouteErrorKind {
     Interrupted => "interrupted",
     Private => "private",
     OverBudget => "over_budget",
+    NoImageInput => "no_image_input",
 });
 
 /// One candidate's window, for the "does not fit" message.
@@ -117,6 +120,13 @@ pub enum RouteError {
         /// Each refused candidate, in route order.
         refusals: Vec<Refusal>,
     },
+    /// The request has images and the model asked for, or every model of the route, takes
+    /// text only (by its config's `input`); nothing was sent.
+    #[error("{}", no_image_input(models))]
+    NoImageInput {
+        /// The text-only models, in route order.
+        models: Vec<String>,
+    },
     /// Nothing could be tried (every candidate unusable or skipped).
     #[error("no route: {0}")]
     NoRoute(String),
@@ -155,6 +165,17 @@ fn refused_text(refusals: &[Refusal]) -> String {
         .map(|r| format!("{} ({}: {})", r.model, r.reason.as_str(), r.detail))
         .collect();
     format!("{head}: {}", each.join("; "))
+}
+
+fn no_image_input(models: &[String]) -> String {
+    let (subject, verb) = match models {
+        [one] => (one.clone(), "takes"),
+        many => (many.join(", "), "take"),
+    };
+    format!(
+        "{subject} {verb} text only (no \"image\" in the config's `input`): nothing was sent; \
+         pick a model that reads images or remove the images"
+    )
 }
 
 fn known(refs: &[String], aliases: &[String]) -> String {
@@ -201,6 +222,7 @@ impl RouteError {
             RouteError::ContextTooLarge { .. } => RouteErrorKind::ContextOverflow,
             RouteError::Exhausted { .. } | RouteError::NoRoute(_) => RouteErrorKind::NoRoute,
             RouteError::Cancelled => RouteErrorKind::Cancelled,
+            RouteError::NoImageInput { .. } => RouteErrorKind::NoImageInput,
             RouteError::Interrupted { .. } => RouteErrorKind::Interrupted,
             RouteError::Refused { refusals } => {
                 if refusals.iter().any(|r| r.reason == RefusalReason::Private) {

@@ -4,6 +4,7 @@
 //! that broke; asking again adds a version to the answer, and the next question sends the
 //! version shown.
 
+mod images;
 mod parameters;
 mod policy;
 

@@ -53,6 +53,11 @@ export const ICONS = {
   download: ['M12 4v11', 'M7 10.5l5 5 5-5', 'M4.5 19.5h15'],
   upload: ['M12 16V5', 'M7 9.5l5-5 5 5', 'M4.5 19.5h15'],
   info: ['M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18z', 'M12 11v5.5', 'M12 7.5h.01'],
+  image: [
+    'M5 4h14a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z',
+    'M8.5 10a1.5 1.5 0 1 0 0-3a1.5 1.5 0 1 0 0 3z',
+    'M21 15l-5-5L5 20',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type IconName = keyof typeof ICONS;

@@ -103,6 +103,28 @@ export type AppStatus = {
 };
 
 /**
+ * An image a message shows: which file, its format and size.
+ */
+export type Attachment = {
+  /**
+   * The SHA-256 of the bytes, lowercase hex.
+   */
+  sha256: string;
+  /**
+   * The format (its MIME type, as [`MediaType`]'s serializer writes it).
+   */
+  mediaType: 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif';
+  /**
+   * The size in bytes.
+   */
+  bytes: number;
+  /**
+   * The file's name in the attachments folder, `<sha256>.<ext>`.
+   */
+  fileName: string;
+};
+
+/**
  * What happened to one candidate model while routing a request.
  */
 export type AttemptOutcome = 'ok' | 'failed' | 'skipped' | 'cancelled';
@@ -332,6 +354,10 @@ export type ChatModel = {
    * Whether it reasons.
    */
   reasoning: boolean;
+  /**
+   * Whether it reads images (`input` includes `"image"`): the composer takes images for it.
+   */
+  images: boolean;
   /**
    * Its quantization (`Q4_K_M`, `8bit`), when the last detection saw it.
    */
@@ -1154,6 +1180,11 @@ export type ImportSummary = {
 };
 
 /**
+ * The route event reasons of [`super::capability`], as a TypeScript type.
+ */
+export type Incapable = 'no_image_input' | 'no_tool_use';
+
+/**
  * Every `kind` an [`IpcError`] can carry, serialized as its `snake_case` wire name: the shell's
  * own kinds by name, core's kinds and the chat reasons as theirs. The UI's `IpcErrorKind` union is
  * generated from this enum (see `crate::bindings`), so a kind added here is one the UI's label
@@ -1493,6 +1524,10 @@ export type Message = {
    * for other messages.
    */
   versionIds: Array<number>;
+  /**
+   * The images a user message carries, in order (files in the attachments folder).
+   */
+  attachments?: Array<Attachment>;
 };
 
 /**
@@ -1868,7 +1903,7 @@ export type RouteAttempt = {
  * router and the history keep it as text, so this enum is never built; a test pins it to
  * [`COOLDOWN`] and the policies' reasons.
  */
-export type RouteAttemptReason = ProviderErrorKind | SkippedCoolingDown | RefusalReason;
+export type RouteAttemptReason = ProviderErrorKind | SkippedCoolingDown | RefusalReason | Incapable;
 
 /**
  * What kind of routing failure.
@@ -1882,7 +1917,8 @@ export type RouteErrorKind =
   | 'cancelled'
   | 'interrupted'
   | 'private'
-  | 'over_budget';
+  | 'over_budget'
+  | 'no_image_input';
 
 /**
  * One attempt of one request: a candidate answered, failed, was skipped or was cancelled.

@@ -17,6 +17,7 @@ const MODELS: ChatModels = {
       private: true,
       contextWindow: 32768,
       reasoning: true,
+      images: false,
       quantization: null,
       loaded: null,
       speed: null,
@@ -32,6 +33,7 @@ const MODELS: ChatModels = {
       private: true,
       contextWindow: 32768,
       reasoning: true,
+      images: false,
       quantization: null,
       loaded: null,
       speed: null,
@@ -83,6 +85,7 @@ function setup() {
     chatCancel: vi.fn().mockResolvedValue(true),
     chatSetPrivate: vi.fn().mockResolvedValue(undefined),
     historyExportFile: vi.fn().mockResolvedValue({ path: '/home/ada/Downloads/chat.md' }),
+    historyImage: vi.fn().mockResolvedValue('data:image/png;base64,AA'),
     discoveryLoadRouteModel: vi.fn().mockResolvedValue({
       model: 'p/m',
       instanceId: 'm',

@@ -28,6 +28,7 @@ import {
   type ChatStarted,
 } from '../../lib/ipc';
 import { FrameBatcher, type Schedule, type Unschedule } from './frameBatcher';
+import { base64Of, imageRefusal, type PendingImage } from './attachments.svelte';
 import type { ViewAttempt } from './route';
 
 export type ChatBackend = Pick<
@@ -46,6 +47,7 @@ export type ChatBackend = Pick<
   | 'chatCancel'
   | 'discoveryLoadRouteModel'
   | 'historyExportFile'
+  | 'historyImage'
 >;
 
 /** No parameter set: every model's default. */
@@ -78,8 +80,19 @@ function savedErrorKind(m: Message): RouteAttemptReason | null {
   return failed[failed.length - 1]?.reason ?? null;
 }
 
+/** An image a user message shows: its `data:` URL once known, or its saved file's hash. */
+export interface ViewImage {
+  key: string;
+  /** Shown as it is; null until loaded by hash. */
+  src: string | null;
+  sha256: string | null;
+  name: string;
+}
+
 /** A message as the view shows it (saved, or streaming now). */
 export interface ViewMessage {
+  /** A user message's images, in order. */
+  images: ViewImage[];
   /** Stable key for `{#each}`. */
   key: string;
   id: number | null;
@@ -141,6 +154,12 @@ const PAGE = 50;
 
 function fromMessage(m: Message): ViewMessage {
   return {
+    images: (m.attachments ?? []).map((a) => ({
+      key: `${m.id}-${a.sha256}`,
+      src: null,
+      sha256: a.sha256,
+      name: a.fileName,
+    })),
     key: `m${m.id}`,
     id: m.id,
     role: m.role,
@@ -194,6 +213,10 @@ export class ChatStore {
   #loaded = $state(false);
   #loadingModel = $state<string | null>(null);
   #streaming = $state<ViewMessage | null>(null);
+  /** Saved images' `data:` URLs by hash, once read. A cache, not state: nothing renders from
+   * it directly (the thread keeps what it shows). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #imageCache = new Map<string, string>();
   /** Private for the next new conversation (a saved one keeps its own flag). */
   #newPrivate = $state(false);
   #requestId: number | null = null;
@@ -463,12 +486,25 @@ export class ChatStore {
     return this.retry(failed);
   }
 
-  /** Sends `text` to the picked model (or the default route); the answer streams in. */
-  async send(text: string): Promise<boolean> {
+  /** A saved image's `data:` URL, by its hash (read once, then kept). */
+  async imageSrc(sha256: string): Promise<string> {
+    const known = this.#imageCache.get(sha256);
+    if (known) return known;
+    const src = await this.#api.historyImage(sha256);
+    this.#imageCache.set(sha256, src);
+    return src;
+  }
+
+  /** Sends `text` (and `images`) to the picked model (or the default route); the answer
+   * streams in. */
+  async send(text: string, images: PendingImage[] = []): Promise<boolean> {
     const trimmed = text.trim();
-    if (!trimmed || this.busy || (!this.#model && !this.#primary)) return false;
+    if ((!trimmed && images.length === 0) || this.busy || (!this.#model && !this.#primary)) {
+      return false;
+    }
     const answer = this.#newAnswer(this.selectedModel?.ref ?? (this.#model || null));
     const user: ViewMessage = { ...answer, key: `local${++localKeys}`, role: 'user' };
+    user.images = images.map((i) => ({ key: i.key, src: i.dataUrl, sha256: null, name: i.name }));
     user.content = trimmed;
     user.model = null;
     user.status = 'complete';
@@ -483,6 +519,7 @@ export class ChatStore {
           private: this.#currentId === null ? this.#newPrivate : this.private,
           system: this.system,
           parameters: { ...this.parameters },
+          ...(images.length > 0 ? { images: images.map((i) => base64Of(i.dataUrl)) } : {}),
         },
         onEvent,
       ),
@@ -552,6 +589,7 @@ export class ChatStore {
 
   #newAnswer(model: string | null): ViewMessage {
     return {
+      images: [],
       key: `local${++localKeys}`,
       id: null,
       role: 'assistant',
@@ -606,7 +644,9 @@ export class ChatStore {
         this.#error = err;
         return false;
       }
-      this.#end({ status: 'failed', error: err.message, errorKind: err.kind });
+      const error =
+        err.kind === 'no_image_input' ? imageRefusal(err.message, this.#model) : err.message;
+      this.#end({ status: 'failed', error, errorKind: err.kind });
       return false;
     }
   }
@@ -634,10 +674,26 @@ export class ChatStore {
       const index = this.#messages.indexOf(answer);
       const before = this.#messages.slice(0, index < 0 ? this.#messages.length : index);
       const user = before.reverse().find((m) => m.role === 'user');
-      return user ? this.send(user.content) : false;
+      if (!user) return false;
+      // The question goes again with its images.
+      let images: PendingImage[];
+      try {
+        images = await Promise.all(
+          user.images.map(async (i) => {
+            const dataUrl = i.src ?? (i.sha256 ? await this.imageSrc(i.sha256) : '');
+            const mediaType = dataUrl.slice(5, dataUrl.indexOf(';'));
+            return { key: `local${++localKeys}`, name: i.name, mediaType, size: 0, dataUrl };
+          }),
+        );
+      } catch (e) {
+        this.#error = toIpcError(e);
+        return false;
+      }
+      return this.send(user.content, images);
     }
     if (this.busy || (!this.#model && !this.#primary)) return false;
     const model = this.#model || null;
+    // Core asks the saved question again, with its saved images.
     return this.#askAgain(answer, this.selectedModel?.ref ?? model, (onEvent) =>
       this.#api.chatRegenerate(conversation, id, model, onEvent),
     );

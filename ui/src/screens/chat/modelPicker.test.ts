@@ -14,6 +14,7 @@ function model(id: string, local: boolean, extra: Partial<ChatModel> = {}): Chat
     private: local,
     contextWindow: null,
     reasoning: false,
+    images: false,
     quantization: null,
     loaded: null,
     speed: null,

@@ -20,6 +20,7 @@ const answered: ViewAttempt = {
 
 function answer(over: Partial<ViewMessage> = {}): ViewMessage {
   return {
+    images: [],
     key: 'm1',
     id: 1,
     role: 'assistant',

@@ -58,6 +58,7 @@ async function opened() {
     historyRename: vi.fn(),
     historyDelete: vi.fn(),
     historySelectVersion: vi.fn((id: number) => Promise.resolve(saved(id))),
+    historyImage: vi.fn(),
     chatModels: vi.fn().mockResolvedValue({ models: [], primary: 'fast' }),
     chatSend: vi.fn(),
     chatSetPrivate: vi.fn(),
@@ -161,6 +162,7 @@ describe('the version buttons', () => {
       trail: null,
       warning: null,
       versionIds: ids,
+      images: [],
     };
   }
 

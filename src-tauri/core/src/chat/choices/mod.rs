@@ -40,6 +40,8 @@ pub struct ModelChoice {
     pub context_window: Option<u64>,
     /// Whether it reasons.
     pub reasoning: bool,
+    /// Whether it reads images (`input` includes `"image"`): the composer takes images for it.
+    pub images: bool,
     /// Its quantization (`Q4_K_M`, `8bit`), when the last detection saw it.
     pub quantization: Option<String>,
     /// Whether its server had it loaded at the last detection; `None`: not seen, or a server
@@ -109,6 +111,7 @@ fn choice(
             .context_window
             .or_else(|| detected.and_then(|d| d.context_window)),
         reasoning: model.reasoning,
+        images: model.input.iter().any(|i| i == "image"),
         quantization: detected.and_then(|d| d.quantization.clone()),
         loaded: detected.and_then(|d| d.loaded),
         speed: facts.speeds.get(&model.model_ref).copied(),

@@ -78,6 +78,7 @@ pub(super) fn start(
         too_small: Vec::new(),
         cooled: Vec::new(),
         soonest_used: false,
+        text_only: Vec::new(),
         last: None,
         current: None,
         queue: VecDeque::new(),
@@ -122,6 +123,8 @@ struct Run {
     too_small: Vec<WindowSize>,
     cooled: Vec<(usize, Instant)>,
     soonest_used: bool,
+    /// Candidates skipped because the request has images and they take text only.
+    text_only: Vec<String>,
     last: Option<(String, ProviderError)>,
     current: Option<Current>,
     queue: VecDeque<Result<RouteItem, RouteError>>,
@@ -437,10 +440,23 @@ impl Run {
     }
 
     fn give_up(&mut self) {
-        let overflow = self
-            .last
-            .as_ref()
-            .is_some_and(|(_, e)| e.kind() == Kind::ContextOverflow);
+        // Nothing was sent and the last word is a text-only model's: the images fit no model.
+        let images_nowhere = self.tried == 0
+            && self
+                .last
+                .as_ref()
+                .is_some_and(|(model, _)| self.text_only.contains(model));
+        if images_nowhere {
+            let models = std::mem::take(&mut self.text_only);
+            return self.fail(RouteError::NoImageInput { models });
+        }
+        // "Fits no route" only names windows it knows; a server's own "too large" (a 413 for a
+        // big image, say) on a model without a configured window keeps its words.
+        let overflow = !self.too_small.is_empty()
+            && self
+                .last
+                .as_ref()
+                .is_some_and(|(_, e)| e.kind() == Kind::ContextOverflow);
         let error = match self.last.take() {
             Some(_) if overflow => RouteError::ContextTooLarge {
                 estimated: self.estimated,

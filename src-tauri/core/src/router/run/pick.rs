@@ -129,6 +129,9 @@ impl Run {
             Some(reason),
         );
         self.route(event);
+        if reason == crate::router::capability::NO_IMAGE_INPUT {
+            self.text_only.push(c.model_ref.clone());
+        }
         if self.last.is_none() {
             // When nothing else is tried, this is why the request failed.
             let why = crate::router::capability::missing(&config, &c.model_ref, &self.request);

@@ -23,6 +23,8 @@ export const en = {
   'error.interrupted': 'broke off mid-answer',
   'error.private': 'kept private',
   'error.over_budget': 'over budget',
+  'error.no_image_input': 'text-only model',
+  'error.no_tool_use': 'no tool use',
   'error.budget': 'over budget',
   'error.cooldown': 'cooling down',
   'error.io': 'file error',
@@ -82,6 +84,8 @@ export const en = {
   'error.no_chat_models.why': 'The server has no chat models.',
   'error.not_in_app.why': 'This page is not running inside the Switchboard app.',
   'error.unknown.why': 'Something went wrong.',
+  'error.no_image_input.why': 'The model reads text only and cannot take the images.',
+  'error.no_tool_use.why': 'The model was not trained for tool use.',
 };
 
 export const ko: Record<keyof typeof en, string> = {
@@ -108,6 +112,8 @@ export const ko: Record<keyof typeof en, string> = {
   'error.interrupted': '답변 도중 끊김',
   'error.private': '비공개로 보호됨',
   'error.over_budget': '예산 초과',
+  'error.no_image_input': '텍스트 전용 모델',
+  'error.no_tool_use': '도구 사용 불가',
   'error.budget': '예산 초과',
   'error.cooldown': '대기 중',
   'error.io': '파일 오류',
@@ -166,4 +172,6 @@ export const ko: Record<keyof typeof en, string> = {
   'error.no_chat_models.why': '서버에 채팅 모델이 없습니다.',
   'error.not_in_app.why': '이 페이지는 Switchboard 앱 안에서 실행되고 있지 않습니다.',
   'error.unknown.why': '문제가 생겼습니다.',
+  'error.no_image_input.why': '텍스트만 읽는 모델이라 이미지를 받을 수 없습니다.',
+  'error.no_tool_use.why': '도구 사용을 학습하지 않은 모델입니다.',
 };

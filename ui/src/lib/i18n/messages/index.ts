@@ -6,6 +6,7 @@
 import * as app from './app';
 import * as chat from './chat';
 import * as errors from './errors';
+import * as images from './images';
 import * as privacy from './privacy';
 import * as providers from './providers';
 import * as settings from './settings';
@@ -19,6 +20,7 @@ export const AREAS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   app: app.en,
   chat: chat.en,
   errors: errors.en,
+  images: images.en,
   privacy: privacy.en,
   providers: providers.en,
   settings: settings.en,
@@ -30,6 +32,7 @@ const en = {
   ...app.en,
   ...chat.en,
   ...errors.en,
+  ...images.en,
   ...privacy.en,
   ...providers.en,
   ...settings.en,
@@ -45,6 +48,7 @@ export const MESSAGES: Readonly<Record<Lang, Readonly<Record<MessageKey, string>
     ...app.ko,
     ...chat.ko,
     ...errors.ko,
+    ...images.ko,
     ...privacy.ko,
     ...providers.ko,
     ...settings.ko,
