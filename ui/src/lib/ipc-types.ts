@@ -245,6 +245,10 @@ export interface LoadedModel {
   instanceId: string;
   contextLength: number | null;
   loadTimeSeconds: number | null;
+  /** Kept loaded (no idle TTL); false: loaded just in time. */
+  pinned: boolean;
+  /** The idle TTL of a just-in-time load, seconds. */
+  idleTtlSeconds: number | null;
 }
 
 /** A provider profile written for a detected server. */

@@ -6,6 +6,7 @@
 import * as app from './app';
 import * as chat from './chat';
 import * as errors from './errors';
+import * as lmstudio from './lmstudio';
 import * as privacy from './privacy';
 import * as providers from './providers';
 import * as settings from './settings';
@@ -19,6 +20,7 @@ export const AREAS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   app: app.en,
   chat: chat.en,
   errors: errors.en,
+  lmstudio: lmstudio.en,
   privacy: privacy.en,
   providers: providers.en,
   settings: settings.en,
@@ -30,6 +32,7 @@ const en = {
   ...app.en,
   ...chat.en,
   ...errors.en,
+  ...lmstudio.en,
   ...privacy.en,
   ...providers.en,
   ...settings.en,
@@ -45,6 +48,7 @@ export const MESSAGES: Readonly<Record<Lang, Readonly<Record<MessageKey, string>
     ...app.ko,
     ...chat.ko,
     ...errors.ko,
+    ...lmstudio.ko,
     ...privacy.ko,
     ...providers.ko,
     ...settings.ko,
