@@ -20,20 +20,25 @@ use crate::services::discovery_error;
 use crate::state::{AppState, RequestId};
 
 /// "Load": asks LM Studio at `base_url` for one token from `model`, so it loads the model just in
-/// time with an idle TTL (it unloads it again after an idle hour). `api` is the server's
-/// (`openai-responses` or `openai-completions`).
+/// time with an idle TTL (it unloads it again after an idle hour), with `context_length` tokens
+/// when given. `api` is the server's (`openai-responses` or `openai-completions`).
 #[tauri::command]
 #[tracing::instrument(err)]
 pub(crate) async fn discovery_warm_up(
     base_url: String,
     model: String,
     api: Option<String>,
+    context_length: Option<u64>,
 ) -> Result<LoadedModel, IpcError> {
+    let options = LoadOptions {
+        context_length,
+        ..LoadOptions::default()
+    };
     core_discovery::warm_up(
         &base_url,
         &model,
         api.as_deref().unwrap_or("openai-responses"),
-        &LoadOptions::default(),
+        &options,
         &mut |_| {},
     )
     .await

@@ -4,9 +4,11 @@
 //! loaded or not, as LM Studio loads on demand; its refusal for other model ids), API tokens,
 //! Express's headers and the "Unexpected endpoint or method" reply for every unknown route.
 //!
+//! `POST /api/v1/chat` (≥ 0.4.0) answers "OK." in its documented non-streaming shape.
+//!
 //! Just-in-time loading: a request to a downloaded model that is not loaded waits
-//! [`Script::jit_delay`], then the model is loaded (LM Studio's default 4096 context) with the
-//! request's `ttl`; `POST /api/v1/models/load` marks a model pinned. [`start_with_state`] gives a
+//! [`Script::jit_delay`], then the model is loaded (with `/api/v1/chat`'s `context_length`, else
+//! LM Studio's default 4096) with the request's `ttl`; `POST /api/v1/models/load` marks a model pinned. [`start_with_state`] gives a
 //! [`Models`] handle to read both. Downloads (≥ 0.4.0) are in `lmstudio_jobs.rs`.
 
 use std::sync::{Arc, Mutex};
@@ -101,6 +103,7 @@ async fn handle(
         "/v1/models" => get,
         "/api/v0/models" => get && v >= (0, 3, 6),
         "/v1/responses" => post && v >= (0, 3, 29),
+        "/api/v1/chat" => post && v >= (0, 4, 0),
         "/api/v1/models" => get && v >= (0, 4, 0),
         "/api/v1/models/load" | "/api/v1/models/download" => post && v >= (0, 4, 0),
         "/api/v1/models/download/status" => get && v >= (0, 4, 0),
@@ -139,7 +142,7 @@ async fn handle(
             let list: Vec<Value> = models.iter().map(v1_model).collect();
             reply(200, &json!({"models": list}))
         }
-        "/v1/responses" => {
+        "/v1/responses" | "/api/v1/chat" => {
             let request: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
             let model = request["model"].as_str().unwrap_or_default();
             let chat_model = models
@@ -153,14 +156,29 @@ async fn handle(
                         &json!({"error": {"message": "No models loaded. Please load a model in the developer page or use the 'lms load' command.", "type": "invalid_request_error", "param": "model", "code": null}}),
                     );
                 }
+                // Loaded first: a model that crashes while generating was loaded to do so.
+                if found.loaded_context.is_none() {
+                    let context = request["context_length"].as_u64();
+                    jit_load(&shared, model, request["ttl"].as_u64(), context).await;
+                }
                 if let Some((status, message)) = &found.chat_error {
                     return reply(
                         *status,
                         &json!({"error": {"message": message, "type": "server_error"}}),
                     );
                 }
-                if found.loaded_context.is_none() {
-                    jit_load(&shared, model, request["ttl"].as_u64()).await;
+                if path == "/api/v1/chat" {
+                    // The documented non-streaming reply (`developer/rest/chat`), one short
+                    // message; `store: false` leaves out `thread_id`.
+                    let mut body = json!({"model_instance_id": model,
+                        "output": [{"type": "message", "content": "OK."}],
+                        "stats": {"input_tokens": 9, "total_output_tokens": 1,
+                            "reasoning_output_tokens": 0, "tokens_per_second": 20.0,
+                            "time_to_first_token_seconds": 0.05}});
+                    if request["store"] != json!(false) {
+                        body["thread_id"] = json!("thread_0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+                    }
+                    return reply(200, &body);
                 }
                 let disconnects = Arc::new(std::sync::atomic::AtomicUsize::new(0));
                 return crate::responses::answer(
@@ -198,12 +216,13 @@ async fn handle(
     }
 }
 
-/// A just-in-time load: takes [`Script::jit_delay`], then `key` is loaded with `ttl`.
-async fn jit_load(shared: &Shared, key: &str, ttl: Option<u64>) {
+/// A just-in-time load: takes [`Script::jit_delay`], then `key` is loaded with `ttl` and
+/// `context` (from `/api/v1/chat`'s `context_length`; else LM Studio's default 4096).
+async fn jit_load(shared: &Shared, key: &str, ttl: Option<u64>, context: Option<u64>) {
     tokio::time::sleep(shared.script.jit_delay).await;
     if let Ok(mut models) = shared.models.lock() {
         if let Some(m) = models.iter_mut().find(|m| m.key == key) {
-            m.loaded_context = Some(4096.min(m.max_context));
+            m.loaded_context = Some(context.unwrap_or(4096).min(m.max_context));
             m.ttl = ttl;
         }
     }

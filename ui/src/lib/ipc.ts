@@ -260,8 +260,14 @@ export function discoveryWarmUp(
   baseUrl: string,
   model: string,
   api: string | null,
+  contextLength?: number,
 ): Promise<LoadedModel> {
-  return call<LoadedModel>('discovery_warm_up', { baseUrl, model, api });
+  return call<LoadedModel>('discovery_warm_up', {
+    baseUrl,
+    model,
+    api,
+    contextLength: contextLength ?? null,
+  });
 }
 
 /** `lmstudio_download_offer`: the model to offer to download through LM Studio, if any. */

@@ -6,7 +6,11 @@
 //! docs, "Idle TTL and Auto-Evict"). Every chat request Switchboard sends to the `lmstudio`
 //! provider carries [`IDLE_TTL_SECONDS`] ([`idle_ttl_for`]), and the wizard's "Load" is
 //! [`warm_up`]: a one-token request, so LM Studio loads the model itself and may unload it
-//! again when it sits idle (and Auto-Evict may swap it for the next JIT-loaded model).
+//! again when it sits idle (and Auto-Evict may swap it for the next JIT-loaded model). The
+//! warm-up goes to LM Studio's own `POST /api/v1/chat` (≥ 0.4.0), the one inference endpoint
+//! that takes a `context_length`, so a just-in-time load gets a usable context rather than
+//! LM Studio's default (often 4K, under the seed's 16K); an older LM Studio gets the
+//! OpenAI-compatible request, and its own default context.
 //!
 //! **Keep loaded** is [`load_model`]: `POST /api/v1/models/load`. LM Studio counts such a model
 //! as manually loaded: no idle TTL, never auto-evicted, until someone unloads it. OpenClaw moved
@@ -50,8 +54,8 @@ pub(crate) fn origin(base_url: &str) -> &str {
 /// Options for [`load_model`] and [`warm_up`].
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
-    /// Context length to load with (LM Studio's default when `None`); [`load_model`] only: a
-    /// just-in-time load takes the model's own settings in LM Studio.
+    /// Context length to load with (LM Studio's default when `None`; an LM Studio before
+    /// 0.4.0 ignores it for a just-in-time load).
     pub context_length: Option<u64>,
     /// How long to wait for the load (large models take minutes).
     pub timeout: Duration,
@@ -156,9 +160,10 @@ pub async fn load_model(
     .await
 }
 
-/// Loads `model` just in time: a one-token request to LM Studio at `origin` (`api` is the
-/// profile's, `openai-responses` or `openai-completions`) with [`IDLE_TTL_SECONDS`], so LM
-/// Studio loads it as it would for a chat and unloads it after an idle hour. Reports
+/// Loads `model` just in time: a one-token request to LM Studio at `origin` with
+/// [`IDLE_TTL_SECONDS`] (and `options.context_length`), so LM Studio loads it as it would for a
+/// chat and unloads it after an idle hour. `api` (the profile's, `openai-responses` or
+/// `openai-completions`) picks the fallback request for an LM Studio before 0.4.0. Reports
 /// [`LoadState::Loading`] until the reply, then the outcome. With just-in-time loading off in
 /// LM Studio the request is refused, and the error says to turn it on or use "Keep loaded".
 pub async fn warm_up(
@@ -169,7 +174,12 @@ pub async fn warm_up(
     on_state: &mut (dyn FnMut(LoadState) + Send),
 ) -> Result<LoadedModel, DiscoveryError> {
     let origin = self::origin(origin);
-    let (url, body) = if api == "openai-completions" {
+    let mut native = json!({"model": model, "input": "Hi", "max_output_tokens": 1,
+        "store": false, "ttl": IDLE_TTL_SECONDS});
+    if let Some(ctx) = options.context_length {
+        native["context_length"] = json!(ctx);
+    }
+    let fallback = if api == "openai-completions" {
         (
             format!("{origin}/v1/chat/completions"),
             json!({"model": model, "messages": [{"role": "user", "content": "Hi"}],
@@ -184,14 +194,25 @@ pub async fn warm_up(
     };
     reporting(model, on_state, async {
         let started = Instant::now();
-        let reply = http::call(
-            Method::POST,
-            &url,
-            Some(&body),
-            options.token.as_deref(),
-            options.timeout,
-        )
-        .await?;
+        let send = |url: String, body: Value| async move {
+            let reply = http::call(
+                Method::POST,
+                &url,
+                Some(&body),
+                options.token.as_deref(),
+                options.timeout,
+            )
+            .await?;
+            Ok::<_, DiscoveryError>((url, reply))
+        };
+        let (mut url, mut reply) = send(format!("{origin}/api/v1/chat"), native).await?;
+        let mut native_api = true;
+        if http::error_text(&reply.json().unwrap_or(Value::Null))
+            .is_some_and(|e| e.starts_with("Unexpected endpoint or method"))
+        {
+            (url, reply) = send(fallback.0, fallback.1).await?;
+            native_api = false;
+        }
         let value = reply.json().unwrap_or(Value::Null);
         let error = http::error_text(&value);
         if let Some(text) = error.as_deref().filter(|t| t.starts_with("No models loaded")) {
@@ -206,15 +227,22 @@ pub async fn warm_up(
         if !reply.ok() || error.is_some() {
             return Err(server_error(&url, &reply, error));
         }
+        let instance = if native_api {
+            &value["model_instance_id"]
+        } else {
+            &value["model"]
+        };
         Ok(LoadedModel {
             model: model.to_owned(),
-            instance_id: value["model"]
+            instance_id: instance
                 .as_str()
                 .filter(|s| !s.is_empty())
                 .unwrap_or(model)
                 .to_owned(),
-            context_length: None,
-            load_time_seconds: Some(started.elapsed().as_secs_f64()),
+            context_length: options.context_length.filter(|_| native_api),
+            load_time_seconds: value["stats"]["model_load_time_seconds"]
+                .as_f64()
+                .or(Some(started.elapsed().as_secs_f64())),
             pinned: false,
             idle_ttl_seconds: Some(IDLE_TTL_SECONDS),
         })

@@ -35,11 +35,15 @@ async fn load_is_just_in_time_with_a_ttl_and_reports_loading_until_the_reply() {
         .jit_delay(Duration::from_millis(200));
     let (fake, state) = lmstudio::start_with_state(script).expect("fake");
     let mut states = Vec::new();
+    let options = LoadOptions {
+        context_length: Some(32_768),
+        ..LoadOptions::default()
+    };
     let loaded = warm_up(
         &format!("{}/v1", fake.url()),
         GEMMA,
         "openai-responses",
-        &LoadOptions::default(),
+        &options,
         &mut |s| states.push(s),
     )
     .await
@@ -52,9 +56,11 @@ async fn load_is_just_in_time_with_a_ttl_and_reports_loading_until_the_reply() {
         "the load delay is inside the wait: {loaded:?}"
     );
 
-    let sent = body(&fake, "/v1/responses");
+    let sent = body(&fake, "/api/v1/chat");
     assert_eq!(sent["ttl"], IDLE_TTL_SECONDS);
     assert_eq!(sent["model"], GEMMA);
+    assert_eq!(sent["context_length"], 32_768);
+    assert_eq!(sent["store"], false, "no chat thread kept for a warm-up");
     assert!(fake
         .requests()
         .iter()
@@ -70,10 +76,32 @@ async fn load_is_just_in_time_with_a_ttl_and_reports_loading_until_the_reply() {
         port(&fake),
     )
     .await;
+    let gemma = model(&s, GEMMA);
     assert_eq!(
-        model(&s, GEMMA).loaded,
-        Some(true),
-        "reported loaded afterwards"
+        (gemma.loaded, gemma.context_window),
+        (Some(true), Some(32_768)),
+        "reported loaded afterwards, with the context asked for"
+    );
+}
+
+#[tokio::test]
+async fn an_lmstudio_before_0_4_loads_through_the_openai_request() {
+    let script = Script::v0().version("0.3.29").nothing_loaded();
+    let (fake, state) = lmstudio::start_with_state(script).expect("fake");
+    let loaded = warm_up(
+        &fake.url(),
+        GEMMA,
+        "openai-responses",
+        &LoadOptions::default(),
+        &mut |_| {},
+    )
+    .await
+    .expect("loads");
+    assert_eq!(loaded.context_length, None);
+    assert_eq!(body(&fake, "/v1/responses")["ttl"], IDLE_TTL_SECONDS);
+    assert_eq!(
+        state.model(GEMMA).map(|m| (m.pinned, m.ttl)),
+        Some((false, Some(IDLE_TTL_SECONDS)))
     );
 }
 
@@ -104,7 +132,10 @@ async fn keep_loaded_pins_the_model_with_no_ttl() {
     assert!(loaded.pinned);
     let gemma = state.model(GEMMA).expect("model");
     assert_eq!((gemma.pinned, gemma.ttl), (true, None));
-    assert!(fake.requests().iter().all(|r| r.path != "/v1/responses"));
+    assert!(fake
+        .requests()
+        .iter()
+        .all(|r| r.path != "/v1/responses" && r.path != "/api/v1/chat"));
 }
 
 #[tokio::test]

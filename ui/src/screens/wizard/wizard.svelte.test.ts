@@ -407,6 +407,7 @@ describe('Wizard', () => {
       'http://127.0.0.1:1234/v1',
       'google/gemma-3-27b',
       'openai-responses',
+      32768,
     );
     expect(backend.discoveryLoadModel).not.toHaveBeenCalled();
     expect(backend.discoveryScan).toHaveBeenCalledTimes(2);

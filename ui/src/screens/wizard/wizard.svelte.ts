@@ -338,22 +338,19 @@ export class Wizard {
 
   /**
    * "Load": LM Studio loads `modelId` just in time for a one-token request, with an idle TTL
-   * (it unloads the model after an idle hour). "Loading…" shows until the answer's first byte.
+   * (it unloads the model after an idle hour). "Loading…" shows until the answer. Both loads
+   * ask for a large enough context (see {@link loadContext}).
    */
   loadModel(server: DetectedServer, modelId: string): Promise<void> {
+    const context = loadContext(server, modelId);
     return this.#load(modelId, () =>
-      this.#api.discoveryWarmUp(server.baseUrl, modelId, server.api ?? null),
+      this.#api.discoveryWarmUp(server.baseUrl, modelId, server.api ?? null, context),
     );
   }
 
-  /**
-   * "Keep loaded": LM Studio loads `modelId` and keeps it (no idle TTL), with a large enough
-   * context (32K, or less when the model cannot take it): its default is often 4K, under the
-   * 16K the seed advises.
-   */
+  /** "Keep loaded": LM Studio loads `modelId` and keeps it (no idle TTL). */
   keepLoaded(server: DetectedServer, modelId: string): Promise<void> {
-    const max = server.models.find((m) => m.id === modelId)?.maxContextWindow;
-    const context = Math.min(max ?? LOAD_CONTEXT, LOAD_CONTEXT);
+    const context = loadContext(server, modelId);
     return this.#load(modelId, () =>
       this.#api.discoveryLoadModel(server.baseUrl, modelId, context),
     );
@@ -563,6 +560,15 @@ export class Wizard {
     this.savePhase = 'idle';
     this.saveError = undefined;
   }
+}
+
+/**
+ * The context a model is loaded with from the wizard: 32K, or less when the model cannot take
+ * it. LM Studio's default is often 4K, under the 16K the seed advises.
+ */
+function loadContext(server: DetectedServer, modelId: string): number {
+  const max = server.models.find((m) => m.id === modelId)?.maxContextWindow;
+  return Math.min(max ?? LOAD_CONTEXT, LOAD_CONTEXT);
 }
 
 export function serverLabel(server: Pick<DetectedServer, 'kind' | 'baseUrl'>): string {
