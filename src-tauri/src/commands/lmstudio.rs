@@ -122,3 +122,38 @@ pub(crate) async fn lmstudio_download_cancel(
 ) -> Result<bool, IpcError> {
     Ok(state.downloads.cancel(request_id))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_core::discovery::download::{DownloadStatus, CANCEL_NOTE};
+
+    #[test]
+    fn download_events_carry_their_type_beside_the_payload() {
+        let progress = DownloadProgress {
+            job_id: Some("job_1".into()),
+            status: DownloadStatus::Downloading,
+            downloaded_bytes: Some(5),
+            total_bytes: Some(10),
+            bytes_per_second: Some(1.0),
+            seconds_left: Some(5),
+            percent: Some(50.0),
+        };
+        let json = serde_json::to_value(DownloadEvent::Progress(progress)).expect("json");
+        assert_eq!(
+            (&json["type"], &json["percent"]),
+            (&"progress".into(), &50.0.into())
+        );
+        let done = DownloadEvent::Done(DownloadOutcome::Cancelled {
+            job_id: Some("job_1".into()),
+            note: CANCEL_NOTE,
+        });
+        let json = serde_json::to_value(done).expect("json");
+        assert_eq!(json["type"], "done");
+        assert_eq!(json["outcome"], "cancelled");
+        assert_eq!(json["jobId"], "job_1");
+        let json = serde_json::to_value(DownloadEvent::Done(DownloadOutcome::AlreadyDownloaded))
+            .expect("json");
+        assert_eq!(json["outcome"], "alreadyDownloaded");
+    }
+}

@@ -14,6 +14,8 @@ const TS: &str = concat!(
     include_str!("../../../ui/src/lib/policy-types.ts"),
     "\n",
     include_str!("../../../ui/src/lib/config-types.ts"),
+    "\n",
+    include_str!("../../../ui/src/lib/lmstudio-types.ts"),
 );
 
 /// Field names of `export interface NAME { … }` in `ui/src/lib/ipc.ts` (or `ipc-types.ts`).
@@ -203,6 +205,8 @@ fn discovery_types_match_the_typescript_interfaces() {
         instance_id: "m".into(),
         context_length: None,
         load_time_seconds: None,
+        pinned: false,
+        idle_ttl_seconds: Some(3600),
     };
     let json = serde_json::to_value(&loaded).expect("serializes");
     assert_eq!(json_fields(&json), ts_fields("LoadedModel"));
@@ -543,4 +547,26 @@ fn config_updates_match_the_typescript_interfaces() {
             assert!(TS.contains(&format!("{field}: ")), "{kind}.{field}");
         }
     }
+}
+
+#[test]
+fn lmstudio_download_types_match_the_typescript_interfaces() {
+    use switchboard_core::discovery::candidate;
+    use switchboard_core::discovery::download::{DownloadProgress, DownloadStatus};
+    let offer = candidate::pick(Some(16_000_000_000)).expect("a build fits 16 GB");
+    let json = serde_json::to_value(&offer).expect("serializes");
+    assert_eq!(json_fields(&json), ts_fields("DownloadCandidate"));
+    assert_eq!(json_fields(&json["request"]), ts_fields("DownloadRequest"));
+    let progress = DownloadProgress {
+        job_id: Some("job_1".into()),
+        status: DownloadStatus::AlreadyDownloaded,
+        downloaded_bytes: None,
+        total_bytes: None,
+        bytes_per_second: None,
+        seconds_left: None,
+        percent: None,
+    };
+    let json = serde_json::to_value(&progress).expect("serializes");
+    assert_eq!(json_fields(&json), ts_fields("DownloadProgress"));
+    assert_eq!(json["status"], "already_downloaded");
 }

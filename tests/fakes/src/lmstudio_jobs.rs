@@ -155,7 +155,7 @@ impl Jobs {
             return (200, running.status(script));
         }
         let job = Job {
-            id: format!("job_{:010x}", 0x493c_7c9d_ed_u64 + self.jobs.len() as u64),
+            id: format!("job_{:010x}", 0x0049_3c7c_9ded_u64 + self.jobs.len() as u64),
             model: model.to_owned(),
             quantization,
             started: Instant::now(),
