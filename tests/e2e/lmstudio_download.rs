@@ -203,3 +203,76 @@ async fn load_is_just_in_time_with_a_ttl_and_keep_loaded_pins() {
     let kept = models.model("qwen/qwen3-8b").expect("qwen");
     assert_eq!((kept.pinned, kept.ttl), (true, None));
 }
+
+#[tokio::test]
+async fn a_chat_answer_that_waits_for_a_just_in_time_load_says_so_and_sends_the_ttl() {
+    let script = Script::v1()
+        .nothing_loaded()
+        .jit_delay(Duration::from_secs(5))
+        .answer(openai::Script::reply("Loaded just in time."));
+    let (fake, models) = lmstudio::start_with_state(script).expect("fake LM Studio");
+    let url = fake.url();
+    let port = fake.addr().port();
+    let app = App::launch_with(DesktopOptions::default(), |desktop| {
+        point_at(desktop, Some(port));
+        let config = desktop.config_file();
+        std::fs::create_dir_all(config.parent().expect("dir")).expect("mkdir");
+        let text = format!(
+            "{{ agents: {{ defaults: {{ model: {{ primary: \"lmstudio/qwen/qwen3-8b\" }} }} }},\n\
+             models: {{ providers: {{ lmstudio: {{ baseUrl: \"{url}/v1\", \
+             api: \"openai-responses\", models: [{{ id: \"qwen/qwen3-8b\", \
+             name: \"Qwen3 8B\" }}] }} }} }} }}\n"
+        );
+        std::fs::write(&config, text).expect("write config");
+    })
+    .await;
+    app.wait_for("[data-testid=chat-model-badge]").await;
+    // The detection has seen the model unloaded; the picker reads the models again on opening.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let listed = app
+            .invoke("chat_models", serde_json::json!({}))
+            .await
+            .expect("chat_models");
+        let unloaded = listed["models"].as_array().is_some_and(|all| {
+            all.iter()
+                .any(|m| m["ref"] == "lmstudio/qwen/qwen3-8b" && m["loaded"] == false)
+        });
+        if unloaded {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the detection never saw the model unloaded: {listed}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    app.click("[data-testid=chat-model]").await;
+    app.wait_for("[data-testid=model-picker]").await;
+    app.click("[data-testid=chat-model]").await;
+
+    let input = app.wait_for("[data-testid=chat-input]").await;
+    input.send_keys("Are you there?").await.expect("type");
+    app.click("[data-testid=chat-send]").await;
+    let note = app.text("[data-testid=message-cold-load]").await;
+    assert!(note.contains("Loading the model in LM Studio"), "{note}");
+    app.screenshot("chat-cold-load").await;
+    app.wait_js(
+        "const all = document.querySelectorAll('[data-testid=message-assistant]'); \
+         const last = all[all.length - 1]; \
+         return !!last && last.dataset.status === 'complete' \
+           && last.textContent.includes('Loaded just in time.') \
+           && !document.querySelector('[data-testid=message-cold-load]')",
+        "the answer after the just-in-time load",
+    )
+    .await;
+    let sent = fake
+        .requests()
+        .into_iter()
+        .rfind(|r| r.path == "/v1/responses")
+        .expect("the chat request");
+    let body: serde_json::Value = serde_json::from_str(&sent.body).expect("json");
+    assert_eq!(body["ttl"], 3600, "the chat request carries the idle TTL");
+    let qwen = models.model("qwen/qwen3-8b").expect("qwen");
+    assert_eq!((qwen.pinned, qwen.ttl), (false, Some(3600)));
+}

@@ -4,9 +4,9 @@
 //! memory.
 //!
 //! [`BUILDS`] lists MiniMax M2.1's GGUF builds from the largest down (Unsloth's Hugging Face
-//! repository, downloaded through LM Studio with a `quantization`; sizes from its model card,
-//! 228.7B parameters), then two smaller models for machines no MiniMax build fits (catalog ids
-//! LM Studio's own docs use). [`pick`] takes the first build that fits [`total_memory`] with
+//! repository, downloaded through LM Studio with a `quantization`; sizes approximate, from
+//! published GGUF size tables for its 228.7B parameters), then two smaller models for machines
+//! no MiniMax build fits (catalog ids LM Studio's own docs use). [`pick`] takes the first build that fits [`total_memory`] with
 //! [`HEADROOM`] to spare. Every offer carries the seed's warnings, computed by
 //! [`super::warnings::for_model`] like those of a detected model: a build under 4 bits per
 //! weight or a small checkpoint is never offered without one, and a build that is not MiniMax
