@@ -378,3 +378,73 @@ async fn an_lmstudio_without_the_download_api_says_which_version_it_needs() {
         .expect_err("no API");
     assert!(err.to_string().contains("LM Studio 0.4.0"), "{err}");
 }
+
+#[test]
+fn the_cli_downloads_through_lm_studio_with_progress_on_stderr() {
+    use clap::Parser;
+    use switchboard_core::cli::models_cmd::{self, DownloadArgs, ModelsArgs, ModelsCommand};
+    use switchboard_core::cli::{Cli, Command, Exit};
+
+    let cli = Cli::try_parse_from(["switchboard", "models", "download", "--json"]).expect("parses");
+    assert!(matches!(
+        cli.command,
+        Some(Command::Models(ModelsArgs {
+            edit: Some(ModelsCommand::Download(DownloadArgs { model: None, .. })),
+            ..
+        }))
+    ));
+    assert!(
+        Cli::try_parse_from([
+            "switchboard",
+            "models",
+            "download",
+            "--quantization",
+            "Q4_K_M"
+        ])
+        .is_err(),
+        "a quantization needs a model"
+    );
+
+    let fake = lmstudio::start(Script::v1().downloads(downloads(None))).expect("fake");
+    let dir = tempfile::tempdir().expect("dir");
+    let paths = switchboard_core::paths::Paths {
+        config_file: dir.path().join("config.json5"),
+        data_dir: dir.path().join("data"),
+        log_dir: dir.path().join("logs"),
+    };
+    let args = ModelsArgs {
+        json: false,
+        edit: Some(ModelsCommand::Download(DownloadArgs {
+            model: Some("openai/gpt-oss-20b".into()),
+            quantization: None,
+            lmstudio_port: port(&fake),
+            json: true,
+        })),
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let exit = models_cmd::run(&args, &paths, &mut out, &mut err);
+    let (out, err) = (
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    );
+    assert_eq!(exit, Exit::Success, "{err}");
+    let outcome: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
+    assert_eq!(outcome["outcome"], "completed", "{out}");
+    assert!(err.contains("100%"), "{err}");
+
+    let gone = ModelsArgs {
+        json: false,
+        edit: Some(ModelsCommand::Download(DownloadArgs {
+            model: Some("openai/gpt-oss-20b".into()),
+            quantization: None,
+            lmstudio_port: switchboard_fakes::refused_addr().expect("addr").port(),
+            json: false,
+        })),
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(
+        models_cmd::run(&gone, &paths, &mut out, &mut err),
+        Exit::Failure
+    );
+    assert!(String::from_utf8_lossy(&err).contains("switchboard:"));
+}
