@@ -93,6 +93,7 @@ fn roots(c: &mut Collect<'_>) {
     c.visit::<crate::error::IpcError>();
     c.visit::<crate::error::ConfigIpcError>();
     c.visit::<crate::commands::history::HistoryStatus>();
+    c.visit::<crate::commands::lmstudio::DownloadEvent>();
     // Core's, as commands return them and events carry them.
     c.visit::<catalog::KnownProvider>();
     c.visit::<config::view::ConfigView>();
@@ -102,6 +103,8 @@ fn roots(c: &mut Collect<'_>) {
     c.visit::<config::openclaw::Summary>();
     c.visit::<discovery::ScanReport>();
     c.visit::<discovery::LoadedModel>();
+    c.visit::<discovery::candidate::Candidate>();
+    c.visit::<discovery::download::DownloadRequest>();
     c.visit::<history::Conversation>();
     c.visit::<history::Parameters>();
     c.visit::<history::Message>();

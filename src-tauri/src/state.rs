@@ -30,6 +30,9 @@ pub(crate) struct AppState {
     pub history: HistoryState,
     /// The chats streaming now, by request id, so `chat_cancel` can stop them.
     pub chats: ChatRequests,
+    /// The LM Studio downloads being followed, by request id, so `lmstudio_download_cancel`
+    /// can stop following them.
+    pub downloads: ChatRequests,
     /// The one router every chat goes through (created in `setup`).
     pub router: RouterState,
     /// The wizard's route tests running now, by group, so they can be abandoned.

@@ -14,6 +14,7 @@ mod glyphs;
 mod health;
 mod korean;
 mod live;
+mod lmstudio_download;
 mod privacy;
 mod providers;
 mod quick_start;

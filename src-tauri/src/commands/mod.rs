@@ -9,6 +9,7 @@ pub(crate) mod config;
 pub(crate) mod discovery;
 pub(crate) mod history;
 pub(crate) mod keys;
+pub(crate) mod lmstudio;
 pub(crate) mod quick_start;
 pub(crate) mod routes;
 pub(crate) mod settings;

@@ -55,6 +55,7 @@ pub(crate) fn discovery_error(err: DiscoveryError) -> IpcError {
         DiscoveryErrorKind::Unreachable => IpcErrorKind::Unreachable,
         DiscoveryErrorKind::Server => IpcErrorKind::Server,
         DiscoveryErrorKind::NoChatModels => IpcErrorKind::NoChatModels,
+        DiscoveryErrorKind::DownloadFailed => IpcErrorKind::Server,
         _ => IpcErrorKind::Internal,
     };
     IpcError {

@@ -11,6 +11,8 @@ pub mod foreign;
 pub mod litellm;
 pub mod llama;
 pub mod lmstudio;
+mod lmstudio_jobs;
+mod lmstudio_script;
 pub mod local_servers;
 pub mod openai;
 pub mod peer;

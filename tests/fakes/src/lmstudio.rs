@@ -3,9 +3,15 @@
 //! `/v1/models`, `/v1/responses` (≥ 0.3.29: the scripted answer from any downloaded chat model,
 //! loaded or not, as LM Studio loads on demand; its refusal for other model ids), API tokens,
 //! Express's headers and the "Unexpected endpoint or method" reply for every unknown route.
+//!
+//! `POST /api/v1/chat` (≥ 0.4.0) answers "OK." in its documented non-streaming shape.
+//!
+//! Just-in-time loading: a request to a downloaded model that is not loaded waits
+//! [`Script::jit_delay`], then the model is loaded (with `/api/v1/chat`'s `context_length`, else
+//! LM Studio's default 4096) with the request's `ttl`; `POST /api/v1/models/load` marks a model pinned. [`start_with_state`] gives a
+//! [`Models`] handle to read both. Downloads (≥ 0.4.0) are in `lmstudio_jobs.rs`.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -14,219 +20,29 @@ use axum::response::Response;
 use axum::Router;
 use serde_json::{json, Value};
 
-use crate::openai;
+pub use crate::lmstudio_jobs::Downloads;
+use crate::lmstudio_jobs::Jobs;
+pub use crate::lmstudio_script::{Kind, Model, Script};
 use crate::server::{record, FakeServer, RequestLog};
-
-/// What a model is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Text chat.
-    Llm,
-    /// Chat with vision.
-    Vlm,
-    /// Embeddings.
-    Embedding,
-}
-
-/// One downloaded model.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Model {
-    /// The model key (`qwen/qwen3-8b`).
-    pub key: String,
-    /// Display name.
-    pub display_name: String,
-    /// What it is.
-    pub kind: Kind,
-    /// Architecture.
-    pub arch: String,
-    /// Quantization name (`Q4_K_M`, `4bit`).
-    pub quant: String,
-    /// Bits per weight.
-    pub bits: f64,
-    /// Parameter count text (`8B`).
-    pub params: String,
-    /// Max context length.
-    pub max_context: u64,
-    /// Loaded with this context length; `None` when not loaded.
-    pub loaded_context: Option<u64>,
-    /// `gguf` or `mlx`.
-    pub format: String,
-    /// Trained for tool use.
-    pub tool_use: bool,
-    /// A reasoning model.
-    pub reasoning: bool,
-    /// When set, chat requests to this model fail with this status and message (a model that
-    /// crashed or cannot be loaded).
-    pub chat_error: Option<(u16, String)>,
-}
-
-impl Model {
-    /// A GGUF text model, not loaded.
-    pub fn llm(key: &str, params: &str, quant: &str, bits: f64, max_context: u64) -> Self {
-        Model {
-            key: key.to_owned(),
-            display_name: key.rsplit('/').next().unwrap_or(key).to_owned(),
-            kind: Kind::Llm,
-            arch: "qwen3".to_owned(),
-            quant: quant.to_owned(),
-            bits,
-            params: params.to_owned(),
-            max_context,
-            loaded_context: None,
-            format: "gguf".to_owned(),
-            tool_use: true,
-            reasoning: false,
-            chat_error: None,
-        }
-    }
-
-    /// Loaded with `context` tokens.
-    pub fn loaded(mut self, context: u64) -> Self {
-        self.loaded_context = Some(context);
-        self
-    }
-
-    /// With this kind.
-    pub fn kind(mut self, kind: Kind) -> Self {
-        self.kind = kind;
-        self
-    }
-
-    /// Without tool-use training.
-    pub fn no_tools(mut self) -> Self {
-        self.tool_use = false;
-        self
-    }
-
-    /// A reasoning model.
-    pub fn reasoning(mut self) -> Self {
-        self.reasoning = true;
-        self
-    }
-
-    /// Chat requests to it fail with `status` and `message`.
-    pub fn chat_fails(mut self, status: u16, message: &str) -> Self {
-        self.chat_error = Some((status, message.to_owned()));
-        self
-    }
-}
-
-/// What the fake serves.
-#[derive(Debug, Clone)]
-pub struct Script {
-    /// LM Studio version; gates the endpoints as the API changelog says.
-    pub version: String,
-    /// Downloaded models.
-    pub models: Vec<Model>,
-    /// When set, every route but the greeting and `/lms-status` needs `Bearer <token>`.
-    pub token: Option<String>,
-    /// How long `POST /api/v1/models/load` takes.
-    pub load_delay: Duration,
-    /// How chat models answer `/v1/responses` (its `models` list is not used: the downloaded
-    /// models are); the default answers "OK.".
-    pub answer: openai::Script,
-    /// Just-in-time loading (on by default): a chat request loads its model. Off, a request
-    /// for a model that is not loaded gets LM Studio's "No models loaded" 400.
-    pub jit: bool,
-}
-
-impl Script {
-    /// LM Studio 0.4.2 with a loaded Qwen3 8B (32K of 128K, tools, reasoning), a not-loaded
-    /// vision model and an embedding model.
-    pub fn v1() -> Self {
-        Script {
-            version: "0.4.2".to_owned(),
-            models: vec![
-                Model::llm("qwen/qwen3-8b", "8B", "Q4_K_M", 4.0, 131_072)
-                    .loaded(32_768)
-                    .reasoning(),
-                Model::llm("google/gemma-3-27b", "27B", "Q4_K_M", 4.0, 131_072)
-                    .kind(Kind::Vlm)
-                    .no_tools(),
-                Model::llm(
-                    "text-embedding-nomic-embed-text-v1.5",
-                    "",
-                    "Q4_K_M",
-                    4.0,
-                    2048,
-                )
-                .kind(Kind::Embedding),
-            ],
-            token: None,
-            load_delay: Duration::ZERO,
-            answer: openai::Script::reply("OK."),
-            jit: true,
-        }
-    }
-
-    /// LM Studio 0.3.20: v0 REST API only, no `/v1/responses`, no `/lms-status`.
-    pub fn v0() -> Self {
-        Script {
-            version: "0.3.20".to_owned(),
-            ..Script::v1()
-        }
-    }
-
-    /// With this version.
-    pub fn version(mut self, version: &str) -> Self {
-        self.version = version.to_owned();
-        self
-    }
-
-    /// With these models.
-    pub fn models(mut self, models: Vec<Model>) -> Self {
-        self.models = models;
-        self
-    }
-
-    /// Every model unloaded.
-    pub fn nothing_loaded(mut self) -> Self {
-        for m in &mut self.models {
-            m.loaded_context = None;
-        }
-        self
-    }
-
-    /// Requires an API token.
-    pub fn token(mut self, token: &str) -> Self {
-        self.token = Some(token.to_owned());
-        self
-    }
-
-    /// Loads take `delay`.
-    pub fn load_delay(mut self, delay: Duration) -> Self {
-        self.load_delay = delay;
-        self
-    }
-
-    /// Just-in-time loading off: chat requests need their model loaded first.
-    pub fn jit_off(mut self) -> Self {
-        self.jit = false;
-        self
-    }
-
-    /// Chat models answer as `answer` says (its reply, chunking, usage, reasoning, fault).
-    pub fn answer(mut self, answer: openai::Script) -> Self {
-        self.answer = answer;
-        self
-    }
-
-    /// Makes `key` fail its chat requests with `status` and `message`.
-    pub fn chat_fails(mut self, key: &str, status: u16, message: &str) -> Self {
-        for m in &mut self.models {
-            if m.key == key {
-                *m = m.clone().chat_fails(status, message);
-            }
-        }
-        self
-    }
-}
 
 struct Shared {
     script: Script,
     version: (u32, u32, u32),
     models: Mutex<Vec<Model>>,
+    jobs: Mutex<Jobs>,
     log: RequestLog,
+}
+
+/// The fake's model state, for tests to read (pinned, TTL, loaded).
+#[derive(Clone)]
+pub struct Models(Arc<Shared>);
+
+impl Models {
+    /// Model `key` as the fake holds it now.
+    pub fn model(&self, key: &str) -> Option<Model> {
+        let models = self.0.models.lock().ok()?;
+        models.iter().find(|m| m.key == key).cloned()
+    }
 }
 
 fn version(text: &str) -> (u32, u32, u32) {
@@ -237,14 +53,24 @@ fn version(text: &str) -> (u32, u32, u32) {
 
 /// Starts the fake on a free loopback port; clients use `url()` (`/v1` for OpenAI routes).
 pub fn start(script: Script) -> std::io::Result<FakeServer> {
+    start_with_state(script).map(|(server, _)| server)
+}
+
+/// [`start`], with a handle on the fake's model state.
+pub fn start_with_state(script: Script) -> std::io::Result<(FakeServer, Models)> {
     let log = RequestLog::default();
     let shared = Arc::new(Shared {
         version: version(&script.version),
         models: Mutex::new(script.models.clone()),
+        jobs: Mutex::new(Jobs::default()),
         script,
         log: log.clone(),
     });
-    FakeServer::spawn(Router::new().fallback(handle).with_state(shared), log)
+    let server = FakeServer::spawn(
+        Router::new().fallback(handle).with_state(shared.clone()),
+        log,
+    )?;
+    Ok((server, Models(shared)))
 }
 
 async fn handle(
@@ -277,8 +103,11 @@ async fn handle(
         "/v1/models" => get,
         "/api/v0/models" => get && v >= (0, 3, 6),
         "/v1/responses" => post && v >= (0, 3, 29),
+        "/api/v1/chat" => post && v >= (0, 4, 0),
         "/api/v1/models" => get && v >= (0, 4, 0),
-        "/api/v1/models/load" => post && v >= (0, 4, 0),
+        "/api/v1/models/load" | "/api/v1/models/download" => post && v >= (0, 4, 0),
+        "/api/v1/models/download/status" => get && v >= (0, 4, 0),
+        p if p.starts_with("/api/v1/models/download/status/") => get && v >= (0, 4, 0),
         _ => false,
     };
     if !known {
@@ -313,7 +142,7 @@ async fn handle(
             let list: Vec<Value> = models.iter().map(v1_model).collect();
             reply(200, &json!({"models": list}))
         }
-        "/v1/responses" => {
+        "/v1/responses" | "/api/v1/chat" => {
             let request: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
             let model = request["model"].as_str().unwrap_or_default();
             let chat_model = models
@@ -327,11 +156,29 @@ async fn handle(
                         &json!({"error": {"message": "No models loaded. Please load a model in the developer page or use the 'lms load' command.", "type": "invalid_request_error", "param": "model", "code": null}}),
                     );
                 }
+                // Loaded first: a model that crashes while generating was loaded to do so.
+                if found.loaded_context.is_none() {
+                    let context = request["context_length"].as_u64();
+                    jit_load(&shared, model, request["ttl"].as_u64(), context).await;
+                }
                 if let Some((status, message)) = &found.chat_error {
                     return reply(
                         *status,
                         &json!({"error": {"message": message, "type": "server_error"}}),
                     );
+                }
+                if path == "/api/v1/chat" {
+                    // The documented non-streaming reply (`developer/rest/chat`), one short
+                    // message; `store: false` leaves out `thread_id`.
+                    let mut body = json!({"model_instance_id": model,
+                        "output": [{"type": "message", "content": "OK."}],
+                        "stats": {"input_tokens": 9, "total_output_tokens": 1,
+                            "reasoning_output_tokens": 0, "tokens_per_second": 20.0,
+                            "time_to_first_token_seconds": 0.05}});
+                    if request["store"] != json!(false) {
+                        body["thread_id"] = json!("thread_0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+                    }
+                    return reply(200, &body);
                 }
                 let disconnects = Arc::new(std::sync::atomic::AtomicUsize::new(0));
                 return crate::responses::answer(
@@ -349,7 +196,35 @@ async fn handle(
                 &json!({"error": {"message": message, "type": "invalid_request_error", "param": "model", "code": "model_not_found"}}),
             )
         }
-        _ => load(&shared, &text).await,
+        "/api/v1/models/load" => load(&shared, &text).await,
+        _ => {
+            let request: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            let job_id = path.strip_prefix("/api/v1/models/download/status/");
+            let downloads = &shared.script.downloads;
+            let (Ok(mut jobs), Ok(mut models)) = (shared.jobs.lock(), shared.models.lock()) else {
+                return reply(500, &json!({"error": "poisoned"}));
+            };
+            // The job id as sent (the path was lower-cased for matching).
+            let job_id = job_id.map(|_| &uri.path()["/api/v1/models/download/status/".len()..]);
+            let (status, body) = if path == "/api/v1/models/download" {
+                jobs.start(downloads, &mut models, &request)
+            } else {
+                jobs.status(downloads, &mut models, job_id)
+            };
+            reply(status, &body)
+        }
+    }
+}
+
+/// A just-in-time load: takes [`Script::jit_delay`], then `key` is loaded with `ttl` and
+/// `context` (from `/api/v1/chat`'s `context_length`; else LM Studio's default 4096).
+async fn jit_load(shared: &Shared, key: &str, ttl: Option<u64>, context: Option<u64>) {
+    tokio::time::sleep(shared.script.jit_delay).await;
+    if let Ok(mut models) = shared.models.lock() {
+        if let Some(m) = models.iter_mut().find(|m| m.key == key) {
+            m.loaded_context = Some(context.unwrap_or(4096).min(m.max_context));
+            m.ttl = ttl;
+        }
     }
 }
 
@@ -373,6 +248,7 @@ async fn load(shared: &Shared, text: &str) -> Response {
     if let Ok(mut models) = shared.models.lock() {
         if let Some(m) = models.iter_mut().find(|m| m.key == key) {
             m.loaded_context = Some(context.min(m.max_context));
+            m.pinned = true;
             if m.kind == Kind::Embedding {
                 kind = "embedding";
             }

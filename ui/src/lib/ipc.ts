@@ -44,6 +44,9 @@ import type {
   IpcErrorKind,
   SpendReport,
   QuickStarted,
+  DownloadCandidate,
+  DownloadEvent,
+  DownloadRequest,
 } from './ipc-types';
 
 export type * from './ipc-types';
@@ -258,7 +261,54 @@ export function discoveryLoadRouteModel(modelRef: string): Promise<LoadedModel> 
   return call<LoadedModel>('discovery_load_route_model', { modelRef });
 }
 
-/** `discovery_load_model`: asks LM Studio at `baseUrl` to load `model`. */
+/**
+ * `discovery_warm_up`: "Load". One token from `model`, so LM Studio loads it just in time with
+ * an idle TTL (and may unload it after an idle hour). Resolves when the model answered.
+ */
+export function discoveryWarmUp(
+  baseUrl: string,
+  model: string,
+  api: string | null,
+  contextLength?: number,
+): Promise<LoadedModel> {
+  return call<LoadedModel>('discovery_warm_up', {
+    baseUrl,
+    model,
+    api,
+    contextLength: contextLength ?? null,
+  });
+}
+
+/** `lmstudio_download_offer`: the model to offer to download through LM Studio, if any. */
+export function lmstudioDownloadOffer(
+  server: Pick<DetectedServer, 'kind' | 'baseUrl'>,
+): Promise<DownloadCandidate | null> {
+  return call<DownloadCandidate | null>('lmstudio_download_offer', {
+    server: { kind: server.kind, baseUrl: server.baseUrl },
+  });
+}
+
+/**
+ * `lmstudio_download`: starts downloading `request` through LM Studio at `baseUrl`; resolves
+ * with the id {@link lmstudioDownloadCancel} takes. Progress and the end arrive on `onEvent`.
+ */
+export function lmstudioDownload(
+  baseUrl: string,
+  request: DownloadRequest,
+  onEvent: (event: DownloadEvent) => void,
+): Promise<number> {
+  if (!hasBridge()) return call<number>('lmstudio_download');
+  const channel = new Channel<DownloadEvent>();
+  channel.onmessage = onEvent;
+  return call<number>('lmstudio_download', { baseUrl, request, channel });
+}
+
+/** `lmstudio_download_cancel`: stops following download `requestId` (it may go on in LM Studio). */
+export function lmstudioDownloadCancel(requestId: number): Promise<boolean> {
+  return call<boolean>('lmstudio_download_cancel', { requestId });
+}
+
+/** `discovery_load_model`: "Keep loaded". LM Studio loads `model` and keeps it (no idle TTL). */
 export function discoveryLoadModel(
   baseUrl: string,
   model: string,

@@ -1,6 +1,6 @@
 //! `switchboard models [--json]`: the configured models, their aliases and the primary/fallback
 //! order of `agents.defaults.model`; `switchboard models primary|fallback|alias …` edits them
-//! ([`edit`]).
+//! ([`edit`]); `switchboard models download` downloads one through LM Studio ([`download`]).
 //!
 //! Human output is a table; `--json` prints one JSON document (a [`ModelsDoc`]). A config with
 //! errors prints them to stderr as `file:line:col: path: message` and exits 1; warnings go to
@@ -8,7 +8,7 @@
 
 use std::io::Write;
 
-use clap::Args;
+use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::Exit;
@@ -16,9 +16,23 @@ use crate::config::view::{self, AliasView, ConfigView, ModelView};
 use crate::config::ConfigError;
 use crate::paths::Paths;
 
+mod download;
 mod edit;
 
+pub use download::DownloadArgs;
 pub use edit::{FallbackEdit, RouteEdit};
+
+/// What `switchboard models` does instead of listing.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ModelsCommand {
+    /// A route edit (`primary`, `fallback`, `alias`).
+    #[command(flatten)]
+    Edit(RouteEdit),
+    /// Download a model through LM Studio (0.4.0 or later) and follow it to the end; without
+    /// MODEL, the largest MiniMax M2.1 build this machine's memory fits (or a smaller model, with
+    /// a warning). Interrupting stops following it; the download goes on in LM Studio.
+    Download(DownloadArgs),
+}
 
 /// `switchboard models` options.
 #[derive(Debug, Clone, Args)]
@@ -27,9 +41,9 @@ pub struct ModelsArgs {
     /// Print one JSON document instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Edit the routes instead of listing them.
+    /// Edit the routes, or download a model, instead of listing them.
     #[command(subcommand)]
-    pub edit: Option<RouteEdit>,
+    pub edit: Option<ModelsCommand>,
 }
 
 /// What `--json` prints.
@@ -73,8 +87,10 @@ import them with `switchboard config import-openclaw`, or use the app's setup.";
 
 /// Runs `models`, printing results to `out` and problems to `err`.
 pub fn run(args: &ModelsArgs, paths: &Paths, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
-    if let Some(route_edit) = &args.edit {
-        return edit::run(route_edit, paths, out, err);
+    match &args.edit {
+        Some(ModelsCommand::Edit(route_edit)) => return edit::run(route_edit, paths, out, err),
+        Some(ModelsCommand::Download(download)) => return download::run(download, out, err),
+        None => {}
     }
     let result = view::load(&paths.config_file, &env)
         .and_then(|v| print(args, &v, out, err).map_err(|e| ConfigError::io("<stdout>", e)));

@@ -1,5 +1,5 @@
-//! The discovery module's error type. A scan itself never fails (problems are statuses); loading a
-//! model and writing a profile can.
+//! The discovery module's error type. A scan itself never fails (problems are statuses); loading or
+//! downloading a model and writing a profile can.
 
 use crate::config::ConfigError;
 
@@ -18,6 +18,8 @@ pub enum DiscoveryErrorKind {
     NoChatModels,
     /// Writing the profile through the config core failed.
     Config,
+    /// LM Studio reports a model download failed.
+    DownloadFailed,
 }
 
 /// What went wrong loading a model or writing a profile.
@@ -56,6 +58,14 @@ pub enum DiscoveryError {
     /// The config core refused or failed the write.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// LM Studio reports the download of `model` failed.
+    #[error("downloading {model}: {message}")]
+    DownloadFailed {
+        /// The catalog id or URL asked for.
+        model: String,
+        /// What is known.
+        message: String,
+    },
 }
 
 impl DiscoveryError {
@@ -67,6 +77,7 @@ impl DiscoveryError {
             DiscoveryError::Client(_) => DiscoveryErrorKind::Client,
             DiscoveryError::NoChatModels { .. } => DiscoveryErrorKind::NoChatModels,
             DiscoveryError::Config(_) => DiscoveryErrorKind::Config,
+            DiscoveryError::DownloadFailed { .. } => DiscoveryErrorKind::DownloadFailed,
         }
     }
 }

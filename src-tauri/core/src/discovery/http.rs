@@ -191,3 +191,60 @@ impl ProbeError {
         }
     }
 }
+
+/// One request to a local server's management API (load, warm-up, download): `body` as JSON
+/// when given, `token` as a bearer token, `timeout` for the whole reply. A body that is not
+/// JSON reads as `Value::Null`; the caller judges the status and the body.
+pub(crate) async fn call(
+    method: reqwest::Method,
+    url: &str,
+    body: Option<&Value>,
+    token: Option<&str>,
+    timeout: Duration,
+) -> Result<Reply, DiscoveryError> {
+    let client = reqwest::Client::builder()
+        // Loopback only: a system proxy must not see (or answer) these requests.
+        .no_proxy()
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+        .map_err(|e| DiscoveryError::Client(e.to_string()))?;
+    let mut request = client.request(method, url).timeout(timeout);
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let unreachable = |e: reqwest::Error| DiscoveryError::Unreachable {
+        url: url.to_owned(),
+        message: match classify(e) {
+            ProbeError::Timeout => format!("no answer within {} s", timeout.as_secs()),
+            other => other.describe(timeout),
+        },
+    };
+    let response = request.send().await.map_err(unreachable)?;
+    let status = response.status().as_u16();
+    let body = read_body(response).await.map_err(|e| match e {
+        BodyError::Read(e) => unreachable(e),
+        too_large => DiscoveryError::Server {
+            url: url.to_owned(),
+            status,
+            message: too_large.describe(),
+        },
+    })?;
+    Ok(Reply { status, body })
+}
+
+/// The error text of an LM Studio reply: `{"error": "…"}` or `{"error": {"message": "…"}}`.
+pub(crate) fn error_text(value: &Value) -> Option<String> {
+    match &value["error"] {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => Some(
+            o.get("message")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+        ),
+        _ => None,
+    }
+}

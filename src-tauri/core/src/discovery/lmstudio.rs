@@ -1,18 +1,11 @@
-//! LM Studio: the greeting, the richest model list it offers, the Responses-API decision, and
-//! loading a model.
+//! LM Studio: the greeting, the richest model list it offers and the Responses-API decision.
+//! Loading a model is [`super::jit`]; downloading one is [`super::download`].
 
-use std::time::{Duration, Instant};
-
-use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::http::{self, Http, ProbeError, Reply};
+use super::http::{Http, ProbeError, Reply};
 use super::types::{DetectedModel, DetectedServer, ModelType, ServerKind, Status};
-use super::{warnings, DiscoveryError};
-
-/// The seed's advice shown beside loading: cold loads add latency.
-pub const KEEP_LOADED_ADVICE: &str =
-    "Keep the model loaded in LM Studio: a cold load adds startup latency to the first answer.";
+use super::warnings;
 
 const RESPONSES: &str = "openai-responses";
 const COMPLETIONS: &str = "openai-completions";
@@ -219,150 +212,6 @@ fn from_v0(m: &Value) -> DetectedModel {
         model.tool_use = Some(caps.iter().any(|c| c == "tool_use"));
     }
     model
-}
-
-/// Options for [`load_model`].
-#[derive(Debug, Clone)]
-pub struct LoadOptions {
-    /// Context length to load with (LM Studio's default when `None`).
-    pub context_length: Option<u64>,
-    /// How long to wait for the load (large models take minutes).
-    pub timeout: Duration,
-    /// Bearer token, when LM Studio requires one.
-    pub token: Option<String>,
-}
-
-impl Default for LoadOptions {
-    fn default() -> Self {
-        LoadOptions {
-            context_length: None,
-            timeout: Duration::from_secs(600),
-            token: None,
-        }
-    }
-}
-
-/// The state of a load, as the UI shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "state", rename_all = "camelCase")]
-pub enum LoadState {
-    /// The request is out; LM Studio is loading.
-    #[serde(rename_all = "camelCase")]
-    Loading {
-        /// The model key.
-        model: String,
-        /// The seed's advice ([`KEEP_LOADED_ADVICE`]).
-        advice: &'static str,
-    },
-    /// Loaded.
-    Loaded(LoadedModel),
-    /// The load failed.
-    #[serde(rename_all = "camelCase")]
-    Failed {
-        /// The model key.
-        model: String,
-        /// Why.
-        message: String,
-    },
-}
-
-/// A finished load.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-pub struct LoadedModel {
-    /// The model key asked for.
-    pub model: String,
-    /// The instance id to send as `model`.
-    pub instance_id: String,
-    /// The context length it was loaded with, when LM Studio echoes it.
-    pub context_length: Option<u64>,
-    /// Seconds LM Studio took.
-    pub load_time_seconds: Option<f64>,
-}
-
-/// Loads `model` in LM Studio at `origin` with `POST /api/v1/models/load`, reporting
-/// [`LoadState::Loading`] first and then the outcome through `on_state`.
-pub async fn load_model(
-    origin: &str,
-    model: &str,
-    options: &LoadOptions,
-    on_state: &mut (dyn FnMut(LoadState) + Send),
-) -> Result<LoadedModel, DiscoveryError> {
-    let origin = origin.trim_end_matches('/').trim_end_matches("/v1");
-    let url = format!("{origin}/api/v1/models/load");
-    let started = Instant::now();
-    on_state(LoadState::Loading {
-        model: model.to_owned(),
-        advice: KEEP_LOADED_ADVICE,
-    });
-    let result = send_load(&url, model, options).await;
-    tracing::debug!(
-        model,
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        ok = result.is_ok(),
-        "LM Studio load"
-    );
-    on_state(match &result {
-        Ok(loaded) => LoadState::Loaded(loaded.clone()),
-        Err(e) => LoadState::Failed {
-            model: model.to_owned(),
-            message: e.to_string(),
-        },
-    });
-    result
-}
-
-async fn send_load(
-    url: &str,
-    model: &str,
-    options: &LoadOptions,
-) -> Result<LoadedModel, DiscoveryError> {
-    let mut body = json!({"model": model, "echo_load_config": true});
-    if let Some(ctx) = options.context_length {
-        body["context_length"] = json!(ctx);
-    }
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .map_err(|e| DiscoveryError::Client(e.to_string()))?;
-    let mut request = client.post(url).json(&body).timeout(options.timeout);
-    if let Some(token) = &options.token {
-        request = request.bearer_auth(token);
-    }
-    let unreachable = |e: reqwest::Error| DiscoveryError::Unreachable {
-        url: url.to_owned(),
-        message: e.without_url().to_string(),
-    };
-    let response = request.send().await.map_err(unreachable)?;
-    let status = response.status().as_u16();
-    let body = http::read_body(response).await.map_err(|e| match e {
-        http::BodyError::Read(e) => unreachable(e),
-        too_large => DiscoveryError::Server {
-            url: url.to_owned(),
-            status,
-            message: too_large.describe(),
-        },
-    })?;
-    let reply = Reply { status, body };
-    let value = reply.json().unwrap_or(Value::Null);
-    let error = match &value["error"] {
-        Value::String(s) => Some(s.clone()),
-        Value::Object(_) => Some(text(&value["error"]["message"]).unwrap_or_default()),
-        _ => None,
-    };
-    if !reply.ok() || error.is_some() || value["status"] != "loaded" {
-        return Err(DiscoveryError::Server {
-            url: url.to_owned(),
-            status,
-            message: error.unwrap_or_else(|| reply.summary()),
-        });
-    }
-    Ok(LoadedModel {
-        model: model.to_owned(),
-        instance_id: text(&value["instance_id"]).unwrap_or_else(|| model.to_owned()),
-        context_length: value["load_config"]["context_length"].as_u64(),
-        load_time_seconds: value["load_time_seconds"].as_f64(),
-    })
 }
 
 #[cfg(test)]

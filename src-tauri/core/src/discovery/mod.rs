@@ -15,7 +15,9 @@
 //!
 //! Each model carries the seed's [`Warning`]s (small context, aggressive quantization or a small
 //! checkpoint, not loaded, no tool use). [`profile`] writes a detected server into the config
-//! through the config core's profile edits; [`load_model`] asks LM Studio to load a model;
+//! through the config core's profile edits; [`jit`] gets an LM Studio model into memory (just in
+//! time with an idle TTL, or kept loaded on request); [`download`] downloads one through LM
+//! Studio and [`candidate`] picks which, from the seed's advice and this machine's memory;
 //! [`watch`] re-scans in the background and publishes [`watch::HealthEvent`]s.
 //!
 //! ```no_run
@@ -28,8 +30,11 @@
 //! # Ok(()) }
 //! ```
 
+pub mod candidate;
+pub mod download;
 mod error;
 mod http;
+pub mod jit;
 mod lmstudio;
 mod others;
 pub mod profile;
@@ -40,7 +45,10 @@ pub mod warnings;
 pub mod watch;
 
 pub use error::{DiscoveryError, DiscoveryErrorKind};
-pub use lmstudio::{load_model, LoadOptions, LoadState, LoadedModel, KEEP_LOADED_ADVICE};
+pub use jit::{
+    idle_ttl_for, load_model, warm_up, LoadOptions, LoadState, LoadedModel, IDLE_TTL_SECONDS,
+    KEEP_LOADED_ADVICE,
+};
 pub use scan::{
     ScanOptions, Scanner, Target, DEFAULT_TIMEOUT, EXTRA_PORTS, FINGERPRINTED, FINGERPRINTED_LAST,
 };

@@ -168,9 +168,17 @@ impl Client {
 }
 
 fn prepare(target: &Target, request: &ChatRequest) -> Result<Prepared, ProviderError> {
+    // LM Studio loads the model just in time; the idle TTL lets it unload it again (see
+    // `discovery::jit`). Its OpenAI-compatible endpoints take `ttl` in the body.
+    let with_ttl = |mut prepared: Prepared| {
+        if let Some(ttl) = crate::discovery::idle_ttl_for(&target.provider) {
+            prepared.body["ttl"] = serde_json::json!(ttl);
+        }
+        prepared
+    };
     match Api::from_name(&target.api) {
-        Some(Api::OpenAiCompletions) => Ok(completions::prepare(target, request)),
-        Some(Api::OpenAiResponses) => Ok(responses::prepare(target, request)),
+        Some(Api::OpenAiCompletions) => Ok(with_ttl(completions::prepare(target, request))),
+        Some(Api::OpenAiResponses) => Ok(with_ttl(responses::prepare(target, request))),
         Some(Api::AnthropicMessages) => anthropic::prepare(target, request),
         None => Err(ProviderError::new(
             Kind::Unsupported,

@@ -4,6 +4,7 @@
 
 mod cli;
 mod lmstudio;
+mod lmstudio_jit;
 mod others;
 mod profile;
 mod quick_start;

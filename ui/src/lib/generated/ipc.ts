@@ -1085,6 +1085,129 @@ export type DetectedServer = {
 };
 
 /**
+ * What the wizard offers to download.
+ */
+export type DownloadCandidate = {
+  /**
+   * Display name.
+   */
+  name: string;
+  /**
+   * What to send to LM Studio.
+   */
+  request: DownloadRequest;
+  /**
+   * Download size, bytes.
+   */
+  sizeBytes: number;
+  /**
+   * `137.2 GB`.
+   */
+  sizeLabel: string;
+  /**
+   * Parameters (`229B`).
+   */
+  params: string;
+  /**
+   * MiniMax M2.1, the seed's recommendation.
+   */
+  recommended: boolean;
+  /**
+   * This machine's memory, when known.
+   */
+  memoryBytes: number | null;
+  /**
+   * The memory the smallest MiniMax M2.1 build without a warning needs (for "needs N GB").
+   */
+  recommendedNeedsBytes: number;
+  /**
+   * The seed's warnings for this build (aggressive quantization, small checkpoint).
+   */
+  warnings: Array<ModelWarning>;
+};
+
+/**
+ * What a download sends on its channel.
+ */
+export type DownloadEvent =
+  | ({ type: 'progress' } & DownloadProgress)
+  | ({ type: 'done' } & DownloadOutcome)
+  | ({ type: 'error' } & IpcErrorReply);
+
+/**
+ * How a followed download ended (a failed job is an error).
+ */
+export type DownloadOutcome =
+  | ({ outcome: 'completed' } & DownloadProgress)
+  | { outcome: 'alreadyDownloaded' }
+  | {
+      outcome: 'cancelled';
+      /**
+       * The job left running in LM Studio, if one was started.
+       */
+      jobId: string | null;
+      /**
+       * [`CANCEL_NOTE`].
+       */
+      note: string;
+    };
+
+/**
+ * One look at a download job, as the UI shows it.
+ */
+export type DownloadProgress = {
+  /**
+   * The job (absent for `already_downloaded`).
+   */
+  jobId: string | null;
+  /**
+   * Where it is.
+   */
+  status: DownloadStatus;
+  /**
+   * Bytes on disk so far.
+   */
+  downloadedBytes: number | null;
+  /**
+   * The whole download.
+   */
+  totalBytes: number | null;
+  /**
+   * Current speed.
+   */
+  bytesPerSecond: number | null;
+  /**
+   * Seconds left at the current speed (while downloading).
+   */
+  secondsLeft: number | null;
+  /**
+   * 0–100, when both sizes are known.
+   */
+  percent: number | null;
+};
+
+/**
+ * What to download: a catalog id (`openai/gpt-oss-20b`) or a Hugging Face URL, with a
+ * quantization for the latter.
+ */
+export type DownloadRequest = {
+  /**
+   * Catalog id or Hugging Face URL.
+   */
+  model: string;
+  /**
+   * `Q4_K_M` and the like (Hugging Face URLs only).
+   */
+  quantization: string | null;
+};
+
+/**
+ * A download job's status, as LM Studio names it.
+ */
+export type DownloadStatus =
+  'downloading' | 'paused' | 'completed' | 'failed' | 'already_downloaded';
+
+/**
  * The parts of the desktop the app can live without, probed once at start.
  */
 export type EnvironmentProbes = {
@@ -1415,9 +1538,18 @@ export type LoadedModel = {
    */
   contextLength: number | null;
   /**
-   * Seconds LM Studio took.
+   * Seconds LM Studio took (for a just-in-time load: until the first byte of the reply).
    */
   loadTimeSeconds: number | null;
+  /**
+   * Kept loaded (`POST /api/v1/models/load`): no idle TTL. `false`: loaded just in time,
+   * unloaded after [`LoadedModel::idle_ttl_seconds`] idle.
+   */
+  pinned: boolean;
+  /**
+   * The idle TTL sent with the request, for a just-in-time load.
+   */
+  idleTtlSeconds: number | null;
 };
 
 /**

@@ -48,6 +48,18 @@ async function savedHybrid(backend: WizardBackend): Promise<Wizard> {
   return wizard;
 }
 
+/** A load's reply: pinned ("Keep loaded") or just in time. */
+function loaded(pinned: boolean) {
+  return {
+    model: 'm',
+    instanceId: 'm',
+    contextLength: null,
+    loadTimeSeconds: 1,
+    pinned,
+    idleTtlSeconds: pinned ? null : 3600,
+  };
+}
+
 function fakeBackend(
   overrides: Partial<WizardBackend> = {},
   failing: Record<string, ProviderErrorKind> = {},
@@ -58,9 +70,11 @@ function fakeBackend(
     sampleView({ exists: revision > 0, revision: revision > 0 ? `r${revision}` : null });
   const backend: WizardBackend = {
     discoveryScan: vi.fn(() => Promise.resolve(sampleReport())),
-    discoveryLoadModel: vi.fn(() =>
-      Promise.resolve({ model: 'm', instanceId: 'm', contextLength: null, loadTimeSeconds: 1 }),
-    ),
+    discoveryLoadModel: vi.fn(() => Promise.resolve(loaded(true))),
+    discoveryWarmUp: vi.fn(() => Promise.resolve(loaded(false))),
+    lmstudioDownloadOffer: vi.fn(() => Promise.resolve(null)),
+    lmstudioDownload: vi.fn(() => Promise.resolve(1)),
+    lmstudioDownloadCancel: vi.fn(() => Promise.resolve(true)),
     configLoad: vi.fn(() => Promise.resolve(view())),
     setupSave: vi.fn((rev: string | null, servers: unknown[], batch: ConfigEdit[]) => {
       expect(rev).toBe(view().revision);
@@ -382,25 +396,34 @@ describe('Wizard', () => {
     expect(wizard.blocked).toBeUndefined();
   });
 
-  it('loads a model and scans again; a failed load is shown on its card', async () => {
+  it('Load is just in time, Keep loaded pins; both scan again and a failure shows on the card', async () => {
     const { backend } = fakeBackend();
     const wizard = new Wizard(backend);
     await wizard.scan();
     const lmstudio = wizard.lmstudio;
     if (!lmstudio) throw new Error('no LM Studio');
     await wizard.loadModel(lmstudio, 'google/gemma-3-27b');
+    expect(backend.discoveryWarmUp).toHaveBeenCalledWith(
+      'http://127.0.0.1:1234/v1',
+      'google/gemma-3-27b',
+      'openai-responses',
+      32768,
+    );
+    expect(backend.discoveryLoadModel).not.toHaveBeenCalled();
+    expect(backend.discoveryScan).toHaveBeenCalledTimes(2);
+    await wizard.keepLoaded(lmstudio, 'google/gemma-3-27b');
     expect(backend.discoveryLoadModel).toHaveBeenCalledWith(
       'http://127.0.0.1:1234/v1',
       'google/gemma-3-27b',
       32768,
     );
-    expect(backend.discoveryScan).toHaveBeenCalledTimes(2);
-    backend.discoveryLoadModel = vi.fn(() =>
+    backend.discoveryWarmUp = vi.fn(() =>
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- IPC shape
       Promise.reject({ kind: 'server', message: 'out of memory' }),
     );
     await wizard.loadModel(lmstudio, 'google/gemma-3-27b');
     expect(wizard.loadErrors['google/gemma-3-27b']).toBe('out of memory');
+    expect(wizard.loading['google/gemma-3-27b']).toBe('error');
   });
 });
 

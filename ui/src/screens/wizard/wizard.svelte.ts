@@ -1,7 +1,10 @@
 /**
  * The Setup wizard's state: five steps, nothing written until the last one.
  *
- * Scanning and loading a model talk to the local servers only. The hosted key stays in this
+ * Scanning, loading and downloading a model talk to the local servers only. "Load" is LM Studio's
+ * just-in-time load (an idle TTL unloads it again); only "Keep loaded" pins a model. When LM
+ * Studio has no chat model worth using, `download` offers one (`download.svelte.ts`); once it is
+ * on disk the wizard scans again and selects it for the route. The hosted key stays in this
  * object (never in storage) until Save sends it once to `keys_set`; Cancel and a finished save
  * both drop it. The last step tests every route first (`routeTests.svelte.ts`, which sends the
  * typed key with the hosted route's test only) and Save writes what answered, plus the failed
@@ -22,6 +25,7 @@ import { SETUP_MODES, type SetupMode } from './modes';
 import { isProviderId, presetById, providerIdOf, type PresetId } from './presets';
 import { serverName } from '../../lib/servers';
 import { RouteTester, type RouteDraft } from './routeTests.svelte';
+import { ModelDownload } from './download.svelte';
 
 /** The context a model is loaded with from the wizard. */
 export const LOAD_CONTEXT = 32768;
@@ -85,6 +89,10 @@ export type WizardBackend = Pick<
   typeof ipc,
   | 'discoveryScan'
   | 'discoveryLoadModel'
+  | 'discoveryWarmUp'
+  | 'lmstudioDownloadOffer'
+  | 'lmstudioDownload'
+  | 'lmstudioDownloadCancel'
   | 'setupSave'
   | 'configLoad'
   | 'keysSet'
@@ -109,6 +117,10 @@ export class Wizard {
   /** Model id → load state. */
   loading = $state<Record<string, Phase>>({});
   loadErrors = $state<Record<string, string>>({});
+  /** The model a download just brought (`provider/model`): the first route's default. */
+  preferred = $state<string | null>(null);
+  /** The model download through LM Studio. */
+  readonly download: ModelDownload;
 
   mode = $state<ModeId>('local-only');
 
@@ -138,6 +150,7 @@ export class Wizard {
   constructor(api: WizardBackend = ipc) {
     this.#api = api;
     this.tests = new RouteTester(api);
+    this.download = new ModelDownload(api, (server) => this.#downloaded(server));
   }
 
   get step(): StepId {
@@ -301,7 +314,20 @@ export class Wizard {
     } catch (error) {
       this.scanError = toIpcError(error);
       this.scanPhase = 'error';
+      return;
     }
+    await this.download.check(this.lmstudio);
+  }
+
+  /** A download put a model on disk: scan again and select it (and its server). */
+  async #downloaded(server: DetectedServer): Promise<void> {
+    const before = server.models.map((m) => m.id);
+    await this.scan();
+    const now = this.servers.find((s) => s.baseUrl === server.baseUrl);
+    const added = now?.models.find((m) => m.type !== 'embeddings' && !before.includes(m.id));
+    if (!now || !added) return;
+    if (!this.chosen.includes(now.baseUrl)) this.chosen = [...this.chosen, now.baseUrl];
+    this.preferred = `${providerIdOf(now)}/${added.id}`;
   }
 
   toggleServer(baseUrl: string): void {
@@ -311,15 +337,32 @@ export class Wizard {
   }
 
   /**
-   * Loads `modelId` with a large enough context (32K, or less when the model cannot take it):
-   * LM Studio's default is often 4K, under the 16K the seed advises.
+   * "Load": LM Studio loads `modelId` just in time for a one-token request, with an idle TTL
+   * (it unloads the model after an idle hour). "Loading…" shows until the answer. Both loads
+   * ask for a large enough context (see {@link loadContext}).
    */
-  async loadModel(server: DetectedServer, modelId: string): Promise<void> {
+  loadModel(server: DetectedServer, modelId: string): Promise<void> {
+    const context = loadContext(server, modelId);
+    return this.#load(modelId, () =>
+      this.#api.discoveryWarmUp(server.baseUrl, modelId, server.api ?? null, context),
+    );
+  }
+
+  /** "Keep loaded": LM Studio loads `modelId` and keeps it (no idle TTL). */
+  keepLoaded(server: DetectedServer, modelId: string): Promise<void> {
+    const context = loadContext(server, modelId);
+    return this.#load(modelId, () =>
+      this.#api.discoveryLoadModel(server.baseUrl, modelId, context),
+    );
+  }
+
+  async #load(modelId: string, load: () => Promise<unknown>): Promise<void> {
     this.loading = { ...this.loading, [modelId]: 'busy' };
-    const max = server.models.find((m) => m.id === modelId)?.maxContextWindow;
-    const context = Math.min(max ?? LOAD_CONTEXT, LOAD_CONTEXT);
+    this.loadErrors = Object.fromEntries(
+      Object.entries(this.loadErrors).filter(([id]) => id !== modelId),
+    );
     try {
-      await this.#api.discoveryLoadModel(server.baseUrl, modelId, context);
+      await load();
       this.loading = { ...this.loading, [modelId]: 'done' };
       await this.scan();
     } catch (error) {
@@ -365,7 +408,7 @@ export class Wizard {
   /** The routes each setup starts with: its primary kind first, then the other kind. */
   defaultRoutes(): RouteEntry[] {
     const local = this.localCandidates;
-    const firstLocal = local[0];
+    const firstLocal = local.find((c) => c.ref === this.preferred) ?? local[0];
     const hosted = this.hostedCandidate;
     const order =
       this.mode === 'hybrid'
@@ -517,6 +560,15 @@ export class Wizard {
     this.savePhase = 'idle';
     this.saveError = undefined;
   }
+}
+
+/**
+ * The context a model is loaded with from the wizard: 32K, or less when the model cannot take
+ * it. LM Studio's default is often 4K, under the 16K the seed advises.
+ */
+function loadContext(server: DetectedServer, modelId: string): number {
+  const max = server.models.find((m) => m.id === modelId)?.maxContextWindow;
+  return Math.min(max ?? LOAD_CONTEXT, LOAD_CONTEXT);
 }
 
 export function serverLabel(server: Pick<DetectedServer, 'kind' | 'baseUrl'>): string {

@@ -7,6 +7,7 @@ import * as app from './app';
 import * as chat from './chat';
 import * as errors from './errors';
 import * as images from './images';
+import * as lmstudio from './lmstudio';
 import * as privacy from './privacy';
 import * as providers from './providers';
 import * as settings from './settings';
@@ -21,6 +22,7 @@ export const AREAS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   chat: chat.en,
   errors: errors.en,
   images: images.en,
+  lmstudio: lmstudio.en,
   privacy: privacy.en,
   providers: providers.en,
   settings: settings.en,
@@ -33,6 +35,7 @@ const en = {
   ...chat.en,
   ...errors.en,
   ...images.en,
+  ...lmstudio.en,
   ...privacy.en,
   ...providers.en,
   ...settings.en,
@@ -49,6 +52,7 @@ export const MESSAGES: Readonly<Record<Lang, Readonly<Record<MessageKey, string>
     ...chat.ko,
     ...errors.ko,
     ...images.ko,
+    ...lmstudio.ko,
     ...privacy.ko,
     ...providers.ko,
     ...settings.ko,
