@@ -6,7 +6,8 @@
  * from the Rust enums, `generated/ipc.ts`).
  */
 import { t, type MessageId } from './i18n/i18n.svelte';
-import type { ErrorKind, HealthReason, RouteAttemptReason } from './ipc';
+import type { ErrorKind } from './errorKinds';
+import type { HealthReason, RouteAttemptReason } from './ipc-types';
 
 /** Every kind or reason the UI may have to word. */
 export type LabelledKind = ErrorKind | RouteAttemptReason | HealthReason;

@@ -9,6 +9,7 @@ import { t } from './i18n/i18n.svelte';
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { errorLabel } from './errorLabels';
+import { UI_ERROR_KINDS, type ErrorKind } from './errorKinds';
 import type {
   AppStatus,
   RouteHealth,
@@ -51,18 +52,7 @@ import type {
 
 export type * from './ipc-types';
 
-/** Error kinds produced on the UI side (the Rust side's are {@link IpcErrorKind}). */
-export const UI_ERROR_KINDS = {
-  /** The page is not running inside the Switchboard webview (e.g. a plain browser). */
-  notInApp: 'not_in_app',
-  /** The rejection did not carry a recognisable `{ kind, message }` shape. */
-  unknown: 'unknown',
-} as const;
-
-export type UiErrorKind = (typeof UI_ERROR_KINDS)[keyof typeof UI_ERROR_KINDS];
-
-/** Every `kind` an {@link IpcError} can have: the Rust side's, or the UI's own. */
-export type ErrorKind = IpcErrorKind | UiErrorKind;
+export { UI_ERROR_KINDS, type ErrorKind, type UiErrorKind } from './errorKinds';
 
 /**
  * A failed IPC call. The Rust side rejects with `{ kind, message }` objects; a refused value

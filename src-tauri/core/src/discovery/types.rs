@@ -111,6 +111,21 @@ pub enum ModelType {
     Embeddings,
 }
 
+impl ModelType {
+    /// A model type guessed from an id alone: embedding models usually say so.
+    pub fn guess(id: &str) -> ModelType {
+        let lower = id.to_ascii_lowercase();
+        let mut words = lower.split(|c: char| !c.is_ascii_alphanumeric());
+        let embedding = lower.contains("embed")
+            || words.any(|w| matches!(w, "bge" | "e5" | "gte" | "minilm" | "rerank"));
+        if embedding {
+            ModelType::Embeddings
+        } else {
+            ModelType::Llm
+        }
+    }
+}
+
 /// Advice attached to a model, from the local-models guide.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -285,7 +300,7 @@ impl DetectedModel {
         let id = id.into();
         DetectedModel {
             name: id.clone(),
-            model_type: super::warnings::guess_type(&id),
+            model_type: ModelType::guess(&id),
             id,
             loaded: None,
             context_window: None,

@@ -2,7 +2,7 @@
 //! quantization name, parameter counts from `7B`-style strings and model ids, and raw counts
 //! written the way model cards write them (`116K`, `8B`).
 
-use super::types::{DetectedModel, ModelType, Warning, MIN_CONTEXT};
+use super::types::{DetectedModel, Warning, MIN_CONTEXT};
 
 /// Checkpoints under this many billions of parameters count as "small".
 pub const SMALL_PARAMS_B: f64 = 8.0;
@@ -41,18 +41,6 @@ pub fn for_model(model: &DetectedModel) -> Vec<Warning> {
         out.push(Warning::NoToolUse);
     }
     out
-}
-
-/// A model type guessed from an id alone: embedding models usually say so.
-pub fn guess_type(id: &str) -> ModelType {
-    let lower = id.to_ascii_lowercase();
-    let embedding = lower.contains("embed")
-        || tokens(&lower).any(|t| matches!(t, "bge" | "e5" | "gte" | "minilm" | "rerank"));
-    if embedding {
-        ModelType::Embeddings
-    } else {
-        ModelType::Llm
-    }
 }
 
 fn tokens(s: &str) -> impl Iterator<Item = &str> {
@@ -159,6 +147,7 @@ fn small_checkpoint(model: &DetectedModel) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discovery::types::ModelType;
 
     #[test]
     fn quantization_names_give_bits() {
@@ -223,10 +212,10 @@ mod tests {
     #[test]
     fn embedding_ids_are_recognised() {
         assert_eq!(
-            guess_type("text-embedding-nomic-embed-text-v1.5"),
+            ModelType::guess("text-embedding-nomic-embed-text-v1.5"),
             ModelType::Embeddings
         );
-        assert_eq!(guess_type("bge-m3"), ModelType::Embeddings);
-        assert_eq!(guess_type("qwen3-8b"), ModelType::Llm);
+        assert_eq!(ModelType::guess("bge-m3"), ModelType::Embeddings);
+        assert_eq!(ModelType::guess("qwen3-8b"), ModelType::Llm);
     }
 }

@@ -11,44 +11,16 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde::Serialize;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::image::{ImageData, MediaType};
-use super::model::{ConversationId, Message, MessageStatus, Role, Timestamp};
+use super::model::{Attachment, ConversationId, Message, Role};
 use super::{Error, HistoryStore, Result};
 
 /// The most images one message may carry.
 pub const MAX_IMAGES_PER_MESSAGE: usize = 16;
 /// The folder under the data dir that holds the image files.
 pub const ATTACHMENTS_DIR: &str = "attachments";
-
-/// An image a message shows: which file, its format and size.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Attachment {
-    /// The SHA-256 of the bytes, lowercase hex.
-    pub sha256: String,
-    /// The format (its MIME type, as [`MediaType`]'s serializer writes it).
-    #[ts(type = "'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif'")]
-    pub media_type: MediaType,
-    /// The size in bytes.
-    pub bytes: u64,
-    /// The file's name in the attachments folder, `<sha256>.<ext>`.
-    pub file_name: String,
-}
-
-impl Attachment {
-    fn new(sha256: String, media_type: MediaType, bytes: u64) -> Attachment {
-        let file_name = format!("{sha256}.{}", media_type.extension());
-        Attachment {
-            sha256,
-            media_type,
-            bytes,
-            file_name,
-        }
-    }
-}
 
 impl HistoryStore {
     /// The folder holding the image files, beside the database.
@@ -57,70 +29,6 @@ impl HistoryStore {
             .parent()
             .unwrap_or_else(|| Path::new("."))
             .join(ATTACHMENTS_DIR)
-    }
-
-    /// Saves a user message with `images` (files first, then the message and its rows, in one
-    /// transaction). Like [`HistoryStore::add_message`], call it before the request goes out.
-    pub fn add_user_message(
-        &self,
-        conversation: ConversationId,
-        content: &str,
-        images: &[ImageData],
-    ) -> Result<Message> {
-        if images.len() > MAX_IMAGES_PER_MESSAGE {
-            return Err(Error::InvalidInput(format!(
-                "{} images in one message; the limit is {MAX_IMAGES_PER_MESSAGE}",
-                images.len()
-            )));
-        }
-        let dir = self.attachments_dir();
-        let now = Timestamp::now();
-        let (id, attachments) = self.write(|conn| {
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(Error::sqlite("save the message"))?;
-            let mut attachments = Vec::with_capacity(images.len());
-            for image in images {
-                attachments.push(store_file(&dir, image)?);
-            }
-            let id = super::write::insert_message(&tx, conversation, Role::User, content, now)?;
-            for (position, a) in attachments.iter().enumerate() {
-                tx.execute(
-                    "INSERT INTO attachments (message_id, position, sha256, media_type, bytes)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![
-                        id,
-                        position as i64,
-                        a.sha256,
-                        a.media_type.as_str(),
-                        a.bytes as i64
-                    ],
-                )
-                .map_err(Error::sqlite("save the message's images"))?;
-            }
-            tx.commit().map_err(Error::sqlite("save the message"))?;
-            Ok((id, attachments))
-        })?;
-        Ok(Message {
-            id,
-            conversation_id: conversation,
-            role: Role::User,
-            content: content.to_owned(),
-            reasoning: String::new(),
-            model: None,
-            route: Vec::new(),
-            usage: None,
-            cost: None,
-            timing: None,
-            status: MessageStatus::Complete,
-            error: None,
-            created_at: now,
-            updated_at: now,
-            answer_to: None,
-            selected: true,
-            version_ids: Vec::new(),
-            attachments,
-        })
     }
 
     /// Whether any message of `conversation` shows an image (they are sent again each turn).
@@ -183,7 +91,7 @@ impl HistoryStore {
 
 /// Writes `image` to `dir` under its hash unless it is there already; the file is complete
 /// or absent (a temporary file renamed into place), 0600 in a 0700 folder.
-fn store_file(dir: &Path, image: &ImageData) -> Result<Attachment> {
+pub(crate) fn store_file(dir: &Path, image: &ImageData) -> Result<Attachment> {
     let attachment = Attachment::new(
         image.sha256(),
         image.media_type(),

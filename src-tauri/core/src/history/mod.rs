@@ -88,10 +88,11 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use answer::{AnswerWriter, Finish};
-pub use attachments::{Attachment, ATTACHMENTS_DIR, MAX_IMAGES_PER_MESSAGE};
+pub use attachments::{ATTACHMENTS_DIR, MAX_IMAGES_PER_MESSAGE};
 pub use error::{Error, ErrorKind, Result};
 pub use export::{ExportFormat, JSON_EXPORT_VERSION};
 pub use image::{ImageData, MediaType, MAX_IMAGE_BYTES};
+pub use model::Attachment;
 pub use model::{
     Conversation, ConversationId, Message, MessageId, MessageStatus, Parameters, Role, Timestamp,
 };

@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::attachments::Attachment;
+use super::image::MediaType;
 use crate::providers::{Timing, Usage};
 use crate::router::RouteAttempt;
 
@@ -274,6 +274,33 @@ mod tests {
             assert_eq!(MessageStatus::parse(status.as_str()), Some(status));
             let json = serde_json::to_string(&status).expect("serializes");
             assert_eq!(json, format!("\"{}\"", status.as_str()));
+        }
+    }
+}
+
+/// An image a message shows: which file, its format and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    /// The SHA-256 of the bytes, lowercase hex.
+    pub sha256: String,
+    /// The format (its MIME type, as [`MediaType`]'s serializer writes it).
+    #[ts(type = "'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif'")]
+    pub media_type: MediaType,
+    /// The size in bytes.
+    pub bytes: u64,
+    /// The file's name in the attachments folder, `<sha256>.<ext>`.
+    pub file_name: String,
+}
+
+impl Attachment {
+    pub(crate) fn new(sha256: String, media_type: MediaType, bytes: u64) -> Attachment {
+        let file_name = format!("{sha256}.{}", media_type.extension());
+        Attachment {
+            sha256,
+            media_type,
+            bytes,
+            file_name,
         }
     }
 }

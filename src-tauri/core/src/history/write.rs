@@ -1,7 +1,8 @@
 //! Writing conversations and whole messages: create, add, rename, pin, delete, auto-title.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, TransactionBehavior};
 
+use super::image::ImageData;
 use super::model::{
     Conversation, ConversationId, Message, MessageId, MessageStatus, Parameters, Role, Timestamp,
 };
@@ -97,6 +98,71 @@ impl HistoryStore {
             selected: true,
             version_ids: Vec::new(),
             attachments: Vec::new(),
+        })
+    }
+
+    /// Saves a user message with `images` (files first, then the message and its rows, in one
+    /// transaction). Like [`HistoryStore::add_message`], call it before the request goes out.
+    pub fn add_user_message(
+        &self,
+        conversation: ConversationId,
+        content: &str,
+        images: &[ImageData],
+    ) -> Result<Message> {
+        if images.len() > super::attachments::MAX_IMAGES_PER_MESSAGE {
+            return Err(Error::InvalidInput(format!(
+                "{} images in one message; the limit is {}",
+                images.len(),
+                super::attachments::MAX_IMAGES_PER_MESSAGE
+            )));
+        }
+        let dir = self.attachments_dir();
+        let now = Timestamp::now();
+        let (id, attachments) = self.write(|conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(Error::sqlite("save the message"))?;
+            let mut attachments = Vec::with_capacity(images.len());
+            for image in images {
+                attachments.push(super::attachments::store_file(&dir, image)?);
+            }
+            let id = insert_message(&tx, conversation, Role::User, content, now)?;
+            for (position, a) in attachments.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO attachments (message_id, position, sha256, media_type, bytes)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![
+                        id,
+                        position as i64,
+                        a.sha256,
+                        a.media_type.as_str(),
+                        a.bytes as i64
+                    ],
+                )
+                .map_err(Error::sqlite("save the message's images"))?;
+            }
+            tx.commit().map_err(Error::sqlite("save the message"))?;
+            Ok((id, attachments))
+        })?;
+        Ok(Message {
+            id,
+            conversation_id: conversation,
+            role: Role::User,
+            content: content.to_owned(),
+            reasoning: String::new(),
+            model: None,
+            route: Vec::new(),
+            usage: None,
+            cost: None,
+            timing: None,
+            status: MessageStatus::Complete,
+            error: None,
+            created_at: now,
+            updated_at: now,
+            answer_to: None,
+            selected: true,
+            version_ids: Vec::new(),
+            attachments,
         })
     }
 
