@@ -505,9 +505,10 @@ export class ChatStore {
         this.#error = err;
         return false;
       }
-      const error =
-        err.kind === 'no_image_input' ? imageRefusal(err.message, this.#model) : err.message;
-      this.#end({ status: 'failed', error, errorKind: err.kind });
+      // A refused image is said by the window, naming the model, in its language.
+      const refused = err.kind === 'no_image_input';
+      const error = refused ? imageRefusal(err.message, this.#model) : err.message;
+      this.#end({ status: 'failed', error, errorWritten: refused, errorKind: err.kind });
       return false;
     }
   }

@@ -70,6 +70,8 @@ export interface ViewMessage {
   model: string | null;
   status: MessageStatus;
   error: string | null;
+  /** The window wrote `error` itself, in its own language (otherwise it is core's English). */
+  errorWritten?: boolean;
   /** Why it failed (to pick an action): the `error` event's reason, the command's error kind,
    * or for a saved answer its last failed attempt's reason. */
   errorKind: ErrorKind | RouteAttemptReason | null;
