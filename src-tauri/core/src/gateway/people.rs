@@ -272,7 +272,10 @@ impl LivePeople {
         let stamp = match Stamp::of(path) {
             Ok(stamp) => stamp,
             Err(e) => {
-                tracing::warn!(file = %path.display(), error = %e, "people file unreadable: person tokens are refused until it is fixed");
+                // Said once, not at every request, until the file can be looked at again.
+                if current.0.is_some() || !current.1.is_empty() {
+                    tracing::warn!(file = %path.display(), error = %e, "people file unreadable: person tokens are refused until it is fixed");
+                }
                 *current = (None, Arc::new(People::default()));
                 return current.1.clone();
             }
