@@ -4,7 +4,8 @@ use rusqlite::{params, Connection, TransactionBehavior};
 
 use super::image::ImageData;
 use super::model::{
-    Conversation, ConversationId, Message, MessageId, MessageStatus, Parameters, Role, Timestamp,
+    Attachment, Conversation, ConversationId, Message, MessageId, MessageStatus, Parameters, Role,
+    Timestamp,
 };
 use super::{Error, HistoryStore, Result};
 
@@ -79,26 +80,7 @@ impl HistoryStore {
             tx.commit().map_err(Error::sqlite("save the message"))?;
             Ok(id)
         })?;
-        Ok(Message {
-            id,
-            conversation_id: conversation,
-            role,
-            content: content.to_owned(),
-            reasoning: String::new(),
-            model: None,
-            route: Vec::new(),
-            usage: None,
-            cost: None,
-            timing: None,
-            status: MessageStatus::Complete,
-            error: None,
-            created_at: now,
-            updated_at: now,
-            answer_to: None,
-            selected: true,
-            version_ids: Vec::new(),
-            attachments: Vec::new(),
-        })
+        Ok(finished(id, conversation, role, content, now, Vec::new()))
     }
 
     /// Saves a user message with `images` (files first, then the message and its rows, in one
@@ -144,26 +126,14 @@ impl HistoryStore {
             tx.commit().map_err(Error::sqlite("save the message"))?;
             Ok((id, attachments))
         })?;
-        Ok(Message {
+        Ok(finished(
             id,
-            conversation_id: conversation,
-            role: Role::User,
-            content: content.to_owned(),
-            reasoning: String::new(),
-            model: None,
-            route: Vec::new(),
-            usage: None,
-            cost: None,
-            timing: None,
-            status: MessageStatus::Complete,
-            error: None,
-            created_at: now,
-            updated_at: now,
-            answer_to: None,
-            selected: true,
-            version_ids: Vec::new(),
+            conversation,
+            Role::User,
+            content,
+            now,
             attachments,
-        })
+        ))
     }
 
     /// Gives a conversation a title of a person's choosing; it is never replaced automatically.
@@ -222,6 +192,38 @@ impl HistoryStore {
             }
             Ok(())
         })
+    }
+}
+
+/// A whole message just saved (a question or a system prompt): complete, shown, with no answer
+/// details.
+fn finished(
+    id: MessageId,
+    conversation: ConversationId,
+    role: Role,
+    content: &str,
+    at: Timestamp,
+    attachments: Vec<Attachment>,
+) -> Message {
+    Message {
+        id,
+        conversation_id: conversation,
+        role,
+        content: content.to_owned(),
+        reasoning: String::new(),
+        model: None,
+        route: Vec::new(),
+        usage: None,
+        cost: None,
+        timing: None,
+        status: MessageStatus::Complete,
+        error: None,
+        created_at: at,
+        updated_at: at,
+        answer_to: None,
+        selected: true,
+        version_ids: Vec::new(),
+        attachments,
     }
 }
 
