@@ -5,33 +5,16 @@
 //! path that is not waiting for the OS watcher and its debounce. Run with
 //! `cargo bench -p switchboard-core --bench live_config`.
 
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use clap::{Args, FromArgMatches};
 use switchboard_core::cli::serve_cmd::{run_until, ServeArgs};
 use switchboard_core::config::live::{LiveConfig, Update, DEBOUNCE};
 use switchboard_core::paths::Paths;
+use switchboard_fakes::lines::Lines;
 use switchboard_fakes::openai::{self, Script};
 
 const RUNS: usize = 20;
-
-struct Lines(mpsc::Sender<String>, String);
-
-impl std::io::Write for Lines {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.1.push_str(&String::from_utf8_lossy(buf));
-        while let Some(i) = self.1.find('\n') {
-            let line: String = self.1.drain(..=i).collect();
-            let _ignored = self.0.send(line.trim_end().to_owned());
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn config(a: &str, b: &str, primary: &str) -> String {
     format!(
@@ -73,7 +56,7 @@ fn main() {
     }
     std::fs::write(&paths.config_file, config(&a, &b, "a/m")).expect("write");
 
-    let (lines, printed) = mpsc::channel();
+    let (lines, printed) = Lines::channel();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let thread_paths = paths.clone();
     let server = std::thread::spawn(move || {
@@ -82,7 +65,7 @@ fn main() {
             .try_get_matches_from(["serve", "--port", "0"])
             .expect("parses");
         let args = ServeArgs::from_arg_matches(&matches).expect("args");
-        let mut out = Lines(lines, String::new());
+        let mut out = lines;
         let mut err = Vec::new();
         run_until(&args, &thread_paths, &mut out, &mut err, async {
             let _ignored = stopped.await;

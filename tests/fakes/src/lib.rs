@@ -8,6 +8,7 @@
 
 pub mod anthropic;
 pub mod foreign;
+pub mod lines;
 pub mod litellm;
 pub mod llama;
 pub mod lmstudio;

@@ -1,33 +1,13 @@
 //! `switchboard serve` as the CLI runs it: config loaded, token file created 0600 (its path
 //! printed, never the token), 127.0.0.1 only, and a clean stop.
 
-use std::io::Write;
-use std::sync::mpsc;
-
 use switchboard_core::cli::serve_cmd::{run_until, ServeArgs};
 use switchboard_core::cli::Exit;
 use switchboard_core::paths::Paths;
+use switchboard_fakes::lines::Lines;
 use switchboard_fakes::openai::{self, Script};
 
 use super::http;
-
-/// Sends what the command prints, line by line.
-struct Lines(mpsc::Sender<String>, String);
-
-impl Write for Lines {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.1.push_str(&String::from_utf8_lossy(buf));
-        while let Some(i) = self.1.find('\n') {
-            let line: String = self.1.drain(..=i).collect();
-            let _ignored = self.0.send(line.trim_end().to_owned());
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn serve_creates_the_token_file_and_answers_with_it() {
@@ -44,7 +24,7 @@ async fn serve_creates_the_token_file_and_answers_with_it() {
         fake.url()
     );
     std::fs::write(&paths.config_file, config).expect("write");
-    let (lines, printed) = mpsc::channel();
+    let (lines, printed) = Lines::channel();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let thread_paths = paths.clone();
     let server = std::thread::spawn(move || {
@@ -56,7 +36,7 @@ async fn serve_creates_the_token_file_and_answers_with_it() {
             listen: None,
             command: None,
         };
-        let mut out = Lines(lines, String::new());
+        let mut out = lines;
         let mut err = Vec::new();
         let exit = run_until(&args, &thread_paths, &mut out, &mut err, async {
             let _ignored = stopped.await;

@@ -2,37 +2,19 @@
 //! request on, without a restart; a broken edit keeps the last good routes.
 
 use std::path::Path;
-use std::sync::mpsc;
 use std::time::Duration;
 
 use clap::{Args, FromArgMatches};
 use switchboard_core::cli::serve_cmd::{run_until, ServeArgs};
 use switchboard_core::cli::Exit;
 use switchboard_core::paths::Paths;
+use switchboard_fakes::lines::Lines;
 use switchboard_fakes::openai::{self, Script};
 
 use super::http;
 
 /// A hang guard only (a change is applied in milliseconds).
 const GIVE_UP: Duration = Duration::from_secs(20);
-
-/// Sends what the command prints, line by line.
-struct Lines(mpsc::Sender<String>, String);
-
-impl std::io::Write for Lines {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.1.push_str(&String::from_utf8_lossy(buf));
-        while let Some(i) = self.1.find('\n') {
-            let line: String = self.1.drain(..=i).collect();
-            let _ignored = self.0.send(line.trim_end().to_owned());
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// `serve --port 0` (the other options at their defaults), parsed as the CLI parses them.
 fn args() -> ServeArgs {
@@ -84,11 +66,11 @@ async fn an_edit_on_disk_is_served_from_the_next_request_and_a_broken_one_keeps_
     };
     let (a, b) = (fake_a.url(), fake_b.url());
     std::fs::write(&paths.config_file, config(&a, &b, "a/fake-model")).expect("write");
-    let (lines, printed) = mpsc::channel();
+    let (lines, printed) = Lines::channel();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let thread_paths = paths.clone();
     let server = std::thread::spawn(move || {
-        let mut out = Lines(lines, String::new());
+        let mut out = lines;
         let mut err = Vec::new();
         let exit = run_until(&args(), &thread_paths, &mut out, &mut err, async {
             let _ignored = stopped.await;

@@ -10,6 +10,7 @@ use switchboard_core::cli::serve_cmd::{run_until, ServeArgs};
 use switchboard_core::paths::Paths;
 use switchboard_core::secrets::changes::watch_changes;
 use switchboard_core::secrets::{KeyringStore, Secret, Store};
+use switchboard_fakes::lines::Lines;
 use switchboard_fakes::openai::{self, Script};
 
 use super::{child, session};
@@ -44,23 +45,6 @@ fn the_keychain_says_when_another_process_sets_a_key() {
         .expect("the removal is signalled");
 }
 
-struct Lines(mpsc::Sender<String>, String);
-
-impl std::io::Write for Lines {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.1.push_str(&String::from_utf8_lossy(buf));
-        while let Some(i) = self.1.find('\n') {
-            let line: String = self.1.drain(..=i).collect();
-            let _ignored = self.0.send(line.trim_end().to_owned());
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn serve_uses_a_key_the_cli_changed_without_a_restart() {
     let s = session::shared();
@@ -84,7 +68,7 @@ async fn serve_uses_a_key_the_cli_changed_without_a_restart() {
         ),
     )
     .expect("config");
-    let (lines, printed) = mpsc::channel();
+    let (lines, printed) = Lines::channel();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let thread_paths = paths.clone();
     let server = std::thread::spawn(move || {
@@ -93,7 +77,7 @@ async fn serve_uses_a_key_the_cli_changed_without_a_restart() {
             .try_get_matches_from(["serve", "--port", "0"])
             .expect("parses");
         let args = ServeArgs::from_arg_matches(&matches).expect("args");
-        let mut out = Lines(lines, String::new());
+        let mut out = lines;
         let mut err = Vec::new();
         run_until(&args, &thread_paths, &mut out, &mut err, async {
             let _ignored = stopped.await;
