@@ -91,9 +91,7 @@ async fn ctrl(app: &App, key: char) {
 }
 
 async fn send(app: &App, text: &str) {
-    let input = app.wait_for("[data-testid=chat-input]").await;
-    input.send_keys(text).await.expect("type");
-    app.click("[data-testid=chat-send]").await;
+    crate::chat::send(app, text).await;
     app.wait_js(
         "const a = [...document.querySelectorAll('[data-testid=message-assistant]')].pop(); \
          return a?.dataset.status === 'complete'",

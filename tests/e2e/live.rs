@@ -57,13 +57,7 @@ async fn launch(korean: bool) -> (App, [FakeServer; 2]) {
 
 /// Sends `text` and returns the answer once complete.
 async fn chat(app: &App, text: &str) -> String {
-    let input = app.wait_for("[data-testid=chat-input]").await;
-    input.send_keys(text).await.expect("type");
-    app.wait_for("[data-testid=chat-send]")
-        .await
-        .click()
-        .await
-        .expect("send");
+    crate::chat::send(app, text).await;
     app.wait_js(
         "const all = document.querySelectorAll('[data-testid=message-assistant]'); \
          return all.length > 0 && all[all.length - 1].dataset.status === 'complete'",
@@ -325,13 +319,7 @@ fn keys_set_in_a_terminal(app: &App, provider: &str, key: &str) {
 
 /// Sends `text` and waits for the answer to end, whichever way.
 async fn send_and_wait(app: &App, text: &str) -> String {
-    let input = app.wait_for("[data-testid=chat-input]").await;
-    input.send_keys(text).await.expect("type");
-    app.wait_for("[data-testid=chat-send]")
-        .await
-        .click()
-        .await
-        .expect("send");
+    crate::chat::send(app, text).await;
     app.wait_js(
         "const all = document.querySelectorAll('[data-testid=message-assistant]'); \
          const s = all.length > 0 ? all[all.length - 1].dataset.status : ''; \

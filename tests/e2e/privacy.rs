@@ -17,6 +17,8 @@ use switchboard_tests::app::App;
 use switchboard_tests::desktop::{Desktop, DesktopOptions};
 use switchboard_tests::tray_host::entry;
 
+use crate::chat::send;
+
 const CLOUD_REPLY: &str = "Answered by the cloud route.";
 const LOCAL_REPLY: &str = "Answered on this machine.";
 
@@ -64,16 +66,6 @@ fn chats(fake: &FakeServer) -> usize {
         .iter()
         .filter(|r| r.method == "POST")
         .count()
-}
-
-async fn send(app: &App, text: &str) {
-    let input = app.wait_for("[data-testid=chat-input]").await;
-    input.send_keys(text).await.expect("type");
-    app.wait_for("[data-testid=chat-send]")
-        .await
-        .click()
-        .await
-        .expect("send");
 }
 
 /// Waits for the `n`th answer (1-based) to end; returns its status.
