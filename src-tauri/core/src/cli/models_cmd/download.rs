@@ -18,6 +18,27 @@ use crate::discovery::candidate;
 use crate::discovery::download::{
     self, bytes_label, DownloadOutcome, DownloadProgress, DownloadRequest, FollowOptions,
 };
+use crate::discovery::DiscoveryError;
+
+/// Why `switchboard models download` stopped.
+#[derive(Debug, thiserror::Error)]
+enum DownloadCmdError {
+    /// No build the seed's advice offers fits this machine's memory.
+    #[error("no model this download offers fits this machine's memory")]
+    NothingFits,
+    /// The async runtime could not start.
+    #[error("cannot start the runtime: {0}")]
+    Runtime(std::io::Error),
+    /// The download failed, or LM Studio went away.
+    #[error(transparent)]
+    Download(#[from] DiscoveryError),
+    /// The outcome could not be written as JSON.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// The outcome could not be printed.
+    #[error(transparent)]
+    Write(#[from] std::io::Error),
+}
 
 /// `switchboard models download` options.
 #[derive(Debug, Clone, Args)]
@@ -41,8 +62,8 @@ pub struct DownloadArgs {
 pub(super) fn run(args: &DownloadArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     match download_with(args, out, err) {
         Ok(exit) => exit,
-        Err(message) => {
-            let _ignored = writeln!(err, "switchboard: {message}");
+        Err(error) => {
+            let _ignored = writeln!(err, "switchboard: {error}");
             Exit::Failure
         }
     }
@@ -52,7 +73,7 @@ fn download_with(
     args: &DownloadArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<Exit, String> {
+) -> Result<Exit, DownloadCmdError> {
     let request = match &args.model {
         Some(model) => DownloadRequest {
             model: model.clone(),
@@ -60,8 +81,7 @@ fn download_with(
         },
         None => {
             let memory = candidate::total_memory();
-            let pick = candidate::pick(memory)
-                .ok_or("no model this download offers fits this machine's memory")?;
+            let pick = candidate::pick(memory).ok_or(DownloadCmdError::NothingFits)?;
             let _ignored = writeln!(
                 err,
                 "downloading {} ({}, {}), the largest that fits this machine's memory",
@@ -76,7 +96,7 @@ fn download_with(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .map_err(DownloadCmdError::Runtime)?;
     let base = format!("http://127.0.0.1:{}", args.lmstudio_port);
     // Progress lines cross from the (Send) progress callback to this thread's stderr.
     let (lines, mut printed) = tokio::sync::mpsc::unbounded_channel::<String>();
@@ -107,11 +127,9 @@ fn download_with(
         };
         tokio::join!(follow, print).0
     });
-    let outcome = outcome.map_err(|e| e.to_string())?;
-    let written = if args.json {
-        serde_json::to_string(&outcome)
-            .map_err(|e| e.to_string())
-            .and_then(|json| writeln!(out, "{json}").map_err(|e| e.to_string()))
+    let outcome = outcome?;
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string(&outcome)?)?;
     } else {
         let line = match &outcome {
             DownloadOutcome::Completed(_) => format!("downloaded {}", request.model),
@@ -120,9 +138,9 @@ fn download_with(
             }
             DownloadOutcome::Cancelled { note, .. } => (*note).to_owned(),
         };
-        writeln!(out, "{line}").map_err(|e| e.to_string())
-    };
-    written.map(|()| Exit::Success)
+        writeln!(out, "{line}")?;
+    }
+    Ok(Exit::Success)
 }
 
 /// `42% · 2.1 GB of 5.0 GB · 20.0 MB/s · 2 min left`.
