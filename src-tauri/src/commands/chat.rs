@@ -201,21 +201,13 @@ pub(crate) async fn chat_cancel(
 pub(crate) async fn chat_models(state: State<'_, AppState>) -> Result<ChatModels, IpcError> {
     let path = state.paths.config_file.clone();
     // While the file is broken, the router keeps routing by the last good config: offer those.
-    let kept = state
-        .live
-        .config()
-        .filter(|live| live.routes_kept())
-        .map(|live| live.config());
-    let view = tauri::async_runtime::spawn_blocking(move || match kept {
-        Some(config) => {
-            let mut loaded = switchboard_core::config::load_with(&path, &env_lookup)
-                .map_err(|e| IpcError::from(switchboard_core::Error::from(e)))?;
-            loaded.config = (*config).clone();
-            loaded.diagnostics.clear();
-            Ok(view::of(&loaded, None))
+    let live = state.live.config();
+    let view = tauri::async_runtime::spawn_blocking(move || {
+        match live {
+            Some(live) => live.routed_view(&env_lookup),
+            None => view::load(&path, &env_lookup),
         }
-        None => view::load(&path, &env_lookup)
-            .map_err(|e| IpcError::from(switchboard_core::Error::from(e))),
+        .map_err(|e| IpcError::from(switchboard_core::Error::from(e)))
     })
     .await
     .map_err(|e| IpcError {

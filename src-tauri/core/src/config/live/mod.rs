@@ -19,8 +19,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::Serialize;
 
+use crate::config::env::Lookup;
 use crate::config::model::Config;
 use crate::config::save::{self, Fingerprint};
+use crate::config::view::{self, ConfigView};
+use crate::config::ConfigError;
 use crate::config::Loaded;
 use crate::logging::redact::redact;
 use crate::settings::{self, AppSettings};
@@ -174,6 +177,19 @@ impl LiveConfig {
     pub fn routes_kept(&self) -> bool {
         let state = self.lock();
         state.broken && state.had_good
+    }
+
+    /// The config the router routes by, as a view for a model picker: the file's own view, or
+    /// while the file is broken and a good config is in force, that config (the file's
+    /// problems left out: the banner says them).
+    pub fn routed_view(&self, env: Lookup<'_>) -> Result<ConfigView, ConfigError> {
+        if !self.routes_kept() {
+            return view::load(&self.path, env);
+        }
+        let mut loaded = crate::config::load_with(&self.path, env)?;
+        loaded.config = (*self.config()).clone();
+        loaded.diagnostics.clear();
+        Ok(view::of(&loaded, None))
     }
 
     /// Every file the config was read from at the last reload: the main file, then includes.

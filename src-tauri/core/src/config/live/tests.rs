@@ -92,3 +92,26 @@ fn a_change_the_summary_has_no_name_for_is_still_a_change() {
     );
     assert_eq!(changes::between(&old, &new), [Change::Other]);
 }
+
+#[test]
+fn the_routed_view_is_the_kept_config_while_the_file_is_broken() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("c.json5");
+    let env = |_: &str| None;
+    std::fs::write(&path, "{ nope").expect("writes");
+    let live = LiveConfig::open(&path);
+    // Broken from the start: the file's view, with its problem.
+    let view = live.routed_view(&env).expect("a view");
+    assert!(!view.valid && view.providers.is_empty());
+    std::fs::write(&path, BASE).expect("writes");
+    live.reload();
+    let good = live.routed_view(&env).expect("a view");
+    assert_eq!(good.primary.as_deref(), Some("a/one"));
+    std::fs::write(&path, "{ nope").expect("writes");
+    live.reload();
+    // Broken after a good one: the routes in force, not the broken file.
+    let kept = live.routed_view(&env).expect("a view");
+    assert_eq!(kept.primary.as_deref(), Some("a/one"));
+    assert_eq!(kept.providers.len(), 2);
+    assert!(kept.diagnostics.is_empty());
+}
